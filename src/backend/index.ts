@@ -1,0 +1,63 @@
+// Picks the fastest TensorFlow.js backend that works here and says which one runs.
+// Order in Node: native (our oneDNN addon) → wasm → cpu. GANKIT_BACKEND or the
+// `backend` argument forces one; forcing one that cannot start is an error.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { registerNativeBackend } from './native.js';
+
+export const BACKENDS = ['native', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export interface BackendChoice {
+  name: BackendName;
+  /** Why a faster backend is not running and what to do about it; empty on native. */
+  note: string;
+}
+
+let current: BackendChoice | undefined;
+
+// tfjs prints a banner recommending tfjs-node on first use; gankit says it once itself.
+tf.env().set('PROD', true);
+
+export async function initBackend(requested?: BackendName | 'auto'): Promise<BackendChoice> {
+  const wanted = requested ?? (process.env.GANKIT_BACKEND as BackendName | 'auto' | undefined) ?? 'auto';
+  if (wanted !== 'auto' && !BACKENDS.includes(wanted)) {
+    throw new Error(`Expected backend to be one of auto, ${BACKENDS.join(', ')} but received "${wanted}"`);
+  }
+  if (current && (wanted === 'auto' || wanted === current.name)) return current;
+
+  const order: BackendName[] = wanted === 'auto' ? [...BACKENDS] : [wanted];
+  const failures: string[] = [];
+  for (const name of order) {
+    const failure = await tryBackend(name);
+    if (failure === undefined) {
+      current = { name, note: failures.join('; ') };
+      return current;
+    }
+    failures.push(`${name}: ${failure}`);
+  }
+  throw new Error(`No TensorFlow.js backend could start (${failures.join('; ')})`);
+}
+
+/** Returns undefined when `name` is now the active backend, else why it is not. */
+async function tryBackend(name: BackendName): Promise<string | undefined> {
+  try {
+    if (name === 'native') {
+      const why = registerNativeBackend();
+      if (why) return why;
+    }
+    const ok = await tf.setBackend(name);
+    if (!ok) return 'failed to initialise';
+    await tf.ready();
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/** The one line printed at start-up: which backend runs and, if not native, why. */
+export function describeBackend(choice: BackendChoice): string {
+  if (choice.name === 'native') return 'backend: native (oneDNN)';
+  return `backend: ${choice.name} (slower; ${choice.note || 'native backend not requested'})`;
+}
