@@ -1,0 +1,129 @@
+// Checkpoints: RUN/checkpoints/step-NNNNNNN/ holds G and D (and G's average) as tfjs
+// models, the optimizers' slots in optimizers.bin and the rest in state.json. A
+// checkpoint is written in a temporary directory and renamed into place, and only then
+// does RUN/checkpoints/latest (itself replaced atomically) point at it; so a crash at
+// any moment leaves the previous checkpoint intact.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { RngState } from '../rng.js';
+import type { OptimizerState } from './optimizers.js';
+import { loadModel, saveModel } from '../io/model-files.js';
+import { temporaryPathFor, writeFileAtomic } from '../io/atomic.js';
+
+export interface CheckpointModels {
+  generator: tfl.LayersModel;
+  discriminator: tfl.LayersModel;
+  /** Moving average of G's weights, when the run keeps one. */
+  generatorAverage?: tfl.LayersModel;
+}
+
+export interface CheckpointState {
+  step: number;
+  rng: RngState;
+  optimizers: { generator: OptimizerState; discriminator: OptimizerState };
+}
+
+interface StateFile {
+  format: 'gankit-checkpoint';
+  version: 1;
+  step: number;
+  rng: RngState;
+  optimizers: Record<'generator' | 'discriminator', { kind: OptimizerState['kind']; step: number; slotSizes: number[] }>;
+}
+
+const KEEP = 2;
+
+export async function saveCheckpoint(runDir: string, models: CheckpointModels, state: CheckpointState): Promise<string> {
+  const root = path.join(runDir, 'checkpoints');
+  await fs.mkdir(root, { recursive: true });
+  const name = `step-${String(state.step).padStart(7, '0')}`;
+  const final = path.join(root, name);
+  const tmp = temporaryPathFor(final);
+  try {
+    await fs.mkdir(tmp);
+    for (const [role, model] of Object.entries(models) as [string, tfl.LayersModel | undefined][]) {
+      if (!model) continue;
+      await fs.mkdir(path.join(tmp, role));
+      await saveModel(model, path.join(tmp, role));
+    }
+    const { generator: og, discriminator: od } = state.optimizers;
+    const slots = [...og.slots, ...od.slots];
+    const bytes = Buffer.concat(slots.map((s) => Buffer.from(s.buffer, s.byteOffset, s.byteLength)));
+    await fs.writeFile(path.join(tmp, 'optimizers.bin'), bytes);
+    const file: StateFile = {
+      format: 'gankit-checkpoint',
+      version: 1,
+      step: state.step,
+      rng: state.rng,
+      optimizers: {
+        generator: { kind: og.kind, step: og.step, slotSizes: og.slots.map((s) => s.length) },
+        discriminator: { kind: od.kind, step: od.step, slotSizes: od.slots.map((s) => s.length) },
+      },
+    };
+    await fs.writeFile(path.join(tmp, 'state.json'), JSON.stringify(file, null, 1));
+    await fs.rm(final, { recursive: true, force: true }); // a stale one from an earlier, longer run
+    await fs.rename(tmp, final);
+  } catch (err) {
+    await fs.rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  await writeFileAtomic(path.join(root, 'latest'), name + '\n');
+  await pruneOld(root, name);
+  return final;
+}
+
+async function pruneOld(root: string, keep: string): Promise<void> {
+  const names = (await fs.readdir(root)).filter((n) => /^step-\d+$/.test(n)).sort();
+  const old = names.filter((n) => n !== keep).slice(0, Math.max(0, names.length - KEEP));
+  await Promise.all(old.map((n) => fs.rm(path.join(root, n), { recursive: true, force: true })));
+}
+
+/** The directory `latest` points at, or undefined when the run has no checkpoint. */
+export async function latestCheckpoint(runDir: string): Promise<string | undefined> {
+  const root = path.join(runDir, 'checkpoints');
+  try {
+    const name = (await fs.readFile(path.join(root, 'latest'), 'utf8')).trim();
+    return path.join(root, name);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function loadCheckpoint(dir: string): Promise<{ models: CheckpointModels; state: CheckpointState }> {
+  let file: StateFile;
+  try {
+    file = JSON.parse(await fs.readFile(path.join(dir, 'state.json'), 'utf8'));
+  } catch (err) {
+    throw new Error(`Expected a gankit checkpoint in ${dir} but could not read its state.json: ${(err as Error).message}`);
+  }
+  if (file.format !== 'gankit-checkpoint' || file.version !== 1) {
+    throw new Error(`Expected a gankit checkpoint (version 1) in ${dir} but received format ${file.format} version ${file.version}`);
+  }
+  const bytes = await fs.readFile(path.join(dir, 'optimizers.bin'));
+  const sizes = [...file.optimizers.generator.slotSizes, ...file.optimizers.discriminator.slotSizes];
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (bytes.length !== 4 * total) {
+    throw new Error(`Expected ${4 * total} bytes in ${path.join(dir, 'optimizers.bin')} but received ${bytes.length}: the checkpoint is damaged`);
+  }
+  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  let offset = 0;
+  const take = (n: number) => all.slice(offset, (offset += n));
+  const optimizer = (o: StateFile['optimizers']['generator']): OptimizerState => ({
+    kind: o.kind,
+    step: o.step,
+    slots: o.slotSizes.map(take),
+  });
+  const generatorOpt = optimizer(file.optimizers.generator);
+  const discriminatorOpt = optimizer(file.optimizers.discriminator);
+  const hasAverage = await fs
+    .stat(path.join(dir, 'generatorAverage'))
+    .then(() => true)
+    .catch(() => false);
+  const models: CheckpointModels = {
+    generator: await loadModel(path.join(dir, 'generator')),
+    discriminator: await loadModel(path.join(dir, 'discriminator')),
+    generatorAverage: hasAverage ? await loadModel(path.join(dir, 'generatorAverage')) : undefined,
+  };
+  return { models, state: { step: file.step, rng: file.rng, optimizers: { generator: generatorOpt, discriminator: discriminatorOpt } } };
+}

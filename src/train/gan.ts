@@ -1,0 +1,149 @@
+// One training step of the adversarial game (Goodfellow et al. 2014, Algorithm 1):
+// k discriminator updates on fresh real and generated batches, then one generator
+// update, then the moving average of G. The run loop around it lives in trainer.ts.
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { game, type Game } from '../games/losses.js';
+import { gradientPenalty, r1Penalty } from '../games/penalties.js';
+import type { Rng } from '../rng.js';
+import { Optimizer } from './optimizers.js';
+import type { WeightAverage } from './ema.js';
+import type { CheckpointState } from './checkpoint.js';
+import type { TrainOptions } from './options.js';
+
+export interface StepStats {
+  /** D's loss (penalties included) on the last of the k D steps. */
+  lossD: number;
+  lossG: number;
+  /** Mean σ(D(x)) on the real batch and σ(D(G(z))) on the generated batch of the last D step. */
+  dReal: number;
+  dFake: number;
+}
+
+/** A source of real training batches. */
+export interface BatchSource {
+  /** n examples, flattened, shape [n, ...exampleShape]. */
+  batch(rng: Rng, n: number): tf.Tensor;
+}
+
+type GanOptions = Pick<
+  TrainOptions,
+  'loss' | 'r1' | 'gpWeight' | 'clip' | 'dSteps' | 'batchSize' | 'latentDim' | 'prior' | 'optimizer' | 'lrG' | 'lrD' | 'beta1' | 'beta2' | 'momentum'
+>;
+
+export class Gan {
+  readonly game: Game;
+  readonly optG: Optimizer;
+  readonly optD: Optimizer;
+  private readonly gVars: tf.Variable[];
+  private readonly dVars: tf.Variable[];
+
+  constructor(
+    readonly generator: tfl.LayersModel,
+    readonly discriminator: tfl.LayersModel,
+    readonly options: GanOptions,
+    readonly rng: Rng,
+    readonly average?: WeightAverage,
+  ) {
+    this.game = game(options.loss);
+    this.gVars = generator.trainableWeights.map((w) => w.read() as tf.Variable);
+    this.dVars = discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
+    const spec = (lr: number) => ({ kind: options.optimizer, lr, beta1: options.beta1, beta2: options.beta2, eps: 1e-8, momentum: options.momentum });
+    this.optG = new Optimizer(spec(options.lrG), this.gVars);
+    this.optD = new Optimizer(spec(options.lrD), this.dVars);
+  }
+
+  /** Draws n latent vectors from the prior with the run's RNG. */
+  noise(n: number, rng: Rng = this.rng): tf.Tensor2D {
+    const values = new Float32Array(n * this.options.latentDim);
+    if (this.options.prior === 'uniform') rng.fillUniform(values, -1, 1);
+    else rng.fillNormal(values);
+    return tf.tensor2d(values, [n, this.options.latentDim]);
+  }
+
+  /** Sets both learning rates to `scale` × their configured values. */
+  scaleLearningRates(scale: number): void {
+    this.optG.spec.lr = this.options.lrG * scale;
+    this.optD.spec.lr = this.options.lrD * scale;
+  }
+
+  step(data: BatchSource): StepStats {
+    const { batchSize, dSteps } = this.options;
+    let dResult: tf.Tensor | undefined;
+    for (let k = 0; k < dSteps; k++) {
+      dResult?.dispose();
+      dResult = tf.tidy(() => this.discriminatorStep(data.batch(this.rng, batchSize), this.noise(batchSize)));
+    }
+    const lossG = tf.tidy(() => this.generatorStep(this.noise(batchSize)));
+    this.average?.update();
+    const values = tf.tidy(() => tf.concat([dResult!, tf.reshape(lossG, [1])]));
+    const [lossD, dReal, dFake, g] = values.dataSync();
+    tf.dispose([dResult!, lossG, values]);
+    return { lossD, lossG: g, dReal, dFake };
+  }
+
+  /** One D update; returns [lossD, mean σ(D(x)), mean σ(D(G(z)))]. */
+  private discriminatorStep(real: tf.Tensor, z: tf.Tensor): tf.Tensor1D {
+    const fake = this.generator.apply(z, { training: true }) as tf.Tensor;
+    const critic = (x: tf.Tensor) => this.discriminator.apply(x, { training: true }) as tf.Tensor;
+    const alpha = this.options.loss === 'wgan-gp' ? tf.tensor1d(this.rng.fillUniform(new Float32Array(real.shape[0]))) : undefined;
+    // Intermediate tensors die with variableGrads' scope, so D's mean outputs are kept here.
+    let outputs: tf.Tensor[] = [];
+    const { value, grads } = tf.variableGrads(() => {
+      const realLogits = critic(real);
+      const fakeLogits = critic(fake);
+      outputs = [tf.keep(tf.mean(tf.sigmoid(realLogits))), tf.keep(tf.mean(tf.sigmoid(fakeLogits)))];
+      let loss = this.game.discriminator(realLogits, fakeLogits);
+      if (alpha) loss = tf.add(loss, gradientPenalty(critic, real, fake, alpha, this.options.gpWeight));
+      if (this.options.r1 > 0) loss = tf.add(loss, r1Penalty(critic, real, this.options.r1));
+      return loss as tf.Scalar;
+    }, this.dVars);
+    this.optD.apply(this.dVars.map((v) => grads[v.name]));
+    if (this.options.loss === 'wgan') this.clipDiscriminator();
+    const result = tf.stack([value, ...outputs]) as tf.Tensor1D;
+    tf.dispose(outputs);
+    return result;
+  }
+
+  private generatorStep(z: tf.Tensor): tf.Scalar {
+    const { value, grads } = tf.variableGrads(() => {
+      const fake = this.generator.apply(z, { training: true }) as tf.Tensor;
+      return this.game.generator(this.discriminator.apply(fake, { training: true }) as tf.Tensor);
+    }, this.gVars);
+    this.optG.apply(this.gVars.map((v) => grads[v.name]));
+    return value;
+  }
+
+  /** WGAN weight clipping: every weight of D into [−c, c] after each D update. */
+  private clipDiscriminator(): void {
+    const c = this.options.clip;
+    tf.tidy(() => this.dVars.forEach((v) => v.assign(tf.clipByValue(v, -c, c))));
+  }
+
+  /** What a checkpoint needs besides the models. */
+  checkpointState(step: number): CheckpointState {
+    return { step, rng: this.rng.getState(), optimizers: { generator: this.optG.getState(), discriminator: this.optD.getState() } };
+  }
+
+  dispose(): void {
+    this.optG.dispose();
+    this.optD.dispose();
+  }
+}
+
+/** n samples from a generator, in batches, as one Float32Array (n × dataDim). */
+export function generate(model: tfl.LayersModel, noise: (n: number) => tf.Tensor2D, n: number, batch = 1000): Float32Array {
+  const parts: Float32Array[] = [];
+  for (let done = 0; done < n; done += batch) {
+    const m = Math.min(batch, n - done);
+    parts.push(tf.tidy(() => (model.apply(noise(m), { training: false }) as tf.Tensor).dataSync() as Float32Array));
+  }
+  const size = parts.reduce((a, p) => a + p.length, 0);
+  const out = new Float32Array(size);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+// The run's record: stats.jsonl, one JSON object per line. Step lines carry losses and
+// D's outputs; evaluation lines carry "metrics"; warning lines carry "warning". The
+// same record is kept in memory for the curves picture.
+import { promises as fs } from 'node:fs';
+import type { StepStats } from './gan.js';
+import type { ModeMetrics } from '../metrics/modes.js';
+
+export type StatsLine =
+  | ({ step: number; lr: number; seconds: number } & StepStats)
+  | { step: number; metrics: ModeMetrics }
+  | { step: number; warning: string };
+
+export class History {
+  readonly lines: StatsLine[] = [];
+  private pending: string[] = [];
+
+  constructor(readonly file: string) {}
+
+  /** Loads the lines of an earlier run up to and including `step` and rewrites the file to match. */
+  static async resume(file: string, step: number): Promise<History> {
+    const history = new History(file);
+    const text = await fs.readFile(file, 'utf8').catch(() => '');
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      const parsed = JSON.parse(line) as StatsLine;
+      if (parsed.step <= step) history.lines.push(parsed);
+    }
+    // Lines after the checkpoint belong to the interrupted future; the resumed run rewrites them.
+    await fs.writeFile(file, history.lines.map((l) => JSON.stringify(l) + '\n').join(''));
+    return history;
+  }
+
+  add(line: StatsLine): void {
+    this.lines.push(line);
+    this.pending.push(JSON.stringify(line) + '\n');
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const text = this.pending.join('');
+    this.pending = [];
+    await fs.appendFile(this.file, text);
+  }
+
+  steps(): (StatsLine & StepStats)[] {
+    return this.lines.filter((l): l is StatsLine & StepStats => 'lossD' in l);
+  }
+
+  evaluations(): { step: number; metrics: ModeMetrics }[] {
+    return this.lines.filter((l): l is { step: number; metrics: ModeMetrics } => 'metrics' in l);
+  }
+}

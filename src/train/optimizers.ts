@@ -1,0 +1,87 @@
+// Gradient-based update rules with their state in plain arrays, so a checkpoint holds
+// them exactly. Formulas follow PyTorch's, so runs compare with PyTorch references:
+//   Adam: m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;
+//         p ← p − (lr / (1−β1ᵗ)) · m / (√v / √(1−β2ᵗ) + ε)
+//   SGD with momentum μ: b ← μ·b + g;  p ← p − lr·b   (the original paper's rule)
+import * as tf from '@tensorflow/tfjs-core';
+
+export interface OptimizerSpec {
+  kind: 'adam' | 'sgd';
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  momentum: number;
+}
+
+export interface OptimizerState {
+  kind: OptimizerSpec['kind'];
+  step: number;
+  /** One Float32Array per slot variable, in slot order (Adam: all m then all v). */
+  slots: Float32Array[];
+}
+
+export class Optimizer {
+  private step = 0;
+  private readonly slots: tf.Variable[];
+
+  constructor(
+    readonly spec: OptimizerSpec,
+    private readonly params: tf.Variable[],
+  ) {
+    const copies = spec.kind === 'adam' ? 2 : 1;
+    this.slots = [];
+    for (let c = 0; c < copies; c++) {
+      for (const p of params) this.slots.push(tf.variable(tf.zerosLike(p), false));
+    }
+  }
+
+  /** Applies one update; grads[i] belongs to params[i] (undefined counts as zero). */
+  apply(grads: (tf.Tensor | undefined)[]): void {
+    this.step++;
+    const { lr, beta1, beta2, eps, momentum } = this.spec;
+    const n = this.params.length;
+    tf.tidy(() => {
+      for (let i = 0; i < n; i++) {
+        const g = grads[i];
+        if (!g) continue; // no gradient: this parameter does not affect the loss
+        const p = this.params[i];
+        if (this.spec.kind === 'adam') {
+          const m = this.slots[i];
+          const v = this.slots[n + i];
+          m.assign(tf.add(tf.mul(beta1, m), tf.mul(1 - beta1, g)));
+          v.assign(tf.add(tf.mul(beta2, v), tf.mul(1 - beta2, tf.square(g))));
+          const stepSize = lr / (1 - beta1 ** this.step);
+          const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(1 - beta2 ** this.step)), eps);
+          p.assign(tf.sub(p, tf.mul(stepSize, tf.div(m, denom))));
+        } else {
+          const b = this.slots[i];
+          b.assign(tf.add(tf.mul(momentum, b), g));
+          p.assign(tf.sub(p, tf.mul(lr, b)));
+        }
+      }
+    });
+  }
+
+  getState(): OptimizerState {
+    return { kind: this.spec.kind, step: this.step, slots: this.slots.map((s) => s.dataSync() as Float32Array) };
+  }
+
+  setState(state: OptimizerState): void {
+    if (state.kind !== this.spec.kind || state.slots.length !== this.slots.length) {
+      throw new Error(
+        `Expected ${this.spec.kind} optimizer state with ${this.slots.length} slots but received ${state.kind} with ${state.slots.length}`,
+      );
+    }
+    this.step = state.step;
+    state.slots.forEach((values, i) => {
+      const slot = this.slots[i];
+      if (values.length !== slot.size) throw new Error(`Expected ${slot.size} values for optimizer slot ${i} but received ${values.length}`);
+      tf.tidy(() => slot.assign(tf.tensor(values, slot.shape)));
+    });
+  }
+
+  dispose(): void {
+    this.slots.forEach((s) => s.dispose());
+  }
+}

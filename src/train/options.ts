@@ -1,0 +1,135 @@
+// Training options: one typed object, resolved and validated once (at the CLI edge or
+// when the API is called), then saved as options.json in the run directory.
+import { GAMES, type GameName } from '../games/losses.js';
+import { TOY_DATASETS } from '../data/toy.js';
+
+export interface TrainOptions {
+  /** Data set name (see TOY_DATASETS). */
+  data: string;
+  /** Network preset. */
+  model: 'mlp';
+  /** Hidden layer widths of G and D. */
+  gHidden: number[];
+  dHidden: number[];
+  latentDim: number;
+  /** Noise prior p(z): standard normal, or uniform on [−1, 1]. */
+  prior: 'normal' | 'uniform';
+  loss: GameName;
+  /** R1 penalty weight γ (0 = off). */
+  r1: number;
+  /** WGAN-GP penalty weight λ. */
+  gpWeight: number;
+  /** WGAN weight clipping bound c. */
+  clip: number;
+  /** k: discriminator steps per generator step. */
+  dSteps: number;
+  /** Generator steps to train for. */
+  steps: number;
+  batchSize: number;
+  optimizer: 'adam' | 'sgd';
+  lrG: number;
+  lrD: number;
+  beta1: number;
+  beta2: number;
+  momentum: number;
+  /** Decay both learning rates linearly to this fraction of their value over the run (1 = constant). */
+  lrFinal: number;
+  /** EMA decay β for G's weights (0 = no average). */
+  ema: number;
+  seed: number;
+  /** Every N steps: metrics, pictures, checkpoints (0 = only at the end). */
+  evalEvery: number;
+  plotEvery: number;
+  checkpointEvery: number;
+  /** Samples for the 2D metrics (protocol: 2,500). */
+  evalSamples: number;
+  backend: 'auto' | 'native' | 'wasm' | 'cpu';
+  out: string;
+}
+
+export const DEFAULT_OPTIONS: TrainOptions = {
+  data: 'ring8',
+  model: 'mlp',
+  gHidden: [128, 128, 128],
+  dHidden: [128, 128, 128],
+  latentDim: 8,
+  prior: 'normal',
+  loss: 'nonsaturating',
+  r1: 0,
+  gpWeight: 10,
+  clip: 0.01,
+  dSteps: 1,
+  steps: 5000,
+  batchSize: 256,
+  optimizer: 'adam',
+  lrG: 1e-3,
+  lrD: 1e-3,
+  beta1: 0.5,
+  beta2: 0.999,
+  momentum: 0.9,
+  lrFinal: 1,
+  ema: 0.999,
+  seed: 1,
+  evalEvery: 1000,
+  plotEvery: 1000,
+  checkpointEvery: 1000,
+  evalSamples: 2500,
+  backend: 'auto',
+  out: 'runs/latest',
+};
+
+/** Fills in defaults and checks every field; throws "Expected … but received …". */
+export function resolveOptions(partial: Partial<TrainOptions>): TrainOptions {
+  const o: TrainOptions = { ...DEFAULT_OPTIONS, ...partial };
+  const fail = (name: string, expected: string, value: unknown) => {
+    throw new Error(`Expected ${name} to be ${expected} but received ${JSON.stringify(value)}`);
+  };
+  const positiveInt = (name: keyof TrainOptions) => {
+    const v = o[name];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail(name, 'a positive integer', v);
+  };
+  const nonNegativeInt = (name: keyof TrainOptions) => {
+    const v = o[name];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) fail(name, 'a non-negative integer', v);
+  };
+  const inRange = (name: keyof TrainOptions, lo: number, hi: number, loOpen = false, hiOpen = false) => {
+    const v = o[name];
+    const ok = typeof v === 'number' && Number.isFinite(v) && (loOpen ? v > lo : v >= lo) && (hiOpen ? v < hi : v <= hi);
+    if (!ok) fail(name, `a number in ${loOpen ? '(' : '['}${lo}, ${hi}${hiOpen ? ')' : ']'}`, v);
+  };
+  const oneOf = (name: keyof TrainOptions, values: readonly string[]) => {
+    if (!values.includes(o[name] as string)) fail(name, `one of ${values.join(', ')}`, o[name]);
+  };
+
+  oneOf('data', TOY_DATASETS);
+  oneOf('model', ['mlp']);
+  for (const name of ['gHidden', 'dHidden'] as const) {
+    const v = o[name];
+    if (!Array.isArray(v) || v.length === 0 || !v.every((u) => Number.isInteger(u) && u > 0)) fail(name, 'a non-empty list of positive integers', v);
+  }
+  positiveInt('latentDim');
+  oneOf('prior', ['normal', 'uniform']);
+  oneOf('loss', GAMES);
+  inRange('r1', 0, Infinity);
+  inRange('gpWeight', 0, Infinity);
+  inRange('clip', 0, Infinity, true);
+  positiveInt('dSteps');
+  positiveInt('steps');
+  positiveInt('batchSize');
+  oneOf('optimizer', ['adam', 'sgd']);
+  inRange('lrG', 0, Infinity, true);
+  inRange('lrD', 0, Infinity, true);
+  inRange('beta1', 0, 1, false, true);
+  inRange('beta2', 0, 1, false, true);
+  inRange('momentum', 0, 1, false, true);
+  inRange('lrFinal', 0, 1);
+  inRange('ema', 0, 1, false, true);
+  if (!Number.isInteger(o.seed)) fail('seed', 'an integer', o.seed);
+  nonNegativeInt('evalEvery');
+  nonNegativeInt('plotEvery');
+  nonNegativeInt('checkpointEvery');
+  positiveInt('evalSamples');
+  oneOf('backend', ['auto', 'native', 'wasm', 'cpu']);
+  if (typeof o.out !== 'string' || o.out.length === 0) fail('out', 'a directory path', o.out);
+  return o;
+}

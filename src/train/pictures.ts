@@ -1,0 +1,176 @@
+// The run's pictures: what G makes over the data density, what D thinks of the plane
+// and where it pushes G's samples, D against the optimal D* in 1D, and the curves.
+// Written to RUN/*.png (latest) and, for snapshots, RUN/snapshots/step-N-*.png.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Grid } from '../plots/index.js';
+import { plot1d, plotCurves, plotDiscriminator2d, plotSamples2d, type Panel } from '../plots/index.js';
+import type { ToyDataset } from '../data/toy.js';
+import { Rng } from '../rng.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { generate, type Gan } from './gan.js';
+import type { History } from './history.js';
+import { describeMetrics } from '../metrics/modes.js';
+
+export interface PictureRequest {
+  runDir: string;
+  step: number;
+  /** Also keep a copy under snapshots/ so pictures can be compared over time. */
+  snapshot: boolean;
+  data: ToyDataset;
+  gan: Gan;
+  /** The generator that samples (G's moving average when there is one). */
+  sampler: tfl.LayersModel;
+  history: History;
+  seed: number;
+}
+
+const FIELD_RESOLUTION = 120;
+const ARROWS = 160;
+
+export async function drawPictures(r: PictureRequest): Promise<void> {
+  const title = `${r.data.name} · step ${r.step}`;
+  const lastEval = r.history.evaluations().at(-1);
+  const subtitle = lastEval ? `step ${lastEval.step} · ${describeMetrics(lastEval.metrics)}` : undefined;
+  // The same noise every time, so pictures of one run compare across steps.
+  const fixed = new Rng(r.seed + 1_000_003);
+  const fake = generate(r.sampler, (n) => r.gan.noise(n, fixed), 2500);
+  const real = r.data.sample(new Rng(r.seed + 2_000_003), 1000);
+
+  const pictures: Record<string, Buffer> = {};
+  if (r.data.dim === 2) {
+    pictures.samples = await plotSamples2d({
+      fake,
+      real,
+      density: densityGrid(r.data, 200),
+      modes: r.data.modes,
+      bounds: r.data.bounds,
+      title: `Generated samples over the data density — ${title}`,
+      subtitle,
+    });
+    pictures.discriminator = await plotDiscriminator2d({
+      field: discriminatorField(r.gan.discriminator, r.data),
+      fake,
+      arrows: generatorPush(r.gan, fake.subarray(0, 2 * ARROWS)),
+      bounds: r.data.bounds,
+      title: `D(x) and the direction G's samples are pushed — ${title}`,
+      subtitle,
+    });
+  } else {
+    pictures.discriminator = await oneDimensional(r, fake, title);
+  }
+  pictures.curves = await plotCurves({ title: `Training curves — ${r.data.name}`, panels: curvePanels(r.history) });
+
+  if (r.snapshot) await fs.mkdir(path.join(r.runDir, 'snapshots'), { recursive: true });
+  for (const [name, png] of Object.entries(pictures)) {
+    await writeFileAtomic(path.join(r.runDir, `${name}.png`), png);
+    if (r.snapshot && name !== 'curves') {
+      await writeFileAtomic(path.join(r.runDir, 'snapshots', `step-${String(r.step).padStart(7, '0')}-${name}.png`), png);
+    }
+  }
+}
+
+function cellCentres(data: ToyDataset, n: number): Float32Array {
+  const { xmin, xmax, ymin, ymax } = data.bounds;
+  const points = new Float32Array(2 * n * n);
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < n; i++) {
+      points[2 * (j * n + i)] = xmin + ((i + 0.5) * (xmax - xmin)) / n;
+      points[2 * (j * n + i) + 1] = ymin + ((j + 0.5) * (ymax - ymin)) / n;
+    }
+  }
+  return points;
+}
+
+function densityGrid(data: ToyDataset, n: number): Grid {
+  return { values: data.density(cellCentres(data, n)), nx: n, ny: n, bounds: data.bounds };
+}
+
+/** σ(D(x)) at the centre of every cell of the picture's grid. */
+function discriminatorField(D: tfl.LayersModel, data: ToyDataset): Grid {
+  const n = FIELD_RESOLUTION;
+  const points = cellCentres(data, n);
+  const values = tf.tidy(() => tf.sigmoid(D.apply(tf.tensor2d(points, [n * n, 2])) as tf.Tensor).dataSync() as Float32Array);
+  return { values, nx: n, ny: n, bounds: data.bounds };
+}
+
+/** For some of G's samples, −∇ₓ of G's loss: the way G's next update moves them. */
+function generatorPush(gan: Gan, points: Float32Array): { points: Float32Array; dirs: Float32Array } {
+  const dirs = tf.tidy(() => {
+    const x = tf.tensor2d(points, [points.length / 2, 2]);
+    const grad = tf.grad((input: tf.Tensor) => gan.game.generator(gan.discriminator.apply(input) as tf.Tensor))(x);
+    return tf.neg(grad).dataSync() as Float32Array;
+  });
+  return { points, dirs };
+}
+
+async function oneDimensional(r: PictureRequest, fake: Float32Array, title: string): Promise<Buffer> {
+  const { xmin, xmax } = r.data.bounds;
+  const n = 400;
+  const xs = new Float32Array(n).map((_, i) => xmin + ((i + 0.5) * (xmax - xmin)) / n);
+  const dLearned = tf.tidy(() => tf.sigmoid(r.gan.discriminator.apply(tf.tensor2d(xs, [n, 1])) as tf.Tensor).dataSync() as Float32Array);
+  const pData = r.data.density(xs);
+  const pG = kernelDensity(fake, xs);
+  const dOptimal = pData.map((p, i) => (p + pG[i] > 0 ? p / (p + pG[i]) : 0.5));
+  return plot1d({ xs, dLearned, dOptimal, pData, pG, title: `D(x) beside D*(x) = p_data/(p_data + p_g) — ${title}` });
+}
+
+/** Gaussian kernel density estimate with Silverman's bandwidth. */
+function kernelDensity(samples: Float32Array, xs: Float32Array): Float32Array {
+  const n = samples.length;
+  let mean = 0;
+  for (const s of samples) mean += s / n;
+  let variance = 0;
+  for (const s of samples) variance += (s - mean) ** 2 / n;
+  const h = Math.max(1.06 * Math.sqrt(variance) * n ** -0.2, 1e-3);
+  const norm = 1 / (n * h * Math.sqrt(2 * Math.PI));
+  return xs.map((x) => {
+    let sum = 0;
+    for (const s of samples) sum += Math.exp(-0.5 * ((x - s) / h) ** 2);
+    return sum * norm;
+  });
+}
+
+function curvePanels(history: History): Panel[] {
+  const steps = history.steps();
+  const at = (pick: (l: (typeof steps)[number]) => number) => steps.map(pick);
+  const stepNumbers = at((l) => l.step);
+  const panels: Panel[] = [
+    {
+      title: 'Losses',
+      smooth: 50,
+      series: [
+        { name: 'D loss', steps: stepNumbers, values: at((l) => l.lossD) },
+        { name: 'G loss', steps: stepNumbers, values: at((l) => l.lossG) },
+      ],
+    },
+    {
+      title: 'Discriminator outputs',
+      smooth: 50,
+      yMin: 0,
+      yMax: 1,
+      series: [
+        { name: 'D(x)', steps: stepNumbers, values: at((l) => l.dReal) },
+        { name: 'D(G(z))', steps: stepNumbers, values: at((l) => l.dFake) },
+      ],
+    },
+  ];
+  const evals = history.evaluations();
+  if (evals.length > 0) {
+    const evalSteps = evals.map((e) => e.step);
+    panels.push(
+      { title: 'Modes covered', yMin: 0, yMax: evals[0].metrics.totalModes, series: [{ name: 'modes', steps: evalSteps, values: evals.map((e) => e.metrics.modes) }] },
+      {
+        title: 'High-quality samples and reverse KL',
+        yMin: 0,
+        series: [
+          { name: 'high-quality fraction', steps: evalSteps, values: evals.map((e) => e.metrics.highQuality) },
+          { name: 'reverse KL (nats)', steps: evalSteps, values: evals.map((e) => e.metrics.reverseKL), dashed: true },
+        ],
+      },
+    );
+  }
+  return panels;
+}

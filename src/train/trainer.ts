@@ -1,0 +1,169 @@
+// The training run: builds (or resumes) G and D, loops over steps, and keeps the run
+// directory up to date — options.json, stats.jsonl, pictures, checkpoints and, at the
+// end, metrics.json.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { initBackend, type BackendChoice } from '../backend/index.js';
+import { toyDataset, type ToyDataset } from '../data/toy.js';
+import { describeMetrics, modeMetrics, type ModeMetrics } from '../metrics/modes.js';
+import { mlpDiscriminator, mlpGenerator } from '../networks/mlp.js';
+import { Rng } from '../rng.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { latestCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { WeightAverage } from './ema.js';
+import { Gan, generate, type BatchSource, type StepStats } from './gan.js';
+import { History } from './history.js';
+import { resolveOptions, type TrainOptions } from './options.js';
+import { drawPictures } from './pictures.js';
+import { FailureWatch } from './failures.js';
+
+export interface TrainHooks {
+  /** Called after every step (the CLI's progress bar). */
+  onStep?(step: number, total: number, stats: StepStats): void;
+  /** Evaluations, checkpoints, warnings: one line each. */
+  onEvent?(message: string): void;
+}
+
+export interface TrainRequest extends Partial<TrainOptions> {
+  /** Continue the run in `out` from its latest checkpoint. */
+  resume?: boolean;
+}
+
+export interface TrainResult {
+  runDir: string;
+  options: TrainOptions;
+  backend: BackendChoice;
+  /** Final mode metrics (mixture data only). */
+  metrics?: ModeMetrics;
+  seconds: number;
+}
+
+export async function train(request: TrainRequest, hooks: TrainHooks = {}): Promise<TrainResult> {
+  const { resume, ...given } = request;
+  const options = resume ? await resumedOptions(given) : resolveOptions(given);
+  const runDir = options.out;
+  const backend = await initBackend(options.backend);
+  const data = toyDataset(options.data);
+  const say = hooks.onEvent ?? (() => {});
+
+  const rng = new Rng(options.seed);
+  const generator = mlpGenerator(options.latentDim, data.dim, { hidden: options.gHidden }, rng);
+  const discriminator = mlpDiscriminator(data.dim, { hidden: options.dHidden }, rng);
+  const average = options.ema > 0 ? await WeightAverage.of(generator, options.ema) : undefined;
+  const gan = new Gan(generator, discriminator, options, rng, average);
+  const sampler = average?.model ?? generator;
+
+  let start = 0;
+  let history: History;
+  await fs.mkdir(runDir, { recursive: true });
+  const statsFile = path.join(runDir, 'stats.jsonl');
+  if (resume) {
+    const dir = await latestCheckpoint(runDir);
+    if (!dir) throw new Error(`Expected a checkpoint in ${runDir}/checkpoints to resume from but found none; train without --resume`);
+    const saved = await loadCheckpoint(dir);
+    copyWeights(saved.models.generator, generator);
+    copyWeights(saved.models.discriminator, discriminator);
+    if (average && saved.models.generatorAverage) copyWeights(saved.models.generatorAverage, average.model);
+    gan.optG.setState(saved.state.optimizers.generator);
+    gan.optD.setState(saved.state.optimizers.discriminator);
+    rng.setState(saved.state.rng);
+    start = saved.state.step;
+    history = await History.resume(statsFile, start);
+    say(`resumed from ${dir} at step ${start}`);
+  } else {
+    await fs.rm(path.join(runDir, 'checkpoints'), { recursive: true, force: true });
+    await fs.writeFile(statsFile, '');
+    history = new History(statsFile);
+  }
+  await writeFileAtomic(path.join(runDir, 'options.json'), JSON.stringify(options, null, 2) + '\n');
+
+  const batches = toyBatches(data);
+  // Evaluation and pictures draw from their own seeded streams so that they never
+  // change the training stream: a run is the same whether or not it is evaluated.
+  const evaluate = (step: number): ModeMetrics | undefined => {
+    if (!data.modes || !data.modeStd) return undefined;
+    const evalRng = new Rng((options.seed * 7919 + step) | 0);
+    const samples = generate(sampler, (n) => gan.noise(n, evalRng), options.evalSamples);
+    return modeMetrics(samples, data.modes, data.modeStd);
+  };
+  const pictures = (step: number, snapshot: boolean) =>
+    drawPictures({ runDir, step, snapshot, data, gan, sampler, history, seed: options.seed });
+  const watch = new FailureWatch(options.loss);
+
+  const began = performance.now();
+  const elapsed = () => (performance.now() - began) / 1000;
+  let metrics: ModeMetrics | undefined;
+  const due = (every: number, step: number) => every > 0 && step % every === 0 && step < options.steps;
+  for (let step = start + 1; step <= options.steps; step++) {
+    const scale = 1 - (1 - options.lrFinal) * ((step - 1) / options.steps);
+    gan.scaleLearningRates(scale);
+    const stats = gan.step(batches);
+    history.add({ step, ...stats, lr: options.lrG * scale, seconds: elapsed() });
+    const problem = watch.check(step, stats);
+    if (problem?.fatal) {
+      history.add({ step, warning: problem.message });
+      await history.flush();
+      await pictures(step, false).catch(() => {});
+      throw new Error(problem.message);
+    }
+    if (problem) {
+      history.add({ step, warning: problem.message });
+      say(`warning: ${problem.message}`);
+    }
+    hooks.onStep?.(step, options.steps, stats);
+
+    if (due(options.evalEvery, step)) {
+      metrics = evaluate(step);
+      if (metrics) {
+        history.add({ step, metrics });
+        say(`step ${step}: ${describeMetrics(metrics)}`);
+        const collapse = watch.checkModes(step, metrics);
+        if (collapse) {
+          history.add({ step, warning: collapse });
+          say(`warning: ${collapse}`);
+        }
+      }
+    }
+    if (due(options.plotEvery, step)) await pictures(step, true);
+    if (due(options.checkpointEvery, step)) {
+      await history.flush();
+      await saveCheckpoint(runDir, { generator, discriminator, generatorAverage: average?.model }, gan.checkpointState(step));
+    }
+    if (step % 200 === 0) await history.flush();
+  }
+
+  metrics = evaluate(options.steps);
+  if (metrics) history.add({ step: options.steps, metrics });
+  await history.flush();
+  await saveCheckpoint(runDir, { generator, discriminator, generatorAverage: average?.model }, gan.checkpointState(options.steps));
+  await pictures(options.steps, true);
+  const seconds = elapsed();
+  const summary = { ...(metrics ?? {}), steps: options.steps, seconds, backend: backend.name };
+  await writeFileAtomic(path.join(runDir, 'metrics.json'), JSON.stringify(summary, null, 2) + '\n');
+  gan.dispose();
+  return { runDir, options, backend, metrics, seconds };
+}
+
+async function resumedOptions(given: Partial<TrainOptions>): Promise<TrainOptions> {
+  if (!given.out) throw new Error('Expected --out DIR naming the run to resume but received none');
+  const file = path.join(given.out, 'options.json');
+  let saved: TrainOptions;
+  try {
+    saved = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`Expected ${file} from an earlier run to resume but could not read it: ${(err as Error).message}`);
+  }
+  // A resumed run keeps its settings; only its length and backend may change.
+  return resolveOptions({ ...saved, ...(given.steps ? { steps: given.steps } : {}), ...(given.backend ? { backend: given.backend } : {}) });
+}
+
+function copyWeights(from: tfl.LayersModel, to: tfl.LayersModel): void {
+  to.setWeights(from.getWeights());
+  from.dispose();
+}
+
+function toyBatches(data: ToyDataset): BatchSource {
+  return { batch: (rng, n) => tf.tensor2d(data.sample(rng, n), [n, data.dim]) };
+}
