@@ -33,7 +33,15 @@ export async function writePreviews(dir: string): Promise<string[]> {
       subtitle: 'step 2000 · modes 6/8 · high quality 91.3% · reverse KL 0.31',
     }),
   );
-  save('samples2d-noreal.png', await plotSamples2d({ fake, density, modes, bounds: RING_BOUNDS, title: 'Without real samples' }));
+  // std 0.01 on a 200×200 grid (cells 1.5σ wide), as the trainer draws it: modes still show.
+  const tight = gridOf(RING_BOUNDS, 200, 200, mixtureDensity(modes, 0.01));
+  save(
+    'samples2d-noreal.png',
+    await plotSamples2d({
+      fake: sampleModes(modes, 2500, 0.03, 7, [0, 3, 5]), density: tight, modes, bounds: RING_BOUNDS,
+      title: 'Mode collapse onto 3 of 8 modes (std 0.01), no real samples', subtitle: 'step 600 · modes 3/8',
+    }),
+  );
 
   // 2) GAN Lab view: D high on a band around the ring, G's samples partly inside.
   const dField = (x: number, y: number) => sigmoid(3 * (0.8 - Math.abs(Math.hypot(x, y) - 2) * 1.6) + 0.6 * Math.sin(2.5 * x));
