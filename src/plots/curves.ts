@@ -102,7 +102,7 @@ function drawPanel(
   ctx.fillStyle = TEXT_COLOR;
   ctx.textAlign = 'left';
   ctx.textBaseline = 'alphabetic';
-  fitText(ctx, p.title + (logY ? '  (log scale)' : ''), r.left, r.top - 9, 14, r.width * 0.65, true);
+  fitText(ctx, p.title + (logY ? '  (log scale)' : ''), r.left, r.top - 9, 14, r.width * 0.6, true); // room for the NaN note on the right
 
   const legend: LegendItem[] = [];
   const bad: number[] = [];
