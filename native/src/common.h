@@ -1,0 +1,162 @@
+// Shared plumbing for the gankit native backend: argument checking that turns
+// bad calls into JS errors of the form "Expected X for name but received Y",
+// the one oneDNN engine/stream, and a shape-keyed primitive cache.
+#pragma once
+
+#include <napi.h>
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace gk {
+
+// ---- argument access -------------------------------------------------------
+// Every tensor crosses the boundary as the Float32Array tfjs-backend-cpu already
+// stores it in; we read its data pointer and never copy.
+
+inline const char *TypeName(const Napi::Value &v) {
+  if (v.IsTypedArray()) {
+    switch (v.As<Napi::TypedArray>().TypedArrayType()) {
+      case napi_float32_array: return "Float32Array";
+      case napi_int32_array: return "Int32Array";
+      case napi_uint8_array: return "Uint8Array";
+      default: return "another TypedArray";
+    }
+  }
+  if (v.IsNumber()) return "number";
+  if (v.IsBoolean()) return "boolean";
+  if (v.IsString()) return "string";
+  if (v.IsArray()) return "Array";
+  if (v.IsUndefined()) return "undefined";
+  if (v.IsNull()) return "null";
+  return "object";
+}
+
+[[noreturn]] inline void Fail(const Napi::Env &env, const std::string &expected,
+                              const std::string &name, const Napi::Value &got) {
+  throw Napi::TypeError::New(env, "Expected " + expected + " for " + name +
+                                      " but received " + TypeName(got));
+}
+
+struct F32 {
+  float *data;
+  size_t length;
+};
+
+inline F32 ArgF32(const Napi::CallbackInfo &info, size_t i, const char *name) {
+  Napi::Value v = info[i];
+  if (!v.IsTypedArray() ||
+      v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
+    Fail(info.Env(), "a Float32Array", name, v);
+  auto a = v.As<Napi::Float32Array>();
+  return {a.Data(), a.ElementLength()};
+}
+
+// Optional Float32Array: null/undefined means "absent".
+inline F32 ArgF32Opt(const Napi::CallbackInfo &info, size_t i, const char *name) {
+  Napi::Value v = info[i];
+  if (v.IsUndefined() || v.IsNull()) return {nullptr, 0};
+  return ArgF32(info, i, name);
+}
+
+inline uint8_t *ArgU8(const Napi::CallbackInfo &info, size_t i, const char *name,
+                      size_t *len) {
+  Napi::Value v = info[i];
+  if (!v.IsTypedArray() ||
+      v.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
+    Fail(info.Env(), "a Uint8Array", name, v);
+  auto a = v.As<Napi::Uint8Array>();
+  *len = a.ElementLength();
+  return a.Data();
+}
+
+inline int64_t ArgInt(const Napi::CallbackInfo &info, size_t i, const char *name) {
+  Napi::Value v = info[i];
+  if (!v.IsNumber()) Fail(info.Env(), "an integer", name, v);
+  return v.As<Napi::Number>().Int64Value();
+}
+
+inline double ArgNum(const Napi::CallbackInfo &info, size_t i, const char *name) {
+  Napi::Value v = info[i];
+  if (!v.IsNumber()) Fail(info.Env(), "a number", name, v);
+  return v.As<Napi::Number>().DoubleValue();
+}
+
+// Shapes/strides arrive as Int32Array (cheap to read, no per-element N-API calls).
+inline std::vector<int64_t> ArgDims(const Napi::CallbackInfo &info, size_t i,
+                                    const char *name) {
+  Napi::Value v = info[i];
+  if (!v.IsTypedArray() ||
+      v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+    Fail(info.Env(), "an Int32Array", name, v);
+  auto a = v.As<Napi::Int32Array>();
+  return std::vector<int64_t>(a.Data(), a.Data() + a.ElementLength());
+}
+
+inline void Check(const Napi::Env &env, bool ok, const std::string &msg) {
+  if (!ok) throw Napi::RangeError::New(env, msg);
+}
+
+// ---- oneDNN singletons -----------------------------------------------------
+dnnl::engine &Engine();
+dnnl::stream &Stream();
+
+// ---- primitive cache -------------------------------------------------------
+// Primitive creation (JIT code generation) costs 0.1–10 ms; a training step
+// reuses the same few dozen shapes, so everything is cached by a key made of
+// the op kind and every integer that determines the primitive.
+using Key = std::vector<int64_t>;
+struct KeyHash {
+  size_t operator()(const Key &k) const noexcept {
+    size_t h = 1469598103934665603ull;
+    for (int64_t x : k) h = (h ^ static_cast<size_t>(x)) * 1099511628211ull;
+    return h;
+  }
+};
+
+template <typename Entry>
+class Cache {
+ public:
+  Entry &Get(const Key &key, const std::function<std::unique_ptr<Entry>()> &make) {
+    auto it = map_.find(key);
+    if (it != map_.end()) return *it->second;
+    auto e = make();
+    Entry &ref = *e;
+    map_.emplace(key, std::move(e));
+    return ref;
+  }
+  size_t size() const { return map_.size(); }
+  void clear() { map_.clear(); }
+
+ private:
+  std::unordered_map<Key, std::unique_ptr<Entry>, KeyHash> map_;
+};
+
+// Below this many elements an element-wise loop runs on one thread: waking the
+// OpenMP team costs more than it saves.
+constexpr int64_t kParallelGrain = 1 << 15;
+
+// ---- module registration -----------------------------------------------------
+void InitMatMul(Napi::Env env, Napi::Object exports);
+void InitConv(Napi::Env env, Napi::Object exports);
+void InitUnary(Napi::Env env, Napi::Object exports);
+void InitBinary(Napi::Env env, Napi::Object exports);
+void InitReduce(Napi::Env env, Napi::Object exports);
+void InitTranspose(Napi::Env env, Napi::Object exports);
+void InitBatchNorm(Napi::Env env, Napi::Object exports);
+void InitOptim(Napi::Env env, Napi::Object exports);
+
+}  // namespace gk
+
+namespace gk {
+// Activations tfjs fuses into _FusedMatMul / FusedConv2D, in the order the TS
+// side encodes them (src/backend/kernels/activation.ts).
+enum Activation : int { kLinear = 0, kRelu = 1, kRelu6 = 2, kLeakyRelu = 3, kElu = 4, kSigmoid = 5 };
+// In place, multithreaded for large n.
+void ApplyActivation(float *y, int64_t n, int act, float alpha);
+}  // namespace gk

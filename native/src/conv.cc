@@ -1,0 +1,264 @@
+// 2D convolution and its two gradients through oneDNN primitives, NHWC.
+//
+// Activations stay in tfjs's NHWC layout (every other kernel reads them), so
+// src/dst memory is plain nhwc and oneDNN picks its NHWC (brgemm) kernels.
+// Weights are declared "any" so oneDNN may choose a blocked layout; we reorder
+// tfjs's HWIO filter into it (or the gradient out of it) on each call, which
+// is cheap next to the convolution (weights are small).
+// Transposed convolutions reach us as Conv2DBackpropInput.
+#include <omp.h>
+
+#include "common.h"
+
+namespace gk {
+namespace {
+
+using dnnl::memory;
+using tag = dnnl::memory::format_tag;
+using dt = dnnl::memory::data_type;
+
+// The geometry the TS side computes with backend_util.computeConv2DInfo.
+struct Geom {
+  int64_t n, ih, iw, ic, oh, ow, oc, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr;
+};
+constexpr int kGeomLen = 17;
+
+Geom ReadGeom(const Napi::CallbackInfo &info, size_t i) {
+  std::vector<int64_t> g = ArgDims(info, i, "convInfo");
+  Check(info.Env(), g.size() == kGeomLen,
+        "Expected an Int32Array of 17 conv dimensions for convInfo but received " +
+            std::to_string(g.size()));
+  return {g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8],
+          g[9], g[10], g[11], g[12], g[13], g[14], g[15], g[16]};
+}
+
+Key GeomKey(int kind, const Geom &g, int64_t extra = 0) {
+  return {kind, g.n, g.ih, g.iw, g.ic, g.oh, g.ow, g.oc, g.kh, g.kw, g.sh, g.sw,
+          g.dh, g.dw, g.pt, g.pl, g.pb, g.pr, extra, omp_get_max_threads()};
+}
+
+struct Descs {
+  memory::desc src, wei_any, wei_user, dst, bias;
+  memory::dims strides, dilates, pad_l, pad_r;
+};
+
+Descs MakeDescs(const Geom &g) {
+  // tfjs dilation 1 means "none"; oneDNN counts the inserted gaps, so d - 1.
+  return {memory::desc({g.n, g.ic, g.ih, g.iw}, dt::f32, tag::nhwc),
+          memory::desc({g.oc, g.ic, g.kh, g.kw}, dt::f32, tag::any),
+          memory::desc({g.oc, g.ic, g.kh, g.kw}, dt::f32, tag::hwio),
+          memory::desc({g.n, g.oc, g.oh, g.ow}, dt::f32, tag::nhwc),
+          memory::desc({g.oc}, dt::f32, tag::x),
+          {g.sh, g.sw},
+          {g.dh - 1, g.dw - 1},
+          {g.pt, g.pl},
+          {g.pb, g.pr}};
+}
+
+dnnl::convolution_forward::primitive_desc ForwardPd(const Descs &d, bool withBias,
+                                                    const dnnl::primitive_attr &attr) {
+  auto desc = withBias
+                  ? dnnl::convolution_forward::desc(
+                        dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
+                        d.src, d.wei_any, d.bias, d.dst, d.strides, d.dilates, d.pad_l, d.pad_r)
+                  : dnnl::convolution_forward::desc(
+                        dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
+                        d.src, d.wei_any, d.dst, d.strides, d.dilates, d.pad_l, d.pad_r);
+  return dnnl::convolution_forward::primitive_desc(desc, attr, Engine());
+}
+
+// One cached convolution (any of the three directions). `wei` is the memory
+// the primitive reads or writes weights through; when oneDNN chose a layout
+// other than HWIO it owns a buffer and `reorder` converts to or from the
+// user's HWIO buffer `user`.
+struct ConvEntry {
+  dnnl::primitive prim;
+  memory a, wei, b, bias, user;
+  bool needReorder = false;
+  dnnl::reorder reorder;
+  std::string impl;
+};
+
+void SetupWeights(ConvEntry &e, const Descs &d, const memory::desc &chosen, bool toUser) {
+  e.user = memory(d.wei_user, Engine(), DNNL_MEMORY_NONE);
+  e.needReorder = chosen != d.wei_user;
+  if (e.needReorder) {
+    e.wei = memory(chosen, Engine());  // oneDNN-owned scratch for the blocked weights
+    e.reorder = toUser ? dnnl::reorder(e.wei, e.user) : dnnl::reorder(e.user, e.wei);
+  } else {
+    e.wei = memory(chosen, Engine(), DNNL_MEMORY_NONE);
+  }
+}
+
+// Name of the oneDNN implementation the last conv call ran (for tests and
+// profiling; returning it from every call would allocate a JS string per call).
+const std::string *&LastImpl() {
+  static const std::string *p = nullptr;
+  return p;
+}
+
+Napi::Value LastConvImpl(const Napi::CallbackInfo &info) {
+  return Napi::String::New(info.Env(), LastImpl() ? *LastImpl() : std::string());
+}
+
+Cache<ConvEntry> &ConvCache() {
+  static Cache<ConvEntry> c;
+  return c;
+}
+
+enum Kind { kFwd = 1, kBwdData = 2, kBwdWeights = 3 };
+
+void CheckLen(const Napi::Env &env, const F32 &t, int64_t want, const char *name) {
+  Check(env, static_cast<int64_t>(t.length) == want,
+        "Expected " + std::to_string(want) + " elements for " + name + " but received " +
+            std::to_string(t.length));
+}
+
+dnnl::algorithm ActAlg(int act, float *alpha, float *beta) {
+  *beta = 0.f;
+  switch (act) {
+    case kRelu: *alpha = 0.f; return dnnl::algorithm::eltwise_relu;
+    case kRelu6: *alpha = 0.f; *beta = 6.f; return dnnl::algorithm::eltwise_clip;
+    case kLeakyRelu: return dnnl::algorithm::eltwise_relu;  // alpha = negative slope
+    case kElu: *alpha = 1.f; return dnnl::algorithm::eltwise_elu;
+    case kSigmoid: return dnnl::algorithm::eltwise_logistic;
+    default: return dnnl::algorithm::eltwise_linear;
+  }
+}
+
+// conv2d(x, filter, bias|null, y, convInfo, activation, alpha)
+Napi::Value Conv2D(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  F32 x = ArgF32(info, 0, "x"), w = ArgF32(info, 1, "filter");
+  F32 bias = ArgF32Opt(info, 2, "bias");
+  F32 y = ArgF32(info, 3, "y");
+  Geom g = ReadGeom(info, 4);
+  int act = static_cast<int>(ArgInt(info, 5, "activation"));
+  float alpha = static_cast<float>(ArgNum(info, 6, "alpha"));
+  CheckLen(env, x, g.n * g.ih * g.iw * g.ic, "x");
+  CheckLen(env, w, g.kh * g.kw * g.ic * g.oc, "filter");
+  CheckLen(env, y, g.n * g.oh * g.ow * g.oc, "y");
+  if (bias.data) CheckLen(env, bias, g.oc, "bias");
+
+  Key key = GeomKey(kFwd, g, (bias.data ? 1 : 0) | (act << 1));
+  key.push_back(static_cast<int64_t>(alpha * 1e6f));
+  ConvEntry &e = ConvCache().Get(key, [&] {
+    auto en = std::make_unique<ConvEntry>();
+    Descs d = MakeDescs(g);
+    dnnl::primitive_attr attr;
+    if (act != kLinear) {
+      dnnl::post_ops po;
+      float a = alpha, b;
+      dnnl::algorithm alg = ActAlg(act, &a, &b);
+      po.append_eltwise(1.f, alg, a, b);
+      attr.set_post_ops(po);
+    }
+    auto pd = ForwardPd(d, bias.data != nullptr, attr);
+    en->prim = dnnl::convolution_forward(pd);
+    en->a = memory(d.src, Engine(), DNNL_MEMORY_NONE);
+    en->b = memory(d.dst, Engine(), DNNL_MEMORY_NONE);
+    en->bias = memory(d.bias, Engine(), DNNL_MEMORY_NONE);
+    SetupWeights(*en, d, pd.weights_desc(), false);
+    en->impl = pd.impl_info_str();
+    return en;
+  });
+  e.a.set_data_handle(x.data);
+  e.b.set_data_handle(y.data);
+  e.user.set_data_handle(w.data);
+  if (e.needReorder) e.reorder.execute(Stream(), e.user, e.wei);
+  else e.wei.set_data_handle(w.data);
+  std::unordered_map<int, memory> args{
+      {DNNL_ARG_SRC, e.a}, {DNNL_ARG_WEIGHTS, e.wei}, {DNNL_ARG_DST, e.b}};
+  if (bias.data) {
+    e.bias.set_data_handle(bias.data);
+    args.emplace(DNNL_ARG_BIAS, e.bias);
+  }
+  e.prim.execute(Stream(), args);
+  Stream().wait();
+  LastImpl() = &e.impl;
+  return env.Undefined();
+}
+
+// conv2dBackpropInput(dy, filter, dx, convInfo): dx = gradient w.r.t. the
+// convolution's input (also the forward pass of a transposed convolution).
+Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  F32 dy = ArgF32(info, 0, "dy"), w = ArgF32(info, 1, "filter"), dx = ArgF32(info, 2, "dx");
+  Geom g = ReadGeom(info, 3);
+  CheckLen(env, dy, g.n * g.oh * g.ow * g.oc, "dy");
+  CheckLen(env, w, g.kh * g.kw * g.ic * g.oc, "filter");
+  CheckLen(env, dx, g.n * g.ih * g.iw * g.ic, "dx");
+
+  ConvEntry &e = ConvCache().Get(GeomKey(kBwdData, g), [&] {
+    auto en = std::make_unique<ConvEntry>();
+    Descs d = MakeDescs(g);
+    auto hint = ForwardPd(d, false, dnnl::primitive_attr());
+    dnnl::convolution_backward_data::desc desc(dnnl::algorithm::convolution_direct, d.src,
+                                               d.wei_any, d.dst, d.strides, d.dilates,
+                                               d.pad_l, d.pad_r);
+    dnnl::convolution_backward_data::primitive_desc pd(desc, Engine(), hint);
+    en->prim = dnnl::convolution_backward_data(pd);
+    en->a = memory(d.src, Engine(), DNNL_MEMORY_NONE);  // diff_src
+    en->b = memory(d.dst, Engine(), DNNL_MEMORY_NONE);  // diff_dst
+    SetupWeights(*en, d, pd.weights_desc(), false);
+    en->impl = pd.impl_info_str();
+    return en;
+  });
+  e.a.set_data_handle(dx.data);
+  e.b.set_data_handle(dy.data);
+  e.user.set_data_handle(w.data);
+  if (e.needReorder) e.reorder.execute(Stream(), e.user, e.wei);
+  else e.wei.set_data_handle(w.data);
+  e.prim.execute(Stream(),
+                 {{DNNL_ARG_DIFF_SRC, e.a}, {DNNL_ARG_WEIGHTS, e.wei}, {DNNL_ARG_DIFF_DST, e.b}});
+  Stream().wait();
+  LastImpl() = &e.impl;
+  return env.Undefined();
+}
+
+// conv2dBackpropFilter(x, dy, dw, convInfo): dw = gradient w.r.t. the filter (HWIO).
+Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  F32 x = ArgF32(info, 0, "x"), dy = ArgF32(info, 1, "dy"), dw = ArgF32(info, 2, "dw");
+  Geom g = ReadGeom(info, 3);
+  CheckLen(env, x, g.n * g.ih * g.iw * g.ic, "x");
+  CheckLen(env, dy, g.n * g.oh * g.ow * g.oc, "dy");
+  CheckLen(env, dw, g.kh * g.kw * g.ic * g.oc, "dw");
+
+  ConvEntry &e = ConvCache().Get(GeomKey(kBwdWeights, g), [&] {
+    auto en = std::make_unique<ConvEntry>();
+    Descs d = MakeDescs(g);
+    auto hint = ForwardPd(d, false, dnnl::primitive_attr());
+    dnnl::convolution_backward_weights::desc desc(dnnl::algorithm::convolution_direct, d.src,
+                                                  d.wei_any, d.dst, d.strides, d.dilates,
+                                                  d.pad_l, d.pad_r);
+    dnnl::convolution_backward_weights::primitive_desc pd(desc, Engine(), hint);
+    en->prim = dnnl::convolution_backward_weights(pd);
+    en->a = memory(d.src, Engine(), DNNL_MEMORY_NONE);
+    en->b = memory(d.dst, Engine(), DNNL_MEMORY_NONE);
+    SetupWeights(*en, d, pd.diff_weights_desc(), true);
+    en->impl = pd.impl_info_str();
+    return en;
+  });
+  e.a.set_data_handle(x.data);
+  e.b.set_data_handle(dy.data);
+  e.user.set_data_handle(dw.data);
+  if (!e.needReorder) e.wei.set_data_handle(dw.data);
+  e.prim.execute(Stream(),
+                 {{DNNL_ARG_SRC, e.a}, {DNNL_ARG_DIFF_WEIGHTS, e.wei}, {DNNL_ARG_DIFF_DST, e.b}});
+  if (e.needReorder) e.reorder.execute(Stream(), e.wei, e.user);
+  Stream().wait();
+  LastImpl() = &e.impl;
+  return env.Undefined();
+}
+
+}  // namespace
+
+void InitConv(Napi::Env env, Napi::Object exports) {
+  exports.Set("lastConvImpl", Napi::Function::New(env, LastConvImpl));
+  exports.Set("conv2d", Napi::Function::New(env, Conv2D));
+  exports.Set("conv2dBackpropInput", Napi::Function::New(env, Conv2DBackpropInput));
+  exports.Set("conv2dBackpropFilter", Napi::Function::New(env, Conv2DBackpropFilter));
+}
+
+}  // namespace gk

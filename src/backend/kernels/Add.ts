@@ -1,0 +1,3 @@
+import { binaryKernel } from './binary_ops.js';
+
+export const addConfig = binaryKernel('Add');

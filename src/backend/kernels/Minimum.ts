@@ -1,0 +1,3 @@
+import { binaryKernel } from './binary_ops.js';
+
+export const minimumConfig = binaryKernel('Minimum');

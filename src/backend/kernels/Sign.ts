@@ -1,0 +1,3 @@
+import { unaryKernel } from './unary_ops.js';
+
+export const signConfig = unaryKernel('Sign');
