@@ -55,6 +55,15 @@ export function loadAddon(): { addon?: NativeAddon; why?: string } {
     cached = { why: `the native addon is not built (${path} is missing); ${HOW_TO_GET}` };
     return cached;
   }
+  // libgomp reads its settings once, when the addon pulls it in. Its default
+  // is to spin while waiting at the end of a parallel region; when another
+  // process holds a core (a 2-core machine shared with anything) the spinning
+  // thread starves the one it waits for, and a DCGAN-28 step went from 0.2 s
+  // to 2 s. Sleeping waiters cost a few microseconds per kernel instead.
+  // An explicit OMP_WAIT_POLICY or GOMP_SPINCOUNT from the user wins.
+  if (process.env.OMP_WAIT_POLICY === undefined && process.env.GOMP_SPINCOUNT === undefined) {
+    process.env.OMP_WAIT_POLICY = 'passive';
+  }
   try {
     const require = createRequire(import.meta.url);
     cached = { addon: require(path) as NativeAddon };

@@ -5,6 +5,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerNativeBackend } from './native.js';
+import { registerWasmKernels } from './wasm/register.js';
+
+export { setNumThreads, getNumThreads } from './native.js';
+export { fusedAdam, fusedSgdMomentum } from './fused.js';
 
 export const BACKENDS = ['native', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -21,11 +25,15 @@ let current: BackendChoice | undefined;
 tf.env().set('PROD', true);
 
 export async function initBackend(requested?: BackendName | 'auto'): Promise<BackendChoice> {
-  const wanted = requested ?? (process.env.GANKIT_BACKEND as BackendName | 'auto' | undefined) ?? 'auto';
+  const wanted = requested ?? ((process.env.GANKIT_BACKEND || 'auto') as BackendName | 'auto');
   if (wanted !== 'auto' && !BACKENDS.includes(wanted)) {
     throw new Error(`Expected backend to be one of auto, ${BACKENDS.join(', ')} but received "${wanted}"`);
   }
-  if (current && (wanted === 'auto' || wanted === current.name)) return current;
+  if (current && (wanted === 'auto' || wanted === current.name)) {
+    // Someone may have switched with tf.setBackend since; switch back.
+    if (tf.getBackend() !== current.name) await tf.setBackend(current.name);
+    return current;
+  }
 
   const order: BackendName[] = wanted === 'auto' ? [...BACKENDS] : [wanted];
   const failures: string[] = [];
@@ -47,6 +55,7 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
       const why = registerNativeBackend();
       if (why) return why;
     }
+    if (name === 'wasm') registerWasmKernels();
     const ok = await tf.setBackend(name);
     if (!ok) return 'failed to initialise';
     await tf.ready();

@@ -60,13 +60,28 @@ export function cpuFallback(kernelName: string): KernelFunc {
   };
 }
 
+/**
+ * How often each replaced kernel ran natively and how often it fell back to
+ * the cpu kernel — tests assert the native path really ran, profiling reads it.
+ */
+export const kernelCounts = { native: new Map<string, number>(), fallback: new Map<string, number>() };
+
+function bump(map: Map<string, number>, name: string): void {
+  map.set(name, (map.get(name) ?? 0) + 1);
+}
+
 /** Builds a KernelConfig whose function tries `native` and else runs the cpu kernel. */
 export function nativeKernel(kernelName: string,
   native: (args: KernelArgs) => TensorInfo | TensorInfo[] | undefined): KernelConfig {
   const fallback = cpuFallback(kernelName);
   const kernelFunc: KernelFunc = (args) => {
     const result = native(args as unknown as KernelArgs);
-    return result ?? fallback(args);
+    if (result !== undefined) {
+      bump(kernelCounts.native, kernelName);
+      return result;
+    }
+    bump(kernelCounts.fallback, kernelName);
+    return fallback(args);
   };
   return { kernelName, backendName: BACKEND_NAME, kernelFunc };
 }
