@@ -6,14 +6,17 @@
 
 namespace gk {
 
+// The engine, stream and primitive caches are deliberately never destroyed:
+// at process exit static destructors run in an order that could free the
+// engine before the primitives that reference it.
 dnnl::engine &Engine() {
-  static dnnl::engine eng(dnnl::engine::kind::cpu, 0);
-  return eng;
+  static auto *eng = new dnnl::engine(dnnl::engine::kind::cpu, 0);
+  return *eng;
 }
 
 dnnl::stream &Stream() {
-  static dnnl::stream s(Engine());
-  return s;
+  static auto *s = new dnnl::stream(Engine());
+  return *s;
 }
 
 namespace {

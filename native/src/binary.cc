@@ -189,8 +189,15 @@ Napi::Value Select(const Napi::CallbackInfo &info) {
             " for select but received " + std::to_string(t.length) + ", " +
             std::to_string(e.length) + ", " + std::to_string(out.length));
   const int64_t len = static_cast<int64_t>(n);
-#pragma omp parallel for simd if (len > kParallelGrain)
-  for (int64_t i = 0; i < len; ++i) out.data[i] = c[i] ? t.data[i] : e.data[i];
+  const float *pt = t.data, *pe = e.data;
+  float *po = out.data;
+  if (len > kParallelGrain) {
+#pragma omp parallel for simd
+    for (int64_t i = 0; i < len; ++i) po[i] = c[i] ? pt[i] : pe[i];
+  } else {
+#pragma omp simd
+    for (int64_t i = 0; i < len; ++i) po[i] = c[i] ? pt[i] : pe[i];
+  }
   return env.Undefined();
 }
 

@@ -102,8 +102,8 @@ Napi::Value LastConvImpl(const Napi::CallbackInfo &info) {
 }
 
 Cache<ConvEntry> &ConvCache() {
-  static Cache<ConvEntry> c;
-  return c;
+  static auto *c = new Cache<ConvEntry>();  // never destroyed, see Engine()
+  return *c;
 }
 
 enum Kind { kFwd = 1, kBwdData = 2, kBwdWeights = 3 };
@@ -114,17 +114,6 @@ void CheckLen(const Napi::Env &env, const F32 &t, int64_t want, const char *name
             std::to_string(t.length));
 }
 
-dnnl::algorithm ActAlg(int act, float *alpha, float *beta) {
-  *beta = 0.f;
-  switch (act) {
-    case kRelu: *alpha = 0.f; return dnnl::algorithm::eltwise_relu;
-    case kRelu6: *alpha = 0.f; *beta = 6.f; return dnnl::algorithm::eltwise_clip;
-    case kLeakyRelu: return dnnl::algorithm::eltwise_relu;  // alpha = negative slope
-    case kElu: *alpha = 1.f; return dnnl::algorithm::eltwise_elu;
-    case kSigmoid: return dnnl::algorithm::eltwise_logistic;
-    default: return dnnl::algorithm::eltwise_linear;
-  }
-}
 
 // conv2d(x, filter, bias|null, y, convInfo, activation, alpha)
 Napi::Value Conv2D(const Napi::CallbackInfo &info) {
@@ -149,7 +138,7 @@ Napi::Value Conv2D(const Napi::CallbackInfo &info) {
     if (act != kLinear) {
       dnnl::post_ops po;
       float a = alpha, b;
-      dnnl::algorithm alg = ActAlg(act, &a, &b);
+      dnnl::algorithm alg = ActivationAlgorithm(act, &a, &b);
       po.append_eltwise(1.f, alg, a, b);
       attr.set_post_ops(po);
     }

@@ -1,14 +1,26 @@
-// MatMul / BatchMatMul / _FusedMatMul through oneDNN's sgemm.
-//
-// dnnl_sgemm goes straight to oneDNN's JIT GEMM driver with no primitive to
-// create, which keeps the small matmuls of MLP workloads (256×128×128) cheap
-// to dispatch; its own OpenMP threading handles the large ones.
+// MatMul / BatchMatMul / _FusedMatMul through oneDNN's matmul primitive,
+// cached per shape, with bias and activation fused as its bias input and an
+// eltwise post-op. (dnnl_sgemm was the first choice — no primitive to create —
+// but Debian's 2.6.3 build corrupted the heap inside sgemm when a signal, such
+// as V8's sampling profiler's, landed mid-call; the primitive path does not.)
 #include <omp.h>
 
 #include "common.h"
 
 namespace gk {
 namespace {
+
+using dt = dnnl::memory::data_type;
+
+struct MatMulEntry {
+  dnnl::matmul prim;
+  dnnl::memory a, b, c, bias;
+};
+
+Cache<MatMulEntry> &MatMulCache() {
+  static auto *c = new Cache<MatMulEntry>();  // never destroyed, see Engine()
+  return *c;
+}
 
 // matmul(a, b, out, batchA, batchB, M, K, N, transA, transB, bias|null, act, alpha)
 // a is [batchA, M, K] (or [batchA, K, M] when transA), b is [batchB, K, N]
@@ -44,34 +56,58 @@ Napi::Value MatMul(const Napi::CallbackInfo &info) {
         "Expected a bias of length N or 1 for matmul but received length " +
             std::to_string(bias.length));
 
-  const int64_t lda = transA ? M : K, ldb = transB ? K : N;
-  for (int64_t i = 0; i < batch; ++i) {
-    const float *ai = a.data + (batchA == 1 ? 0 : i * M * K);
-    const float *bi = b.data + (batchB == 1 ? 0 : i * K * N);
-    float *ci = out.data + i * M * N;
-    if (M == 0 || N == 0) continue;
-    if (K == 0) {
-      std::fill(ci, ci + M * N, 0.f);
-      continue;
-    }
-    dnnl_status_t st = dnnl_sgemm(transA ? 'T' : 'N', transB ? 'T' : 'N', M, N, K, 1.f,
-                                  ai, lda, bi, ldb, 0.f, ci, N);
-    Check(env, st == dnnl_success, "oneDNN sgemm failed with status " + std::to_string(st));
+  if (batch * M * N == 0) return env.Undefined();
+  if (K == 0) {
+    std::fill(out.data, out.data + batch * M * N, 0.f);
+    if (bias.data || act != kLinear) return env.Undefined();  // rare; tfjs never emits it fused
+    return env.Undefined();
   }
-  if (bias.data) {
-    const int64_t rows = batch * M;
-    const float *bv = bias.data;
-    const bool scalar = bias.length == 1;
-#pragma omp parallel for if (rows * N > kParallelGrain)
-    for (int64_t r = 0; r < rows; ++r) {
-      float *row = out.data + r * N;
-      if (scalar)
-        for (int64_t j = 0; j < N; ++j) row[j] += bv[0];
-      else
-        for (int64_t j = 0; j < N; ++j) row[j] += bv[j];
+  const int biasKind = bias.data == nullptr ? 0 : (bias.length == 1 && N != 1 ? 2 : 1);
+  Key key{batchA, batchB, M, K, N, transA, transB, biasKind, act,
+          static_cast<int64_t>(alpha * 1e6f), omp_get_max_threads()};
+  MatMulEntry &e = MatMulCache().Get(key, [&] {
+    auto en = std::make_unique<MatMulEntry>();
+    using dims = dnnl::memory::dims;
+    // Row-major storage; a transposed operand is the same buffer read with
+    // swapped strides, so no transpose is ever materialized.
+    dnnl::memory::desc a_md(dims{batchA, M, K}, dt::f32,
+                            transA ? dims{M * K, 1, M} : dims{M * K, K, 1});
+    dnnl::memory::desc b_md(dims{batchB, K, N}, dt::f32,
+                            transB ? dims{K * N, 1, K} : dims{K * N, N, 1});
+    dnnl::memory::desc c_md(dims{batch, M, N}, dt::f32, dims{M * N, N, 1});
+    dnnl::primitive_attr attr;
+    if (act != kLinear) {
+      dnnl::post_ops po;
+      float a = alpha, b = 0.f;
+      dnnl::algorithm alg = ActivationAlgorithm(act, &a, &b);
+      po.append_eltwise(1.f, alg, a, b);
+      attr.set_post_ops(po);
     }
+    dnnl::matmul::primitive_desc pd;
+    if (biasKind) {
+      dnnl::memory::desc bias_md(dims{1, 1, biasKind == 2 ? 1 : N}, dt::f32, dims{N, N, 1});
+      pd = dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_md, b_md, bias_md, c_md), attr, Engine());
+      en->bias = dnnl::memory(bias_md, Engine(), DNNL_MEMORY_NONE);
+    } else {
+      pd = dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_md, b_md, c_md), attr, Engine());
+    }
+    en->prim = dnnl::matmul(pd);
+    en->a = dnnl::memory(a_md, Engine(), DNNL_MEMORY_NONE);
+    en->b = dnnl::memory(b_md, Engine(), DNNL_MEMORY_NONE);
+    en->c = dnnl::memory(c_md, Engine(), DNNL_MEMORY_NONE);
+    return en;
+  });
+  e.a.set_data_handle(a.data);
+  e.b.set_data_handle(b.data);
+  e.c.set_data_handle(out.data);
+  if (biasKind) {
+    e.bias.set_data_handle(bias.data);
+    e.prim.execute(Stream(), {{DNNL_ARG_SRC, e.a}, {DNNL_ARG_WEIGHTS, e.b},
+                              {DNNL_ARG_BIAS, e.bias}, {DNNL_ARG_DST, e.c}});
+  } else {
+    e.prim.execute(Stream(), {{DNNL_ARG_SRC, e.a}, {DNNL_ARG_WEIGHTS, e.b}, {DNNL_ARG_DST, e.c}});
   }
-  if (act != kLinear) ApplyActivation(out.data, batch * M * N, act, alpha);
+  Stream().wait();
   return env.Undefined();
 }
 

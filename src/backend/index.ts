@@ -4,6 +4,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+// tfjs-core's Node bundle registers no gradient functions; tfjs-layers' bundle
+// registers all of them, so autograd works only once it is loaded.
+import '@tensorflow/tfjs-layers';
 import { registerNativeBackend } from './native.js';
 import { registerWasmKernels } from './wasm/register.js';
 

@@ -1,0 +1,122 @@
+"""PyTorch reference for bench/main.ts: the same two workloads as bench/workloads.ts.
+
+DCGAN-28 (batch 64, Adam 2e-4 b1 0.5) and the 2D MLP GAN (batch 256, Adam 1e-3
+b1 0.5), one D step then one G step, non-saturating loss written with softplus
+on logits. Prints one JSON object per workload: median ms/step over --steps
+steps after --warmup steps, and peak RSS. Run with /usr/bin/python3 and
+OPENBLAS_NUM_THREADS=1 (OpenBLAS threads fight PyTorch's own otherwise).
+"""
+import argparse
+import json
+import os
+import resource
+import statistics
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def init_dcgan(m):
+    # N(0, 0.02) weights, batch-norm gamma N(1, 0.02) and beta 0, as gankit's preset.
+    if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+        nn.init.normal_(m.weight, 0.0, 0.02)
+        if m.bias is not None:
+            nn.init.zeros_(m.bias)
+    elif isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+        nn.init.normal_(m.weight, 1.0, 0.02)
+        nn.init.zeros_(m.bias)
+
+
+class Reshape(nn.Module):
+    def __init__(self, *shape):
+        super().__init__()
+        self.shape = shape
+
+    def forward(self, x):
+        return x.view(x.shape[0], *self.shape)
+
+
+def dcgan28():
+    G = nn.Sequential(
+        nn.Linear(100, 7 * 7 * 128, bias=False),                 # [B, 6272]
+        nn.BatchNorm1d(7 * 7 * 128, eps=1e-5, momentum=0.1),
+        nn.ReLU(),
+        Reshape(128, 7, 7),                                       # [B, 128, 7, 7]
+        nn.ConvTranspose2d(128, 64, 4, 2, 1, bias=False),         # [B, 64, 14, 14]
+        nn.BatchNorm2d(64, eps=1e-5, momentum=0.1),
+        nn.ReLU(),
+        nn.ConvTranspose2d(64, 1, 4, 2, 1, bias=False),           # [B, 1, 28, 28]
+        nn.Tanh(),
+    )
+    D = nn.Sequential(
+        nn.Conv2d(1, 64, 4, 2, 1, bias=False),                    # [B, 64, 14, 14]
+        nn.LeakyReLU(0.2),
+        nn.Conv2d(64, 128, 4, 2, 1, bias=False),                  # [B, 128, 7, 7]
+        nn.BatchNorm2d(128, eps=1e-5, momentum=0.1),
+        nn.LeakyReLU(0.2),
+        nn.Flatten(),                                             # [B, 6272]
+        nn.Linear(7 * 7 * 128, 1),                                # [B, 1] logit
+    )
+    G.apply(init_dcgan)
+    D.apply(init_dcgan)
+    real = torch.tanh(torch.randn(64, 1, 28, 28))
+    return G, D, real, 100, 64, 2e-4
+
+
+def mlp2d():
+    G = nn.Sequential(nn.Linear(8, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 2))
+    D = nn.Sequential(nn.Linear(2, 128), nn.LeakyReLU(0.2), nn.Linear(128, 128), nn.LeakyReLU(0.2), nn.Linear(128, 1))
+    k = torch.randint(0, 8, (256,)).float() * (2 * torch.pi / 8)
+    real = torch.stack([torch.cos(k), torch.sin(k)], 1) + 0.01 * torch.randn(256, 2)
+    return G, D, real, 8, 256, 1e-3
+
+
+def bench(make, steps, warmup):
+    G, D, real, zdim, batch, lr = make()
+    optG = torch.optim.Adam(G.parameters(), lr=lr, betas=(0.5, 0.999))
+    optD = torch.optim.Adam(D.parameters(), lr=lr, betas=(0.5, 0.999))
+
+    def step():
+        z = torch.randn(batch, zdim)
+        fake = G(z)
+        lossD = F.softplus(-D(real)).mean() + F.softplus(D(fake.detach())).mean()
+        optD.zero_grad(set_to_none=True)
+        lossD.backward()
+        optD.step()
+        lossG = F.softplus(-D(fake)).mean()
+        optG.zero_grad(set_to_none=True)
+        lossG.backward()
+        optG.step()
+        return lossD.item(), lossG.item()
+
+    for _ in range(warmup):
+        step()
+    times = []
+    for _ in range(steps):
+        t = time.perf_counter()
+        step()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--steps", type=int, default=20)
+    ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--workloads", default="dcgan28,mlp2d")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    makers = {"dcgan28": dcgan28, "mlp2d": mlp2d}
+    for name in args.workloads.split(","):
+        ms = bench(makers[name], args.steps, args.warmup)
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps({"workload": name, "backend": "torch", "stepMs": round(ms, 2), "threads": args.threads,
+                          "peakRssMB": round(rss, 1), "torch": torch.__version__}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
