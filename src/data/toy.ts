@@ -171,6 +171,27 @@ function moons(): ToyDataset {
   );
 }
 
+/**
+ * Centres of an n×n grid of cells over `bounds`, row-major from (xmin, ymin): the
+ * layout of the plots' Grid, so values computed here can be drawn directly.
+ */
+export function gridCentres(bounds: Bounds, n: number): Float32Array {
+  const { xmin, xmax, ymin, ymax } = bounds;
+  const points = new Float32Array(2 * n * n);
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < n; i++) {
+      points[2 * (j * n + i)] = xmin + ((i + 0.5) * (xmax - xmin)) / n;
+      points[2 * (j * n + i) + 1] = ymin + ((j + 0.5) * (ymax - ymin)) / n;
+    }
+  }
+  return points;
+}
+
+/** The data density on an n×n grid over the data set's bounds. */
+export function densityGrid(data: ToyDataset, n: number): { values: Float32Array; nx: number; ny: number; bounds: Bounds } {
+  return { values: data.density(gridCentres(data.bounds, n)), nx: n, ny: n, bounds: data.bounds };
+}
+
 function gaussianMixtureDensity(points: Float32Array, centres: Float32Array, std: number): Float32Array {
   const n = points.length / 2;
   const m = centres.length / 2;

@@ -1,6 +1,7 @@
 // Gradient penalties on D. Both differentiate D's output with respect to its input and
 // are then differentiated again with respect to D's weights (double backpropagation).
 import * as tf from '@tensorflow/tfjs-core';
+import './zero-gradients.js';
 
 export type Critic = (x: tf.Tensor) => tf.Tensor;
 

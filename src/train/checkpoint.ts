@@ -127,3 +127,12 @@ export async function loadCheckpoint(dir: string): Promise<{ models: CheckpointM
   };
   return { models, state: { step: file.step, rng: file.rng, optimizers: { generator: generatorOpt, discriminator: discriminatorOpt } } };
 }
+
+/** The generator of a run's latest checkpoint: G's moving average when it has one, unless `trained` is asked for. */
+export async function loadGenerator(runDir: string, which: 'average' | 'trained' = 'average'): Promise<tfl.LayersModel> {
+  const dir = await latestCheckpoint(runDir);
+  if (!dir) throw new Error(`Expected a trained run in ${runDir} (with checkpoints/latest) but found none; train one with gankit train --out ${runDir}`);
+  const average = path.join(dir, 'generatorAverage');
+  const useAverage = which === 'average' && (await fs.stat(average).then(() => true).catch(() => false));
+  return loadModel(useAverage ? average : path.join(dir, 'generator'));
+}

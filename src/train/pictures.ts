@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Grid } from '../plots/index.js';
 import { plot1d, plotCurves, plotDiscriminator2d, plotSamples2d, type Panel } from '../plots/index.js';
-import type { ToyDataset } from '../data/toy.js';
+import { densityGrid, gridCentres, type ToyDataset } from '../data/toy.js';
 import { Rng } from '../rng.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { generate, type Gan } from './gan.js';
@@ -72,26 +72,10 @@ export async function drawPictures(r: PictureRequest): Promise<void> {
   }
 }
 
-function cellCentres(data: ToyDataset, n: number): Float32Array {
-  const { xmin, xmax, ymin, ymax } = data.bounds;
-  const points = new Float32Array(2 * n * n);
-  for (let j = 0; j < n; j++) {
-    for (let i = 0; i < n; i++) {
-      points[2 * (j * n + i)] = xmin + ((i + 0.5) * (xmax - xmin)) / n;
-      points[2 * (j * n + i) + 1] = ymin + ((j + 0.5) * (ymax - ymin)) / n;
-    }
-  }
-  return points;
-}
-
-function densityGrid(data: ToyDataset, n: number): Grid {
-  return { values: data.density(cellCentres(data, n)), nx: n, ny: n, bounds: data.bounds };
-}
-
 /** σ(D(x)) at the centre of every cell of the picture's grid. */
 function discriminatorField(D: tfl.LayersModel, data: ToyDataset): Grid {
   const n = FIELD_RESOLUTION;
-  const points = cellCentres(data, n);
+  const points = gridCentres(data.bounds, n);
   const values = tf.tidy(() => tf.sigmoid(D.apply(tf.tensor2d(points, [n * n, 2])) as tf.Tensor).dataSync() as Float32Array);
   return { values, nx: n, ny: n, bounds: data.bounds };
 }

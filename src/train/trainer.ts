@@ -24,6 +24,8 @@ export interface TrainHooks {
   onStep?(step: number, total: number, stats: StepStats): void;
   /** Evaluations, checkpoints, warnings: one line each. */
   onEvent?(message: string): void;
+  /** When aborted, the run saves a checkpoint after the current step and returns. */
+  signal?: AbortSignal;
 }
 
 export interface TrainRequest extends Partial<TrainOptions> {
@@ -38,6 +40,8 @@ export interface TrainResult {
   /** Final mode metrics (mixture data only). */
   metrics?: ModeMetrics;
   seconds: number;
+  /** Set when the run stopped early on its abort signal; it can be resumed. */
+  interruptedAt?: number;
 }
 
 export async function train(request: TrainRequest, hooks: TrainHooks = {}): Promise<TrainResult> {
@@ -96,7 +100,15 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   const elapsed = () => (performance.now() - began) / 1000;
   let metrics: ModeMetrics | undefined;
   const due = (every: number, step: number) => every > 0 && step % every === 0 && step < options.steps;
+  const checkpoint = (step: number) =>
+    saveCheckpoint(runDir, { generator, discriminator, generatorAverage: average?.model }, gan.checkpointState(step));
   for (let step = start + 1; step <= options.steps; step++) {
+    if (hooks.signal?.aborted) {
+      await history.flush();
+      if (step - 1 > start) await checkpoint(step - 1);
+      gan.dispose();
+      return { runDir, options, backend, seconds: elapsed(), interruptedAt: step - 1 };
+    }
     const scale = 1 - (1 - options.lrFinal) * ((step - 1) / options.steps);
     gan.scaleLearningRates(scale);
     const stats = gan.step(batches);
@@ -129,7 +141,7 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
     if (due(options.plotEvery, step)) await pictures(step, true);
     if (due(options.checkpointEvery, step)) {
       await history.flush();
-      await saveCheckpoint(runDir, { generator, discriminator, generatorAverage: average?.model }, gan.checkpointState(step));
+      await checkpoint(step);
     }
     if (step % 200 === 0) await history.flush();
   }
@@ -137,7 +149,7 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   metrics = evaluate(options.steps);
   if (metrics) history.add({ step: options.steps, metrics });
   await history.flush();
-  await saveCheckpoint(runDir, { generator, discriminator, generatorAverage: average?.model }, gan.checkpointState(options.steps));
+  await checkpoint(options.steps);
   await pictures(options.steps, true);
   const seconds = elapsed();
   const summary = { ...(metrics ?? {}), steps: options.steps, seconds, backend: backend.name };

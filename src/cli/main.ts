@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// The gankit command line. Options are parsed and validated here, at the edge, into
+// the library's typed option objects; the work happens in the library.
+import { Command, Option } from 'commander';
+import { trainCommand } from './train.js';
+import { sampleCommand } from './sample.js';
+
+const program = new Command('gankit')
+  .description('Train, sample and measure generative adversarial networks (TensorFlow.js, native CPU backend).')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)')
+  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'gankit: error: ')) });
+
+program.addCommand(trainCommand());
+program.addCommand(sampleCommand());
+program.addOption(new Option('--no-color', 'plain output').hideHelp());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  console.error(`gankit: ${(err as Error).message}`);
+  process.exitCode = 1;
+}
