@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Sets gankit up on a fresh Debian/Ubuntu machine: the oneDNN library for the native
+# backend (skipped with a note when apt-get cannot be used), then the npm packages,
+# whose install step builds the native addon and compiles the TypeScript.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(libdnnl-dev)
+if command -v apt-get >/dev/null 2>&1; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo"
+  if [ "$(id -u)" -eq 0 ] || [ -n "$sudo" ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq "${packages[@]}" >/dev/null
+  else
+    echo "setup: cannot run apt-get as root; install ${packages[*]} for the native backend (gankit falls back to wasm without it)"
+  fi
+else
+  echo "setup: no apt-get here; install oneDNN yourself for the native backend (macOS: brew install onednn)"
+fi
+npm ci --no-audit --no-fund
