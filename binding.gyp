@@ -6,6 +6,7 @@
         "native/src/addon.cc",
         "native/src/matmul.cc",
         "native/src/conv.cc",
+        "native/src/conv_im2col.cc",
         "native/src/unary.cc",
         "native/src/binary.cc",
         "native/src/reduce.cc",

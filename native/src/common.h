@@ -160,6 +160,12 @@ namespace gk {
 enum Activation : int { kLinear = 0, kRelu = 1, kRelu6 = 2, kLeakyRelu = 3, kElu = 4, kSigmoid = 5 };
 // In place, multithreaded for large n.
 void ApplyActivation(float *y, int64_t n, int act, float alpha);
+// out[batch, M, N] = op(a)[batchA, M, K] · op(b)[batchB, K, N] (+ bias, activation)
+// through a cached oneDNN matmul primitive; row-major, op = transpose when set.
+// biasKind: 0 none, 1 length N, 2 scalar. batchA/batchB equal or 1.
+void Gemm(const float *a, const float *b, float *out, int64_t batchA, int64_t batchB, int64_t M,
+          int64_t K, int64_t N, bool transA, bool transB, const float *bias, int biasKind, int act,
+          float alpha);
 // The oneDNN eltwise algorithm (and its alpha/beta) for a fused activation.
 dnnl::algorithm ActivationAlgorithm(int act, float *alpha, float *beta);
 }  // namespace gk

@@ -8,7 +8,10 @@
 // Transposed convolutions reach us as Conv2DBackpropInput.
 #include <omp.h>
 
+#include <cstdlib>
+
 #include "common.h"
+#include "conv.h"
 
 namespace gk {
 namespace {
@@ -17,10 +20,6 @@ using dnnl::memory;
 using tag = dnnl::memory::format_tag;
 using dt = dnnl::memory::data_type;
 
-// The geometry the TS side computes with backend_util.computeConv2DInfo.
-struct Geom {
-  int64_t n, ih, iw, ic, oh, ow, oc, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr;
-};
 constexpr int kGeomLen = 17;
 
 Geom ReadGeom(const Napi::CallbackInfo &info, size_t i) {
@@ -97,6 +96,18 @@ const std::string *&LastImpl() {
   return p;
 }
 
+const std::string kIm2colName = "gankit:im2col+gemm";
+
+// Forward few-channel convs: oneDNN's brgconv is already fast there; the
+// GANKIT_CONV_IM2COL_FWD=1 switch exists for measuring the alternative.
+bool UseIm2colForward() {
+  static const bool on = [] {
+    const char *v = std::getenv("GANKIT_CONV_IM2COL_FWD");
+    return v != nullptr && v[0] == '1';
+  }();
+  return on;
+}
+
 Napi::Value LastConvImpl(const Napi::CallbackInfo &info) {
   return Napi::String::New(info.Env(), LastImpl() ? *LastImpl() : std::string());
 }
@@ -129,6 +140,11 @@ Napi::Value Conv2D(const Napi::CallbackInfo &info) {
   CheckLen(env, y, g.n * g.oh * g.ow * g.oc, "y");
   if (bias.data) CheckLen(env, bias, g.oc, "bias");
 
+  if (g.ic <= kIm2colMaxChannels && UseIm2colForward()) {
+    Im2colConvForward(g, x.data, w.data, bias.data, y.data, act, alpha);
+    LastImpl() = &kIm2colName;
+    return env.Undefined();
+  }
   Key key = GeomKey(kFwd, g, (bias.data ? 1 : 0) | (act << 1));
   key.push_back(static_cast<int64_t>(alpha * 1e6f));
   ConvEntry &e = ConvCache().Get(key, [&] {
@@ -178,6 +194,11 @@ Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo &info) {
   CheckLen(env, w, g.kh * g.kw * g.ic * g.oc, "filter");
   CheckLen(env, dx, g.n * g.ih * g.iw * g.ic, "dx");
 
+  if (g.ic <= kIm2colMaxChannels) {
+    Im2colConvBackwardData(g, dy.data, w.data, dx.data);
+    LastImpl() = &kIm2colName;
+    return env.Undefined();
+  }
   ConvEntry &e = ConvCache().Get(GeomKey(kBwdData, g), [&] {
     auto en = std::make_unique<ConvEntry>();
     Descs d = MakeDescs(g);
@@ -214,6 +235,11 @@ Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo &info) {
   CheckLen(env, dy, g.n * g.oh * g.ow * g.oc, "dy");
   CheckLen(env, dw, g.kh * g.kw * g.ic * g.oc, "dw");
 
+  if (g.ic <= kIm2colMaxChannels) {
+    Im2colConvBackwardWeights(g, x.data, dy.data, dw.data);
+    LastImpl() = &kIm2colName;
+    return env.Undefined();
+  }
   ConvEntry &e = ConvCache().Get(GeomKey(kBwdWeights, g), [&] {
     auto en = std::make_unique<ConvEntry>();
     Descs d = MakeDescs(g);

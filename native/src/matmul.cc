@@ -22,6 +22,61 @@ Cache<MatMulEntry> &MatMulCache() {
   return *c;
 }
 
+}  // namespace
+
+void Gemm(const float *a, const float *b, float *out, int64_t batchA, int64_t batchB, int64_t M,
+          int64_t K, int64_t N, bool transA, bool transB, const float *bias, int biasKind, int act,
+          float alpha) {
+  const int64_t batch = batchA > batchB ? batchA : batchB;
+  Key key{batchA, batchB, M, K, N, transA, transB, biasKind, act,
+          static_cast<int64_t>(alpha * 1e6f), omp_get_max_threads()};
+  MatMulEntry &e = MatMulCache().Get(key, [&] {
+    auto en = std::make_unique<MatMulEntry>();
+    using dims = dnnl::memory::dims;
+    // Row-major storage; a transposed operand is the same buffer read with
+    // swapped strides, so no transpose is ever materialized.
+    dnnl::memory::desc a_md(dims{batchA, M, K}, dt::f32,
+                            transA ? dims{M * K, 1, M} : dims{M * K, K, 1});
+    dnnl::memory::desc b_md(dims{batchB, K, N}, dt::f32,
+                            transB ? dims{K * N, 1, K} : dims{K * N, N, 1});
+    dnnl::memory::desc c_md(dims{batch, M, N}, dt::f32, dims{M * N, N, 1});
+    dnnl::primitive_attr attr;
+    if (act != kLinear) {
+      dnnl::post_ops po;
+      float a = alpha, b = 0.f;
+      dnnl::algorithm alg = ActivationAlgorithm(act, &a, &b);
+      po.append_eltwise(1.f, alg, a, b);
+      attr.set_post_ops(po);
+    }
+    dnnl::matmul::primitive_desc pd;
+    if (biasKind) {
+      dnnl::memory::desc bias_md(dims{1, 1, biasKind == 2 ? 1 : N}, dt::f32, dims{N, N, 1});
+      pd = dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_md, b_md, bias_md, c_md), attr, Engine());
+      en->bias = dnnl::memory(bias_md, Engine(), DNNL_MEMORY_NONE);
+    } else {
+      pd = dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_md, b_md, c_md), attr, Engine());
+    }
+    en->prim = dnnl::matmul(pd);
+    en->a = dnnl::memory(a_md, Engine(), DNNL_MEMORY_NONE);
+    en->b = dnnl::memory(b_md, Engine(), DNNL_MEMORY_NONE);
+    en->c = dnnl::memory(c_md, Engine(), DNNL_MEMORY_NONE);
+    return en;
+  });
+  e.a.set_data_handle(const_cast<float *>(a));
+  e.b.set_data_handle(const_cast<float *>(b));
+  e.c.set_data_handle(out);
+  if (biasKind) {
+    e.bias.set_data_handle(const_cast<float *>(bias));
+    e.prim.execute(Stream(), {{DNNL_ARG_SRC, e.a}, {DNNL_ARG_WEIGHTS, e.b},
+                              {DNNL_ARG_BIAS, e.bias}, {DNNL_ARG_DST, e.c}});
+  } else {
+    e.prim.execute(Stream(), {{DNNL_ARG_SRC, e.a}, {DNNL_ARG_WEIGHTS, e.b}, {DNNL_ARG_DST, e.c}});
+  }
+  Stream().wait();
+}
+
+namespace {
+
 // matmul(a, b, out, batchA, batchB, M, K, N, transA, transB, bias|null, act, alpha)
 // a is [batchA, M, K] (or [batchA, K, M] when transA), b is [batchB, K, N]
 // (or [batchB, N, K] when transB); batchA and batchB are equal or one is 1
@@ -57,57 +112,9 @@ Napi::Value MatMul(const Napi::CallbackInfo &info) {
             std::to_string(bias.length));
 
   if (batch * M * N == 0) return env.Undefined();
-  if (K == 0) {
-    std::fill(out.data, out.data + batch * M * N, 0.f);
-    if (bias.data || act != kLinear) return env.Undefined();  // rare; tfjs never emits it fused
-    return env.Undefined();
-  }
+  Check(env, K > 0, "Expected K > 0 for matmul but received 0");
   const int biasKind = bias.data == nullptr ? 0 : (bias.length == 1 && N != 1 ? 2 : 1);
-  Key key{batchA, batchB, M, K, N, transA, transB, biasKind, act,
-          static_cast<int64_t>(alpha * 1e6f), omp_get_max_threads()};
-  MatMulEntry &e = MatMulCache().Get(key, [&] {
-    auto en = std::make_unique<MatMulEntry>();
-    using dims = dnnl::memory::dims;
-    // Row-major storage; a transposed operand is the same buffer read with
-    // swapped strides, so no transpose is ever materialized.
-    dnnl::memory::desc a_md(dims{batchA, M, K}, dt::f32,
-                            transA ? dims{M * K, 1, M} : dims{M * K, K, 1});
-    dnnl::memory::desc b_md(dims{batchB, K, N}, dt::f32,
-                            transB ? dims{K * N, 1, K} : dims{K * N, N, 1});
-    dnnl::memory::desc c_md(dims{batch, M, N}, dt::f32, dims{M * N, N, 1});
-    dnnl::primitive_attr attr;
-    if (act != kLinear) {
-      dnnl::post_ops po;
-      float a = alpha, b = 0.f;
-      dnnl::algorithm alg = ActivationAlgorithm(act, &a, &b);
-      po.append_eltwise(1.f, alg, a, b);
-      attr.set_post_ops(po);
-    }
-    dnnl::matmul::primitive_desc pd;
-    if (biasKind) {
-      dnnl::memory::desc bias_md(dims{1, 1, biasKind == 2 ? 1 : N}, dt::f32, dims{N, N, 1});
-      pd = dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_md, b_md, bias_md, c_md), attr, Engine());
-      en->bias = dnnl::memory(bias_md, Engine(), DNNL_MEMORY_NONE);
-    } else {
-      pd = dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_md, b_md, c_md), attr, Engine());
-    }
-    en->prim = dnnl::matmul(pd);
-    en->a = dnnl::memory(a_md, Engine(), DNNL_MEMORY_NONE);
-    en->b = dnnl::memory(b_md, Engine(), DNNL_MEMORY_NONE);
-    en->c = dnnl::memory(c_md, Engine(), DNNL_MEMORY_NONE);
-    return en;
-  });
-  e.a.set_data_handle(a.data);
-  e.b.set_data_handle(b.data);
-  e.c.set_data_handle(out.data);
-  if (biasKind) {
-    e.bias.set_data_handle(bias.data);
-    e.prim.execute(Stream(), {{DNNL_ARG_SRC, e.a}, {DNNL_ARG_WEIGHTS, e.b},
-                              {DNNL_ARG_BIAS, e.bias}, {DNNL_ARG_DST, e.c}});
-  } else {
-    e.prim.execute(Stream(), {{DNNL_ARG_SRC, e.a}, {DNNL_ARG_WEIGHTS, e.b}, {DNNL_ARG_DST, e.c}});
-  }
-  Stream().wait();
+  Gemm(a.data, b.data, out.data, batchA, batchB, M, K, N, transA, transB, bias.data, biasKind, act, alpha);
   return env.Undefined();
 }
 

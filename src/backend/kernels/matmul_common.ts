@@ -13,7 +13,7 @@ export function nativeMatMul(backend: MathBackendCPU, a: TensorInfo, b: TensorIn
   const ra = a.shape.length, rb = b.shape.length;
   const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
   const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
-  if (k !== kb) return undefined; // the cpu kernel throws tfjs's own message
+  if (k !== kb || k === 0) return undefined; // the cpu kernel throws tfjs's own message / handles empties
   const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
   const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
   const outerA = a.shape.slice(0, -2), outerB = b.shape.slice(0, -2);
