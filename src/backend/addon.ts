@@ -28,6 +28,9 @@ export interface NativeAddon {
   transpose(x: Float32Array, out: Float32Array, shape: Int32Array, perm: Int32Array): void;
   batchNorm(x: Float32Array, mean: Float32Array, variance: Float32Array, offset: Float32Array | null,
     scale: Float32Array | null, out: Float32Array, channels: number, eps: number): void;
+  batchNormGrad(x: Float32Array, dy: Float32Array, mean: Float32Array, variance: Float32Array,
+    scale: Float32Array | null, channels: number, eps: number, dx: Float32Array, dmean: Float32Array,
+    dvariance: Float32Array, dscale: Float32Array, doffset: Float32Array): void;
   adamUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array,
     lr: number, beta1: number, beta2: number, eps: number, step: number): void;
   sgdMomentumUpdate(param: Float32Array, grad: Float32Array, buf: Float32Array, lr: number, momentum: number): void;

@@ -9,6 +9,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers';
 import { registerNativeBackend } from './native.js';
 import { registerWasmKernels } from './wasm/register.js';
+import { installNativeGradients } from './gradients.js';
 
 export { setNumThreads, getNumThreads } from './native.js';
 export { fusedAdam, fusedSgdMomentum } from './fused.js';
@@ -36,6 +37,9 @@ export async function initBackend(requested?: BackendName | 'auto'): Promise<Bac
   if (current && (wanted === 'auto' || wanted === current.name)) {
     // Someone may have switched with tf.setBackend since; switch back.
     if (tf.getBackend() !== current.name) await tf.setBackend(current.name);
+    // Modules imported since (tfjs-layers registers tfjs's gradients) may have
+    // replaced the native gradient wrappers; reinstalling is idempotent.
+    if (current.name === 'native') installNativeGradients();
     return current;
   }
 

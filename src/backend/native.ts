@@ -8,6 +8,7 @@ import { loadAddon, type NativeAddon } from './addon.js';
 import { nativeKernelConfigs } from './kernels/register.js';
 import { BACKEND_NAME, setAddon } from './kernels/util.js';
 import { clearPool, markEscaped, release } from './pool.js';
+import { installNativeGradients } from './gradients.js';
 
 /**
  * Same data storage as the cpu backend (so every cpu kernel works on it
@@ -61,6 +62,7 @@ export function registerNativeBackend(): string | undefined {
     if (!replaced.has(config.kernelName)) tf.registerKernel({ ...config, backendName: BACKEND_NAME });
   }
   registered = true;
+  installNativeGradients();
   return undefined;
 }
 

@@ -1,5 +1,6 @@
-// The one list of kernels the native backend replaces; every other kernel of
-// the backend is tfjs-backend-cpu's, registered under 'native' by ../native.ts.
+// The one list of kernels the native backend replaces (and the two Gankit*
+// kernels behind ../gradients.ts); every other kernel of the backend is
+// tfjs-backend-cpu's, registered under 'native' by ../native.ts.
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { absConfig } from './Abs.js';
 import { addConfig } from './Add.js';
@@ -13,6 +14,8 @@ import { equalConfig } from './Equal.js';
 import { expConfig } from './Exp.js';
 import { fusedBatchNormConfig } from './FusedBatchNorm.js';
 import { fusedConv2DConfig } from './FusedConv2D.js';
+import { gankitFusedBatchNormGradConfig } from './GankitFusedBatchNormGrad.js';
+import { gankitMeanGradConfig } from './GankitMeanGrad.js';
 import { greaterConfig } from './Greater.js';
 import { greaterEqualConfig } from './GreaterEqual.js';
 import { leakyReluConfig } from './LeakyRelu.js';
@@ -64,6 +67,8 @@ export const nativeKernelConfigs: KernelConfig[] = [
   expConfig,
   fusedBatchNormConfig,
   fusedConv2DConfig,
+  gankitFusedBatchNormGradConfig,
+  gankitMeanGradConfig,
   greaterConfig,
   greaterEqualConfig,
   leakyReluConfig,
