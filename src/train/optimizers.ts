@@ -4,6 +4,7 @@
 //         p ← p − (lr / (1−β1ᵗ)) · m / (√v / √(1−β2ᵗ) + ε)
 //   SGD with momentum μ: b ← μ·b + g;  p ← p − lr·b   (the original paper's rule)
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedAdam, fusedSgdMomentum } from '../backend/fused.js';
 
 export interface OptimizerSpec {
   kind: 'adam' | 'sgd';
@@ -41,6 +42,16 @@ export class Optimizer {
     this.step++;
     const { lr, beta1, beta2, eps, momentum } = this.spec;
     const n = this.params.length;
+    // The native backend updates each parameter in one pass over its buffers.
+    const used = grads.flatMap((g, i) => (g ? [i] : []));
+    const pick = <T>(list: T[], offset = 0) => used.map((i) => list[offset + i]);
+    const ps = pick(this.params);
+    const gs = pick(grads) as tf.Tensor[];
+    const fused =
+      this.spec.kind === 'adam'
+        ? fusedAdam(ps, gs, pick(this.slots), pick(this.slots, n), { lr, beta1, beta2, eps, step: this.step })
+        : fusedSgdMomentum(ps, gs, pick(this.slots), { lr, momentum });
+    if (fused) return;
     tf.tidy(() => {
       for (let i = 0; i < n; i++) {
         const g = grads[i];
@@ -64,7 +75,8 @@ export class Optimizer {
   }
 
   getState(): OptimizerState {
-    return { kind: this.spec.kind, step: this.step, slots: this.slots.map((s) => s.dataSync() as Float32Array) };
+    // Copies: the native backend updates slots in place, which would change a shared array.
+    return { kind: this.spec.kind, step: this.step, slots: this.slots.map((s) => (s.dataSync() as Float32Array).slice()) };
   }
 
   setState(state: OptimizerState): void {
@@ -77,7 +89,7 @@ export class Optimizer {
     state.slots.forEach((values, i) => {
       const slot = this.slots[i];
       if (values.length !== slot.size) throw new Error(`Expected ${slot.size} values for optimizer slot ${i} but received ${values.length}`);
-      tf.tidy(() => slot.assign(tf.tensor(values, slot.shape)));
+      tf.tidy(() => slot.assign(tf.tensor(values.slice(), slot.shape)));
     });
   }
 
