@@ -151,6 +151,32 @@ Napi::Value Unary(const Napi::CallbackInfo &info) {
   return env.Undefined();
 }
 
+// activationGrad(op, dy, x, dx, alpha): the gradients tfjs builds from three
+// full-size ops (Greater + Multiply + Select for leaky ReLU; Cast + Step +
+// Multiply for ReLU), in one pass. op 0: ReLU, dx = dy·step(x) (NaN stays
+// NaN); op 1: leaky ReLU, dx = x > 0 ? dy : alpha·dy.
+Napi::Value ActivationGrad(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  int64_t op = ArgInt(info, 0, "op");
+  F32 dy = ArgF32(info, 1, "dy"), x = ArgF32(info, 2, "x"), dx = ArgF32(info, 3, "dx");
+  const float alpha = static_cast<float>(ArgNum(info, 4, "alpha"));
+  Check(env, op == 0 || op == 1, "Expected op 0 (relu) or 1 (leakyRelu) but received " + std::to_string(op));
+  Check(env, x.length == dy.length && dx.length == dy.length,
+        "Expected dy, x and dx of one length but received " + std::to_string(dy.length) + ", " +
+            std::to_string(x.length) + ", " + std::to_string(dx.length));
+  const int64_t n = static_cast<int64_t>(dy.length);
+  const float *g = dy.data, *v = x.data;
+  float *o = dx.data;
+  if (op == 0) {
+#pragma omp simd
+    for (int64_t i = 0; i < n; ++i) o[i] = g[i] * (v[i] != v[i] ? v[i] : (v[i] > 0.f ? 1.f : 0.f));
+  } else {
+#pragma omp simd
+    for (int64_t i = 0; i < n; ++i) o[i] = g[i] * (v[i] > 0.f ? 1.f : alpha);
+  }
+  return env.Undefined();
+}
+
 }  // namespace
 
 dnnl::algorithm ActivationAlgorithm(int act, float *alpha, float *beta) {
@@ -178,6 +204,7 @@ void ApplyActivation(float *y, int64_t n, int act, float alpha) {
 
 void InitUnary(Napi::Env env, Napi::Object exports) {
   exports.Set("unary", Napi::Function::New(env, Unary));
+  exports.Set("activationGrad", Napi::Function::New(env, ActivationGrad));
 }
 
 }  // namespace gk

@@ -21,6 +21,7 @@ export interface NativeAddon {
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, convInfo: Int32Array): void;
   lastConvImpl(): string;
   unary(op: number, x: Float32Array, y: Float32Array, alpha: number, beta: number): void;
+  activationGrad(op: number, dy: Float32Array, x: Float32Array, dx: Float32Array, alpha: number): void;
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array | Uint8Array,
     aShape: Int32Array, bShape: Int32Array, outShape: Int32Array): void;
   select(cond: Uint8Array, t: Float32Array, e: Float32Array, out: Float32Array): void;

@@ -2,15 +2,17 @@
 //
 // tfjs keeps gradient functions in one registry for all backends, and the
 // stock gradients of batch norm and mean cost a dozen full-size tensor ops per
-// layer (a third of a DCGAN-28 step's non-convolution time). We wrap those
-// two entries: on the native backend, in the cases the native kernels cover,
+// layer (a third of a DCGAN-28 step's non-convolution time), those of ReLU and
+// leaky ReLU three. We wrap those entries: on the native backend, in the cases the native kernels cover,
 // they call GankitFusedBatchNormGrad / GankitMeanGrad; everywhere else they
 // call the gradient that was registered before (tfjs's own), unchanged.
+// (Kernels: GankitFusedBatchNormGrad, GankitMeanGrad, GankitActivationGrad.)
 // Second-order gradients through these two ops are not supported on native.
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
 import { GANKIT_FUSED_BATCH_NORM_GRAD } from './kernels/GankitFusedBatchNormGrad.js';
 import { GANKIT_MEAN_GRAD } from './kernels/GankitMeanGrad.js';
+import { GANKIT_ACTIVATION_GRAD } from './kernels/GankitActivationGrad.js';
 
 const WRAPPED = Symbol('gankit-native-gradient');
 
@@ -48,6 +50,13 @@ export function installNativeGradients(): void {
       tf.engine().runKernel(GANKIT_FUSED_BATCH_NORM_GRAD, inputs, attrs) as Tensor[];
     return { x: () => dx, mean: () => dmean, variance: () => dvar, scale: () => dscale, offset: () => doff };
   });
+  const activation = (op: number) => (dy: Tensor, saved: Tensor[], attrs: NamedAttrMap) => {
+    const [x] = saved;
+    if (x.dtype !== 'float32' || dy.dtype !== 'float32') return undefined;
+    return { x: () => tf.engine().runKernel(GANKIT_ACTIVATION_GRAD, { dy, x }, { op, alpha: (attrs?.alpha as number | undefined) ?? 0 }) as Tensor };
+  };
+  wrap('Relu', ['x'], activation(0));
+  wrap('LeakyRelu', ['x'], activation(1));
   wrap('Mean', ['x'], (dy, saved, attrs) => {
     const [x] = saved;
     if (x.dtype !== 'float32' || dy.dtype !== 'float32') return undefined;

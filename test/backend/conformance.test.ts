@@ -236,3 +236,24 @@ test('FusedBatchNorm: per-channel, scalar and missing offset/scale', { skip }, a
 test('Slice returns a copy, not a view of a buffer the pool may reuse', { skip }, async () => {
   await agree('slice', 'Slice', [input([4, 300], 1200)], (x) => tf.slice(x, [1, 0], [2, 300]));
 });
+
+test('native gradients of batch norm, mean, ReLU and leaky ReLU match tfjs\'s own (on cpu)', { skip }, async () => {
+  let seed = 1300;
+  const x = () => input([4, 3, 5, 6], seed++, -2, 2);
+  const w = () => input([4, 3, 5, 6], seed++);
+  await agree('relu grad', 'GankitActivationGrad', [x(), w()], (xx, ww) => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), ww)))(xx));
+  await agree('leakyRelu grad', 'GankitActivationGrad', [x(), w()],
+    (xx, ww) => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.leakyRelu(t, 0.2), ww)))(xx));
+  for (const axis of [[0, 1, 2], [1], [0, 3], -1]) {
+    await agree(`mean grad ${JSON.stringify(axis)}`, 'GankitMeanGrad', [x(), w()],
+      (xx, ww) => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.mean(t, axis, true), tf.slice(ww, [0, 0, 0, 0], tf.mean(t, axis, true).shape))))(xx));
+  }
+  // Batch norm as tfjs-layers trains it: moments, then batchNorm; all five input gradients.
+  const stat = (lo: number, hi: number) => input([6], seed++, lo, hi);
+  await agree('batchNorm grads', 'GankitFusedBatchNormGrad', [x(), w(), stat(-1, 1), stat(0.2, 2), stat(-1, 1), stat(0.5, 1.5)],
+    (xx, ww, m, v, o, s) => {
+      const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor, e: tf.Tensor) =>
+        tf.sum(tf.mul(tf.batchNorm(a, b, c, d, e, 1e-3), ww));
+      return tf.grads(f)([xx, m, v, o, s]);
+    });
+});

@@ -1,4 +1,4 @@
-// The one list of kernels the native backend replaces (and the two Gankit*
+// The one list of kernels the native backend replaces (and the Gankit*
 // kernels behind ../gradients.ts); every other kernel of the backend is
 // tfjs-backend-cpu's, registered under 'native' by ../native.ts.
 import type { KernelConfig } from '@tensorflow/tfjs-core';
@@ -14,6 +14,7 @@ import { equalConfig } from './Equal.js';
 import { expConfig } from './Exp.js';
 import { fusedBatchNormConfig } from './FusedBatchNorm.js';
 import { fusedConv2DConfig } from './FusedConv2D.js';
+import { gankitActivationGradConfig } from './GankitActivationGrad.js';
 import { gankitFusedBatchNormGradConfig } from './GankitFusedBatchNormGrad.js';
 import { gankitMeanGradConfig } from './GankitMeanGrad.js';
 import { greaterConfig } from './Greater.js';
@@ -67,6 +68,7 @@ export const nativeKernelConfigs: KernelConfig[] = [
   expConfig,
   fusedBatchNormConfig,
   fusedConv2DConfig,
+  gankitActivationGradConfig,
   gankitFusedBatchNormGradConfig,
   gankitMeanGradConfig,
   greaterConfig,
