@@ -19,6 +19,8 @@ const ours = new WeakSet<Float32Array>();
 const escaped = new WeakSet<Float32Array>();
 const free = new Map<number, Float32Array[]>();
 let pooledBytes = 0;
+let hits = 0;
+let misses = 0;
 
 export function alloc(n: number): Float32Array {
   if (n >= MIN_POOLED) {
@@ -26,8 +28,10 @@ export function alloc(n: number): Float32Array {
     const a = list?.pop();
     if (a) {
       pooledBytes -= a.byteLength;
+      hits++;
       return a;
     }
+    misses++;
   }
   const a = new Float32Array(n);
   if (n >= MIN_POOLED) ours.add(a);
@@ -49,8 +53,8 @@ export function release(values: unknown): void {
   pooledBytes += values.byteLength;
 }
 
-export function poolStats(): { bytes: number; sizes: number } {
-  return { bytes: pooledBytes, sizes: free.size };
+export function poolStats(): { bytes: number; sizes: number; hits: number; misses: number } {
+  return { bytes: pooledBytes, sizes: free.size, hits, misses };
 }
 
 /** Drops every pooled buffer (they become garbage). */
