@@ -7,7 +7,8 @@
 // they call GankitFusedBatchNormGrad / GankitMeanGrad; everywhere else they
 // call the gradient that was registered before (tfjs's own), unchanged.
 // (Kernels: GankitFusedBatchNormGrad, GankitMeanGrad, GankitActivationGrad.)
-// Second-order gradients through these two ops are not supported on native.
+// Second-order gradients go through the activation and mean kernels (gradient
+// penalties need them), not through batch norm's.
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
 import { GANKIT_FUSED_BATCH_NORM_GRAD } from './kernels/GankitFusedBatchNormGrad.js';
@@ -55,6 +56,22 @@ export function installNativeGradients(): void {
     if (x.dtype !== 'float32' || dy.dtype !== 'float32') return undefined;
     return { x: () => tf.engine().runKernel(GANKIT_ACTIVATION_GRAD, { dy, x }, { op, alpha: (attrs?.alpha as number | undefined) ?? 0 }) as Tensor };
   };
+  // Gradient penalties (R1, WGAN-GP) differentiate these gradients again. The
+  // activation gradient dy·f'(x) is linear in dy with f' piecewise constant, so its
+  // own gradient is the same kernel on the incoming gradient, and zero for x.
+  if (!tf.getGradient(GANKIT_ACTIVATION_GRAD)) {
+    tf.registerGradient({
+      kernelName: GANKIT_ACTIVATION_GRAD,
+      inputsToSave: ['x'],
+      gradFunc: (dy2, saved, attrs) => {
+        const [x] = saved;
+        return {
+          dy: () => tf.engine().runKernel(GANKIT_ACTIVATION_GRAD, { dy: dy2 as Tensor, x }, attrs) as Tensor,
+          x: () => tf.zerosLike(x),
+        };
+      },
+    });
+  }
   wrap('Relu', ['x'], activation(0));
   wrap('LeakyRelu', ['x'], activation(1));
   wrap('Mean', ['x'], (dy, saved, attrs) => {
@@ -66,4 +83,18 @@ export function installNativeGradients(): void {
     const reduceSize = axes.reduce((n, a) => n * x.shape[a], 1);
     return { x: () => tf.engine().runKernel(GANKIT_MEAN_GRAD, { dy }, { xShape: x.shape, keptShape, reduceSize }) as Tensor };
   });
+  // The mean's gradient spreads dy evenly over the reduced axes: a linear map whose
+  // own gradient averages the incoming gradient back over those axes.
+  if (!tf.getGradient(GANKIT_MEAN_GRAD)) {
+    tf.registerGradient({
+      kernelName: GANKIT_MEAN_GRAD,
+      inputsToSave: ['dy'],
+      gradFunc: (dy2, saved, attrs) => {
+        const [dy] = saved;
+        const keptShape = attrs.keptShape as number[];
+        const axes = keptShape.flatMap((n, i) => (n === 1 && (attrs.xShape as number[])[i] !== 1 ? [i] : []));
+        return { dy: () => tf.reshape(axes.length ? tf.mean(dy2 as Tensor, axes, true) : (dy2 as Tensor), dy.shape) };
+      },
+    });
+  }
 }
