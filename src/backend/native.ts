@@ -9,6 +9,7 @@ import { nativeKernelConfigs } from './kernels/register.js';
 import { BACKEND_NAME, setAddon } from './kernels/util.js';
 import { clearPool, markEscaped, release } from './pool.js';
 import { installNativeGradients } from './gradients.js';
+import { installUnfusedLinearOps } from './unfused.js';
 
 /**
  * Same data storage as the cpu backend (so every cpu kernel works on it
@@ -63,6 +64,7 @@ export function registerNativeBackend(): string | undefined {
   }
   registered = true;
   installNativeGradients();
+  installUnfusedLinearOps();
   return undefined;
 }
 

@@ -52,9 +52,13 @@ test('MatMul / BatchMatMul: transposes, odd sizes, batch broadcasting', { skip }
 
 test('_FusedMatMul: bias and every fused activation', { skip }, async () => {
   for (const activation of ['linear', 'relu', 'relu6', 'leakyrelu', 'elu', 'sigmoid'] as const) {
-    await agree(`fused matMul ${activation}`, '_FusedMatMul', [input([9, 17], 1, -3, 3), input([17, 11], 2), input([11], 3)],
+    // Linear fused ops run unfused on native (src/backend/unfused.ts).
+    await agree(`fused matMul ${activation}`, activation === 'linear' ? ['BatchMatMul', 'Add'] : '_FusedMatMul', [input([9, 17], 1, -3, 3), input([17, 11], 2), input([11], 3)],
       (a, b, bias) => tf.fused.matMul({ a, b, bias, activation, leakyreluAlpha: 0.3 }));
   }
+  await agree('_FusedMatMul kernel, linear with bias', '_FusedMatMul', [input([9, 17], 7), input([17, 11], 8), input([11], 9)],
+    (a, b, bias) => tf.engine().runKernel('_FusedMatMul', { a: tf.reshape(a, [1, 9, 17]), b: tf.reshape(b, [1, 17, 11]), bias },
+      { transposeA: false, transposeB: false, activation: 'linear', leakyreluAlpha: 0.2 }) as tf.Tensor);
   await agree('fused matMul scalar bias, transposeB', '_FusedMatMul', [input([4, 6], 4), input([5, 6], 5), input([1], 6)],
     (a, b, bias) => tf.fused.matMul({ a, b, bias, transposeB: true, activation: 'relu' }));
 });
@@ -84,10 +88,16 @@ test('Conv2D: strides, padding (same/valid/explicit), dilation, batch 1, odd siz
 test('FusedConv2D: bias and activations as oneDNN post-ops', { skip }, async () => {
   let seed = 200;
   for (const activation of ['linear', 'relu', 'relu6', 'leakyrelu', 'elu', 'sigmoid'] as const) {
-    await agree(`fused conv2d ${activation}`, 'FusedConv2D', [input([2, 9, 7, 3], seed++), input([3, 3, 3, 5], seed++), input([5], seed++)],
+    await agree(`fused conv2d ${activation}`, activation === 'linear' ? ['Conv2D', 'Add'] : 'FusedConv2D', [input([2, 9, 7, 3], seed++), input([3, 3, 3, 5], seed++), input([5], seed++)],
       (x, f, bias) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 2, pad: 'same', bias,
         activation, leakyreluAlpha: 0.1 }));
   }
+});
+
+test('FusedConv2D kernel, linear with bias (tfjs-layers\' path on other backends)', { skip }, async () => {
+  await agree('FusedConv2D linear', 'FusedConv2D', [input([2, 9, 7, 3], 250), input([3, 3, 3, 5], 251), input([5], 252)],
+    (x, filter, bias) => tf.engine().runKernel('FusedConv2D', { x, filter, bias },
+      { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1], activation: 'linear', leakyreluAlpha: 0.2 }) as tf.Tensor);
 });
 
 test('Conv2DBackpropInput: transposed convolutions and input gradients', { skip }, async () => {
