@@ -8,7 +8,9 @@
 // call the gradient that was registered before (tfjs's own), unchanged.
 // (Kernels: GankitFusedBatchNormGrad, GankitMeanGrad, GankitActivationGrad.)
 // Second-order gradients go through the activation and mean kernels (gradient
-// penalties need them), not through batch norm's.
+// penalties need them). Batch norm's native kernel has no gradient of its own,
+// so while a backward pass is itself being recorded (a gradient penalty's
+// double backprop) batch norm uses tfjs's differentiable gradient instead.
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
 import { GANKIT_FUSED_BATCH_NORM_GRAD } from './kernels/GankitFusedBatchNormGrad.js';
@@ -36,9 +38,16 @@ function wrap(kernelName: string, inputsToSave: string[], fast: (dy: Tensor, sav
   tf.registerGradient(config);
 }
 
+/** Whether the engine is recording a tape right now, i.e. this backward pass will itself be differentiated. */
+function taping(): boolean {
+  const engine = tf.engine() as unknown as { isTapeOn?: () => boolean };
+  return engine.isTapeOn ? engine.isTapeOn() : true;
+}
+
 /** Installs the wrappers (idempotent). Call after tfjs's gradients are registered (importing tfjs-layers does that). */
 export function installNativeGradients(): void {
   wrap('FusedBatchNorm', ['x', 'mean', 'variance', 'scale'], (dy, saved, attrs) => {
+    if (taping()) return undefined;
     const [x, mean, variance, scale] = saved;
     const c = x.shape[x.shape.length - 1];
     const perChannel = (t: Tensor | undefined) => t === undefined || t === null || (t.rank === 1 && t.shape[0] === c);

@@ -267,3 +267,21 @@ test('native gradients of batch norm, mean, ReLU and leaky ReLU match tfjs\'s ow
       return tf.grads(f)([xx, m, v, o, s]);
     });
 });
+
+test('second-order gradients (gradient penalties) through batch norm and mean match cpu', { skip }, async () => {
+  let seed = 1400;
+  const x = input([4, 3, 3, 5], seed++, -2, 2), w = input([4, 3, 3, 5], seed++);
+  const stat = (lo: number, hi: number) => input([5], seed++, lo, hi);
+  // (tfjs's own leaky ReLU gradient is not differentiable on cpu, so tanh here.)
+  await agree('R1-style double backprop', ['FusedBatchNorm', 'GankitMeanGrad'], [x, w, stat(0.5, 1.5), stat(-1, 1)], (xx, ww, scale, offset) => {
+    const penalty = (s: tf.Tensor) => {
+      const o = offset;
+      const gx = tf.grad((t: tf.Tensor) => {
+        const { mean, variance } = tf.moments(t, [0, 1, 2]);
+        return tf.sum(tf.mul(tf.tanh(tf.batchNorm(t, mean, variance, o, s, 1e-3)), ww));
+      })(xx);
+      return tf.mean(tf.square(gx));
+    };
+    return tf.grad(penalty)(scale);
+  });
+});
