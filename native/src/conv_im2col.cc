@@ -26,21 +26,37 @@ float *Scratch(size_t n) {
   return buf->data();
 }
 
+// For each output pixel and filter row the kw·ic taps of one filter row are
+// contiguous in both x (when the dilation is 1) and cols, so interior pixels
+// copy a run; only border pixels test every tap.
 void Im2col(const Geom &g, const float *x, float *cols) {
   const int64_t K = g.kh * g.kw * g.ic;
   const int64_t P = g.n * g.oh * g.ow;
+  const int64_t run = g.kw * g.ic;
 #pragma omp parallel for if (P * K > kCopyGrain)
   for (int64_t p = 0; p < P; ++p) {
     const int64_t b = p / (g.oh * g.ow), r = (p / g.ow) % g.oh, c = p % g.ow;
     float *row = cols + p * K;
+    const int64_t x0 = c * g.sw - g.pl;
+    const bool interiorW = g.dw == 1 && x0 >= 0 && x0 + g.kw <= g.iw;
     for (int64_t i = 0; i < g.kh; ++i) {
       const int64_t y = r * g.sh + i * g.dh - g.pt;
+      float *dst = row + i * run;
+      if (y < 0 || y >= g.ih) {
+        std::fill(dst, dst + run, 0.f);
+        continue;
+      }
+      const float *xrow = x + (b * g.ih + y) * g.iw * g.ic;
+      if (interiorW) {
+        const float *src = xrow + x0 * g.ic;
+        for (int64_t t = 0; t < run; ++t) dst[t] = src[t];
+        continue;
+      }
       for (int64_t j = 0; j < g.kw; ++j) {
-        const int64_t xx = c * g.sw + j * g.dw - g.pl;
-        float *dst = row + (i * g.kw + j) * g.ic;
-        const bool inside = y >= 0 && y < g.ih && xx >= 0 && xx < g.iw;
-        const float *src = x + ((b * g.ih + y) * g.iw + xx) * g.ic;
-        for (int64_t ch = 0; ch < g.ic; ++ch) dst[ch] = inside ? src[ch] : 0.f;
+        const int64_t xx = x0 + j * g.dw;
+        const bool inside = xx >= 0 && xx < g.iw;
+        const float *src = xrow + xx * g.ic;
+        for (int64_t ch = 0; ch < g.ic; ++ch) dst[j * g.ic + ch] = inside ? src[ch] : 0.f;
       }
     }
   }
@@ -50,21 +66,30 @@ void Im2col(const Geom &g, const float *x, float *cols) {
 // batch dim is the parallel one (no two threads touch the same pixel).
 void Col2im(const Geom &g, const float *cols, float *dx) {
   const int64_t K = g.kh * g.kw * g.ic;
+  const int64_t run = g.kw * g.ic;
   std::memset(dx, 0, sizeof(float) * g.n * g.ih * g.iw * g.ic);
 #pragma omp parallel for if (g.n * g.oh * g.ow * K > kCopyGrain)
   for (int64_t b = 0; b < g.n; ++b) {
     for (int64_t r = 0; r < g.oh; ++r) {
       for (int64_t c = 0; c < g.ow; ++c) {
         const float *row = cols + ((b * g.oh + r) * g.ow + c) * K;
+        const int64_t x0 = c * g.sw - g.pl;
+        const bool interiorW = g.dw == 1 && x0 >= 0 && x0 + g.kw <= g.iw;
         for (int64_t i = 0; i < g.kh; ++i) {
           const int64_t y = r * g.sh + i * g.dh - g.pt;
           if (y < 0 || y >= g.ih) continue;
+          float *drow = dx + (b * g.ih + y) * g.iw * g.ic;
+          const float *src = row + i * run;
+          if (interiorW) {
+            float *dst = drow + x0 * g.ic;
+            for (int64_t t = 0; t < run; ++t) dst[t] += src[t];
+            continue;
+          }
           for (int64_t j = 0; j < g.kw; ++j) {
-            const int64_t xx = c * g.sw + j * g.dw - g.pl;
+            const int64_t xx = x0 + j * g.dw;
             if (xx < 0 || xx >= g.iw) continue;
-            float *dst = dx + ((b * g.ih + y) * g.iw + xx) * g.ic;
-            const float *src = row + (i * g.kw + j) * g.ic;
-            for (int64_t ch = 0; ch < g.ic; ++ch) dst[ch] += src[ch];
+            float *dst = drow + xx * g.ic;
+            for (int64_t ch = 0; ch < g.ic; ++ch) dst[ch] += src[j * g.ic + ch];
           }
         }
       }
