@@ -7,6 +7,8 @@ import { dcgan28Workload, mlp2dWorkload } from './workloads.js';
 // A pure-JS cpu DCGAN-28 step takes minutes; time one batch-2 step first and
 // skip the measurement when a full step would exceed this.
 const CPU_BUDGET_MS = 3000;
+const WARMUP_MS = 1500;
+const TIMED_MS = 2000;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -32,15 +34,22 @@ export async function runChild(workload: string, backend: string, steps: number,
     }
   }
   const { step, real } = make();
-  for (let i = 0; i < warmup; i++) step.step(real);
+  // Warm-up: at least `warmup` steps and WARMUP_MS (V8 needs a few hundred
+  // calls to optimize the engine's hot paths; small workloads finish 3 steps
+  // in milliseconds). Timed: at least `steps` steps and TIMED_MS, at most 1000,
+  // so a millisecond-scale median is not at the mercy of one busy moment.
+  // bench/torch_dcgan28.py applies the same rules.
+  let start = performance.now();
+  for (let i = 0; i < warmup || (performance.now() - start < WARMUP_MS && i < 1000); i++) step.step(real);
   const times: number[] = [];
   let last = { lossD: 0, lossG: 0 };
-  for (let i = 0; i < steps; i++) {
+  start = performance.now();
+  for (let i = 0; i < steps || (performance.now() - start < TIMED_MS && i < 1000); i++) {
     const t = performance.now();
     last = step.step(real);
     times.push(performance.now() - t);
   }
-  console.log(JSON.stringify({ ...base, stepMs: Number(median(times).toFixed(2)),
+  console.log(JSON.stringify({ ...base, stepMs: Number(median(times).toFixed(2)), steps: times.length,
     peakRssMB: Number((process.resourceUsage().maxRSS / 1024).toFixed(1)), numTensors: tf.memory().numTensors,
     lossD: last.lossD, lossG: last.lossG }));
 }

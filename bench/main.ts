@@ -3,8 +3,8 @@
 // PyTorch model (bench/torch_dcgan28.py), in one run.
 //   npm run bench               → a table
 //   npm run bench -- --json     → one JSON object per line
-// Options: --steps N (timed steps, default 20; the median is reported),
-// --warmup N (default 3), --workloads dcgan28,mlp2d, --backends native,wasm,cpu,
+// Options: --steps N (timed steps, at least 20 and 2 s; the median is reported),
+// --warmup N (at least 3 steps and 1.5 s), --workloads dcgan28,mlp2d, --backends native,wasm,cpu,
 // --rounds N (default 2).
 // Each (workload, backend) runs in its own process so peak RSS is its own.
 // PyTorch and the native backend are measured in --rounds alternating rounds
@@ -128,7 +128,7 @@ for (const workload of workloads) {
 if (!json) {
   const fmt = (n: number | null | undefined, d = 1) => (n === null || n === undefined ? '—' : n.toFixed(d));
   console.log(`gankit bench — ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), load average ${loadavg()[0].toFixed(2)}, ` +
-    `median of ${steps} steps after ${warmup} warm-up`);
+    `median of ≥ ${steps} steps and ≥ 2 s after ≥ ${warmup} steps and ≥ 1.5 s of warm-up`);
   console.log('| workload | backend | ms/step | × PyTorch | peak RSS MB | note |');
   console.log('| --- | --- | ---: | ---: | ---: | --- |');
   for (const r of rows) {

@@ -91,14 +91,20 @@ def bench(make, steps, warmup):
         optG.step()
         return lossD.item(), lossG.item()
 
-    for _ in range(warmup):
+    # Same rules as bench/child.ts: warm up for at least `warmup` steps and
+    # 1.5 s; time at least `steps` steps and 2 s, at most 1000 steps.
+    start = time.perf_counter()
+    i = 0
+    while i < warmup or (time.perf_counter() - start < 1.5 and i < 1000):
         step()
+        i += 1
     times = []
-    for _ in range(steps):
+    start = time.perf_counter()
+    while len(times) < steps or (time.perf_counter() - start < 2.0 and len(times) < 1000):
         t = time.perf_counter()
         step()
         times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
+    return statistics.median(times), len(times)
 
 
 def main():
@@ -112,9 +118,9 @@ def main():
     torch.manual_seed(0)
     makers = {"dcgan28": dcgan28, "mlp2d": mlp2d}
     for name in args.workloads.split(","):
-        ms = bench(makers[name], args.steps, args.warmup)
+        ms, n = bench(makers[name], args.steps, args.warmup)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(json.dumps({"workload": name, "backend": "torch", "stepMs": round(ms, 2), "threads": args.threads,
+        print(json.dumps({"workload": name, "backend": "torch", "stepMs": round(ms, 2), "threads": args.threads, "steps": n,
                           "peakRssMB": round(rss, 1), "torch": torch.__version__}), flush=True)
 
 
