@@ -33,6 +33,7 @@ export function trainCommand(): Command {
     .addOption(new Option('--g-hidden <units>', "G's hidden layer widths").argParser(intList).default(D.gHidden, D.gHidden.join(',')))
     .addOption(new Option('--d-hidden <units>', "D's hidden layer widths").argParser(intList).default(D.dHidden, D.dHidden.join(',')))
     .option('--r1 <gamma>', 'R1 gradient penalty weight γ on real data (0 = off)', nonNegativeNumber, D.r1)
+    .option('--r1-every <n>', 'apply R1 every n D steps with weight n·γ (lazy regularization)', positiveInt, D.r1Every)
     .option('--gp-weight <lambda>', 'WGAN-GP penalty weight λ', nonNegativeNumber, D.gpWeight)
     .option('--clip <c>', 'WGAN weight clipping bound', positiveNumber, D.clip)
     .option('--seed <n>', 'random seed: the same seed gives the same run on a given backend', integer, D.seed)
@@ -119,6 +120,7 @@ function toRequest(flags: Record<string, unknown>, command: Command): TrainReque
     gHidden: flags.gHidden as number[],
     dHidden: flags.dHidden as number[],
     r1: flags.r1 as number,
+    r1Every: flags.r1Every as number,
     gpWeight: flags.gpWeight as number,
     clip: flags.clip as number,
     seed: flags.seed as number,

@@ -28,7 +28,7 @@ export interface BatchSource {
 
 type GanOptions = Pick<
   TrainOptions,
-  'loss' | 'r1' | 'gpWeight' | 'clip' | 'dSteps' | 'batchSize' | 'latentDim' | 'prior' | 'optimizer' | 'lrG' | 'lrD' | 'beta1' | 'beta2' | 'momentum'
+  'loss' | 'r1' | 'r1Every' | 'gpWeight' | 'clip' | 'dSteps' | 'batchSize' | 'latentDim' | 'prior' | 'optimizer' | 'lrG' | 'lrD' | 'beta1' | 'beta2' | 'momentum'
 >;
 
 export class Gan {
@@ -87,6 +87,8 @@ export class Gan {
     const fake = this.generator.apply(z, { training: true }) as tf.Tensor;
     const critic = (x: tf.Tensor) => this.discriminator.apply(x, { training: true }) as tf.Tensor;
     const alpha = this.options.loss === 'wgan-gp' ? tf.tensor1d(this.rng.fillUniform(new Float32Array(real.shape[0]))) : undefined;
+    // The optimizer's step count (saved in checkpoints) schedules lazy R1.
+    const lazyR1 = this.options.r1 > 0 && this.optD.steps % this.options.r1Every === 0;
     // Intermediate tensors die with variableGrads' scope, so D's mean outputs are kept here.
     let outputs: tf.Tensor[] = [];
     const { value, grads } = tf.variableGrads(() => {
@@ -95,7 +97,7 @@ export class Gan {
       outputs = [tf.keep(tf.mean(tf.sigmoid(realLogits))), tf.keep(tf.mean(tf.sigmoid(fakeLogits)))];
       let loss = this.game.discriminator(realLogits, fakeLogits);
       if (alpha) loss = tf.add(loss, gradientPenalty(critic, real, fake, alpha, this.options.gpWeight));
-      if (this.options.r1 > 0) loss = tf.add(loss, r1Penalty(critic, real, this.options.r1));
+      if (lazyR1) loss = tf.add(loss, r1Penalty(critic, real, this.options.r1 * this.options.r1Every));
       return loss as tf.Scalar;
     }, this.dVars);
     this.optD.apply(this.dVars.map((v) => grads[v.name]));

@@ -93,6 +93,11 @@ export class Optimizer {
     });
   }
 
+  /** Updates applied so far. */
+  get steps(): number {
+    return this.step;
+  }
+
   dispose(): void {
     this.slots.forEach((s) => s.dispose());
   }

@@ -17,6 +17,8 @@ export interface TrainOptions {
   loss: GameName;
   /** R1 penalty weight γ (0 = off). */
   r1: number;
+  /** Apply R1 every N discriminator steps, weighted N·γ ("lazy regularization", Karras et al. 2020). */
+  r1Every: number;
   /** WGAN-GP penalty weight λ. */
   gpWeight: number;
   /** WGAN weight clipping bound c. */
@@ -56,6 +58,7 @@ export const DEFAULT_OPTIONS: TrainOptions = {
   prior: 'normal',
   loss: 'nonsaturating',
   r1: 0,
+  r1Every: 1,
   gpWeight: 10,
   clip: 0.01,
   dSteps: 1,
@@ -111,6 +114,7 @@ export function resolveOptions(partial: Partial<TrainOptions>): TrainOptions {
   oneOf('prior', ['normal', 'uniform']);
   oneOf('loss', GAMES);
   inRange('r1', 0, Infinity);
+  positiveInt('r1Every');
   inRange('gpWeight', 0, Infinity);
   inRange('clip', 0, Infinity, true);
   positiveInt('dSteps');
