@@ -3,6 +3,7 @@
 // eltwise post-op. (dnnl_sgemm was the first choice — no primitive to create —
 // but Debian's 2.6.3 build corrupted the heap inside sgemm when a signal, such
 // as V8's sampling profiler's, landed mid-call; the primitive path does not.)
+#include <cstdlib>
 #include <omp.h>
 
 #include "common.h"
@@ -12,7 +13,15 @@ namespace {
 
 using dt = dnnl::memory::data_type;
 
-constexpr double kSerialGemmFlops = 1 << 24;
+// Products below this many flops run on one thread; GANKIT_SERIAL_GEMM_FLOPS
+// overrides it (read once), for measuring where splitting starts to pay.
+double SerialGemmFlops() {
+  static const double flops = [] {
+    const char *env = std::getenv("GANKIT_SERIAL_GEMM_FLOPS");
+    return env && *env ? std::atof(env) : static_cast<double>(1 << 24);
+  }();
+  return flops;
+}
 
 // Drops this thread's OpenMP team size to 1 for a scope (restored even if
 // oneDNN throws).
@@ -48,7 +57,7 @@ void Gemm(const float *a, const float *b, float *out, int64_t batchA, int64_t ba
   // Small products run on one thread: splitting ~100 µs of work costs a team
   // wake-up and, when another process holds the other core, a wait for it
   // (MLP-sized 256×128×128 steps ran 40% faster this way on a shared machine).
-  const bool serial = 2.0 * static_cast<double>(batch) * M * N * K < kSerialGemmFlops;
+  const bool serial = 2.0 * static_cast<double>(batch) * M * N * K < SerialGemmFlops();
   OneThreadIf guard(serial);
   Key key{batchA, batchB, M, K, N, transA, transB, biasKind, act,
           static_cast<int64_t>(alpha * 1e6f), omp_get_max_threads()};

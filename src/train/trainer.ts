@@ -31,6 +31,11 @@ export interface TrainHooks {
 export interface TrainRequest extends Partial<TrainOptions> {
   /** Continue the run in `out` from its latest checkpoint. */
   resume?: boolean;
+  /**
+   * Your own G (latentDim → data) and D (data → one logit) instead of the preset;
+   * the run records model 'custom'. Pass the same architectures again to resume.
+   */
+  networks?: { generator: tfl.LayersModel; discriminator: tfl.LayersModel };
 }
 
 export interface TrainResult {
@@ -45,16 +50,21 @@ export interface TrainResult {
 }
 
 export async function train(request: TrainRequest, hooks: TrainHooks = {}): Promise<TrainResult> {
-  const { resume, ...given } = request;
+  const { resume, networks, ...given } = request;
+  if (networks) given.model = 'custom';
   const options = resume ? await resumedOptions(given) : resolveOptions(given);
+  if (options.model === 'custom' && !networks) {
+    throw new Error(`Expected the run's own generator and discriminator (model 'custom') in request.networks but received none`);
+  }
   const runDir = options.out;
   const backend = await initBackend(options.backend);
   const data = toyDataset(options.data);
   const say = hooks.onEvent ?? (() => {});
 
   const rng = new Rng(options.seed);
-  const generator = mlpGenerator(options.latentDim, data.dim, { hidden: options.gHidden }, rng);
-  const discriminator = mlpDiscriminator(data.dim, { hidden: options.dHidden }, rng);
+  const generator = networks?.generator ?? mlpGenerator(options.latentDim, data.dim, { hidden: options.gHidden }, rng);
+  const discriminator = networks?.discriminator ?? mlpDiscriminator(data.dim, { hidden: options.dHidden }, rng);
+  checkShapes(generator, discriminator, options.latentDim, data.dim);
   const average = options.ema > 0 ? await WeightAverage.of(generator, options.ema) : undefined;
   const gan = new Gan(generator, discriminator, options, rng, average);
   const sampler = average?.model ?? generator;
@@ -168,7 +178,18 @@ async function resumedOptions(given: Partial<TrainOptions>): Promise<TrainOption
     throw new Error(`Expected ${file} from an earlier run to resume but could not read it: ${(err as Error).message}`);
   }
   // A resumed run keeps its settings; only its length and backend may change.
-  return resolveOptions({ ...saved, ...(given.steps ? { steps: given.steps } : {}), ...(given.backend ? { backend: given.backend } : {}) });
+  return resolveOptions({ ...saved, ...(given.model ? { model: given.model } : {}), ...(given.steps ? { steps: given.steps } : {}), ...(given.backend ? { backend: given.backend } : {}) });
+}
+
+function checkShapes(G: tfl.LayersModel, D: tfl.LayersModel, latentDim: number, dataDim: number): void {
+  const shape = (t: tfl.SymbolicTensor | tfl.SymbolicTensor[]) => JSON.stringify((Array.isArray(t) ? t[0] : t).shape.slice(1));
+  const expect = (what: string, got: string, want: number[]) => {
+    if (got !== JSON.stringify(want)) throw new Error(`Expected ${what} of shape [batch, ${want.join(', ')}] but received [batch, ${JSON.parse(got).join(', ')}]`);
+  };
+  expect("the generator's input", shape(G.inputs), [latentDim]);
+  expect("the generator's output", shape(G.outputs), [dataDim]);
+  expect("the discriminator's input", shape(D.inputs), [dataDim]);
+  expect("the discriminator's output", shape(D.outputs), [1]);
 }
 
 function copyWeights(from: tfl.LayersModel, to: tfl.LayersModel): void {

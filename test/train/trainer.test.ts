@@ -10,6 +10,8 @@ import { PNG } from 'pngjs';
 import { GAMES } from '../../src/games/losses.js';
 import { train, type TrainRequest } from '../../src/train/trainer.js';
 import { sampleRun } from '../../src/sampling/sample.js';
+import { mlpDiscriminator, mlpGenerator } from '../../src/networks/mlp.js';
+import { Rng } from '../../src/rng.js';
 
 const small: TrainRequest = { gHidden: [32, 32], dHidden: [32, 32], batchSize: 64, latentDim: 2, evalSamples: 500, ema: 0.9 };
 const tempRun = () => mkdtempSync(path.join(tmpdir(), 'gankit-run-'));
@@ -125,6 +127,23 @@ test('divergence stops the run with a clear message and keeps the last good chec
   const weights = new Float32Array(readFileSync(path.join(out, 'checkpoints', latest, 'generator', 'weights.bin')).buffer.slice(0));
   assert.ok(weights.every(Number.isFinite), 'the checkpoint holds non-finite weights');
   assert.ok(existsSync(path.join(out, 'stats.jsonl')));
+});
+
+test("the caller's own networks train, resume and sample; wrong shapes are refused", async () => {
+  const rng = new Rng(2);
+  const networks = () => ({ generator: mlpGenerator(3, 2, { hidden: [16] }, rng), discriminator: mlpDiscriminator(2, { hidden: [24, 8] }, rng) });
+  const out = tempRun();
+  const abort = new AbortController();
+  await train({ ...small, latentDim: 3, steps: 20, out, networks: networks() }, { signal: abort.signal, onStep: (s) => s === 10 && abort.abort() });
+  assert.equal(JSON.parse(readFileSync(path.join(out, 'options.json'), 'utf8')).model, 'custom');
+  await assert.rejects(train({ resume: true, out }), /Expected the run's own generator and discriminator/);
+  const done = await train({ resume: true, out, networks: networks() });
+  assert.equal(done.interruptedAt, undefined);
+  assert.deepEqual((await sampleRun({ run: out, n: 5 })).shape, [5, 2]);
+  await assert.rejects(
+    train({ ...small, latentDim: 4, steps: 2, out: tempRun(), networks: networks() }),
+    /Expected the generator's input of shape \[batch, 4\] but received \[batch, 3\]/,
+  );
 });
 
 test('the 1D Gaussian is learned: samples move to N(2, 0.5²)', async () => {
