@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The gankit command line. Options are parsed and validated here, at the edge, into
 // the library's typed option objects; the work happens in the library.
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { trainCommand } from './train.js';
 import { sampleCommand } from './sample.js';
 
@@ -13,7 +13,6 @@ const program = new Command('gankit')
 
 program.addCommand(trainCommand());
 program.addCommand(sampleCommand());
-program.addOption(new Option('--no-color', 'plain output').hideHelp());
 
 try {
   await program.parseAsync(process.argv);

@@ -26,6 +26,8 @@ export interface ToyDataset {
   /** For Gaussian mixtures: the mode centres (M×dim) and their common std, used by the mode metrics. */
   modes?: Float32Array;
   modeStd?: number;
+  /** Length of the data's structure (the distance between neighbouring modes, or 1). */
+  scale: number;
 }
 
 export function toyDataset(name: string): ToyDataset {
@@ -52,7 +54,7 @@ function ring8(): ToyDataset {
     centres[2 * i] = Math.cos((2 * Math.PI * i) / 8);
     centres[2 * i + 1] = Math.sin((2 * Math.PI * i) / 8);
   }
-  return mixture('ring8', centres, 0.01, { xmin: -1.5, xmax: 1.5, ymin: -1.5, ymax: 1.5 });
+  return mixture('ring8', centres, 0.01, 2 * Math.sin(Math.PI / 8), { xmin: -1.5, xmax: 1.5, ymin: -1.5, ymax: 1.5 });
 }
 
 /** 25 Gaussians at {−4,−2,0,2,4}², std 0.05. */
@@ -65,16 +67,17 @@ function grid25(): ToyDataset {
       centres[k++] = y;
     }
   }
-  return mixture('grid25', centres, 0.05, { xmin: -5.5, xmax: 5.5, ymin: -5.5, ymax: 5.5 });
+  return mixture('grid25', centres, 0.05, 2, { xmin: -5.5, xmax: 5.5, ymin: -5.5, ymax: 5.5 });
 }
 
 /** Equal-weight isotropic 2D Gaussian mixture. */
-function mixture(name: ToyName, centres: Float32Array, std: number, bounds: Bounds): ToyDataset {
+function mixture(name: ToyName, centres: Float32Array, std: number, spacing: number, bounds: Bounds): ToyDataset {
   const m = centres.length / 2;
   return {
     name,
     dim: 2,
     bounds,
+    scale: spacing,
     modes: centres,
     modeStd: std,
     sample(rng, n) {
@@ -99,6 +102,7 @@ function gauss1d(): ToyDataset {
   return {
     name: 'gauss1d',
     dim: 1,
+    scale: 1,
     bounds: { xmin: -2, xmax: 5, ymin: 0, ymax: 1 },
     sample(rng, n) {
       return rng.fillNormal(new Float32Array(n), mean, std);
@@ -129,6 +133,7 @@ function curveDataset(name: ToyName, curve: (t: number) => [number, number], noi
     name,
     dim: 2,
     bounds,
+    scale: 1,
     sample(rng, n) {
       const out = new Float32Array(2 * n);
       for (let i = 0; i < n; i++) {

@@ -1,7 +1,7 @@
 // Training options: one typed object, resolved and validated once (at the CLI edge or
 // when the API is called), then saved as options.json in the run directory.
 import { GAMES, type GameName } from '../games/losses.js';
-import { TOY_DATASETS } from '../data/toy.js';
+import { TOY_DATASETS, toyDataset } from '../data/toy.js';
 
 export interface TrainOptions {
   /** Data set name (see TOY_DATASETS). */
@@ -15,7 +15,7 @@ export interface TrainOptions {
   /** Noise prior p(z): standard normal, or uniform on [−1, 1]. */
   prior: 'normal' | 'uniform';
   loss: GameName;
-  /** R1 penalty weight γ (0 = off). */
+  /** R1 penalty weight γ (0 = off). Default: (s/2)², s = the data set's scale (see resolveOptions). */
   r1: number;
   /** Apply R1 every N discriminator steps, weighted N·γ ("lazy regularization", Karras et al. 2020). */
   r1Every: number;
@@ -50,15 +50,15 @@ export interface TrainOptions {
 }
 
 // The defaults train the MLP GAN on the 2D mixtures to the README's results within two
-// minutes: z ∈ R² (lower dimensions fit the mixtures best in our sweeps), a G wider
-// and deeper than D (D's size is where the time goes: its passes run twice per step), lazy R1 (γ = 1 every 4 D steps) for mode coverage, D learning twice as fast
+// minutes: z ∈ R² (lower dimensions fit the mixtures best in our sweeps), a G deeper
+// than D, lazy R1 (γ = 1 every 4 D steps) for mode coverage, D learning twice as fast
 // as G (two time-scale rule), Adam β2 = 0.9, learning rates decaying linearly to zero
 // and a moving average of G's weights.
 export const DEFAULT_OPTIONS: TrainOptions = {
   data: 'ring8',
   model: 'mlp',
   gHidden: [128, 128, 128, 128],
-  dHidden: [64, 64, 64],
+  dHidden: [128, 128, 128],
   latentDim: 2,
   prior: 'normal',
   loss: 'nonsaturating',
@@ -86,9 +86,21 @@ export const DEFAULT_OPTIONS: TrainOptions = {
   out: 'runs/latest',
 };
 
+/**
+ * R1's default weight for a data set. The penalty E‖∇ₓD‖² has units of 1/x², so a
+ * weight that suits one data scale smooths D too much at a smaller one: γ = (s/2)²
+ * with s the distance between neighbouring modes gives 1 on grid25 (s = 2) and 0.15
+ * on ring8 (s = 0.77), whose modes are 4× tighter.
+ */
+export function defaultR1(data: string): number {
+  return (toyDataset(data).scale / 2) ** 2;
+}
+
 /** Fills in defaults and checks every field; throws "Expected … but received …". */
 export function resolveOptions(partial: Partial<TrainOptions>): TrainOptions {
-  const o: TrainOptions = { ...DEFAULT_OPTIONS, ...partial };
+  const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<TrainOptions>;
+  const o: TrainOptions = { ...DEFAULT_OPTIONS, ...given };
+  if (given.r1 === undefined && TOY_DATASETS.includes(o.data as never)) o.r1 = defaultR1(o.data);
   const fail = (name: string, expected: string, value: unknown) => {
     throw new Error(`Expected ${name} to be ${expected} but received ${JSON.stringify(value)}`);
   };

@@ -87,7 +87,8 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
     history = await History.resume(statsFile, start);
     say(`resumed from ${dir} at step ${start}`);
   } else {
-    await fs.rm(path.join(runDir, 'checkpoints'), { recursive: true, force: true });
+    // A new run in an old directory: nothing of the old run may be mistaken for this one's.
+    await Promise.all(['checkpoints', 'snapshots', 'metrics.json'].map((f) => fs.rm(path.join(runDir, f), { recursive: true, force: true })));
     await fs.writeFile(statsFile, '');
     history = new History(statsFile);
   }
