@@ -1,0 +1,25 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolveOptions, DEFAULT_OPTIONS } from '../../src/train/options.js';
+
+test("R1's default follows the data's scale; an explicit value wins", () => {
+  assert.equal(resolveOptions({ data: 'grid25' }).r1, 1);
+  assert.ok(Math.abs(resolveOptions({ data: 'ring8' }).r1 - Math.sin(Math.PI / 8) ** 2) < 1e-12);
+  assert.equal(resolveOptions({ data: 'moons' }).r1, 0.25);
+  assert.equal(resolveOptions({ data: 'ring8', r1: 0 }).r1, 0);
+});
+
+test('undefined fields take the defaults; every field is validated', () => {
+  const o = resolveOptions({ steps: undefined, lrG: undefined });
+  assert.equal(o.steps, DEFAULT_OPTIONS.steps);
+  assert.equal(o.lrG, DEFAULT_OPTIONS.lrG);
+  const bad: [object, RegExp][] = [
+    [{ steps: 0 }, /Expected steps to be a positive integer but received 0/],
+    [{ beta1: 1 }, /Expected beta1 to be a number in \[0, 1\) but received 1/],
+    [{ loss: 'wasserstein' }, /Expected loss to be one of nonsaturating, .* but received "wasserstein"/],
+    [{ gHidden: [] }, /Expected gHidden to be a non-empty list of positive integers but received \[\]/],
+    [{ data: 'ring9' }, /Expected data to be one of ring8, grid25, gauss1d, spiral, moons but received "ring9"/],
+    [{ seed: 1.5 }, /Expected seed to be an integer but received 1.5/],
+  ];
+  for (const [partial, message] of bad) assert.throws(() => resolveOptions(partial), message);
+});
