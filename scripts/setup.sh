@@ -19,4 +19,6 @@ if command -v apt-get >/dev/null 2>&1; then
 else
   echo "setup: no apt-get here; install oneDNN yourself for the native backend (macOS: brew install onednn)"
 fi
-npm ci --no-audit --no-fund
+# npm install, not npm ci: npm 11 leaves the other platforms' optional packages of
+# @napi-rs/canvas out of the lock file and npm ci then refuses it as out of sync.
+npm install --no-audit --no-fund
