@@ -49,10 +49,11 @@ export interface TrainOptions {
   out: string;
 }
 
-// The defaults aim at the README's 2D results in under two minutes on 2 cores: z ∈ R² (lower dimensions fit the mixtures best in our sweeps), a G deeper
-// than D, lazy R1 (γ = 1 every 4 D steps) for mode coverage, D learning twice as fast
-// as G (two time-scale rule), Adam β2 = 0.9, learning rates decaying linearly to zero
-// and a moving average of G's weights.
+// The defaults aim at the README's 2D results in under two minutes on 2 cores:
+// z ∈ R² (lower dimensions fit the mixtures best in our sweeps), a G deeper than D,
+// lazy R1 every 4 D steps for mode coverage (its weight follows the data's scale, see
+// defaultR1), D learning twice as fast as G (two time-scale rule), Adam β2 = 0.9,
+// learning rates decaying linearly to zero and a moving average of G's weights.
 export const DEFAULT_OPTIONS: TrainOptions = {
   data: 'ring8',
   model: 'mlp',
