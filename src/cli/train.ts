@@ -3,43 +3,50 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import { describeBackend, initBackend, setNumThreads } from '../backend/index.js';
 import { TOY_DATASETS } from '../data/toy.js';
+import { IMAGE_DATASETS } from '../data/images/index.js';
 import { GAMES } from '../games/losses.js';
 import { describeMetrics } from '../metrics/modes.js';
-import { DEFAULT_OPTIONS as D, type TrainOptions } from '../train/options.js';
+import { DEFAULT_OPTIONS as D, IMAGE_DEFAULTS, type TrainOptions } from '../train/options.js';
 import { train, type TrainRequest } from '../train/trainer.js';
 import { fraction, intList, integer, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, unitInterval } from './parse.js';
 import { createProgress } from './progress.js';
 
 export function trainCommand(): Command {
+  // Options whose default depends on the data (2D toy data or images) get no commander
+  // default: the library fills them in (resolveOptions) and the help text shows both.
+  const both = (toy: unknown, images: unknown) => ` (default: ${toy}; images: ${images})`;
+  const I = IMAGE_DEFAULTS;
   return new Command('train')
     .description('Train a GAN and write a run directory (options.json, stats.jsonl, pictures, checkpoints, metrics.json).')
-    .addOption(new Option('--data <name>', 'data set').choices(TOY_DATASETS).default(D.data))
-    .addOption(new Option('--model <preset>', 'network preset').choices(['mlp']).default(D.model))
+    .option('--data <name|path>', `data: ${TOY_DATASETS.join(', ')} (2D/1D toy data); ${IMAGE_DATASETS.join(', ')} (images, found on disk or downloaded); or a path to a folder of IDX files, CIFAR-10 batches or PNG/JPEG images, or an .npy file`, D.data)
+    .addOption(new Option('--model <preset>', `network preset (dcgan: images only)${both(D.model, I.model)}`).choices(['mlp', 'dcgan']))
     .addOption(new Option('--loss <game>', 'the game the players play (their losses)').choices(GAMES).default(D.loss))
-    .option('--steps <n>', 'generator steps', positiveInt, D.steps)
-    .option('--batch-size <n>', 'examples per batch', positiveInt, D.batchSize)
+    .option('--steps <n>', `generator steps${both(D.steps, 'from --epochs')}`, positiveInt)
+    .option('--epochs <n>', `image data: passes over the training set (default ${I.epochs}; --steps counts steps instead)`, positiveInt)
+    .option('--size <pixels>', 'image folders: resize and centre-crop every image to size × size', positiveInt)
+    .option('--batch-size <n>', `examples per batch${both(D.batchSize, I.batchSize)}`, positiveInt)
     .option('--k <n>', 'discriminator steps per generator step', positiveInt, D.dSteps)
     .addOption(new Option('--optimizer <rule>', 'update rule').choices(['adam', 'sgd']).default(D.optimizer))
     .option('--lr <rate>', 'learning rate of both players (overridden by --lr-g/--lr-d)', positiveNumber)
-    .option('--lr-g <rate>', 'generator learning rate', positiveNumber, D.lrG)
-    .option('--lr-d <rate>', 'discriminator learning rate', positiveNumber, D.lrD)
-    .option('--lr-final <fraction>', 'decay learning rates linearly to this fraction by the last step', unitInterval, D.lrFinal)
+    .option('--lr-g <rate>', `generator learning rate${both(D.lrG, I.lrG)}`, positiveNumber)
+    .option('--lr-d <rate>', `discriminator learning rate${both(D.lrD, I.lrD)}`, positiveNumber)
+    .option('--lr-final <fraction>', `decay learning rates linearly to this fraction by the last step${both(D.lrFinal, I.lrFinal)}`, unitInterval)
     .option('--beta1 <b>', 'Adam β1', fraction, D.beta1)
-    .option('--beta2 <b>', 'Adam β2', fraction, D.beta2)
+    .option('--beta2 <b>', `Adam β2${both(D.beta2, I.beta2)}`, fraction)
     .option('--momentum <m>', 'SGD momentum', fraction, D.momentum)
-    .option('--ema <beta>', "moving average of G's weights (0 = off)", fraction, D.ema)
-    .option('--latent-dim <n>', 'dimension of z', positiveInt, D.latentDim)
+    .option('--ema <beta>', `moving average of G's weights (0 = off)${both(D.ema, I.ema)}`, fraction)
+    .option('--latent-dim <n>', `dimension of z${both(D.latentDim, I.latentDim)}`, positiveInt)
     .addOption(new Option('--prior <p>', 'noise prior p(z): normal N(0, I) or uniform on [−1, 1]').choices(['normal', 'uniform']).default(D.prior))
-    .addOption(new Option('--g-hidden <units>', "G's hidden layer widths").argParser(intList).default(D.gHidden, D.gHidden.join(',')))
-    .addOption(new Option('--d-hidden <units>', "D's hidden layer widths").argParser(intList).default(D.dHidden, D.dHidden.join(',')))
-    .option('--r1 <gamma>', "R1 gradient penalty weight γ on real data (0 = off; default (s/2)², s = the data's mode spacing: 1 on grid25, 0.15 on ring8)", nonNegativeNumber)
+    .option('--g-hidden <units>', `G's hidden layer widths (mlp preset)${both(D.gHidden.join(','), I.gHidden!.join(','))}`, intList)
+    .option('--d-hidden <units>', `D's hidden layer widths (mlp preset; maxout units on images)${both(D.dHidden.join(','), I.dHidden!.join(','))}`, intList)
+    .option('--r1 <gamma>', "R1 gradient penalty weight γ on real data (0 = off; default on 2D data (s/2)², s = the data's mode spacing: 1 on grid25, 0.15 on ring8; images: 0)", nonNegativeNumber)
     .option('--r1-every <n>', 'apply R1 every n D steps with weight n·γ (lazy regularization)', positiveInt, D.r1Every)
     .option('--gp-weight <lambda>', 'WGAN-GP penalty weight λ', nonNegativeNumber, D.gpWeight)
     .option('--clip <c>', 'WGAN weight clipping bound', positiveNumber, D.clip)
     .option('--seed <n>', 'random seed: the same seed gives the same run on a given backend', integer, D.seed)
-    .option('--eval-every <n>', 'steps between 2D metric evaluations (0 = end only)', nonNegativeInt, D.evalEvery)
-    .option('--plot-every <n>', 'steps between pictures (0 = end only)', nonNegativeInt, D.plotEvery)
-    .option('--checkpoint-every <n>', 'steps between checkpoints (0 = end only)', nonNegativeInt, D.checkpointEvery)
+    .option('--eval-every <n>', `steps between 2D metric evaluations (0 = end only)${both(D.evalEvery, I.evalEvery)}`, nonNegativeInt)
+    .option('--plot-every <n>', `steps between pictures (0 = end only)${both(D.plotEvery, I.plotEvery)}`, nonNegativeInt)
+    .option('--checkpoint-every <n>', `steps between checkpoints (0 = end only)${both(D.checkpointEvery, I.checkpointEvery)}`, nonNegativeInt)
     .option('--eval-samples <n>', 'samples for the 2D metrics', positiveInt, D.evalSamples)
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(['auto', 'native', 'wasm', 'cpu']).default(D.backend))
     .option('--threads <n>', 'threads of the native backend (default: every core; GANKIT_THREADS does the same)', positiveInt)
@@ -51,6 +58,8 @@ export function trainCommand(): Command {
 Examples:
   gankit train                                   # MLP GAN on ring8 with the default settings
   gankit train --data grid25 --seed 2 --out runs/grid
+  gankit train --data fashion-mnist --model dcgan --epochs 5 --out runs/fashion
+  gankit train --data ./my-photos --size 64 --epochs 20   # a folder of PNG/JPEG images
   gankit train --loss wgan-gp --k 5 --lr 1e-4 --beta1 0.5 --beta2 0.9
   gankit train --resume --out runs/grid --steps 20000`,
     )
@@ -69,6 +78,7 @@ Examples:
       console.log(`run directory: ${request.out}`);
       try {
         const result = await train(request, {
+          onStart: (plan) => progress.start(plan),
           onStep: (step, total, stats) => progress.step(step, total, stats),
           onEvent: (message) => progress.log(message),
           signal: abort.signal,
@@ -94,7 +104,7 @@ Examples:
 function toRequest(flags: Record<string, unknown>, command: Command): TrainRequest {
   const given = (name: string) => command.getOptionValueSource(name) === 'cli';
   const data = flags.data as string;
-  const out = (flags.out as string | undefined) ?? path.join('runs', `${data}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`);
+  const out = (flags.out as string | undefined) ?? path.join('runs', `${path.basename(data).replace(/\.[a-z]+$/i, '')}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`);
   if (flags.resume) {
     if (!given('out')) throw new Error('Expected --out DIR with --resume (the run to continue) but received none');
     return {
@@ -105,33 +115,36 @@ function toRequest(flags: Record<string, unknown>, command: Command): TrainReque
     };
   }
   const lr = flags.lr as number | undefined;
+  // Flags left out stay undefined, so resolveOptions picks the default for this data.
   return {
     data,
-    model: flags.model as TrainOptions['model'],
+    model: flags.model as TrainOptions['model'] | undefined,
     loss: flags.loss as TrainOptions['loss'],
-    steps: flags.steps as number,
-    batchSize: flags.batchSize as number,
+    steps: flags.steps as number | undefined,
+    epochs: flags.epochs as number | undefined,
+    imageSize: flags.size as number | undefined,
+    batchSize: flags.batchSize as number | undefined,
     dSteps: flags.k as number,
     optimizer: flags.optimizer as TrainOptions['optimizer'],
-    lrG: lr !== undefined && !given('lrG') ? lr : (flags.lrG as number),
-    lrD: lr !== undefined && !given('lrD') ? lr : (flags.lrD as number),
-    lrFinal: flags.lrFinal as number,
+    lrG: (flags.lrG as number | undefined) ?? lr,
+    lrD: (flags.lrD as number | undefined) ?? lr,
+    lrFinal: flags.lrFinal as number | undefined,
     beta1: flags.beta1 as number,
-    beta2: flags.beta2 as number,
+    beta2: flags.beta2 as number | undefined,
     momentum: flags.momentum as number,
-    ema: flags.ema as number,
-    latentDim: flags.latentDim as number,
+    ema: flags.ema as number | undefined,
+    latentDim: flags.latentDim as number | undefined,
     prior: flags.prior as TrainOptions['prior'],
-    gHidden: flags.gHidden as number[],
-    dHidden: flags.dHidden as number[],
+    gHidden: flags.gHidden as number[] | undefined,
+    dHidden: flags.dHidden as number[] | undefined,
     r1: flags.r1 as number | undefined,
     r1Every: flags.r1Every as number,
     gpWeight: flags.gpWeight as number,
     clip: flags.clip as number,
     seed: flags.seed as number,
-    evalEvery: flags.evalEvery as number,
-    plotEvery: flags.plotEvery as number,
-    checkpointEvery: flags.checkpointEvery as number,
+    evalEvery: flags.evalEvery as number | undefined,
+    plotEvery: flags.plotEvery as number | undefined,
+    checkpointEvery: flags.checkpointEvery as number | undefined,
     evalSamples: flags.evalSamples as number,
     backend: flags.backend as TrainOptions['backend'],
     out,

@@ -1,12 +1,33 @@
-// The DCGAN-28 preset (docs: DESIGN.md, "Reference workloads"): 28×28×1 images,
-// NHWC. Follows pytorch/examples dcgan where the design leaves a choice open:
-// weights N(0, 0.02), batch-norm γ N(1, 0.02) and β 0, no bias in convolutions
-// (batch norm or tanh follows, as there) nor before batch norm; the logit layer
-// has one. Batch norm uses PyTorch's defaults (eps 1e-5, running-average
-// momentum 0.1 = Keras momentum 0.9), so bench/torch_dcgan28.py is the same model.
+// DCGAN presets (Radford et al. 2016) for 28, 32 and 64-pixel images with 1 or 3
+// channels, NHWC. The 28-pixel one is exactly DCGAN-28 of DESIGN.md ("Reference
+// workloads"); 32 and 64 follow the same pattern with one more up/down-sampling
+// block each, widths as in pytorch/examples dcgan (64 → 4×4×512 for 64 px).
+// Where the design leaves a choice open we follow pytorch/examples: weights
+// N(0, 0.02), batch-norm γ N(1, 0.02) and β 0, no bias in convolutions (batch norm
+// or tanh follows) nor before batch norm; the logit layer has one. Batch norm uses
+// PyTorch's defaults (eps 1e-5, running-average momentum 0.1 = Keras momentum 0.9),
+// so bench/torch_dcgan28.py is the same model.
 import * as tfl from '@tensorflow/tfjs-layers';
 
 type Sym = tfl.SymbolicTensor;
+
+export const DCGAN_SIZES = [28, 32, 64] as const;
+export type DcganSize = (typeof DCGAN_SIZES)[number];
+
+export interface DcganShape {
+  size: DcganSize;
+  channels: 1 | 3;
+}
+
+/**
+ * The generator's plan: the side of the first feature map, then the width of every
+ * feature map G upsamples through (D mirrors it). Each step doubles the side.
+ */
+const PLANS: Record<DcganSize, { start: number; widths: number[] }> = {
+  28: { start: 7, widths: [128, 64] },            // 7 → 14 → 28
+  32: { start: 4, widths: [256, 128, 64] },       // 4 → 8 → 16 → 32
+  64: { start: 4, widths: [512, 256, 128, 64] },  // 4 → 8 → 16 → 32 → 64
+};
 
 /** Seeds for successive initializers: seed, seed+1, … (undefined → unseeded). */
 function seeder(seed?: number): () => number | undefined {
@@ -26,38 +47,64 @@ function batchNorm(name: string, seed: () => number | undefined) {
   });
 }
 
-/** G: z ∈ R^latentDim → image in [−1, 1]^(28×28×1). */
-export function dcgan28Generator(latentDim = 100, seed?: number): tfl.LayersModel {
+export function checkDcganShape({ size, channels }: DcganShape): void {
+  if (!DCGAN_SIZES.includes(size)) throw new Error(`Expected a DCGAN image size of ${DCGAN_SIZES.join(', ')} but received ${size}; resize the data with --size`);
+  if (channels !== 1 && channels !== 3) throw new Error(`Expected 1 or 3 image channels for DCGAN but received ${channels}`);
+}
+
+/** G: z ∈ R^latentDim → image in [−1, 1]^(size×size×channels). */
+export function dcganGenerator(shape: DcganShape, latentDim = 100, seed?: number): tfl.LayersModel {
+  checkDcganShape(shape);
+  const { start, widths } = PLANS[shape.size];
   const s = seeder(seed);
-  const z = tfl.input({ shape: [latentDim], name: 'generator_z' });                   // [B, 100]
-  let h = tfl.layers.dense({ units: 7 * 7 * 128, useBias: false, kernelInitializer: weights(s),
-    name: 'generator_project' }).apply(z) as Sym;                                       // [B, 6272]
-  h = batchNorm('generator_bn0', s).apply(h) as Sym;                                   // [B, 6272]
+  const z = tfl.input({ shape: [latentDim], name: 'generator_z' });                   // [B, z]
+  let h = tfl.layers.dense({ units: start * start * widths[0], useBias: false, kernelInitializer: weights(s),
+    name: 'generator_project' }).apply(z) as Sym;                                       // [B, s·s·w0]
+  h = batchNorm('generator_bn0', s).apply(h) as Sym;
   h = tfl.layers.reLU({ name: 'generator_relu0' }).apply(h) as Sym;
-  h = tfl.layers.reshape({ targetShape: [7, 7, 128], name: 'generator_reshape' }).apply(h) as Sym; // [B, 7, 7, 128]
-  h = tfl.layers.conv2dTranspose({ filters: 64, kernelSize: 4, strides: 2, padding: 'same', useBias: false,
-    kernelInitializer: weights(s), name: 'generator_deconv1' }).apply(h) as Sym;        // [B, 14, 14, 64]
-  h = batchNorm('generator_bn1', s).apply(h) as Sym;                                   // [B, 14, 14, 64]
-  h = tfl.layers.reLU({ name: 'generator_relu1' }).apply(h) as Sym;
-  h = tfl.layers.conv2dTranspose({ filters: 1, kernelSize: 4, strides: 2, padding: 'same', useBias: false,
-    kernelInitializer: weights(s), name: 'generator_deconv2' }).apply(h) as Sym;        // [B, 28, 28, 1]
-  const x = tfl.layers.activation({ activation: 'tanh', name: 'generator_tanh' }).apply(h) as Sym; // [B, 28, 28, 1] in [−1, 1]
+  h = tfl.layers.reshape({ targetShape: [start, start, widths[0]], name: 'generator_reshape' }).apply(h) as Sym; // [B, s, s, w0]
+  // Each block: transposed conv 4×4 stride 2 doubles the side → [B, 2s, 2s, next width].
+  const filters = [...widths.slice(1), shape.channels];
+  filters.forEach((f, i) => {
+    const last = i === filters.length - 1;
+    h = tfl.layers.conv2dTranspose({ filters: f, kernelSize: 4, strides: 2, padding: 'same', useBias: false,
+      kernelInitializer: weights(s), name: `generator_deconv${i + 1}` }).apply(h) as Sym;
+    if (!last) {
+      h = batchNorm(`generator_bn${i + 1}`, s).apply(h) as Sym;
+      h = tfl.layers.reLU({ name: `generator_relu${i + 1}` }).apply(h) as Sym;
+    }
+  });                                                                                   // [B, size, size, channels]
+  const x = tfl.layers.activation({ activation: 'tanh', name: 'generator_tanh' }).apply(h) as Sym; // in [−1, 1]
   return tfl.model({ inputs: z, outputs: x, name: 'generator' });
 }
 
-/** D: image 28×28×1 → one logit (no sigmoid: losses work on logits). */
-export function dcgan28Discriminator(seed?: number): tfl.LayersModel {
+/** D: image size×size×channels → one logit (no sigmoid: losses work on logits). */
+export function dcganDiscriminator(shape: DcganShape, seed?: number): tfl.LayersModel {
+  checkDcganShape(shape);
+  const widths = [...PLANS[shape.size].widths].reverse();                              // e.g. [64, 128] for 28 px
   const s = seeder(seed);
-  const x = tfl.input({ shape: [28, 28, 1], name: 'discriminator_x' });               // [B, 28, 28, 1]
-  let h = tfl.layers.conv2d({ filters: 64, kernelSize: 4, strides: 2, padding: 'same', useBias: false,
-    kernelInitializer: weights(s), name: 'discriminator_conv1' }).apply(x) as Sym;      // [B, 14, 14, 64]
-  h = tfl.layers.leakyReLU({ alpha: 0.2, name: 'discriminator_lrelu1' }).apply(h) as Sym;
-  h = tfl.layers.conv2d({ filters: 128, kernelSize: 4, strides: 2, padding: 'same', useBias: false,
-    kernelInitializer: weights(s), name: 'discriminator_conv2' }).apply(h) as Sym;      // [B, 7, 7, 128]
-  h = batchNorm('discriminator_bn2', s).apply(h) as Sym;                               // [B, 7, 7, 128]
-  h = tfl.layers.leakyReLU({ alpha: 0.2, name: 'discriminator_lrelu2' }).apply(h) as Sym;
-  h = tfl.layers.flatten({ name: 'discriminator_flatten' }).apply(h) as Sym;          // [B, 6272]
+  const x = tfl.input({ shape: [shape.size, shape.size, shape.channels], name: 'discriminator_x' });
+  let h: Sym = x;
+  // Each block: conv 4×4 stride 2 halves the side; batch norm on all but the first
+  // (Radford et al.: none on D's input layer).
+  widths.forEach((f, i) => {
+    const n = i + 1;
+    h = tfl.layers.conv2d({ filters: f, kernelSize: 4, strides: 2, padding: 'same', useBias: false,
+      kernelInitializer: weights(s), name: `discriminator_conv${n}` }).apply(h) as Sym; // [B, side/2ⁿ, side/2ⁿ, f]
+    if (i > 0) h = batchNorm(`discriminator_bn${n}`, s).apply(h) as Sym;
+    h = tfl.layers.leakyReLU({ alpha: 0.2, name: `discriminator_lrelu${n}` }).apply(h) as Sym;
+  });
+  h = tfl.layers.flatten({ name: 'discriminator_flatten' }).apply(h) as Sym;          // [B, features]
   const logit = tfl.layers.dense({ units: 1, kernelInitializer: weights(s),
     name: 'discriminator_logit' }).apply(h) as Sym;                                     // [B, 1]
   return tfl.model({ inputs: x, outputs: logit, name: 'discriminator' });
+}
+
+/** DCGAN-28 of DESIGN.md: 28×28×1. */
+export function dcgan28Generator(latentDim = 100, seed?: number): tfl.LayersModel {
+  return dcganGenerator({ size: 28, channels: 1 }, latentDim, seed);
+}
+
+export function dcgan28Discriminator(seed?: number): tfl.LayersModel {
+  return dcganDiscriminator({ size: 28, channels: 1 }, seed);
 }

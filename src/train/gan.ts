@@ -22,7 +22,7 @@ export interface StepStats {
 
 /** A source of real training batches. */
 export interface BatchSource {
-  /** n examples, flattened, shape [n, ...exampleShape]. */
+  /** n examples, shape [n, ...exampleShape] (an image data set's epoch may end with fewer). */
   batch(rng: Rng, n: number): tf.Tensor;
 }
 
@@ -72,7 +72,11 @@ export class Gan {
     let dResult: tf.Tensor | undefined;
     for (let k = 0; k < dSteps; k++) {
       dResult?.dispose();
-      dResult = tf.tidy(() => this.discriminatorStep(data.batch(this.rng, batchSize), this.noise(batchSize)));
+      dResult = tf.tidy(() => {
+        // An epoch's last image batch may be smaller: G's batch matches it.
+        const real = data.batch(this.rng, batchSize);
+        return this.discriminatorStep(real, this.noise(real.shape[0]));
+      });
     }
     const lossG = tf.tidy(() => this.generatorStep(this.noise(batchSize)));
     this.average?.update();

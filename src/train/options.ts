@@ -1,14 +1,16 @@
 // Training options: one typed object, resolved and validated once (at the CLI edge or
 // when the API is called), then saved as options.json in the run directory.
+import { existsSync } from 'node:fs';
 import { GAMES, type GameName } from '../games/losses.js';
 import { TOY_DATASETS, toyDataset } from '../data/toy.js';
+import { IMAGE_DATASETS } from '../data/images/index.js';
 
 export interface TrainOptions {
-  /** Data set name (see TOY_DATASETS). */
+  /** A 2D/1D toy data set (TOY_DATASETS), an image data set (IMAGE_DATASETS) or a path to images. */
   data: string;
-  /** Network preset; 'custom' when the caller supplied G and D through the API. */
-  model: 'mlp' | 'custom';
-  /** Hidden layer widths of G and D. */
+  /** Network preset ('dcgan' for images only); 'custom' when the caller supplied G and D through the API. */
+  model: 'mlp' | 'dcgan' | 'custom';
+  /** Hidden layer widths of G and D (for images: G's dense widths and D's maxout units). */
   gHidden: number[];
   dHidden: number[];
   latentDim: number;
@@ -25,8 +27,12 @@ export interface TrainOptions {
   clip: number;
   /** k: discriminator steps per generator step. */
   dSteps: number;
-  /** Generator steps to train for. */
+  /** Generator steps to train for (image data with epochs > 0: set from epochs when training starts). */
   steps: number;
+  /** Image data: passes over the training set, each of ceil(images / batchSize) steps (0 = use steps). */
+  epochs: number;
+  /** Image folders: resize and centre-crop every image to size × size (0 = keep the files' size). */
+  imageSize: number;
   batchSize: number;
   optimizer: 'adam' | 'sgd';
   lrG: number;
@@ -68,6 +74,8 @@ export const DEFAULT_OPTIONS: TrainOptions = {
   clip: 0.01,
   dSteps: 1,
   steps: 16000,
+  epochs: 0,
+  imageSize: 0,
   batchSize: 256,
   optimizer: 'adam',
   lrG: 1e-3,
@@ -87,6 +95,35 @@ export const DEFAULT_OPTIONS: TrainOptions = {
 };
 
 /**
+ * What changes for image data: DCGAN-28's reference settings (DESIGN.md; Radford et
+ * al. 2016: Adam lr 2e-4, β1 0.5, batch 64, z ∈ R^100), constant learning rates, no
+ * R1, and for the mlp preset the widths of Goodfellow et al. 2014's MNIST model.
+ */
+export const IMAGE_DEFAULTS: Partial<TrainOptions> = {
+  model: 'dcgan',
+  gHidden: [1200, 1200],
+  dHidden: [240, 240],
+  latentDim: 100,
+  r1: 0,
+  epochs: 5,
+  batchSize: 64,
+  lrG: 2e-4,
+  lrD: 2e-4,
+  beta1: 0.5,
+  beta2: 0.999,
+  lrFinal: 1,
+  ema: 0,
+  evalEvery: 0,
+  plotEvery: 200,
+  checkpointEvery: 1000,
+};
+
+/** True for toy data (2D mixtures, 1D Gaussian); false for image data sets and paths. */
+export function isToyData(data: string): boolean {
+  return TOY_DATASETS.includes(data as never);
+}
+
+/**
  * R1's default weight for a data set. The penalty E‖∇ₓD‖² has units of 1/x², so a
  * weight that suits one data scale smooths D too much at a smaller one: γ = (s/2)²
  * with s the distance between neighbouring modes gives 1 on grid25 (s = 2) and 0.15
@@ -99,8 +136,11 @@ export function defaultR1(data: string): number {
 /** Fills in defaults and checks every field; throws "Expected … but received …". */
 export function resolveOptions(partial: Partial<TrainOptions>): TrainOptions {
   const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<TrainOptions>;
-  const o: TrainOptions = { ...DEFAULT_OPTIONS, ...given };
-  if (given.r1 === undefined && TOY_DATASETS.includes(o.data as never)) o.r1 = defaultR1(o.data);
+  const toy = isToyData(given.data ?? DEFAULT_OPTIONS.data);
+  const o: TrainOptions = { ...DEFAULT_OPTIONS, ...(toy ? {} : IMAGE_DEFAULTS), ...given };
+  if (given.r1 === undefined && toy) o.r1 = defaultR1(o.data);
+  // Asking for a number of steps on image data means "not by epochs".
+  if (!toy && given.steps !== undefined && given.epochs === undefined) o.epochs = 0;
   const fail = (name: string, expected: string, value: unknown) => {
     throw new Error(`Expected ${name} to be ${expected} but received ${JSON.stringify(value)}`);
   };
@@ -121,8 +161,10 @@ export function resolveOptions(partial: Partial<TrainOptions>): TrainOptions {
     if (!values.includes(o[name] as string)) fail(name, `one of ${values.join(', ')}`, o[name]);
   };
 
-  oneOf('data', TOY_DATASETS);
-  oneOf('model', ['mlp', 'custom']);
+  if (typeof o.data !== 'string' || !(toy || IMAGE_DATASETS.includes(o.data) || looksLikePath(o.data))) {
+    fail('data', `one of ${[...TOY_DATASETS, ...IMAGE_DATASETS].join(', ')} or a path to image data`, o.data);
+  }
+  oneOf('model', toy ? ['mlp', 'custom'] : ['dcgan', 'mlp', 'custom']);
   for (const name of ['gHidden', 'dHidden'] as const) {
     const v = o[name];
     if (!Array.isArray(v) || v.length === 0 || !v.every((u) => Number.isInteger(u) && u > 0)) fail(name, 'a non-empty list of positive integers', v);
@@ -136,6 +178,8 @@ export function resolveOptions(partial: Partial<TrainOptions>): TrainOptions {
   inRange('clip', 0, Infinity, true);
   positiveInt('dSteps');
   positiveInt('steps');
+  nonNegativeInt('epochs');
+  nonNegativeInt('imageSize');
   positiveInt('batchSize');
   oneOf('optimizer', ['adam', 'sgd']);
   inRange('lrG', 0, Infinity, true);
@@ -153,4 +197,8 @@ export function resolveOptions(partial: Partial<TrainOptions>): TrainOptions {
   oneOf('backend', ['auto', 'native', 'wasm', 'cpu']);
   if (typeof o.out !== 'string' || o.out.length === 0) fail('out', 'a directory path', o.out);
   return o;
+}
+
+function looksLikePath(data: string): boolean {
+  return data.includes('/') || data.includes('.') || existsSync(data);
 }

@@ -1,5 +1,6 @@
 // The run's pictures: what G makes over the data density, what D thinks of the plane
-// and where it pushes G's samples, D against the optimal D* in 1D, and the curves.
+// and where it pushes G's samples, D against the optimal D* in 1D, and the curves;
+// for image data, a grid of G's images from a fixed noise vector, and the curves.
 // Written to RUN/*.png (latest) and, for snapshots, RUN/snapshots/step-N-*.png.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { generate, type Gan } from './gan.js';
 import type { History } from './history.js';
 import { describeMetrics } from '../metrics/modes.js';
+import { tileImages, encodePng } from '../sampling/grid.js';
 
 export interface PictureRequest {
   runDir: string;
@@ -63,6 +65,32 @@ export async function drawPictures(r: PictureRequest): Promise<void> {
   }
   pictures.curves = await plotCurves({ title: `Training curves — ${r.data.name}`, panels: curvePanels(r.history) });
 
+  await writePictures(r, pictures);
+}
+
+export interface ImagePictureRequest extends Omit<PictureRequest, 'data'> {
+  /** The data set's name, for titles. */
+  name: string;
+}
+
+/** Grid side of the fixed-noise sample picture (8 × 8 = 64 images, like pytorch/examples dcgan). */
+const GRID = 8;
+
+/** samples.png: G's images from one fixed noise vector, so grids compare over the run; and the curves. */
+export async function drawImagePictures(r: ImagePictureRequest): Promise<void> {
+  const fixed = new Rng(r.seed + 1_000_003);
+  const n = GRID * GRID;
+  const images = generate(r.sampler, (m) => r.gan.noise(m, fixed), n);
+  const [h, w, c] = (r.sampler.outputs[0].shape.slice(1) as number[]);
+  const pictures: Record<string, Buffer> = {
+    samples: await encodePng(tileImages(images, [n, h, w, c], { columns: GRID })),
+    curves: await plotCurves({ title: `Training curves — ${r.name}`, panels: curvePanels(r.history) }),
+  };
+  await writePictures(r, pictures);
+}
+
+/** RUN/NAME.png, and for snapshots a copy under snapshots/ (the curves already span the run). */
+async function writePictures(r: { runDir: string; step: number; snapshot: boolean }, pictures: Record<string, Buffer>): Promise<void> {
   if (r.snapshot) await fs.mkdir(path.join(r.runDir, 'snapshots'), { recursive: true });
   for (const [name, png] of Object.entries(pictures)) {
     await writeFileAtomic(path.join(r.runDir, `${name}.png`), png);

@@ -3,29 +3,41 @@
 // end, metrics.json.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend, type BackendChoice } from '../backend/index.js';
-import { toyDataset, type ToyDataset } from '../data/toy.js';
 import { describeMetrics, modeMetrics, type ModeMetrics } from '../metrics/modes.js';
-import { mlpDiscriminator, mlpGenerator } from '../networks/mlp.js';
+import { presetNetworks } from '../networks/presets.js';
 import { Rng } from '../rng.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { WeightAverage } from './ema.js';
-import { Gan, generate, type BatchSource, type StepStats } from './gan.js';
+import { Gan, generate, type StepStats } from './gan.js';
+import { openTrainingData } from './data.js';
 import { History } from './history.js';
 import { resolveOptions, type TrainOptions } from './options.js';
-import { drawPictures } from './pictures.js';
+import { drawImagePictures, drawPictures } from './pictures.js';
 import { FailureWatch } from './failures.js';
 
 export interface TrainHooks {
+  /** Called once before the first step: the run's length and, for image data, its epochs. */
+  onStart?(plan: TrainPlan): void;
   /** Called after every step (the CLI's progress bar). */
   onStep?(step: number, total: number, stats: StepStats): void;
   /** Evaluations, checkpoints, warnings: one line each. */
   onEvent?(message: string): void;
   /** When aborted, the run saves a checkpoint after the current step and returns. */
   signal?: AbortSignal;
+}
+
+export interface TrainPlan {
+  /** The first step this call trains (1, or one past a resumed checkpoint) and the last. */
+  firstStep: number;
+  steps: number;
+  batchSize: number;
+  /** Image data: steps per pass over the training set (the last batch may be smaller). */
+  stepsPerEpoch?: number;
+  /** Image data: examples in the training set. */
+  examples?: number;
 }
 
 export interface TrainRequest extends Partial<TrainOptions> {
@@ -58,13 +70,13 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   }
   const runDir = options.out;
   const backend = await initBackend(options.backend);
-  const data = toyDataset(options.data);
   const say = hooks.onEvent ?? (() => {});
+  const data = await openTrainingData(options, say);
+  if (data.kind === 'images' && options.epochs > 0) options.steps = options.epochs * data.batches.stepsPerEpoch;
 
   const rng = new Rng(options.seed);
-  const generator = networks?.generator ?? mlpGenerator(options.latentDim, data.dim, { hidden: options.gHidden }, rng);
-  const discriminator = networks?.discriminator ?? mlpDiscriminator(data.dim, { hidden: options.dHidden }, rng);
-  checkShapes(generator, discriminator, options.latentDim, data.dim);
+  const { generator, discriminator } = networks ?? presetNetworks(options, data.shape, rng);
+  checkShapes(generator, discriminator, options.latentDim, data.shape);
   const average = options.ema > 0 ? await WeightAverage.of(generator, options.ema) : undefined;
   const gan = new Gan(generator, discriminator, options, rng, average);
   const sampler = average?.model ?? generator;
@@ -84,6 +96,8 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
     gan.optD.setState(saved.state.optimizers.discriminator);
     rng.setState(saved.state.rng);
     start = saved.state.step;
+    // Image batches follow from (seed, epoch) alone: skip the ones already drawn.
+    if (data.kind === 'images') data.batches.drawn = start * options.dSteps;
     history = await History.resume(statsFile, start);
     say(`resumed from ${dir} at step ${start}`);
   } else {
@@ -94,17 +108,19 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   }
   await writeFileAtomic(path.join(runDir, 'options.json'), JSON.stringify(options, null, 2) + '\n');
 
-  const batches = toyBatches(data);
   // Evaluation and pictures draw from their own seeded streams so that they never
   // change the training stream: a run is the same whether or not it is evaluated.
   const evaluate = (step: number): ModeMetrics | undefined => {
-    if (!data.modes || !data.modeStd) return undefined;
+    const toy = data.kind === 'toy' ? data.toy : undefined;
+    if (!toy?.modes || !toy.modeStd) return undefined;
     const evalRng = new Rng((options.seed * 7919 + step) | 0);
     const samples = generate(sampler, (n) => gan.noise(n, evalRng), options.evalSamples);
-    return modeMetrics(samples, data.modes, data.modeStd);
+    return modeMetrics(samples, toy.modes, toy.modeStd);
   };
   const pictures = (step: number, snapshot: boolean) =>
-    drawPictures({ runDir, step, snapshot, data, gan, sampler, history, seed: options.seed });
+    data.kind === 'toy'
+      ? drawPictures({ runDir, step, snapshot, data: data.toy, gan, sampler, history, seed: options.seed })
+      : drawImagePictures({ runDir, step, snapshot, name: options.data, gan, sampler, history, seed: options.seed });
   const watch = new FailureWatch(options.loss);
 
   const began = performance.now();
@@ -113,6 +129,12 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   const due = (every: number, step: number) => every > 0 && step % every === 0 && step < options.steps;
   const checkpoint = (step: number) =>
     saveCheckpoint(runDir, { generator, discriminator, generatorAverage: average?.model }, gan.checkpointState(step));
+  hooks.onStart?.({
+    firstStep: start + 1,
+    steps: options.steps,
+    batchSize: options.batchSize,
+    ...(data.kind === 'images' ? { stepsPerEpoch: data.batches.stepsPerEpoch, examples: data.images.count } : {}),
+  });
   for (let step = start + 1; step <= options.steps; step++) {
     if (hooks.signal?.aborted) {
       await history.flush();
@@ -122,7 +144,7 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
     }
     const scale = 1 - (1 - options.lrFinal) * ((step - 1) / options.steps);
     gan.scaleLearningRates(scale);
-    const stats = gan.step(batches);
+    const stats = gan.step(data.batches);
     history.add({ step, ...stats, lr: options.lrG * scale, seconds: elapsed() });
     const problem = watch.check(step, stats);
     if (problem?.fatal) {
@@ -163,7 +185,13 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   await checkpoint(options.steps);
   await pictures(options.steps, true);
   const seconds = elapsed();
-  const summary = { ...(metrics ?? {}), steps: options.steps, seconds, backend: backend.name };
+  const summary = {
+    ...(metrics ?? {}),
+    steps: options.steps,
+    ...(data.kind === 'images' ? { epochs: options.steps / data.batches.stepsPerEpoch } : {}),
+    seconds,
+    backend: backend.name,
+  };
   await writeFileAtomic(path.join(runDir, 'metrics.json'), JSON.stringify(summary, null, 2) + '\n');
   gan.dispose();
   return { runDir, options, backend, metrics, seconds };
@@ -179,25 +207,21 @@ async function resumedOptions(given: Partial<TrainOptions>): Promise<TrainOption
     throw new Error(`Expected ${file} from an earlier run to resume but could not read it: ${(err as Error).message}`);
   }
   // A resumed run keeps its settings; only its length and backend may change.
-  return resolveOptions({ ...saved, ...(given.model ? { model: given.model } : {}), ...(given.steps ? { steps: given.steps } : {}), ...(given.backend ? { backend: given.backend } : {}) });
+  return resolveOptions({ ...saved, ...(given.model ? { model: given.model } : {}), ...(given.steps ? { steps: given.steps, epochs: 0 } : {}), ...(given.backend ? { backend: given.backend } : {}) });
 }
 
-function checkShapes(G: tfl.LayersModel, D: tfl.LayersModel, latentDim: number, dataDim: number): void {
+function checkShapes(G: tfl.LayersModel, D: tfl.LayersModel, latentDim: number, example: number[]): void {
   const shape = (t: tfl.SymbolicTensor | tfl.SymbolicTensor[]) => JSON.stringify((Array.isArray(t) ? t[0] : t).shape.slice(1));
   const expect = (what: string, got: string, want: number[]) => {
     if (got !== JSON.stringify(want)) throw new Error(`Expected ${what} of shape [batch, ${want.join(', ')}] but received [batch, ${JSON.parse(got).join(', ')}]`);
   };
   expect("the generator's input", shape(G.inputs), [latentDim]);
-  expect("the generator's output", shape(G.outputs), [dataDim]);
-  expect("the discriminator's input", shape(D.inputs), [dataDim]);
+  expect("the generator's output", shape(G.outputs), example);
+  expect("the discriminator's input", shape(D.inputs), example);
   expect("the discriminator's output", shape(D.outputs), [1]);
 }
 
 function copyWeights(from: tfl.LayersModel, to: tfl.LayersModel): void {
   to.setWeights(from.getWeights());
   from.dispose();
-}
-
-function toyBatches(data: ToyDataset): BatchSource {
-  return { batch: (rng, n) => tf.tensor2d(data.sample(rng, n), [n, data.dim]) };
 }

@@ -1,0 +1,38 @@
+// The network presets by name (TrainOptions.model), built for the data's shape.
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Rng } from '../rng.js';
+import type { TrainOptions } from '../train/options.js';
+import { dcganDiscriminator, dcganGenerator, type DcganShape } from './dcgan.js';
+import { mlpDiscriminator, mlpGenerator } from './mlp.js';
+import { mlpImageDiscriminator, mlpImageGenerator } from './mlp-image.js';
+
+export interface Networks {
+  generator: tfl.LayersModel;
+  discriminator: tfl.LayersModel;
+}
+
+/**
+ * G and D of the preset `options.model` for examples of `shape` ([dim] for toy data,
+ * [height, width, channels] for images). Initial weights follow from the run's RNG.
+ */
+export function presetNetworks(options: Pick<TrainOptions, 'model' | 'latentDim' | 'gHidden' | 'dHidden'>, shape: number[], rng: Rng): Networks {
+  const { model, latentDim } = options;
+  if (shape.length === 1) {
+    if (model !== 'mlp') throw new Error(`Expected model mlp for ${shape[0]}D data but received ${model}`);
+    return {
+      generator: mlpGenerator(latentDim, shape[0], { hidden: options.gHidden }, rng),
+      discriminator: mlpDiscriminator(shape[0], { hidden: options.dHidden }, rng),
+    };
+  }
+  const [height, width, channels] = shape;
+  if (model === 'dcgan') {
+    if (height !== width) throw new Error(`Expected square images for the DCGAN preset but received ${height}×${width}; use --size to crop them`);
+    const image = { size: height, channels } as DcganShape;
+    return { generator: dcganGenerator(image, latentDim, rng.nextUint32()), discriminator: dcganDiscriminator(image, rng.nextUint32()) };
+  }
+  if (model === 'mlp') {
+    const image = { image: [height, width, channels] as [number, number, number], gHidden: options.gHidden, dHidden: options.dHidden };
+    return { generator: mlpImageGenerator(latentDim, image, rng), discriminator: mlpImageDiscriminator(image, rng) };
+  }
+  throw new Error(`Expected a preset model (dcgan or mlp) but received ${model}`);
+}
