@@ -30,6 +30,7 @@ export async function loadImages(data: string, options: LoadImagesOptions = {}):
   const { size } = options;
   if (size !== undefined && !(Number.isInteger(size) && size > 0)) throw new Error(`Expected size to be a positive integer but received ${size}`);
   const registry = options.registry ?? IMAGE_REGISTRY;
+  // A known name wins over a folder of the same name in the working directory: write ./mnist for that.
   const entry = Object.hasOwn(registry, data) ? registry[data] : undefined;
   const dataset = entry ? await loadKnown(data, entry, { ...options, split }) : await loadPath(data, split, size);
   if (size !== undefined && (dataset.height !== size || dataset.width !== size)) {

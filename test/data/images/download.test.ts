@@ -73,6 +73,15 @@ test('a server that answers a Range request with 200 gets the download restarted
   assert.deepEqual(readdirSync(dir), ['payload.bin']);
 });
 
+test('a complete .part left by a run that stopped before renaming is verified without a request', async () => {
+  const file = path.join(temporaryDir(), 'payload.bin');
+  writeFileSync(`${file}.part`, payload);
+  server.requests.length = 0;
+  await downloadFile(request(file));
+  assert.equal(server.requests.length, 0);
+  assert.deepEqual(readFileSync(file), payload);
+});
+
 test('a checksum mismatch deletes the file and names expected, actual and URL', async () => {
   const dir = temporaryDir();
   const wrong = '0'.repeat(64);
