@@ -1,9 +1,8 @@
 // Training options: one typed object, resolved and validated once (at the CLI edge or
 // when the API is called), then saved as options.json in the run directory.
-import { existsSync } from 'node:fs';
 import { GAMES, type GameName } from '../games/losses.js';
 import { TOY_DATASETS, toyDataset } from '../data/toy.js';
-import { IMAGE_DATASETS } from '../data/images/index.js';
+import { IMAGE_DATASETS, isImageDataName } from '../data/images/index.js';
 
 export interface TrainOptions {
   /** A 2D/1D toy data set (TOY_DATASETS), an image data set (IMAGE_DATASETS) or a path to images. */
@@ -161,7 +160,7 @@ export function resolveOptions(partial: Partial<TrainOptions>): TrainOptions {
     if (!values.includes(o[name] as string)) fail(name, `one of ${values.join(', ')}`, o[name]);
   };
 
-  if (typeof o.data !== 'string' || !(toy || IMAGE_DATASETS.includes(o.data) || looksLikePath(o.data))) {
+  if (typeof o.data !== 'string' || !(toy || isImageDataName(o.data))) {
     fail('data', `one of ${[...TOY_DATASETS, ...IMAGE_DATASETS].join(', ')} or a path to image data`, o.data);
   }
   oneOf('model', toy ? ['mlp', 'custom'] : ['dcgan', 'mlp', 'custom']);
@@ -197,8 +196,4 @@ export function resolveOptions(partial: Partial<TrainOptions>): TrainOptions {
   oneOf('backend', ['auto', 'native', 'wasm', 'cpu']);
   if (typeof o.out !== 'string' || o.out.length === 0) fail('out', 'a directory path', o.out);
   return o;
-}
-
-function looksLikePath(data: string): boolean {
-  return data.includes('/') || data.includes('.') || existsSync(data);
 }
