@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { decodeNpy, decodeNpyTyped, encodeNpy, readNpy, readNpyTyped, writeNpy } from '../../src/io/npy.js';
+import { skipUnless } from '../requirements.js';
 
 test('round trip keeps shape and values; data start on a 64-byte boundary', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'gankit-npy-'));
@@ -19,7 +20,7 @@ test('round trip keeps shape and values; data start on a 64-byte boundary', asyn
   assert.deepEqual(readdirSync(dir), ['a.npy']); // no temporary file left behind
 });
 
-test('NumPy reads what gankit writes, when NumPy is installed', { skip: !hasNumpy() && 'python3 with numpy not found' }, async () => {
+test('NumPy reads what gankit writes, when NumPy is installed', { skip: skipUnless(hasNumpy(), 'python3 with numpy not found: apt-get install python3-numpy') }, async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'gankit-npy-'));
   const file = path.join(dir, 'b.npy');
   await writeNpy(file, new Float32Array([1, 2, 3, 4, 5, 6]), [2, 3]);

@@ -11,6 +11,7 @@ import { writeNpy } from '../../src/io/npy.js';
 import { train, type TrainRequest } from '../../src/train/trainer.js';
 import { loadGenerator } from '../../src/train/checkpoint.js';
 import { Rng } from '../../src/rng.js';
+import { skipUnless } from '../requirements.js';
 
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'gankit-images-'));
 const stepLines = (dir: string) =>
@@ -65,7 +66,7 @@ const fashion = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
 
 test(
   'DCGAN-28 trains 250 real steps on Fashion-MNIST: finite losses, varied samples',
-  { skip: existsSync(fashion) ? false : 'dataset-fashion-mnist not installed: apt-get install dataset-fashion-mnist' },
+  { skip: skipUnless(existsSync(fashion), 'dataset-fashion-mnist not installed: apt-get install dataset-fashion-mnist') },
   async () => {
     const out = tempDir();
     await train({ data: 'fashion-mnist', steps: 250, plotEvery: 0, out });

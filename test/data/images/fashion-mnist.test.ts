@@ -5,9 +5,10 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { loadImages } from '../../../src/data/images/index.js';
 import { temporaryDir } from './fixtures.js';
+import { skipUnless } from '../../requirements.js';
 
 const SYSTEM = '/usr/share/datasets/fashion-mnist';
-const skip = !existsSync(`${SYSTEM}/train-images-idx3-ubyte.gz`) && 'dataset-fashion-mnist not installed: apt-get install dataset-fashion-mnist';
+const skip = skipUnless(existsSync(`${SYSTEM}/train-images-idx3-ubyte.gz`), 'dataset-fashion-mnist not installed: apt-get install dataset-fashion-mnist');
 
 test('Fashion-MNIST train and test splits from the system folder', { skip }, async () => {
   const options = { dataDir: temporaryDir(), download: false }; // an empty cache: the system folder must be found
