@@ -98,7 +98,9 @@ async function drawPoints(model, canvas) {
   const status = document.getElementById('status');
   const canvas = document.getElementById('canvas');
   try {
-    const model = await tf.loadLayersModel('model.json');
+    // An absolute URL: given plain 'model.json', tfjs looks for the weights at the
+    // site's root (/weights.bin) instead of beside model.json.
+    const model = await tf.loadLayersModel(new URL('model.json', location.href).href);
     const draw = async () => {
       const started = performance.now();
       const n = await (meta.valueRange ? drawImages : drawPoints)(model, canvas);
