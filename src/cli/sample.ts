@@ -1,6 +1,6 @@
 // `gankit sample`: draws samples from a trained run's generator.
 import { Command, Option } from 'commander';
-import { sampleTarget, sampleToFile } from '../sampling/sample.js';
+import { sampleToFile } from '../sampling/sample.js';
 import { integer, nonNegativeInt, positiveInt } from './parse.js';
 
 interface SampleFlags {
@@ -34,7 +34,6 @@ export function sampleCommand(): Command {
         '  gankit sample --run runs/fashion --n 10000 --out samples/',
     )
     .action(async (flags: SampleFlags) => {
-      await sampleTarget(flags.out); // a bad --out fails before the run is loaded
       const samples = await sampleToFile({
         run: flags.run,
         n: flags.n,

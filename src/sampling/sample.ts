@@ -61,7 +61,7 @@ export async function sampleRun(r: SampleRequest): Promise<Samples> {
 
 /** Samples a run and writes them to `out` (checked against the run's kind before any sampling). */
 export async function sampleToFile(r: SampleRequest & { out: string }): Promise<Samples> {
-  const target = await sampleTarget(r.out);
+  const target = await sampleTarget(r.out); // a bad path fails before the run is loaded
   const samples = await sampleChecked(r, (output) => checkTarget(r.out, target, output));
   await writeSamplesTo(r.out, target, samples);
   return samples;
