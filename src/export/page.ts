@@ -29,7 +29,7 @@ export function examplePage(meta: GeneratorMetadata): string {
 <body>
 <h1>${title}</h1>
 <p>z ~ ${meta.prior === 'normal' ? 'N(0, I)' : 'uniform on [−1, 1]'} in R<sup>${meta.latentDim}</sup> →
-  G → ${meta.outputShape.join('×')}${meta.valueRange ? ' image' : ' point'}s.
+  G → ${meta.valueRange ? `${meta.outputShape.join('×')} images` : `points in R<sup>${meta.outputShape[0]}</sup>`}.
   <button id="again">New samples</button></p>
 <p id="status">Loading the model…</p>
 <canvas id="canvas"></canvas>
@@ -70,7 +70,8 @@ async function drawImages(model, canvas) {
   return n;
 }
 
-// Points: a scatter of 2,000 samples (first two coordinates), axes fitted to them.
+// Points: a scatter of 2,000 samples (first two coordinates); one scale for both
+// axes, fitted to the samples, so shapes are not stretched.
 async function drawPoints(model, canvas) {
   const n = 2000, size = 480;
   const [d] = meta.outputShape;
