@@ -17,7 +17,6 @@ import { drawLatents, runGenerator } from './latent.js';
 import { openRun, type GeneratorOutput, type RunOptions } from './run.js';
 
 export const SAMPLE_FORMATS = ['.npy', '.csv', '.png'] as const;
-export const IMAGE_SAMPLE_FORMATS = ['.png', '.npy'] as const;
 /** Models that take a class label; `--class` needs one of them. */
 export const CONDITIONAL_MODELS = ['cgan', 'acgan', 'infogan'] as const;
 
