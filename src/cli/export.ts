@@ -17,7 +17,7 @@ export function exportCommand(): Command {
       'after',
       '\nExample:\n  gankit export --run runs/fashion --out web/generator\n' +
         '  (cd web/generator && python3 -m http.server 8000)   # then open http://localhost:8000/\n' +
-        "In a page: const G = await tf.loadLayersModel('web/generator/model.json'); G.predict(tf.randomNormal([64, latentDim]))",
+        "  in a page: const G = await tf.loadLayersModel('web/generator/model.json'); G.predict(tf.randomNormal([64, latentDim]))",
     )
     .action(async (flags: { run: string; out: string; generator: 'average' | 'trained' }) => {
       const { out, metadata: m } = await exportGenerator({ run: flags.run, out: flags.out, generator: flags.generator });
