@@ -4,15 +4,19 @@
 import { Command } from 'commander';
 import { trainCommand } from './train.js';
 import { sampleCommand } from './sample.js';
+import { interpolateCommand } from './interpolate.js';
+import { exportCommand } from './export.js';
 
 const program = new Command('gankit')
-  .description('Train, sample and measure generative adversarial networks (TensorFlow.js, native CPU backend).')
+  .description('Train, sample, interpolate, export and measure generative adversarial networks (TensorFlow.js, native CPU backend).')
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)')
   .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'gankit: error: ')) });
 
 program.addCommand(trainCommand());
 program.addCommand(sampleCommand());
+program.addCommand(interpolateCommand());
+program.addCommand(exportCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -1,20 +1,24 @@
 // Sampling a trained run: load its generator, draw z from the run's prior with a
-// seed of the caller's choosing, and write the samples as .npy, .csv or a .png plot.
+// seed of the caller's choosing, and write the samples. 2D runs: .npy, .csv or a .png
+// plot. Image runs (G outputs [batch, H, W, C]): a .png grid, .npy (N×H×W×C in
+// [−1, 1]) or a folder of PNGs, one per sample.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../backend/index.js';
 import { densityGrid, toyDataset } from '../data/toy.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { writeNpy } from '../io/npy.js';
 import { describeMetrics, modeMetrics } from '../metrics/modes.js';
 import { plotSamples2d } from '../plots/index.js';
 import { Rng } from '../rng.js';
-import { loadGenerator } from '../train/checkpoint.js';
-import { generate } from '../train/gan.js';
 import { resolveOptions, type TrainOptions } from '../train/options.js';
+import { writeFolderAtomic } from './folder.js';
+import { encodePng, tileImages, writeImageGrid } from './grid.js';
+import { drawLatents, runGenerator } from './latent.js';
+import { openRun, type GeneratorOutput, type RunOptions } from './run.js';
 
 export const SAMPLE_FORMATS = ['.npy', '.csv', '.png'] as const;
+/** Models that take a class label; `--class` needs one of them. */
+export const CONDITIONAL_MODELS = ['cgan', 'acgan', 'infogan'] as const;
 
 export interface SampleRequest {
   run: string;
@@ -22,14 +26,23 @@ export interface SampleRequest {
   seed?: number;
   /** Use G's moving average (default, when the run kept one) or the trained G itself. */
   generator?: 'average' | 'trained';
+  /** Samples of one class; only conditional models (none yet) take one. */
+  classLabel?: number;
+  /** Examples per call of G (default 500): bounds memory for large n. */
+  batch?: number;
 }
 
 export interface Samples {
   data: Float32Array;
-  shape: [number, number];
-  options: TrainOptions;
+  /** [n, dim] for a 2D run, [n, h, w, c] for an image run. */
+  shape: [number, number] | [number, number, number, number];
+  options: RunOptions;
 }
 
+/** Where samples go, by the path's form: a file by its extension, or a folder of PNGs. */
+export type SampleTarget = { kind: 'file'; format: (typeof SAMPLE_FORMATS)[number] } | { kind: 'folder' };
+
+/** The run's options, resolved and validated as gankit train resolves them. */
 export async function readRunOptions(run: string): Promise<TrainOptions> {
   const file = path.join(run, 'options.json');
   let text: string;
@@ -42,49 +55,125 @@ export async function readRunOptions(run: string): Promise<TrainOptions> {
 }
 
 export async function sampleRun(r: SampleRequest): Promise<Samples> {
-  const options = await readRunOptions(r.run);
-  await initBackend(options.backend);
-  const model = await loadGenerator(r.run, r.generator);
-  const rng = new Rng(r.seed ?? options.seed);
-  const noise = (n: number) => {
-    const values = new Float32Array(n * options.latentDim);
-    if (options.prior === 'uniform') rng.fillUniform(values, -1, 1);
-    else rng.fillNormal(values);
-    return tf.tensor2d(values, [n, options.latentDim]);
-  };
-  const data = generate(model, noise, r.n);
-  model.dispose();
-  const dim = data.length / r.n;
-  return { data, shape: [r.n, dim], options };
+  return sampleChecked(r, () => {});
 }
 
-/** Writes samples in the format the file's extension names. */
+/** Samples a run and writes them to `out` (checked against the run's kind before any sampling). */
+export async function sampleToFile(r: SampleRequest & { out: string }): Promise<Samples> {
+  const target = await sampleTarget(r.out); // a bad path fails before the run is loaded
+  const samples = await sampleChecked(r, (output) => checkTarget(r.out, target, output));
+  await writeSamplesTo(r.out, target, samples);
+  return samples;
+}
+
+/** Writes samples in the format the path names (see sampleTarget). */
 export async function writeSamples(file: string, samples: Samples): Promise<void> {
-  const ext = path.extname(file).toLowerCase();
-  await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  if (ext === '.npy') return writeNpy(file, samples.data, samples.shape);
-  if (ext === '.csv') return writeFileAtomic(file, toCsv(samples));
-  if (ext === '.png') return writeFileAtomic(file, await plot(samples));
-  throw new Error(`Expected --out to end in one of ${SAMPLE_FORMATS.join(', ')} but received "${file}"`);
+  const target = await sampleTarget(file);
+  checkTarget(file, target, outputOf(samples));
+  await writeSamplesTo(file, target, samples);
 }
 
-function toCsv({ data, shape: [n, dim] }: Samples): string {
+/**
+ * A folder when the path ends in a slash, names an existing folder or has no
+ * extension; otherwise a file whose extension must be .npy, .csv or .png.
+ */
+export async function sampleTarget(out: string): Promise<SampleTarget> {
+  const isFolder = await fs.stat(out).then((s) => s.isDirectory(), () => false);
+  if (/[\\/]$/.test(out) || isFolder || path.extname(out) === '') return { kind: 'folder' };
+  const ext = path.extname(out).toLowerCase();
+  const format = SAMPLE_FORMATS.find((f) => f === ext);
+  if (!format) {
+    throw new Error(`Expected --out to end in one of ${SAMPLE_FORMATS.join(', ')} but received "${out}" (image runs also write a folder of PNGs: end the path with /)`);
+  }
+  return { kind: 'file', format };
+}
+
+function checkTarget(out: string, target: SampleTarget, output: GeneratorOutput): void {
+  if (output.kind === 'points' && target.kind === 'folder') {
+    throw new Error(`Expected --out to end in one of ${SAMPLE_FORMATS.join(', ')} for a 2D run but received "${out}", a folder (a folder of PNGs is for image runs)`);
+  }
+  if (output.kind === 'image' && target.kind === 'file' && target.format === '.csv') {
+    throw new Error(`Expected --out to be a .png grid, a .npy file or a folder for an image run but received "${out}" (CSV holds 2D points only)`);
+  }
+}
+
+async function sampleChecked(r: SampleRequest, check: (output: GeneratorOutput) => void): Promise<Samples> {
+  if (!Number.isInteger(r.n) || r.n < 1) throw new Error(`Expected a positive integer for n but received ${r.n}`);
+  const { options, model, output } = await openRun(r.run, r.generator);
+  try {
+    if (r.classLabel !== undefined) checkConditional(r.run, options.model);
+    check(output);
+    // z for all n at once: sample i is the same whatever the batch size.
+    const z = drawLatents(new Rng(r.seed ?? options.seed), options.prior, r.n, options.latentDim);
+    const data = runGenerator(model, z, options.latentDim, r.batch ?? 500);
+    const shape: Samples['shape'] = output.kind === 'image' ? [r.n, ...output.shape] : [r.n, output.dim];
+    return { data, shape, options };
+  } finally {
+    model.dispose();
+  }
+}
+
+function checkConditional(run: string, model: string): void {
+  if (!(CONDITIONAL_MODELS as readonly string[]).includes(model)) {
+    throw new Error(`Expected a conditional run (model ${CONDITIONAL_MODELS.join('/')}) for --class but ${run} was trained with model ${model}; sample without --class`);
+  }
+  throw new Error(`Expected a gankit that samples model ${model} by class for --class but this version cannot yet; sample without --class`);
+}
+
+function outputOf(samples: Samples): GeneratorOutput {
+  const [, ...rest] = samples.shape;
+  return rest.length === 3 ? { kind: 'image', shape: rest as [number, number, number] } : { kind: 'points', dim: rest[0] };
+}
+
+async function writeSamplesTo(out: string, target: SampleTarget, samples: Samples): Promise<void> {
+  if (target.kind === 'folder') return writeImageFolder(out, samples);
+  await fs.mkdir(path.dirname(path.resolve(out)), { recursive: true });
+  const { shape } = samples;
+  if (target.format === '.npy') return writeNpy(out, samples.data, shape);
+  if (shape.length === 4) return writeImageGrid(out, samples.data, shape);
+  if (target.format === '.csv') return writeFileAtomic(out, toCsv(samples.data, shape));
+  return writeFileAtomic(out, await plot(samples.data, shape, samples.options.data));
+}
+
+const PNG_NAME = /^\d{6,}\.png$/;
+
+/** 000000.png, 000001.png, …: written into a temporary folder, then renamed into place. */
+async function writeImageFolder(out: string, { data, shape }: Samples): Promise<void> {
+  const [n, h, w, c] = shape as [number, number, number, number];
+  const size = h * w * c;
+  const width = Math.max(6, String(n - 1).length);
+  const fill = async (dir: string) => {
+    const parallel = 32;
+    for (let start = 0; start < n; start += parallel) {
+      const indices = Array.from({ length: Math.min(parallel, n - start) }, (_, k) => start + k);
+      await Promise.all(
+        indices.map(async (i) => {
+          const picture = tileImages(data.subarray(i * size, (i + 1) * size), [1, h, w, c], { padding: 0 });
+          await fs.writeFile(path.join(dir, `${String(i).padStart(width, '0')}.png`), await encodePng(picture));
+        }),
+      );
+    }
+  };
+  await writeFolderAtomic(out, fill, (entries) => entries.every((e) => PNG_NAME.test(e)), '--out');
+}
+
+function toCsv(data: Float32Array, [n, dim]: [number, number]): string {
   const header = dim === 1 ? 'x' : Array.from({ length: dim }, (_, i) => `x${i + 1}`).join(',');
   const rows = [header];
   for (let i = 0; i < n; i++) rows.push(Array.from(data.subarray(i * dim, (i + 1) * dim), (v) => String(v)).join(','));
   return rows.join('\n') + '\n';
 }
 
-async function plot(samples: Samples): Promise<Buffer> {
-  const data = toyDataset(samples.options.data);
+async function plot(samples: Float32Array, shape: [number, number], dataName: string): Promise<Buffer> {
+  const data = toyDataset(dataName);
   if (data.dim !== 2) throw new Error(`Expected 2D samples for a .png plot but the run's data (${data.name}) is ${data.dim}D; write .npy or .csv instead`);
-  const metrics = data.modes && data.modeStd ? modeMetrics(samples.data, data.modes, data.modeStd) : undefined;
+  const metrics = data.modes && data.modeStd ? modeMetrics(samples, data.modes, data.modeStd) : undefined;
   return plotSamples2d({
-    fake: samples.data,
+    fake: samples,
     density: densityGrid(data, 200),
     modes: data.modes,
     bounds: data.bounds,
-    title: `${samples.shape[0]} samples — ${data.name}`,
+    title: `${shape[0]} samples — ${data.name}`,
     subtitle: metrics ? describeMetrics(metrics) : undefined,
   });
 }

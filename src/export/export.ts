@@ -1,0 +1,94 @@
+// Exporting a run's generator for use anywhere tfjs runs, browsers first. After
+// training the discriminator is thrown away (Goodfellow et al. 2014): the export holds
+// G alone as a tfjs LayersModel (model.json + weights.bin), gankit.json saying how to
+// feed it (latent size, prior) and what it returns, and an example page.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { saveModel } from '../io/model-files.js';
+import { writeFolderAtomic } from '../sampling/folder.js';
+import { openRun } from '../sampling/run.js';
+import { latestCheckpoint } from '../train/checkpoint.js';
+import { examplePage } from './page.js';
+
+export const EXPORT_FILES = ['model.json', 'weights.bin', 'gankit.json', 'index.html'] as const;
+
+/** gankit.json: what a program needs to know to sample the exported generator. */
+export interface GeneratorMetadata {
+  format: 'gankit-generator';
+  version: 1;
+  /** z has shape [batch, latentDim]. */
+  latentDim: number;
+  /** z ~ N(0, I) ('normal') or uniform on [−1, 1] ('uniform'). */
+  prior: 'normal' | 'uniform';
+  /** One example's shape: [H, W, C] for images, [D] for points. */
+  outputShape: number[];
+  /** [−1, 1] for images (byte = round((x + 1) · 127.5)); null for points, which are unbounded. */
+  valueRange: [number, number] | null;
+  data: string;
+  /** Generator steps the checkpoint had trained for. */
+  step: number;
+  model: string;
+  /** Which weights were exported: G's moving average or the trained G. */
+  weights: 'average' | 'trained';
+  /** ISO 8601 time of the export. */
+  exportedAt: string;
+}
+
+export interface ExportRequest {
+  run: string;
+  /** The folder to write; replaced only once the new export is complete. */
+  out: string;
+  /** G's moving average (default, when the run kept one) or the trained G. */
+  generator?: 'average' | 'trained';
+}
+
+export interface ExportInfo {
+  /** Absolute path of the export folder. */
+  out: string;
+  files: string[];
+  metadata: GeneratorMetadata;
+}
+
+export async function exportGenerator(r: ExportRequest): Promise<ExportInfo> {
+  const { options, model, output } = await openRun(r.run, r.generator);
+  try {
+    const checkpoint = await latestCheckpoint(r.run);
+    if (!checkpoint) throw new Error(`Expected a trained run in ${r.run} (with checkpoints/latest) but found none; train one with gankit train --out ${r.run}`);
+    const hasAverage = await fs.stat(path.join(checkpoint, 'generatorAverage')).then(() => true, () => false);
+    const metadata: GeneratorMetadata = {
+      format: 'gankit-generator',
+      version: 1,
+      latentDim: options.latentDim,
+      prior: options.prior,
+      outputShape: output.kind === 'image' ? [...output.shape] : [output.dim],
+      valueRange: output.kind === 'image' ? [-1, 1] : null,
+      data: options.data,
+      step: await checkpointStep(checkpoint),
+      model: options.model,
+      weights: hasAverage && r.generator !== 'trained' ? 'average' : 'trained',
+      exportedAt: new Date().toISOString(),
+    };
+    const fill = async (dir: string) => {
+      await saveModel(model, dir);
+      await fs.writeFile(path.join(dir, 'gankit.json'), JSON.stringify(metadata, null, 1) + '\n');
+      await fs.writeFile(path.join(dir, 'index.html'), examplePage(metadata));
+    };
+    // An earlier export may be replaced, a folder holding anything else may not.
+    const isExport = (entries: string[]) => entries.every((e) => (EXPORT_FILES as readonly string[]).includes(e));
+    await writeFolderAtomic(r.out, fill, isExport, '--out');
+    return { out: path.resolve(r.out), files: [...EXPORT_FILES], metadata };
+  } finally {
+    model.dispose();
+  }
+}
+
+async function checkpointStep(dir: string): Promise<number> {
+  const file = path.join(dir, 'state.json');
+  try {
+    const step = JSON.parse(await fs.readFile(file, 'utf8')).step;
+    if (Number.isInteger(step)) return step;
+  } catch {
+    // reported below
+  }
+  throw new Error(`Expected a checkpoint state with an integer step at ${file} but could not read one; the checkpoint is damaged`);
+}

@@ -1,0 +1,123 @@
+// index.html of an export: the smallest page that samples the generator in a browser.
+// Plain script (no build step) so it reads as an example to copy from.
+import type { GeneratorMetadata } from './export.js';
+
+export const TFJS_CDN = 'https://cdn.jsdelivr.net/npm/@tensorflow/tfjs@4.22.0/dist/tf.min.js';
+
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export function examplePage(meta: GeneratorMetadata): string {
+  // `<` escaped so no value can close the <script> element early.
+  const metaJson = JSON.stringify(meta).replace(/</g, '\\u003c');
+  const title = `gankit generator — ${escapeHtml(meta.data)}, step ${meta.step}`;
+  return `<!doctype html>
+<!--
+  Samples the generator exported by gankit (model.json, weights.bin, gankit.json).
+  Serve this folder over HTTP and open index.html, e.g. python3 -m http.server 8000
+  then http://localhost:8000/ (browsers refuse to fetch model.json from file://).
+-->
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${title}</title>
+<script src="${TFJS_CDN}"></script>
+<style>
+  body { font: 15px/1.4 system-ui, sans-serif; margin: 2rem; color: #222; }
+  canvas { image-rendering: pixelated; border: 1px solid #ccc; display: block; margin-top: 1rem; }
+</style>
+</head>
+<body>
+<h1>${title}</h1>
+<p>z ~ ${meta.prior === 'normal' ? 'N(0, I)' : 'uniform on [−1, 1]'} in R<sup>${meta.latentDim}</sup> →
+  G → ${meta.valueRange ? `${meta.outputShape.join('×')} images` : `points in R<sup>${meta.outputShape[0]}</sup>`}.
+  <button id="again">New samples</button></p>
+<p id="status">Loading the model…</p>
+<canvas id="canvas"></canvas>
+<script>
+const meta = ${metaJson};
+
+// z from the prior the generator was trained with.
+function latents(n) {
+  return meta.prior === 'uniform'
+    ? tf.randomUniform([n, meta.latentDim], -1, 1)
+    : tf.randomNormal([n, meta.latentDim]);
+}
+
+// Images: an 8×8 grid, values in [−1, 1] mapped to bytes, drawn at 1 px per pixel
+// and enlarged by CSS (image-rendering: pixelated keeps them sharp).
+async function drawImages(model, canvas) {
+  const n = 64, columns = 8, pad = 2;
+  const [h, w, c] = meta.outputShape;
+  const x = tf.tidy(() => model.predict(latents(n)));
+  const values = await x.data();
+  x.dispose();
+  const width = columns * (w + pad) + pad, height = Math.ceil(n / columns) * (h + pad) + pad;
+  canvas.width = width;
+  canvas.height = height;
+  canvas.style.width = Math.max(width, Math.min(4 * width, 640)) + 'px';
+  const ctx = canvas.getContext('2d');
+  const picture = ctx.createImageData(width, height);
+  picture.data.fill(255);
+  const byte = (v) => Math.min(255, Math.max(0, Math.round((v + 1) * 127.5)));
+  for (let i = 0; i < n; i++) {
+    const left = pad + (i % columns) * (w + pad), top = pad + Math.floor(i / columns) * (h + pad);
+    for (let y = 0; y < h; y++) for (let xx = 0; xx < w; xx++) {
+      const source = ((i * h + y) * w + xx) * c, target = ((top + y) * width + left + xx) * 4;
+      for (let k = 0; k < 3; k++) picture.data[target + k] = byte(values[source + (c === 1 ? 0 : k)]);
+    }
+  }
+  ctx.putImageData(picture, 0, 0);
+  return n;
+}
+
+// Points: a scatter of 2,000 samples (first two coordinates); one scale for both
+// axes, fitted to the samples, so shapes are not stretched.
+async function drawPoints(model, canvas) {
+  const n = 2000, size = 480;
+  const [d] = meta.outputShape;
+  const x = tf.tidy(() => model.predict(latents(n)));
+  const values = await x.data();
+  x.dispose();
+  let lo = Infinity, hi = -Infinity;
+  for (const v of values) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  const margin = 0.05 * (hi - lo || 1);
+  lo -= margin; hi += margin;
+  const at = (v) => ((v - lo) / (hi - lo)) * size;
+  canvas.width = canvas.height = size;
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, size, size);
+  ctx.fillStyle = 'rgba(30, 90, 200, 0.5)';
+  for (let i = 0; i < n; i++) {
+    const px = at(values[i * d]), py = d > 1 ? size - at(values[i * d + 1]) : size / 2;
+    ctx.fillRect(px - 1.5, py - 1.5, 3, 3);
+  }
+  return n;
+}
+
+(async () => {
+  const status = document.getElementById('status');
+  const canvas = document.getElementById('canvas');
+  try {
+    // An absolute URL: given plain 'model.json', tfjs looks for the weights at the
+    // site's root (/weights.bin) instead of beside model.json.
+    const model = await tf.loadLayersModel(new URL('model.json', location.href).href);
+    const draw = async () => {
+      const started = performance.now();
+      const n = await (meta.valueRange ? drawImages : drawPoints)(model, canvas);
+      status.textContent = n + ' samples in ' + Math.round(performance.now() - started) + ' ms on the ' + tf.getBackend() + ' backend.';
+      document.body.dataset.state = 'ready';
+    };
+    document.getElementById('again').onclick = draw;
+    await draw();
+  } catch (err) {
+    status.textContent = 'Could not sample the generator: ' + err.message;
+    document.body.dataset.state = 'error';
+    throw err;
+  }
+})();
+</script>
+</body>
+</html>
+`;
+}
