@@ -142,7 +142,10 @@ export function generate(model: tfl.LayersModel, noise: (n: number) => tf.Tensor
   const parts: Float32Array[] = [];
   for (let done = 0; done < n; done += batch) {
     const m = Math.min(batch, n - done);
-    parts.push(tf.tidy(() => (model.apply(noise(m), { training: false }) as tf.Tensor).dataSync() as Float32Array));
+    // The tensor leaves tidy, not its values: tidy would walk a returned array element by element.
+    const t = tf.tidy(() => model.apply(noise(m), { training: false }) as tf.Tensor);
+    parts.push(t.dataSync() as Float32Array);
+    t.dispose();
   }
   const size = parts.reduce((a, p) => a + p.length, 0);
   const out = new Float32Array(size);
