@@ -14,7 +14,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { generate, type Gan } from './gan.js';
 import type { History } from './history.js';
 import { describeMetrics } from '../metrics/modes.js';
-import { tileImages, encodePng } from '../sampling/grid.js';
+import { tileImages, encodePng, upscale } from '../sampling/grid.js';
 
 export interface PictureRequest {
   runDir: string;
@@ -83,7 +83,8 @@ export async function drawImagePictures(r: ImagePictureRequest): Promise<void> {
   const images = generate(r.sampler, (m) => r.gan.noise(m, fixed), n);
   const [h, w, c] = (r.sampler.outputs[0].shape.slice(1) as number[]);
   const pictures: Record<string, Buffer> = {
-    samples: await encodePng(tileImages(images, [n, h, w, c], { columns: GRID })),
+    // Small images (MNIST's 28 px) are shown twice their size, pixels kept sharp.
+    samples: await encodePng(upscale(tileImages(images, [n, h, w, c], { columns: GRID }), h <= 32 ? 2 : 1)),
     curves: await plotCurves({ title: `Training curves — ${r.name}`, panels: curvePanels(r.history) }),
   };
   await writePictures(r, pictures);
