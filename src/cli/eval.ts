@@ -34,7 +34,7 @@ export function evalCommand(): Command {
     .option('--run <dir>', 'run directory written by gankit train (samples are generated)')
     .option('--samples <path>', 'samples to score: .npy (float32 in [−1, 1] or uint8, N×H×W×C or N×H×W) or a folder of PNGs')
     .option('--data <name>', "the data set the samples imitate, with a test split (default: the run's data)")
-    .option('--metrics <list>', `comma-separated: ${METRIC_NAMES.join(', ')}`, metricList, metricList(DEFAULT_METRICS))
+    .addOption(new Option('--metrics <list>', `comma-separated: ${METRIC_NAMES.join(', ')}`).argParser(metricList).default(metricList(DEFAULT_METRICS), DEFAULT_METRICS))
     .option('--json', 'print one JSON object of numbers instead of a table')
     .option('--features <dir>', "a tfjs layers model to take features from instead of gankit's (its features.json names the layer; else the penultimate)")
     .option('--n <count>', 'samples to generate from a run (default: what the metrics need, 10,000) or to read from --samples', positiveInt)
@@ -43,8 +43,8 @@ export function evalCommand(): Command {
     .option('--out <dir>', 'folder for pictures: nn.png (the samples nearest to training images, beside them)')
     .addHelpText(
       'after',
-      '\nMetrics (values; the _real keys hold the reference):\n' +
-        Object.values(METRICS).flatMap((m) => m.rows.map((r) => `  ${m.name.padEnd(8)} ${r.key}: ${r.meaning}`)).join('\n') +
+      '\nMetrics (each value has a reference under its name + _real: the same protocol on test images):\n' +
+        Object.values(METRICS).flatMap((m) => m.rows.map((r) => `  ${(m.name === r.key ? m.name : `${m.name}: ${r.key}`).padEnd(20)} ${r.meaning}`)).join('\n') +
         '\n\nExamples:\n' +
         '  gankit eval --run runs/fashion --metrics fid10k,kid,pr,nn,parzen --out runs/fashion/eval\n' +
         '  gankit eval --samples s.npy --data fashion-mnist --metrics fid10k,kid --json',

@@ -82,6 +82,22 @@ export async function evaluateGenerator(generator: tfl.LayersModel, o: Generator
   return evaluateSamples({ images, count: n, shape: output.shape }, o);
 }
 
+/**
+ * Loads what evaluating on `data` needs (both splits, the feature network, the
+ * training set's features and statistics) and checks that the metrics can run there:
+ * a trainer calls it before its first step, so a problem shows at once and the
+ * first evaluation is not the slow one.
+ */
+export async function prepareEvaluation(o: Omit<EvaluateOptions, 'out'>): Promise<void> {
+  const metrics = metricsByName(o.metrics);
+  const reference = await ReferenceData.open(o.data, { dataDir: o.dataDir, say: o.say });
+  if (metrics.some((m) => m.features)) {
+    const model = await openFeatureModel(o.features);
+    checkFeatureInput(model, reference.shape, `${o.data}'s images`);
+    await reference.stats('train', model);
+  }
+}
+
 function makeContext(
   samples: SampleSet,
   reference: ReferenceData,

@@ -2,7 +2,7 @@
 // (FID, KID, precision/recall, Inception-Score analogue, class histogram,
 // memorisation, Parzen log-likelihood) by name or as plain functions.
 export { modeMetrics, describeMetrics, MODE_METRIC_SAMPLES, type ModeMetrics } from './modes.js';
-export { evaluateSamples, evaluateGenerator, type EvaluateOptions, type GeneratorEvaluation } from './evaluate.js';
+export { evaluateSamples, evaluateGenerator, prepareEvaluation, type EvaluateOptions, type GeneratorEvaluation } from './evaluate.js';
 export { METRICS, METRIC_NAMES, DEFAULT_SAMPLES, metricsByName, samplesNeeded, type Metric, type MetricContext, type MetricRow, type SampleSet } from './registry.js';
 export { readSamples, type ReadSamplesOptions } from './samples.js';
 export { ReferenceData, type ReferenceOptions } from './reference.js';
