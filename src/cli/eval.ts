@@ -37,7 +37,7 @@ export function evalCommand(): Command {
     .addOption(new Option('--metrics <list>', `comma-separated: ${METRIC_NAMES.join(', ')}`).argParser(metricList).default(metricList(DEFAULT_METRICS), DEFAULT_METRICS))
     .option('--json', 'print one JSON object of numbers instead of a table')
     .option('--features <dir>', "a tfjs layers model to take features from instead of gankit's (its features.json names the layer; else the penultimate)")
-    .option('--n <count>', 'samples to generate from a run (default: what the metrics need, 10,000) or to read from --samples', positiveInt)
+    .option('--n <count>', '--run: samples for the metrics that read all samples (fid, kid, is, pr, classes; default 10,000; fid10k, nn and parzen read their own counts); --samples: read only the first N', positiveInt)
     .option('--seed <n>', "seed for z (default: the run's seed)", integer)
     .addOption(new Option('--generator <which>', "G's moving average (when the run kept one) or the trained G").choices(['average', 'trained']).default('average'))
     .option('--out <dir>', 'folder for pictures: nn.png (the samples nearest to training images, beside them)')
