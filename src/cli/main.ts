@@ -6,6 +6,7 @@ import { trainCommand } from './train.js';
 import { sampleCommand } from './sample.js';
 import { interpolateCommand } from './interpolate.js';
 import { exportCommand } from './export.js';
+import { evalCommand } from './eval.js';
 
 const program = new Command('gankit')
   .description('Train, sample, interpolate, export and measure generative adversarial networks (TensorFlow.js, native CPU backend).')
@@ -17,6 +18,7 @@ program.addCommand(trainCommand());
 program.addCommand(sampleCommand());
 program.addCommand(interpolateCommand());
 program.addCommand(exportCommand());
+program.addCommand(evalCommand());
 
 try {
   await program.parseAsync(process.argv);
