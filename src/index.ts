@@ -15,7 +15,13 @@ export { Gan, generate, type StepStats, type BatchSource } from './train/gan.js'
 export { train, type TrainRequest, type TrainHooks, type TrainResult, type TrainPlan } from './train/trainer.js';
 export { resolveOptions, isToyData, DEFAULT_OPTIONS, IMAGE_DEFAULTS, type TrainOptions } from './train/options.js';
 export { saveCheckpoint, loadCheckpoint, latestCheckpoint, loadGenerator, type CheckpointModels, type CheckpointState } from './train/checkpoint.js';
-export { modeMetrics, describeMetrics, MODE_METRIC_SAMPLES, type ModeMetrics } from './metrics/modes.js';
+export {
+  modeMetrics, describeMetrics, MODE_METRIC_SAMPLES, type ModeMetrics,
+  evaluateSamples, evaluateGenerator, prepareEvaluation, readSamples, METRICS, METRIC_NAMES, metricsByName, ReferenceData,
+  gaussianStats, frechetDistance, kernelInceptionDistance, precisionRecall, inceptionScore, classHistogram, klDivergence,
+  memorisation, parzenProtocol, parzenLogLikelihoods, openFeatureModel, featureExtractor, loadFeatureNetwork,
+  type EvaluateOptions, type GeneratorEvaluation, type Metric, type GaussianStats, type FeatureModel, type FeatureExtractor,
+} from './metrics/index.js';
 export { sampleRun, sampleToFile, writeSamples, sampleTarget, readRunOptions, SAMPLE_FORMATS, CONDITIONAL_MODELS, type SampleRequest, type Samples, type SampleTarget } from './sampling/sample.js';
 export { tileImages, encodePng, encodeGif, writeImageGrid, upscale, toByte, type Picture, type TileOptions } from './sampling/grid.js';
 export { lerp, slerp, defaultPath, interpolationLatents, loopLatents, interpolateRun, encodeInterpolation, type LatentPath, type InterpolateRequest, type Interpolation } from './sampling/interpolate.js';
