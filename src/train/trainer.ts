@@ -7,6 +7,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend, type BackendChoice } from '../backend/index.js';
 import { describeMetrics, modeMetrics, type ModeMetrics } from '../metrics/modes.js';
 import { presetNetworks } from '../networks/presets.js';
+import { conditioningFor, usesLabels, type Conditioning } from '../games/conditional.js';
 import { Rng } from '../rng.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
@@ -17,6 +18,7 @@ import { History } from './history.js';
 import { resolveOptions, type TrainOptions } from './options.js';
 import { drawImagePictures, drawPictures } from './pictures.js';
 import { FailureWatch } from './failures.js';
+import { describeConditional, mixtureConditionalMetrics, type ConditionalMetrics } from './conditional-metrics.js';
 
 export interface TrainHooks {
   /** Called once before the first step: the run's length and, for image data, its epochs. */
@@ -54,8 +56,8 @@ export interface TrainResult {
   runDir: string;
   options: TrainOptions;
   backend: BackendChoice;
-  /** Final mode metrics (mixture data only). */
-  metrics?: ModeMetrics;
+  /** Final mode metrics (mixture data only), with the conditional metrics of conditional runs. */
+  metrics?: ModeMetrics & ConditionalMetrics;
   seconds: number;
   /** Set when the run stopped early on its abort signal; it can be resumed. */
   interruptedAt?: number;
@@ -73,12 +75,14 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   const say = hooks.onEvent ?? (() => {});
   const data = await openTrainingData(options, say);
   if (data.kind === 'images' && options.epochs > 0) options.steps = options.epochs * data.batches.stepsPerEpoch;
+  if (usesLabels(options.model)) options.numClasses = labelledClasses(options, data.classes);
+  const conditioning = conditioningFor(options);
 
   const rng = new Rng(options.seed);
-  const { generator, discriminator } = networks ?? presetNetworks(options, data.shape, rng);
-  checkShapes(generator, discriminator, options.latentDim, data.shape);
+  const { generator, discriminator } = networks ?? presetNetworks(options, data.shape, rng, conditioning);
+  checkShapes(generator, discriminator, options.latentDim, data.shape, conditioning);
   const average = options.ema > 0 ? await WeightAverage.of(generator, options.ema) : undefined;
-  const gan = new Gan(generator, discriminator, options, rng, average);
+  const gan = new Gan(generator, discriminator, options, rng, average, conditioning);
   const sampler = average?.model ?? generator;
 
   let start = 0;
@@ -110,12 +114,15 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
 
   // Evaluation and pictures draw from their own seeded streams so that they never
   // change the training stream: a run is the same whether or not it is evaluated.
-  const evaluate = (step: number): ModeMetrics | undefined => {
+  const evaluate = (step: number): (ModeMetrics & ConditionalMetrics) | undefined => {
     const toy = data.kind === 'toy' ? data.toy : undefined;
     if (!toy?.modes || !toy.modeStd) return undefined;
     const evalRng = new Rng((options.seed * 7919 + step) | 0);
-    const samples = generate(sampler, (n) => gan.noise(n, evalRng), options.evalSamples);
-    return modeMetrics(samples, toy.modes, toy.modeStd);
+    // A conditional G samples every class (code value) uniformly, like the data.
+    const samples = generate(sampler, (n) => gan.generatorInput(gan.noise(n, evalRng), conditioning?.draw(evalRng, n)), options.evalSamples);
+    const metrics = modeMetrics(samples, toy.modes, toy.modeStd);
+    if (!conditioning) return metrics;
+    return { ...metrics, ...mixtureConditionalMetrics(gan, sampler, conditioning, toy.modes, evalRng, options.evalSamples) };
   };
   const pictures = (step: number, snapshot: boolean) =>
     data.kind === 'toy'
@@ -125,7 +132,7 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
 
   const began = performance.now();
   const elapsed = () => (performance.now() - began) / 1000;
-  let metrics: ModeMetrics | undefined;
+  let metrics: (ModeMetrics & ConditionalMetrics) | undefined;
   const due = (every: number, step: number) => every > 0 && step % every === 0 && step < options.steps;
   const checkpoint = (step: number) =>
     saveCheckpoint(runDir, { generator, discriminator, generatorAverage: average?.model }, gan.checkpointState(step));
@@ -163,7 +170,7 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
       metrics = evaluate(step);
       if (metrics) {
         history.add({ step, metrics });
-        say(`step ${step}: ${describeMetrics(metrics)}`);
+        say(`step ${step}: ${describeMetrics(metrics)}${describeConditional(metrics)}`);
         const collapse = watch.checkModes(step, metrics);
         if (collapse) {
           history.add({ step, warning: collapse });
@@ -210,15 +217,30 @@ async function resumedOptions(given: Partial<TrainOptions>): Promise<TrainOption
   return resolveOptions({ ...saved, ...(given.model ? { model: given.model } : {}), ...(given.steps ? { steps: given.steps, epochs: 0 } : {}), ...(given.backend ? { backend: given.backend } : {}) });
 }
 
-function checkShapes(G: tfl.LayersModel, D: tfl.LayersModel, latentDim: number, example: number[]): void {
-  const shape = (t: tfl.SymbolicTensor | tfl.SymbolicTensor[]) => JSON.stringify((Array.isArray(t) ? t[0] : t).shape.slice(1));
-  const expect = (what: string, got: string, want: number[]) => {
-    if (got !== JSON.stringify(want)) throw new Error(`Expected ${what} of shape [batch, ${want.join(', ')}] but received [batch, ${JSON.parse(got).join(', ')}]`);
+/** cgan and acgan: the data's number of classes, refusing data without labels. */
+function labelledClasses(options: TrainOptions, classes: number | undefined): number {
+  if (classes === undefined || classes < 2) {
+    throw new Error(
+      `Expected labelled data for model ${options.model} but ${options.data} has ${classes === undefined ? 'no labels' : 'a single class'} ` +
+        '(an .npy file has none; a folder of images has them when its images sit in one sub-folder per class); ' +
+        'use --model infogan, which learns its codes without labels, or an unconditional model',
+    );
+  }
+  return classes;
+}
+
+/** G: [z] (conditional: [z, c]) → one example; D: the example (CGAN: and y) → [logit] (ACGAN, InfoGAN: [logit, aux…]). */
+function checkShapes(G: tfl.LayersModel, D: tfl.LayersModel, latentDim: number, example: number[], cond?: Conditioning): void {
+  const shapes = (ts: tfl.SymbolicTensor[]) => ts.map((t) => `[batch, ${t.shape.slice(1).join(', ')}]`).join(', ');
+  const expect = (what: string, got: tfl.SymbolicTensor[], want: number[][]) => {
+    const wanted = want.map((w) => `[batch, ${w.join(', ')}]`).join(', ');
+    const plural = want.length > 1 ? 's' : '';
+    if (shapes(got) !== wanted) throw new Error(`Expected ${what}${plural} of shape${plural} ${wanted} but received ${shapes(got)}`);
   };
-  expect("the generator's input", shape(G.inputs), [latentDim]);
-  expect("the generator's output", shape(G.outputs), example);
-  expect("the discriminator's input", shape(D.inputs), example);
-  expect("the discriminator's output", shape(D.outputs), [1]);
+  expect("the generator's input", G.inputs, cond ? [[latentDim], [cond.codeDim]] : [[latentDim]]);
+  expect("the generator's output", G.outputs, [example]);
+  expect("the discriminator's input", D.inputs, cond?.discriminatorReadsCode ? [example, [cond.classes]] : [example]);
+  expect("the discriminator's output", D.outputs, [[1 + (cond?.auxDim ?? 0)]]);
 }
 
 function copyWeights(from: tfl.LayersModel, to: tfl.LayersModel): void {
