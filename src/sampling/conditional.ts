@@ -5,8 +5,10 @@
 // as Figure 2 of Chen et al. 2016 does: beyond the [−1, 1] of training, to show what
 // the code has come to mean).
 import type { Codes, Conditioning } from '../games/conditional.js';
-import type { Rng } from '../rng.js';
-import { drawLatents, type Prior } from './latent.js';
+import { Rng } from '../rng.js';
+import { tileImages, type Picture } from './grid.js';
+import { drawLatents, runGenerator, type Prior } from './latent.js';
+import { openRun, type RunOptions } from './run.js';
 
 export interface GridInputs {
   /** rows × columns latent vectors, row-major. */
@@ -25,6 +27,7 @@ export const TRAVERSAL_STEPS = 9; // −2, −1.5, …, 2: includes 0
  * the same in every row. z is drawn first, then the continuous codes.
  */
 export function classGridInputs(cond: Conditioning, rng: Rng, prior: Prior, latentDim: number, columns = GRID_COLUMNS): GridInputs {
+  if (!Number.isInteger(columns) || columns < 1) throw new Error(`Expected a positive integer for columns but received ${columns}`);
   const rows = cond.classes;
   const zs = drawLatents(rng, prior, columns, latentDim);
   const continuous = rng.fillUniform(new Float32Array(columns * cond.continuous), -1, 1);
@@ -67,4 +70,43 @@ export function traversalInputs(cond: Conditioning, rng: Rng, prior: Prior, late
     }
   }
   return { z, codes: cond.encode(classes, cont), rows, columns: steps };
+}
+
+export interface GridRequest {
+  run: string;
+  /** 'classes': one row per class (InfoGAN: categorical value); 'traversal': InfoGAN's continuous code `code` from −2 to 2. */
+  grid: 'classes' | 'traversal';
+  /** The continuous code a traversal sweeps, 1-based (default 1). */
+  code?: number;
+  /** Seed for z and the codes (default: the run's seed). */
+  seed?: number;
+  /** Columns of the class grid (default 10). */
+  columns?: number;
+  generator?: 'average' | 'trained';
+}
+
+export interface ConditionalGrid {
+  picture: Picture;
+  rows: number;
+  columns: number;
+  options: RunOptions;
+}
+
+/** The class grid or a traversal of a conditional image run, tiled with pixels kept exact. */
+export async function conditionalGrid(r: GridRequest): Promise<ConditionalGrid> {
+  if (r.grid !== 'classes' && r.grid !== 'traversal') throw new Error(`Expected the grid to be classes or traversal but received "${r.grid}"`);
+  const { options, model, output } = await openRun(r.run, r.generator, 'any');
+  try {
+    const cond = options.conditioning;
+    if (!cond) throw new Error(`Expected a conditional run (model cgan, acgan or infogan) for a ${r.grid} grid but ${r.run} was trained with model ${options.model}`);
+    if (output.kind !== 'image') throw new Error(`Expected an image run for a ${r.grid} grid but ${r.run}'s generator outputs ${output.dim}D points`);
+    const rng = new Rng(r.seed ?? options.seed);
+    const { prior, latentDim } = options;
+    const inputs = r.grid === 'classes' ? classGridInputs(cond, rng, prior, latentDim, r.columns) : traversalInputs(cond, rng, prior, latentDim, r.code ?? 1);
+    const images = runGenerator(model, inputs.z, latentDim, 500, { values: inputs.codes.input, dim: cond.codeDim });
+    const picture = tileImages(images, [inputs.rows * inputs.columns, ...output.shape], { columns: inputs.columns });
+    return { picture, rows: inputs.rows, columns: inputs.columns, options };
+  } finally {
+    model.dispose();
+  }
 }
