@@ -19,6 +19,8 @@ import { resolveOptions, type TrainOptions } from './options.js';
 import { drawImagePictures, drawPictures } from './pictures.js';
 import { FailureWatch } from './failures.js';
 import { describeConditional, mixtureConditionalMetrics, type ConditionalMetrics } from './conditional-metrics.js';
+import { headMetrics, type HeadMetrics } from './heads.js';
+import { loadImages } from '../data/images/index.js';
 
 export interface TrainHooks {
   /** Called once before the first step: the run's length and, for image data, its epochs. */
@@ -191,9 +193,11 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   await history.flush();
   await checkpoint(options.steps);
   await pictures(options.steps, true);
+  const heads = data.kind === 'images' && conditioning && conditioning.model !== 'cgan' ? await measureHeads(gan, options, say) : undefined;
   const seconds = elapsed();
   const summary = {
     ...(metrics ?? {}),
+    ...(heads ?? {}),
     steps: options.steps,
     ...(data.kind === 'images' ? { epochs: options.steps / data.batches.stepsPerEpoch } : {}),
     seconds,
@@ -202,6 +206,21 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   await writeFileAtomic(path.join(runDir, 'metrics.json'), JSON.stringify(summary, null, 2) + '\n');
   gan.dispose();
   return { runDir, options, backend, metrics, seconds };
+}
+
+/** ACGAN's class head, InfoGAN's Q, as classifiers of the data's labelled test images (when it has them). */
+async function measureHeads(gan: Gan, options: TrainOptions, say: (message: string) => void): Promise<HeadMetrics | undefined> {
+  let test;
+  try {
+    test = await loadImages(options.data, { split: 'test', download: false, ...(options.imageSize > 0 ? { size: options.imageSize } : {}) });
+  } catch {
+    say(`no labelled test images for ${options.data}: D's ${options.model === 'infogan' ? 'Q head' : 'class head'} is not measured`);
+    return undefined;
+  }
+  const result = headMetrics(gan, test, `${options.data} (test, ${test.count})`);
+  if (result?.qAccuracy !== undefined) say(`Q's categorical code as a classifier of ${result.headImages}: ${(100 * result.qAccuracy).toFixed(1)}% (best one-to-one mapping)`);
+  if (result?.headAccuracy !== undefined) say(`D's class head on ${result.headImages}: ${(100 * result.headAccuracy).toFixed(1)}%`);
+  return result;
 }
 
 async function resumedOptions(given: Partial<TrainOptions>): Promise<TrainOptions> {

@@ -84,6 +84,26 @@ for (const model of CONDITIONAL_MODELS) {
   });
 }
 
+test("ACGAN's class head and InfoGAN's Q are measured as classifiers of the labelled test images", async () => {
+  const data = tinyLabelledImages();
+  writeIdxSplit(data, 't10k', patternBytes(30 * 28 * 28, 5), [30, 28, 28], Uint8Array.from({ length: 30 }, (_, i) => i % 10));
+  for (const [model, key] of [['acgan', 'headAccuracy'], ['infogan', 'qAccuracy']] as const) {
+    const out = tempDir();
+    const events: string[] = [];
+    await train({ ...imageRun, data, model, epochs: 1, out }, { onEvent: (m) => events.push(m) });
+    const metrics = json(path.join(out, 'metrics.json'));
+    assert.ok(metrics[key] >= 0 && metrics[key] <= 1, JSON.stringify(metrics));
+    assert.match(metrics.headImages, /\(test, 30\)$/);
+    assert.ok(events.some((e) => /test, 30\): \d+\.\d%/.test(e)), events.join('\n'));
+  }
+  // Without a test split nothing is measured, and the run says so.
+  const events: string[] = [];
+  const out = tempDir();
+  await train({ ...imageRun, data: tinyLabelledImages(), model: 'infogan', epochs: 1, out }, { onEvent: (m) => events.push(m) });
+  assert.equal(json(path.join(out, 'metrics.json')).qAccuracy, undefined);
+  assert.ok(events.some((e) => /no labelled test images for .*: D's Q head is not measured/.test(e)));
+});
+
 test('the mixture metrics say how well G obeys its labels (cgan, acgan) or codes (infogan)', async () => {
   const cgan = await train({ ...small, data: 'ring8', model: 'cgan', steps: 10, out: tempDir() });
   assert.ok(cgan.metrics!.classAccuracy! >= 0 && cgan.metrics!.classAccuracy! <= 1);
