@@ -85,6 +85,11 @@ export class Conditioning {
     return this.model === 'cgan' ? 0 : this.model === 'acgan' ? this.classes : this.classes + this.continuous;
   }
 
+  /** cgan and acgan train on the real batches' labels; InfoGAN never sees them. */
+  get trainsOnLabels(): boolean {
+    return usesLabels(this.model);
+  }
+
   /** CGAN's D reads y as a second input; ACGAN's and InfoGAN's read x alone. */
   get discriminatorReadsCode(): boolean {
     return this.model === 'cgan';

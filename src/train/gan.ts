@@ -97,7 +97,7 @@ export class Gan {
         // An epoch's last image batch may be smaller: G's batch matches it.
         const real = data.batch(this.rng, batchSize);
         const n = real.shape[0];
-        const realCodes = cond?.discriminatorReadsCode || cond?.model === 'acgan' ? cond.encode(labelsOf(data, n, cond.model)) : undefined;
+        const realCodes = cond?.trainsOnLabels ? cond.encode(labelsOf(data, n, cond.model)) : undefined;
         const z = this.noise(n);
         return this.discriminatorStep(real, realCodes, z, cond?.draw(this.rng, n));
       });
