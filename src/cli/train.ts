@@ -35,7 +35,7 @@ export function trainCommand(): Command {
     .option('--k <n>', 'discriminator steps per generator step', positiveInt, D.dSteps)
     .addOption(new Option('--optimizer <rule>', 'update rule').choices(['adam', 'sgd']).default(D.optimizer))
     .option('--lr <rate>', 'learning rate of both players (overridden by --lr-g/--lr-d)', positiveNumber)
-    .option('--lr-g <rate>', `generator learning rate${both(D.lrG, I.lrG)}`, positiveNumber)
+    .option('--lr-g <rate>', `generator learning rate${both(D.lrG, I.lrG)}; infogan on images: 1e-3 and z ∈ R^62, the paper's settings`, positiveNumber)
     .option('--lr-d <rate>', `discriminator learning rate${both(D.lrD, I.lrD)}`, positiveNumber)
     .option('--lr-final <fraction>', `decay learning rates linearly to this fraction by the last step${both(D.lrFinal, I.lrFinal)}`, unitInterval)
     .option('--beta1 <b>', 'Adam β1', fraction, D.beta1)

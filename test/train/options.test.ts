@@ -42,7 +42,8 @@ test("conditional models: InfoGAN's defaults follow the data and the paper; code
   const ring = resolveOptions({ data: 'ring8', model: 'infogan' });
   assert.deepEqual([ring.infoCategories, ring.infoContinuous, ring.infoLambdaCat, ring.infoLambdaCont, ring.latentDim], [8, 2, 1, 0.1, 2]);
   const images = resolveOptions({ data: 'fashion-mnist', model: 'infogan' });
-  assert.deepEqual([images.infoCategories, images.latentDim], [10, 62]);
+  assert.deepEqual([images.infoCategories, images.latentDim, images.lrG, images.lrD], [10, 62, 1e-3, 2e-4]);
+  assert.equal(resolveOptions({ data: 'fashion-mnist', model: 'infogan', lrG: 2e-4 }).lrG, 2e-4);
   assert.equal(resolveOptions({ data: 'fashion-mnist', model: 'infogan', latentDim: 100 }).latentDim, 100);
   assert.equal(resolveOptions({ data: 'fashion-mnist', model: 'cgan' }).latentDim, 100);
   assert.equal(resolveOptions({ data: 'grid25', model: 'cgan' }).numClasses, 0, 'set from the data when training starts');
