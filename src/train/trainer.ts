@@ -14,11 +14,11 @@ import { latestCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.j
 import { WeightAverage } from './ema.js';
 import { Gan, generate, type StepStats } from './gan.js';
 import { openTrainingData } from './data.js';
-import { History } from './history.js';
+import { History, type RunMetrics } from './history.js';
 import { resolveOptions, type TrainOptions } from './options.js';
 import { drawImagePictures, drawPictures } from './pictures.js';
 import { FailureWatch } from './failures.js';
-import { describeConditional, mixtureConditionalMetrics, type ConditionalMetrics } from './conditional-metrics.js';
+import { describeConditional, mixtureConditionalMetrics } from './conditional-metrics.js';
 import { headMetrics, type HeadMetrics } from './heads.js';
 import { loadImages } from '../data/images/index.js';
 
@@ -59,7 +59,7 @@ export interface TrainResult {
   options: TrainOptions;
   backend: BackendChoice;
   /** Final mode metrics (mixture data only), with the conditional metrics of conditional runs. */
-  metrics?: ModeMetrics & ConditionalMetrics;
+  metrics?: RunMetrics;
   seconds: number;
   /** Set when the run stopped early on its abort signal; it can be resumed. */
   interruptedAt?: number;
@@ -116,7 +116,7 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
 
   // Evaluation and pictures draw from their own seeded streams so that they never
   // change the training stream: a run is the same whether or not it is evaluated.
-  const evaluate = (step: number): (ModeMetrics & ConditionalMetrics) | undefined => {
+  const evaluate = (step: number): RunMetrics | undefined => {
     const toy = data.kind === 'toy' ? data.toy : undefined;
     if (!toy?.modes || !toy.modeStd) return undefined;
     const evalRng = new Rng((options.seed * 7919 + step) | 0);
@@ -134,7 +134,7 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
 
   const began = performance.now();
   const elapsed = () => (performance.now() - began) / 1000;
-  let metrics: (ModeMetrics & ConditionalMetrics) | undefined;
+  let metrics: RunMetrics | undefined;
   const due = (every: number, step: number) => every > 0 && step % every === 0 && step < options.steps;
   const checkpoint = (step: number) =>
     saveCheckpoint(runDir, { generator, discriminator, generatorAverage: average?.model }, gan.checkpointState(step));
