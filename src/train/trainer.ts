@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend, type BackendChoice } from '../backend/index.js';
-import { describeMetrics, modeMetrics, type ModeMetrics } from '../metrics/modes.js';
+import { describeMetrics, modeMetrics } from '../metrics/modes.js';
 import { presetNetworks } from '../networks/presets.js';
 import { conditioningFor, usesLabels, type Conditioning } from '../games/conditional.js';
 import { Rng } from '../rng.js';
