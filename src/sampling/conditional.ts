@@ -110,3 +110,32 @@ export async function conditionalGrid(r: GridRequest): Promise<ConditionalGrid> 
     model.dispose();
   }
 }
+
+export interface ClassSamplerRun {
+  /** n samples (NHWC images or points, row-major) of class (InfoGAN: categorical value) k; z and other codes continue one seeded stream. */
+  sample: (k: number, n: number) => Float32Array;
+  /** Classes (or categorical values) the run's G takes. */
+  classes: number;
+  options: RunOptions;
+  /** Frees G. */
+  dispose: () => void;
+}
+
+/**
+ * A conditional run's G as the synchronous sampler the conditional metrics take
+ * (src/metrics/conditional.ts): e.g. conditionalAccuracy(classify, s.sample, s.classes, 1000).
+ */
+export async function openClassSampler(r: { run: string; seed?: number; generator?: 'average' | 'trained' }): Promise<ClassSamplerRun> {
+  const { options, model } = await openRun(r.run, r.generator, 'any');
+  const cond = options.conditioning;
+  if (!cond) {
+    model.dispose();
+    throw new Error(`Expected a conditional run (model cgan, acgan or infogan) to sample by class but ${r.run} was trained with model ${options.model}`);
+  }
+  const rng = new Rng(r.seed ?? options.seed);
+  const sample = (k: number, n: number) => {
+    const z = drawLatents(rng, options.prior, n, options.latentDim);
+    return runGenerator(model, z, options.latentDim, 500, { values: cond.draw(rng, n, k).input, dim: cond.codeDim });
+  };
+  return { sample, classes: cond.classes, options, dispose: () => model.dispose() };
+}

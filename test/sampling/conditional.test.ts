@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { exportGenerator } from '../../src/export/export.js';
 import { Conditioning } from '../../src/games/conditional.js';
 import { Rng } from '../../src/rng.js';
-import { conditionalGrid } from '../../src/sampling/conditional.js';
+import { conditionalGrid, openClassSampler } from '../../src/sampling/conditional.js';
+import { conditionalAccuracy } from '../../src/metrics/conditional.js';
 import { interpolateRun } from '../../src/sampling/interpolate.js';
 import { drawLatents } from '../../src/sampling/latent.js';
 import { sampleRun } from '../../src/sampling/sample.js';
@@ -90,4 +91,22 @@ test('interpolate and export, which feed G z alone, refuse a conditional run and
   const message = /Expected a run whose generator takes z alone but .* was trained with model cgan, whose generator also takes a class label; this command does not handle conditional runs yet/;
   await assert.rejects(interpolateRun({ run }), message);
   await assert.rejects(exportGenerator({ run, out: path.join(tempDir(), 'web') }), message);
+});
+
+test('a run as the class sampler the conditional metrics take', async () => {
+  const before = tf.memory().numTensors;
+  const s = await openClassSampler({ run: await cgan, seed: 2 });
+  assert.equal(s.classes, 10);
+  const first = s.sample(3, 5);
+  assert.equal(first.length, 5 * 28 * 28);
+  // The first draw from seed 2 is what sampleRun draws for --class 3.
+  assert.deepEqual(first, (await sampleRun({ run: await cgan, n: 5, classLabel: 3, seed: 2 })).data);
+  // Any classifier: here one that calls everything class 3.
+  const result = conditionalAccuracy((_, n) => new Int32Array(n).fill(3), s.sample, s.classes, 4);
+  assert.equal(result.accuracy, 0.1);
+  s.dispose();
+  assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+  const { dir, generator } = await makeRun('mlp2d');
+  generator.dispose();
+  await assert.rejects(openClassSampler({ run: dir }), /Expected a conditional run \(model cgan, acgan or infogan\) to sample by class but .* was trained with model mlp/);
 });
