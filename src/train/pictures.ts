@@ -80,7 +80,7 @@ export async function drawPictures(r: PictureRequest): Promise<void> {
   } else {
     pictures.discriminator = await oneDimensional(r, fake, title);
   }
-  pictures.curves = await plotCurves({ title: `Training curves — ${r.data.name}`, panels: curvePanels(r.history) });
+  pictures.curves = await plotCurves({ title: `Training curves — ${r.data.name}`, panels: curvePanels(r.history, auxName(r.gan)) });
 
   await writePictures(r, pictures);
 }
@@ -114,7 +114,7 @@ export async function drawImagePictures(r: ImagePictureRequest): Promise<void> {
     // The traversals' one z is the class grid's first column's.
     for (let code = 1; code <= cond.continuous; code++) pictures[`traversal-${code}`] = await grid(traversalInputs(cond, fixed(), prior, latentDim, code));
   }
-  pictures.curves = await plotCurves({ title: `Training curves — ${r.name}`, panels: curvePanels(r.history) });
+  pictures.curves = await plotCurves({ title: `Training curves — ${r.name}`, panels: curvePanels(r.history, auxName(r.gan)) });
   await writePictures(r, pictures);
 }
 
@@ -196,7 +196,12 @@ function kernelDensity(samples: Float32Array, xs: Float32Array): Float32Array {
   });
 }
 
-function curvePanels(history: History): Panel[] {
+/** What StepStats.aux holds for this run. */
+function auxName(gan: Gan): string {
+  return gan.conditioning?.model === 'infogan' ? 'information loss (λ-weighted)' : 'class cross-entropy';
+}
+
+function curvePanels(history: History, auxLabel: string): Panel[] {
   const steps = history.steps();
   const at = (pick: (l: (typeof steps)[number]) => number) => steps.map(pick);
   const stepNumbers = at((l) => l.step);
@@ -226,7 +231,7 @@ function curvePanels(history: History): Panel[] {
       title: 'Auxiliary loss of G',
       smooth: 50,
       yMin: 0,
-      series: [{ name: 'class or information loss', steps: withAux.map((l) => l.step), values: withAux.map((l) => l.aux!) }],
+      series: [{ name: auxLabel, steps: withAux.map((l) => l.step), values: withAux.map((l) => l.aux!) }],
     });
   }
   const evals = history.evaluations();
