@@ -5,6 +5,7 @@ import { describeBackend, initBackend, setNumThreads } from '../backend/index.js
 import { TOY_DATASETS } from '../data/toy.js';
 import { IMAGE_DATASETS } from '../data/images/index.js';
 import { GAMES } from '../games/losses.js';
+import { CONDITIONAL_MODELS } from '../games/conditional.js';
 import { describeMetrics } from '../metrics/modes.js';
 import { DEFAULT_OPTIONS as D, IMAGE_DEFAULTS, type TrainOptions } from '../train/options.js';
 import { train, type TrainRequest } from '../train/trainer.js';
@@ -19,7 +20,13 @@ export function trainCommand(): Command {
   return new Command('train')
     .description('Train a GAN and write a run directory (options.json, stats.jsonl, pictures, checkpoints, metrics.json).')
     .option('--data <name|path>', `data: ${TOY_DATASETS.join(', ')} (2D/1D toy data); ${IMAGE_DATASETS.join(', ')} (images, found on disk or downloaded); or a path to a folder of IDX files, CIFAR-10 batches or PNG/JPEG images, or an .npy file`, D.data)
-    .addOption(new Option('--model <preset>', `network preset (dcgan: images only)${both(D.model, I.model)}`).choices(['mlp', 'dcgan']))
+    .addOption(
+      new Option(
+        '--model <preset>',
+        `network preset (dcgan: images only). Conditional: cgan (G and D read the label), acgan (D also classifies), infogan (codes learned without labels); ` +
+          `they build on mlp for toy data and on dcgan for images, and cgan/acgan need labelled data (ring8, grid25, labelled images)${both(D.model, I.model)}`,
+      ).choices(['mlp', 'dcgan', ...CONDITIONAL_MODELS]),
+    )
     .addOption(new Option('--loss <game>', 'the game the players play (their losses)').choices(GAMES).default(D.loss))
     .option('--steps <n>', `generator steps${both(D.steps, 'from --epochs')}`, positiveInt)
     .option('--epochs <n>', `image data: passes over the training set (default ${I.epochs}; --steps counts steps instead)`, positiveInt)
@@ -28,7 +35,7 @@ export function trainCommand(): Command {
     .option('--k <n>', 'discriminator steps per generator step', positiveInt, D.dSteps)
     .addOption(new Option('--optimizer <rule>', 'update rule').choices(['adam', 'sgd']).default(D.optimizer))
     .option('--lr <rate>', 'learning rate of both players (overridden by --lr-g/--lr-d)', positiveNumber)
-    .option('--lr-g <rate>', `generator learning rate${both(D.lrG, I.lrG)}`, positiveNumber)
+    .option('--lr-g <rate>', `generator learning rate${both(D.lrG, I.lrG)}; infogan on images: 1e-3 and z ∈ R^62, the paper's settings`, positiveNumber)
     .option('--lr-d <rate>', `discriminator learning rate${both(D.lrD, I.lrD)}`, positiveNumber)
     .option('--lr-final <fraction>', `decay learning rates linearly to this fraction by the last step${both(D.lrFinal, I.lrFinal)}`, unitInterval)
     .option('--beta1 <b>', 'Adam β1', fraction, D.beta1)
@@ -43,6 +50,10 @@ export function trainCommand(): Command {
     .option('--r1-every <n>', 'apply R1 every n D steps with weight n·γ (lazy regularization)', positiveInt, D.r1Every)
     .option('--gp-weight <lambda>', 'WGAN-GP penalty weight λ', nonNegativeNumber, D.gpWeight)
     .option('--clip <c>', 'WGAN weight clipping bound', positiveNumber, D.clip)
+    .option('--info-categories <n>', `infogan: values of the categorical code (default ${D.infoCategories}; ring8, grid25: their number of modes)`, positiveInt)
+    .option('--info-continuous <n>', 'infogan: continuous codes, each uniform on [−1, 1]', nonNegativeInt, D.infoContinuous)
+    .option('--info-lambda-cat <lambda>', "infogan: weight λ of the categorical code's information term", nonNegativeNumber, D.infoLambdaCat)
+    .option('--info-lambda-cont <lambda>', "infogan: weight λ of the continuous codes' information term", nonNegativeNumber, D.infoLambdaCont)
     .option('--seed <n>', 'random seed: the same seed gives the same run on a given backend', integer, D.seed)
     .option('--eval-every <n>', `steps between 2D metric evaluations (0 = end only)${both(D.evalEvery, I.evalEvery)}`, nonNegativeInt)
     .option('--plot-every <n>', `steps between pictures (0 = end only)${both(D.plotEvery, I.plotEvery)}`, nonNegativeInt)
@@ -59,6 +70,8 @@ Examples:
   gankit train                                   # MLP GAN on ring8 with the default settings
   gankit train --data grid25 --seed 2 --out runs/grid
   gankit train --data fashion-mnist --model dcgan --epochs 5 --out runs/fashion
+  gankit train --data fashion-mnist --model cgan --epochs 5 --out runs/cgan   # then: gankit sample --run runs/cgan --class 3 --n 64 --out c3.png
+  gankit train --data fashion-mnist --model infogan --epochs 5 --out runs/info  # samples.png: one row per code value; traversal-1.png, traversal-2.png
   gankit train --data ./my-photos --size 64 --epochs 20   # a folder of PNG/JPEG images
   gankit train --loss wgan-gp --k 5 --lr 1e-4 --beta1 0.5 --beta2 0.9
   gankit train --resume --out runs/grid --steps 20000`,
@@ -119,6 +132,10 @@ function toRequest(flags: Record<string, unknown>, command: Command): TrainReque
   return {
     data,
     model: flags.model as TrainOptions['model'] | undefined,
+    infoCategories: flags.infoCategories as number | undefined,
+    infoContinuous: flags.infoContinuous as number,
+    infoLambdaCat: flags.infoLambdaCat as number,
+    infoLambdaCont: flags.infoLambdaCont as number,
     loss: flags.loss as TrainOptions['loss'],
     steps: flags.steps as number | undefined,
     epochs: flags.epochs as number | undefined,

@@ -28,6 +28,13 @@ export interface ToyDataset {
   modeStd?: number;
   /** Length of the data's structure (the distance between neighbouring modes, or 1). */
   scale: number;
+  /**
+   * Labelled data (the mixtures): the number of classes, and `sample` with each point's
+   * class, its mixture component (its natural label). It draws exactly the random
+   * numbers `sample` draws, so a seeded run is the same whether or not it reads labels.
+   */
+  classes?: number;
+  sampleLabelled?(rng: Rng, n: number): { points: Float32Array; labels: Int32Array };
 }
 
 export function toyDataset(name: string): ToyDataset {
@@ -73,6 +80,16 @@ function grid25(): ToyDataset {
 /** Equal-weight isotropic 2D Gaussian mixture. */
 function mixture(name: ToyName, centres: Float32Array, std: number, spacing: number, bounds: Bounds): ToyDataset {
   const m = centres.length / 2;
+  const sampleLabelled = (rng: Rng, n: number) => {
+    const points = new Float32Array(2 * n);
+    const labels = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const c = (labels[i] = rng.int(m));
+      points[2 * i] = centres[2 * c] + std * rng.normal();
+      points[2 * i + 1] = centres[2 * c + 1] + std * rng.normal();
+    }
+    return { points, labels };
+  };
   return {
     name,
     dim: 2,
@@ -80,15 +97,9 @@ function mixture(name: ToyName, centres: Float32Array, std: number, spacing: num
     scale: spacing,
     modes: centres,
     modeStd: std,
-    sample(rng, n) {
-      const out = new Float32Array(2 * n);
-      for (let i = 0; i < n; i++) {
-        const c = rng.int(m);
-        out[2 * i] = centres[2 * c] + std * rng.normal();
-        out[2 * i + 1] = centres[2 * c + 1] + std * rng.normal();
-      }
-      return out;
-    },
+    classes: m,
+    sampleLabelled,
+    sample: (rng, n) => sampleLabelled(rng, n).points,
     density(points) {
       return gaussianMixtureDensity(points, centres, std);
     },

@@ -30,16 +30,17 @@ const PLANS: Record<DcganSize, { start: number; widths: number[] }> = {
 };
 
 /** Seeds for successive initializers: seed, seed+1, … (undefined → unseeded). */
-function seeder(seed?: number): () => number | undefined {
+export function seeder(seed?: number): () => number | undefined {
   let next = seed;
   return () => (next === undefined ? undefined : next++);
 }
 
-function weights(seed: () => number | undefined) {
+/** Weights N(0, 0.02) (Radford et al. 2016), seeded from the next seed. */
+export function dcganInit(seed: () => number | undefined) {
   return tfl.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: seed() });
 }
 
-function batchNorm(name: string, seed: () => number | undefined) {
+export function batchNorm(name: string, seed: () => number | undefined) {
   return tfl.layers.batchNormalization({
     name, axis: -1, momentum: 0.9, epsilon: 1e-5,
     gammaInitializer: tfl.initializers.randomNormal({ mean: 1, stddev: 0.02, seed: seed() }),
@@ -55,11 +56,15 @@ export function checkDcganShape({ size, channels }: DcganShape): void {
 /** G: z ∈ R^latentDim → image in [−1, 1]^(size×size×channels). */
 export function dcganGenerator(shape: DcganShape, latentDim = 100, seed?: number): tfl.LayersModel {
   checkDcganShape(shape);
-  const { start, widths } = PLANS[shape.size];
-  const s = seeder(seed);
   const z = tfl.input({ shape: [latentDim], name: 'generator_z' });                   // [B, z]
-  let h = tfl.layers.dense({ units: start * start * widths[0], useBias: false, kernelInitializer: weights(s),
-    name: 'generator_project' }).apply(z) as Sym;                                       // [B, s·s·w0]
+  return tfl.model({ inputs: z, outputs: dcganGeneratorLayers(z, shape, seeder(seed)), name: 'generator' });
+}
+
+/** G's layers from its input vector h [B, d] (z, or z beside a code) to the image. */
+export function dcganGeneratorLayers(input: Sym, shape: DcganShape, s: () => number | undefined): Sym {
+  const { start, widths } = PLANS[shape.size];
+  let h = tfl.layers.dense({ units: start * start * widths[0], useBias: false, kernelInitializer: dcganInit(s),
+    name: 'generator_project' }).apply(input) as Sym;                                   // [B, s·s·w0]
   h = batchNorm('generator_bn0', s).apply(h) as Sym;
   h = tfl.layers.reLU({ name: 'generator_relu0' }).apply(h) as Sym;
   h = tfl.layers.reshape({ targetShape: [start, start, widths[0]], name: 'generator_reshape' }).apply(h) as Sym; // [B, s, s, w0]
@@ -68,36 +73,40 @@ export function dcganGenerator(shape: DcganShape, latentDim = 100, seed?: number
   filters.forEach((f, i) => {
     const last = i === filters.length - 1;
     h = tfl.layers.conv2dTranspose({ filters: f, kernelSize: 4, strides: 2, padding: 'same', useBias: false,
-      kernelInitializer: weights(s), name: `generator_deconv${i + 1}` }).apply(h) as Sym;
+      kernelInitializer: dcganInit(s), name: `generator_deconv${i + 1}` }).apply(h) as Sym;
     if (!last) {
       h = batchNorm(`generator_bn${i + 1}`, s).apply(h) as Sym;
       h = tfl.layers.reLU({ name: `generator_relu${i + 1}` }).apply(h) as Sym;
     }
   });                                                                                   // [B, size, size, channels]
-  const x = tfl.layers.activation({ activation: 'tanh', name: 'generator_tanh' }).apply(h) as Sym; // in [−1, 1]
-  return tfl.model({ inputs: z, outputs: x, name: 'generator' });
+  return tfl.layers.activation({ activation: 'tanh', name: 'generator_tanh' }).apply(h) as Sym; // in [−1, 1]
 }
 
 /** D: image size×size×channels → one logit (no sigmoid: losses work on logits). */
 export function dcganDiscriminator(shape: DcganShape, seed?: number): tfl.LayersModel {
   checkDcganShape(shape);
-  const widths = [...PLANS[shape.size].widths].reverse();                              // e.g. [64, 128] for 28 px
   const s = seeder(seed);
   const x = tfl.input({ shape: [shape.size, shape.size, shape.channels], name: 'discriminator_x' });
+  const h = dcganDiscriminatorBody(x, shape, s);                                       // [B, features]
+  const logit = tfl.layers.dense({ units: 1, kernelInitializer: dcganInit(s),
+    name: 'discriminator_logit' }).apply(h) as Sym;                                     // [B, 1]
+  return tfl.model({ inputs: x, outputs: logit, name: 'discriminator' });
+}
+
+/** D's body: the image → its flattened features [B, (side/2^blocks)² · last width]. */
+export function dcganDiscriminatorBody(x: Sym, shape: DcganShape, s: () => number | undefined): Sym {
+  const widths = [...PLANS[shape.size].widths].reverse();                              // e.g. [64, 128] for 28 px
   let h: Sym = x;
   // Each block: conv 4×4 stride 2 halves the side; batch norm on all but the first
   // (Radford et al.: none on D's input layer).
   widths.forEach((f, i) => {
     const n = i + 1;
     h = tfl.layers.conv2d({ filters: f, kernelSize: 4, strides: 2, padding: 'same', useBias: false,
-      kernelInitializer: weights(s), name: `discriminator_conv${n}` }).apply(h) as Sym; // [B, side/2ⁿ, side/2ⁿ, f]
+      kernelInitializer: dcganInit(s), name: `discriminator_conv${n}` }).apply(h) as Sym; // [B, side/2ⁿ, side/2ⁿ, f]
     if (i > 0) h = batchNorm(`discriminator_bn${n}`, s).apply(h) as Sym;
     h = tfl.layers.leakyReLU({ alpha: 0.2, name: `discriminator_lrelu${n}` }).apply(h) as Sym;
   });
-  h = tfl.layers.flatten({ name: 'discriminator_flatten' }).apply(h) as Sym;          // [B, features]
-  const logit = tfl.layers.dense({ units: 1, kernelInitializer: weights(s),
-    name: 'discriminator_logit' }).apply(h) as Sym;                                     // [B, 1]
-  return tfl.model({ inputs: x, outputs: logit, name: 'discriminator' });
+  return tfl.layers.flatten({ name: 'discriminator_flatten' }).apply(h) as Sym;
 }
 
 /** DCGAN-28 of DESIGN.md: 28×28×1. */

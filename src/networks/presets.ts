@@ -1,7 +1,9 @@
 // The network presets by name (TrainOptions.model), built for the data's shape.
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Conditioning } from '../games/conditional.js';
 import type { Rng } from '../rng.js';
 import type { TrainOptions } from '../train/options.js';
+import { conditionalNetworks } from './conditional.js';
 import { dcganDiscriminator, dcganGenerator, type DcganShape } from './dcgan.js';
 import { mlpDiscriminator, mlpGenerator } from './mlp.js';
 import { mlpImageDiscriminator, mlpImageGenerator } from './mlp-image.js';
@@ -14,9 +16,15 @@ export interface Networks {
 /**
  * G and D of the preset `options.model` for examples of `shape` ([dim] for toy data,
  * [height, width, channels] for images). Initial weights follow from the run's RNG.
+ * The conditional models (cgan, acgan, infogan) take the run's conditioning.
  */
-export function presetNetworks(options: Pick<TrainOptions, 'model' | 'latentDim' | 'gHidden' | 'dHidden'>, shape: number[], rng: Rng): Networks {
+export function presetNetworks(options: Pick<TrainOptions, 'model' | 'latentDim' | 'gHidden' | 'dHidden'>, shape: number[], rng: Rng, conditioning?: Conditioning): Networks {
   const { model, latentDim } = options;
+  if (conditioning) {
+    if (conditioning.model !== model) throw new Error(`Expected the conditioning of model ${model} but received that of ${conditioning.model}`);
+    return conditionalNetworks(conditioning, options, shape, rng);
+  }
+  if (model === 'cgan' || model === 'acgan' || model === 'infogan') throw new Error(`Expected the run's conditioning (labels and codes) for model ${model} but received none`);
   if (shape.length === 1) {
     if (model !== 'mlp') throw new Error(`Expected model mlp for ${shape[0]}D data but received ${model}`);
     return {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { BACKENDS, initBackend, type BackendName } from '../backend/index.js';
 import { loadGenerator } from '../train/checkpoint.js';
+import { Conditioning, isConditionalModel } from '../games/conditional.js';
 
 export interface RunOptions {
   data: string;
@@ -15,6 +16,8 @@ export interface RunOptions {
   seed: number;
   /** The backend the run was trained on ('auto' when it did not say). */
   backend: BackendName | 'auto';
+  /** Conditional runs (cgan, acgan, infogan): what G's code input holds. */
+  conditioning?: Conditioning;
 }
 
 /** What G outputs per example: an image (H×W×C) or a point in R^dim. */
@@ -25,6 +28,9 @@ export interface OpenRun {
   model: tfl.LayersModel;
   output: GeneratorOutput;
 }
+
+/** Which runs a command takes: those whose G reads z alone, or conditional ones too (G(z, c)). */
+export type AcceptedRuns = 'unconditional' | 'any';
 
 export async function readRunInfo(run: string): Promise<RunOptions> {
   const file = path.join(run, 'options.json');
@@ -45,6 +51,14 @@ export async function readRunInfo(run: string): Promise<RunOptions> {
   };
   const { data, model, latentDim, prior, seed, backend } = raw;
   if (typeof data !== 'string') fail('data', 'a data set name');
+  let conditioning: Conditioning | undefined;
+  if (typeof model === 'string' && isConditionalModel(model)) {
+    const count = (name: string, min: number) => {
+      if (!Number.isInteger(raw[name]) || (raw[name] as number) < min) fail(name, `an integer ≥ ${min} for model ${model}`);
+      return raw[name] as number;
+    };
+    conditioning = model === 'infogan' ? new Conditioning(model, count('infoCategories', 2), count('infoContinuous', 0)) : new Conditioning(model, count('numClasses', 2));
+  }
   if (!Number.isInteger(latentDim) || (latentDim as number) < 1) fail('latentDim', 'a positive integer');
   if (prior !== 'normal' && prior !== 'uniform') fail('prior', 'normal or uniform');
   if (!Number.isInteger(seed)) fail('seed', 'an integer');
@@ -55,18 +69,31 @@ export async function readRunInfo(run: string): Promise<RunOptions> {
     prior: prior as RunOptions['prior'],
     seed: seed as number,
     backend: BACKENDS.includes(backend as BackendName) ? (backend as BackendName) : 'auto',
+    ...(conditioning ? { conditioning } : {}),
   };
 }
 
-/** Starts the run's backend and loads its generator (caller disposes `model`). */
-export async function openRun(run: string, which: 'average' | 'trained' = 'average'): Promise<OpenRun> {
+/**
+ * Starts the run's backend and loads its generator (caller disposes `model`). Commands
+ * that feed G z alone refuse conditional runs (accept 'unconditional'), clearly.
+ */
+export async function openRun(run: string, which: 'average' | 'trained' = 'average', accept: AcceptedRuns = 'unconditional'): Promise<OpenRun> {
   const options = await readRunInfo(run);
+  const cond = options.conditioning;
+  if (cond && accept === 'unconditional') {
+    throw new Error(
+      `Expected a run whose generator takes z alone but ${run} was trained with model ${options.model}, whose generator also takes ` +
+        `${cond.model === 'infogan' ? "InfoGAN's codes" : 'a class label'}; this command does not handle conditional runs yet (gankit sample does, with --class and --grid)`,
+    );
+  }
   await initBackend(options.backend);
   const model = await loadGenerator(run, which);
   try {
-    const input = model.inputs[0].shape;
-    if (model.inputs.length !== 1 || input.length !== 2 || input[1] !== options.latentDim) {
-      throw new Error(`Expected G to take z of shape [batch, ${options.latentDim}] (latentDim in options.json) but it takes [${input.map(String).join(', ')}]`);
+    const shapes = model.inputs.map((t) => `[${t.shape.map(String).join(', ')}]`).join(', ');
+    const wanted = [options.latentDim, ...(cond ? [cond.codeDim] : [])];
+    if (model.inputs.length !== wanted.length || model.inputs.some((t, i) => t.shape.length !== 2 || t.shape[1] !== wanted[i])) {
+      const what = cond ? `z of shape [batch, ${options.latentDim}] and its code of shape [batch, ${cond.codeDim}]` : `z of shape [batch, ${options.latentDim}]`;
+      throw new Error(`Expected G to take ${what} (from options.json) but it takes ${shapes}`);
     }
     return { options, model, output: generatorOutput(model) };
   } catch (err) {

@@ -1,7 +1,8 @@
 // Sampling a trained run: load its generator, draw z from the run's prior with a
 // seed of the caller's choosing, and write the samples. 2D runs: .npy, .csv or a .png
 // plot. Image runs (G outputs [batch, H, W, C]): a .png grid, .npy (N×H×W×C in
-// [−1, 1]) or a folder of PNGs, one per sample.
+// [−1, 1]) or a folder of PNGs, one per sample. Conditional runs sample one class (or
+// InfoGAN categorical code value) on request, else classes uniformly, from the seed.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { densityGrid, toyDataset } from '../data/toy.js';
@@ -11,14 +12,15 @@ import { describeMetrics, modeMetrics } from '../metrics/modes.js';
 import { plotSamples2d } from '../plots/index.js';
 import { Rng } from '../rng.js';
 import { resolveOptions, type TrainOptions } from '../train/options.js';
+import { CONDITIONAL_MODELS } from '../games/conditional.js';
 import { writeFolderAtomic } from './folder.js';
 import { encodePng, tileImages, writeImageGrid } from './grid.js';
 import { drawLatents, runGenerator } from './latent.js';
-import { openRun, type GeneratorOutput, type RunOptions } from './run.js';
+import { openRun, readRunInfo, type GeneratorOutput, type RunOptions } from './run.js';
 
 export const SAMPLE_FORMATS = ['.npy', '.csv', '.png'] as const;
 /** Models that take a class label; `--class` needs one of them. */
-export const CONDITIONAL_MODELS = ['cgan', 'acgan', 'infogan'] as const;
+export { CONDITIONAL_MODELS };
 
 export interface SampleRequest {
   run: string;
@@ -26,7 +28,10 @@ export interface SampleRequest {
   seed?: number;
   /** Use G's moving average (default, when the run kept one) or the trained G itself. */
   generator?: 'average' | 'trained';
-  /** Samples of one class; only conditional models (none yet) take one. */
+  /**
+   * Samples of one class (cgan, acgan) or one value of InfoGAN's categorical code;
+   * conditional runs sample every class uniformly without it.
+   */
   classLabel?: number;
   /** Examples per call of G (default 500): bounds memory for large n. */
   batch?: number;
@@ -37,6 +42,8 @@ export interface Samples {
   /** [n, dim] for a 2D run, [n, h, w, c] for an image run. */
   shape: [number, number] | [number, number, number, number];
   options: RunOptions;
+  /** Conditional runs: the class (InfoGAN: categorical code value) of each sample. */
+  classes?: Int32Array;
 }
 
 /** Where samples go, by the path's form: a file by its extension, or a folder of PNGs. */
@@ -99,25 +106,28 @@ function checkTarget(out: string, target: SampleTarget, output: GeneratorOutput)
 
 async function sampleChecked(r: SampleRequest, check: (output: GeneratorOutput) => void): Promise<Samples> {
   if (!Number.isInteger(r.n) || r.n < 1) throw new Error(`Expected a positive integer for n but received ${r.n}`);
-  const { options, model, output } = await openRun(r.run, r.generator);
+  if (r.classLabel !== undefined) {
+    const { model, conditioning } = await readRunInfo(r.run);
+    if (!conditioning) {
+      throw new Error(`Expected a conditional run (model ${CONDITIONAL_MODELS.join('/')}) for --class but ${r.run} was trained with model ${model}; sample without --class`);
+    }
+    conditioning.checkClass(r.classLabel, '--class');
+  }
+  const { options, model, output } = await openRun(r.run, r.generator, 'any');
   try {
-    if (r.classLabel !== undefined) checkConditional(r.run, options.model);
     check(output);
-    // z for all n at once: sample i is the same whatever the batch size.
-    const z = drawLatents(new Rng(r.seed ?? options.seed), options.prior, r.n, options.latentDim);
-    const data = runGenerator(model, z, options.latentDim, r.batch ?? 500);
+    // z for all n at once, then the codes: sample i is the same whatever the batch
+    // size, and --class K changes only its class.
+    const rng = new Rng(r.seed ?? options.seed);
+    const z = drawLatents(rng, options.prior, r.n, options.latentDim);
+    const cond = options.conditioning;
+    const codes = cond?.draw(rng, r.n, r.classLabel);
+    const data = runGenerator(model, z, options.latentDim, r.batch ?? 500, codes && { values: codes.input, dim: cond!.codeDim });
     const shape: Samples['shape'] = output.kind === 'image' ? [r.n, ...output.shape] : [r.n, output.dim];
-    return { data, shape, options };
+    return { data, shape, options, ...(codes ? { classes: codes.classes } : {}) };
   } finally {
     model.dispose();
   }
-}
-
-function checkConditional(run: string, model: string): void {
-  if (!(CONDITIONAL_MODELS as readonly string[]).includes(model)) {
-    throw new Error(`Expected a conditional run (model ${CONDITIONAL_MODELS.join('/')}) for --class but ${run} was trained with model ${model}; sample without --class`);
-  }
-  throw new Error(`Expected a gankit that samples model ${model} by class for --class but this version cannot yet; sample without --class`);
 }
 
 function outputOf(samples: Samples): GeneratorOutput {

@@ -1,9 +1,13 @@
 // One training step of the adversarial game (Goodfellow et al. 2014, Algorithm 1):
 // k discriminator updates on fresh real and generated batches, then one generator
 // update, then the moving average of G. The run loop around it lives in trainer.ts.
+// Conditional models (src/games/conditional.ts) add codes to G's input, labels to D's,
+// and their auxiliary losses; every random draw comes from the run's RNG, so seeded
+// runs repeat and resumed runs continue exactly.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { game, type Game } from '../games/losses.js';
+import type { Codes, Conditioning, Judgement } from '../games/conditional.js';
 import { gradientPenalty, r1Penalty } from '../games/penalties.js';
 import type { Rng } from '../rng.js';
 import { Optimizer } from './optimizers.js';
@@ -18,12 +22,16 @@ export interface StepStats {
   /** Mean σ(D(x)) on the real batch and σ(D(G(z))) on the generated batch of the last D step. */
   dReal: number;
   dFake: number;
+  /** ACGAN and InfoGAN: G's auxiliary loss on the last G step (class cross-entropy; the λ-weighted information loss). */
+  aux?: number;
 }
 
 /** A source of real training batches. */
 export interface BatchSource {
   /** n examples, shape [n, ...exampleShape] (an image data set's epoch may end with fewer). */
   batch(rng: Rng, n: number): tf.Tensor;
+  /** The class of each example of the last batch, when the data are labelled (what cgan and acgan train on). */
+  readonly lastLabels?: Int32Array;
 }
 
 type GanOptions = Pick<
@@ -44,6 +52,7 @@ export class Gan {
     readonly options: GanOptions,
     readonly rng: Rng,
     readonly average?: WeightAverage,
+    readonly conditioning?: Conditioning,
   ) {
     this.game = game(options.loss);
     this.gVars = generator.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -67,39 +76,60 @@ export class Gan {
     this.optD.spec.lr = this.options.lrD * scale;
   }
 
+  /** G's input for z and, in a conditional run, the codes: z, or [z, c]. */
+  generatorInput(z: tf.Tensor2D, codes?: Codes): tf.Tensor | tf.Tensor[] {
+    return this.conditioning && codes ? this.conditioning.generatorInputs(z, codes) : z;
+  }
+
+  /** D on x (with the codes x came with, in a conditional run): its logit and auxiliary outputs. */
+  judge(x: tf.Tensor, codes: Codes | undefined, training: boolean): Judgement {
+    if (this.conditioning) return this.conditioning.judge(this.discriminator, x, codes, training);
+    return { logits: this.discriminator.apply(x, { training }) as tf.Tensor };
+  }
+
   step(data: BatchSource): StepStats {
     const { batchSize, dSteps } = this.options;
+    const cond = this.conditioning;
     let dResult: tf.Tensor | undefined;
     for (let k = 0; k < dSteps; k++) {
       dResult?.dispose();
       dResult = tf.tidy(() => {
         // An epoch's last image batch may be smaller: G's batch matches it.
         const real = data.batch(this.rng, batchSize);
-        return this.discriminatorStep(real, this.noise(real.shape[0]));
+        const n = real.shape[0];
+        const realCodes = cond?.trainsOnLabels ? cond.encode(labelsOf(data, n, cond.model)) : undefined;
+        const z = this.noise(n);
+        return this.discriminatorStep(real, realCodes, z, cond?.draw(this.rng, n));
       });
     }
-    const lossG = tf.tidy(() => this.generatorStep(this.noise(batchSize)));
+    const z = this.noise(batchSize);
+    const gResult = tf.tidy(() => this.generatorStep(z, cond?.draw(this.rng, batchSize)));
+    z.dispose();
     this.average?.update();
-    const values = tf.tidy(() => tf.concat([dResult!, tf.reshape(lossG, [1])]));
-    const [lossD, dReal, dFake, g] = values.dataSync();
-    tf.dispose([dResult!, lossG, values]);
-    return { lossD, lossG: g, dReal, dFake };
+    const values = tf.tidy(() => tf.concat([dResult!, gResult]));
+    const [lossD, dReal, dFake, g, aux] = values.dataSync();
+    tf.dispose([dResult!, gResult, values]);
+    return { lossD, lossG: g, dReal, dFake, ...(cond && cond.model !== 'cgan' ? { aux } : {}) };
   }
 
   /** One D update; returns [lossD, mean σ(D(x)), mean σ(D(G(z)))]. */
-  private discriminatorStep(real: tf.Tensor, z: tf.Tensor): tf.Tensor1D {
-    const fake = this.generator.apply(z, { training: true }) as tf.Tensor;
-    const critic = (x: tf.Tensor) => this.discriminator.apply(x, { training: true }) as tf.Tensor;
+  private discriminatorStep(real: tf.Tensor, realCodes: Codes | undefined, z: tf.Tensor2D, fakeCodes: Codes | undefined): tf.Tensor1D {
+    const fake = this.generator.apply(this.generatorInput(z, fakeCodes), { training: true }) as tf.Tensor;
+    // The penalties look at the adversarial logit; CGAN's D reads the real labels there
+    // (for WGAN-GP's points between real and generated images too).
+    const critic = (x: tf.Tensor) => this.judge(x, realCodes, true).logits;
     const alpha = this.options.loss === 'wgan-gp' ? tf.tensor1d(this.rng.fillUniform(new Float32Array(real.shape[0]))) : undefined;
     // The optimizer's step count (saved in checkpoints) schedules lazy R1.
     const lazyR1 = this.options.r1 > 0 && this.optD.steps % this.options.r1Every === 0;
     // Intermediate tensors die with variableGrads' scope, so D's mean outputs are kept here.
     let outputs: tf.Tensor[] = [];
     const { value, grads } = tf.variableGrads(() => {
-      const realLogits = critic(real);
-      const fakeLogits = critic(fake);
-      outputs = [tf.keep(tf.mean(tf.sigmoid(realLogits))), tf.keep(tf.mean(tf.sigmoid(fakeLogits)))];
-      let loss = this.game.discriminator(realLogits, fakeLogits);
+      const realOut = this.judge(real, realCodes, true);
+      const fakeOut = this.judge(fake, fakeCodes, true);
+      outputs = [tf.keep(tf.mean(tf.sigmoid(realOut.logits))), tf.keep(tf.mean(tf.sigmoid(fakeOut.logits)))];
+      let loss = this.game.discriminator(realOut.logits, fakeOut.logits);
+      const aux = this.conditioning?.discriminatorLoss(realOut, realCodes?.classes, fakeOut, fakeCodes!);
+      if (aux) loss = tf.add(loss, aux);
       if (alpha) loss = tf.add(loss, gradientPenalty(critic, real, fake, alpha, this.options.gpWeight));
       if (lazyR1) loss = tf.add(loss, r1Penalty(critic, real, this.options.r1 * this.options.r1Every));
       return loss as tf.Scalar;
@@ -111,13 +141,22 @@ export class Gan {
     return result;
   }
 
-  private generatorStep(z: tf.Tensor): tf.Scalar {
+  /** One G update; returns [lossG] or, with an auxiliary loss, [lossG, aux] (lossG includes aux). */
+  private generatorStep(z: tf.Tensor2D, codes: Codes | undefined): tf.Tensor1D {
+    let aux: tf.Scalar | undefined;
     const { value, grads } = tf.variableGrads(() => {
-      const fake = this.generator.apply(z, { training: true }) as tf.Tensor;
-      return this.game.generator(this.discriminator.apply(fake, { training: true }) as tf.Tensor);
+      const fake = this.generator.apply(this.generatorInput(z, codes), { training: true }) as tf.Tensor;
+      const judged = this.judge(fake, codes, true);
+      const loss = this.game.generator(judged.logits);
+      const extra = this.conditioning?.generatorLoss(judged, codes!);
+      if (!extra) return loss;
+      aux = tf.keep(extra);
+      return tf.add(loss, extra) as tf.Scalar;
     }, this.gVars);
     this.optG.apply(this.gVars.map((v) => grads[v.name]));
-    return value;
+    const result = tf.stack(aux ? [value, aux] : [value]) as tf.Tensor1D;
+    tf.dispose(aux ? [value, aux] : [value]);
+    return result;
   }
 
   /** WGAN weight clipping: every weight of D into [−c, c] after each D update. */
@@ -137,8 +176,17 @@ export class Gan {
   }
 }
 
-/** n samples from a generator, in batches, as one Float32Array (n × dataDim). */
-export function generate(model: tfl.LayersModel, noise: (n: number) => tf.Tensor2D, n: number, batch = 1000): Float32Array {
+/** The labels of the batch just drawn, which cgan and acgan need. */
+function labelsOf(data: BatchSource, n: number, model: string): Int32Array {
+  const labels = data.lastLabels;
+  if (!labels || labels.length !== n) {
+    throw new Error(`Expected the labels of each real batch for model ${model} but the data gave ${labels ? `${labels.length} for ${n} examples` : 'none'}`);
+  }
+  return labels;
+}
+
+/** n samples from a generator, in batches, as one Float32Array (n × dataDim). `noise` gives G's input for m examples: z, or [z, c]. */
+export function generate(model: tfl.LayersModel, noise: (n: number) => tf.Tensor | tf.Tensor[], n: number, batch = 1000): Float32Array {
   const parts: Float32Array[] = [];
   for (let done = 0; done < n; done += batch) {
     const m = Math.min(batch, n - done);

@@ -4,10 +4,14 @@
 import { promises as fs } from 'node:fs';
 import type { StepStats } from './gan.js';
 import type { ModeMetrics } from '../metrics/modes.js';
+import type { ConditionalMetrics } from './conditional-metrics.js';
+
+/** An evaluation's numbers: the mode metrics, and for conditional runs how well G obeys its labels or codes. */
+export type RunMetrics = ModeMetrics & ConditionalMetrics;
 
 export type StatsLine =
   | ({ step: number; lr: number; seconds: number } & StepStats)
-  | { step: number; metrics: ModeMetrics }
+  | { step: number; metrics: RunMetrics }
   | { step: number; warning: string };
 
 export class History {
@@ -46,7 +50,7 @@ export class History {
     return this.lines.filter((l): l is StatsLine & StepStats => 'lossD' in l);
   }
 
-  evaluations(): { step: number; metrics: ModeMetrics }[] {
-    return this.lines.filter((l): l is { step: number; metrics: ModeMetrics } => 'metrics' in l);
+  evaluations(): { step: number; metrics: RunMetrics }[] {
+    return this.lines.filter((l): l is { step: number; metrics: RunMetrics } => 'metrics' in l);
   }
 }

@@ -1,6 +1,8 @@
 // The run's pictures: what G makes over the data density, what D thinks of the plane
 // and where it pushes G's samples, D against the optimal D* in 1D, and the curves;
 // for image data, a grid of G's images from a fixed noise vector, and the curves.
+// Conditional image runs show a class grid instead (one row per class or categorical
+// code value), and InfoGAN runs a traversal of each continuous code.
 // Written to RUN/*.png (latest) and, for snapshots, RUN/snapshots/step-N-*.png.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +17,9 @@ import { generate, type Gan } from './gan.js';
 import type { History } from './history.js';
 import { describeMetrics } from '../metrics/modes.js';
 import { tileImages, encodePng, upscale } from '../sampling/grid.js';
+import { classGridInputs, traversalInputs, type GridInputs } from '../sampling/conditional.js';
+import { runGenerator } from '../sampling/latent.js';
+import type { Codes } from '../games/conditional.js';
 
 export interface PictureRequest {
   runDir: string;
@@ -36,9 +41,21 @@ export async function drawPictures(r: PictureRequest): Promise<void> {
   const title = `${r.data.name} · step ${r.step}`;
   const lastEval = r.history.evaluations().at(-1);
   const subtitle = lastEval ? `step ${lastEval.step} · ${describeMetrics(lastEval.metrics)}` : undefined;
-  // The same noise every time, so pictures of one run compare across steps.
+  // The same noise every time, so pictures of one run compare across steps. A
+  // conditional G's codes (classes uniform) come from a stream of their own.
   const fixed = new Rng(r.seed + 1_000_003);
-  const fake = generate(r.sampler, (n) => r.gan.noise(n, fixed), 2500);
+  const codes = r.gan.conditioning?.draw(new Rng(r.seed + 3_000_003), 2500);
+  let offset = 0;
+  const fake = generate(
+    r.sampler,
+    (n) => {
+      const z = r.gan.noise(n, fixed);
+      if (!codes) return z;
+      offset += n;
+      return r.gan.generatorInput(z, sliceCodes(r.gan, codes, offset - n, offset));
+    },
+    2500,
+  );
   const real = r.data.sample(new Rng(r.seed + 2_000_003), 1000);
 
   const pictures: Record<string, Buffer> = {};
@@ -53,9 +70,9 @@ export async function drawPictures(r: PictureRequest): Promise<void> {
       subtitle,
     });
     pictures.discriminator = await plotDiscriminator2d({
-      field: discriminatorField(r.gan.discriminator, r.data),
+      field: discriminatorField(r.gan, r.data),
       fake,
-      arrows: generatorPush(r.gan, fake.subarray(0, 2 * ARROWS)),
+      arrows: generatorPush(r.gan, fake.subarray(0, 2 * ARROWS), codes && sliceCodes(r.gan, codes, 0, ARROWS)),
       bounds: r.data.bounds,
       title: `D(x) and the direction G's samples are pushed — ${title}`,
       subtitle,
@@ -63,7 +80,7 @@ export async function drawPictures(r: PictureRequest): Promise<void> {
   } else {
     pictures.discriminator = await oneDimensional(r, fake, title);
   }
-  pictures.curves = await plotCurves({ title: `Training curves — ${r.data.name}`, panels: curvePanels(r.history) });
+  pictures.curves = await plotCurves({ title: `Training curves — ${r.data.name}`, panels: curvePanels(r.history, auxName(r.gan)) });
 
   await writePictures(r, pictures);
 }
@@ -76,18 +93,44 @@ export interface ImagePictureRequest extends Omit<PictureRequest, 'data'> {
 /** Grid side of the fixed-noise sample picture (8 × 8 = 64 images, like pytorch/examples dcgan). */
 const GRID = 8;
 
-/** samples.png: G's images from one fixed noise vector, so grids compare over the run; and the curves. */
+/**
+ * samples.png: G's images from one fixed noise vector, so grids compare over the run
+ * (conditional runs: the class grid; InfoGAN also traversal-N.png); and the curves.
+ */
 export async function drawImagePictures(r: ImagePictureRequest): Promise<void> {
-  const fixed = new Rng(r.seed + 1_000_003);
-  const n = GRID * GRID;
-  const images = generate(r.sampler, (m) => r.gan.noise(m, fixed), n);
+  const fixed = () => new Rng(r.seed + 1_000_003);
   const [h, w, c] = (r.sampler.outputs[0].shape.slice(1) as number[]);
-  const pictures: Record<string, Buffer> = {
-    // Small images (MNIST's 28 px) are shown twice their size, pixels kept sharp.
-    samples: await encodePng(upscale(tileImages(images, [n, h, w, c], { columns: GRID }), h <= 32 ? 2 : 1)),
-    curves: await plotCurves({ title: `Training curves — ${r.name}`, panels: curvePanels(r.history) }),
-  };
+  // Small images (MNIST's 28 px) are shown twice their size, pixels kept sharp.
+  const png = (images: Float32Array, n: number, columns: number) => encodePng(upscale(tileImages(images, [n, h, w, c], { columns }), h <= 32 ? 2 : 1));
+  const pictures: Record<string, Buffer> = {};
+  const cond = r.gan.conditioning;
+  const { prior, latentDim } = r.gan.options;
+  if (!cond) {
+    const n = GRID * GRID;
+    pictures.samples = await png(generate(r.sampler, (m) => r.gan.noise(m, fixed()), n), n, GRID);
+  } else {
+    const grid = (g: GridInputs) => png(runGenerator(r.sampler, g.z, latentDim, 500, { values: g.codes.input, dim: cond.codeDim }), g.rows * g.columns, g.columns);
+    pictures.samples = await grid(classGridInputs(cond, fixed(), prior, latentDim));
+    // The traversals' one z is the class grid's first column's.
+    for (let code = 1; code <= cond.continuous; code++) pictures[`traversal-${code}`] = await grid(traversalInputs(cond, fixed(), prior, latentDim, code));
+  }
+  pictures.curves = await plotCurves({ title: `Training curves — ${r.name}`, panels: curvePanels(r.history, auxName(r.gan)) });
   await writePictures(r, pictures);
+}
+
+/** Conditional runs on mixtures: how well G obeys its labels or codes, over training. */
+function conditionalSeries(evals: ReturnType<History['evaluations']>) {
+  const steps = evals.map((e) => e.step);
+  const m = evals[0].metrics;
+  if (m.classAccuracy !== undefined) return [{ name: 'class accuracy', steps, values: evals.map((e) => e.metrics.classAccuracy ?? NaN) }];
+  if (m.codeAccuracy !== undefined) return [{ name: 'code accuracy', steps, values: evals.map((e) => e.metrics.codeAccuracy ?? NaN) }];
+  return [];
+}
+
+/** Examples start..end of a set of codes. */
+function sliceCodes(gan: Gan, codes: Codes, start: number, end: number): Codes {
+  const c = gan.conditioning!.continuous;
+  return gan.conditioning!.encode(codes.classes.subarray(start, end), codes.continuous.subarray(start * c, end * c));
 }
 
 /** RUN/NAME.png, and for snapshots a copy under snapshots/ (the curves already span the run). */
@@ -101,19 +144,26 @@ async function writePictures(r: { runDir: string; step: number; snapshot: boolea
   }
 }
 
-/** σ(D(x)) at the centre of every cell of the picture's grid. */
-function discriminatorField(D: tfl.LayersModel, data: ToyDataset): Grid {
+/** σ(D(x)) at the centre of every cell of the picture's grid (CGAN's D, which judges x for a class: the mean over the classes). */
+function discriminatorField(gan: Gan, data: ToyDataset): Grid {
   const n = FIELD_RESOLUTION;
   const points = gridCentres(data.bounds, n);
-  const values = tf.tidy(() => tf.sigmoid(D.apply(tf.tensor2d(points, [n * n, 2])) as tf.Tensor).dataSync() as Float32Array);
+  const cond = gan.conditioning;
+  const values = tf.tidy(() => {
+    const x = tf.tensor2d(points, [n * n, 2]);
+    const field = (codes?: Codes) => tf.sigmoid(gan.judge(x, codes, false).logits);
+    if (!cond?.discriminatorReadsCode) return field().dataSync() as Float32Array;
+    const each = Array.from({ length: cond.classes }, (_, k) => field(cond.encode(new Int32Array(n * n).fill(k))));
+    return tf.div(tf.addN(each), cond.classes).dataSync() as Float32Array;
+  });
   return { values, nx: n, ny: n, bounds: data.bounds };
 }
 
 /** For some of G's samples, −∇ₓ of G's loss: the way G's next update moves them. */
-function generatorPush(gan: Gan, points: Float32Array): { points: Float32Array; dirs: Float32Array } {
+function generatorPush(gan: Gan, points: Float32Array, codes?: Codes): { points: Float32Array; dirs: Float32Array } {
   const dirs = tf.tidy(() => {
     const x = tf.tensor2d(points, [points.length / 2, 2]);
-    const grad = tf.grad((input: tf.Tensor) => gan.game.generator(gan.discriminator.apply(input) as tf.Tensor))(x);
+    const grad = tf.grad((input: tf.Tensor) => gan.game.generator(gan.judge(input, codes, false).logits))(x);
     return tf.neg(grad).dataSync() as Float32Array;
   });
   return { points, dirs };
@@ -123,7 +173,7 @@ async function oneDimensional(r: PictureRequest, fake: Float32Array, title: stri
   const { xmin, xmax } = r.data.bounds;
   const n = 400;
   const xs = new Float32Array(n).map((_, i) => xmin + ((i + 0.5) * (xmax - xmin)) / n);
-  const dLearned = tf.tidy(() => tf.sigmoid(r.gan.discriminator.apply(tf.tensor2d(xs, [n, 1])) as tf.Tensor).dataSync() as Float32Array);
+  const dLearned = tf.tidy(() => tf.sigmoid(r.gan.judge(tf.tensor2d(xs, [n, 1]), undefined, false).logits).dataSync() as Float32Array);
   const pData = r.data.density(xs);
   const pG = kernelDensity(fake, xs);
   const dOptimal = pData.map((p, i) => (p + pG[i] > 0 ? p / (p + pG[i]) : 0.5));
@@ -146,7 +196,12 @@ function kernelDensity(samples: Float32Array, xs: Float32Array): Float32Array {
   });
 }
 
-function curvePanels(history: History): Panel[] {
+/** What StepStats.aux holds for this run. */
+function auxName(gan: Gan): string {
+  return gan.conditioning?.model === 'infogan' ? 'information loss (λ-weighted)' : 'class cross-entropy';
+}
+
+function curvePanels(history: History, auxLabel: string): Panel[] {
   const steps = history.steps();
   const at = (pick: (l: (typeof steps)[number]) => number) => steps.map(pick);
   const stepNumbers = at((l) => l.step);
@@ -170,6 +225,15 @@ function curvePanels(history: History): Panel[] {
       ],
     },
   ];
+  const withAux = steps.filter((l) => l.aux !== undefined);
+  if (withAux.length > 0) {
+    panels.push({
+      title: 'Auxiliary loss of G',
+      smooth: 50,
+      yMin: 0,
+      series: [{ name: auxLabel, steps: withAux.map((l) => l.step), values: withAux.map((l) => l.aux!) }],
+    });
+  }
   const evals = history.evaluations();
   if (evals.length > 0) {
     const evalSteps = evals.map((e) => e.step);
@@ -181,6 +245,7 @@ function curvePanels(history: History): Panel[] {
         series: [
           { name: 'high-quality fraction', steps: evalSteps, values: evals.map((e) => e.metrics.highQuality) },
           { name: 'reverse KL (nats)', steps: evalSteps, values: evals.map((e) => e.metrics.reverseKL), dashed: true },
+          ...conditionalSeries(evals),
         ],
       },
     );

@@ -5,18 +5,22 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend, type BackendChoice } from '../backend/index.js';
-import { describeMetrics, modeMetrics, type ModeMetrics } from '../metrics/modes.js';
+import { describeMetrics, modeMetrics } from '../metrics/modes.js';
 import { presetNetworks } from '../networks/presets.js';
+import { conditioningFor, usesLabels, type Conditioning } from '../games/conditional.js';
 import { Rng } from '../rng.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { WeightAverage } from './ema.js';
 import { Gan, generate, type StepStats } from './gan.js';
 import { openTrainingData } from './data.js';
-import { History } from './history.js';
+import { History, type RunMetrics } from './history.js';
 import { resolveOptions, type TrainOptions } from './options.js';
 import { drawImagePictures, drawPictures } from './pictures.js';
 import { FailureWatch } from './failures.js';
+import { describeConditional, mixtureConditionalMetrics } from './conditional-metrics.js';
+import { headMetrics, type HeadMetrics } from './heads.js';
+import { loadImages } from '../data/images/index.js';
 
 export interface TrainHooks {
   /** Called once before the first step: the run's length and, for image data, its epochs. */
@@ -54,8 +58,8 @@ export interface TrainResult {
   runDir: string;
   options: TrainOptions;
   backend: BackendChoice;
-  /** Final mode metrics (mixture data only). */
-  metrics?: ModeMetrics;
+  /** Final mode metrics (mixture data only), with the conditional metrics of conditional runs. */
+  metrics?: RunMetrics;
   seconds: number;
   /** Set when the run stopped early on its abort signal; it can be resumed. */
   interruptedAt?: number;
@@ -73,12 +77,14 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   const say = hooks.onEvent ?? (() => {});
   const data = await openTrainingData(options, say);
   if (data.kind === 'images' && options.epochs > 0) options.steps = options.epochs * data.batches.stepsPerEpoch;
+  if (usesLabels(options.model)) options.numClasses = labelledClasses(options, data.classes);
+  const conditioning = conditioningFor(options);
 
   const rng = new Rng(options.seed);
-  const { generator, discriminator } = networks ?? presetNetworks(options, data.shape, rng);
-  checkShapes(generator, discriminator, options.latentDim, data.shape);
+  const { generator, discriminator } = networks ?? presetNetworks(options, data.shape, rng, conditioning);
+  checkShapes(generator, discriminator, options.latentDim, data.shape, conditioning);
   const average = options.ema > 0 ? await WeightAverage.of(generator, options.ema) : undefined;
-  const gan = new Gan(generator, discriminator, options, rng, average);
+  const gan = new Gan(generator, discriminator, options, rng, average, conditioning);
   const sampler = average?.model ?? generator;
 
   let start = 0;
@@ -110,12 +116,15 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
 
   // Evaluation and pictures draw from their own seeded streams so that they never
   // change the training stream: a run is the same whether or not it is evaluated.
-  const evaluate = (step: number): ModeMetrics | undefined => {
+  const evaluate = (step: number): RunMetrics | undefined => {
     const toy = data.kind === 'toy' ? data.toy : undefined;
     if (!toy?.modes || !toy.modeStd) return undefined;
     const evalRng = new Rng((options.seed * 7919 + step) | 0);
-    const samples = generate(sampler, (n) => gan.noise(n, evalRng), options.evalSamples);
-    return modeMetrics(samples, toy.modes, toy.modeStd);
+    // A conditional G samples every class (code value) uniformly, like the data.
+    const samples = generate(sampler, (n) => gan.generatorInput(gan.noise(n, evalRng), conditioning?.draw(evalRng, n)), options.evalSamples);
+    const metrics = modeMetrics(samples, toy.modes, toy.modeStd);
+    if (!conditioning) return metrics;
+    return { ...metrics, ...mixtureConditionalMetrics(gan, sampler, conditioning, toy.modes, evalRng, options.evalSamples) };
   };
   const pictures = (step: number, snapshot: boolean) =>
     data.kind === 'toy'
@@ -125,7 +134,7 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
 
   const began = performance.now();
   const elapsed = () => (performance.now() - began) / 1000;
-  let metrics: ModeMetrics | undefined;
+  let metrics: RunMetrics | undefined;
   const due = (every: number, step: number) => every > 0 && step % every === 0 && step < options.steps;
   const checkpoint = (step: number) =>
     saveCheckpoint(runDir, { generator, discriminator, generatorAverage: average?.model }, gan.checkpointState(step));
@@ -163,7 +172,7 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
       metrics = evaluate(step);
       if (metrics) {
         history.add({ step, metrics });
-        say(`step ${step}: ${describeMetrics(metrics)}`);
+        say(`step ${step}: ${describeMetrics(metrics)}${describeConditional(metrics)}`);
         const collapse = watch.checkModes(step, metrics);
         if (collapse) {
           history.add({ step, warning: collapse });
@@ -184,9 +193,11 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   await history.flush();
   await checkpoint(options.steps);
   await pictures(options.steps, true);
+  const heads = data.kind === 'images' && conditioning && conditioning.model !== 'cgan' ? await measureHeads(gan, options, say) : undefined;
   const seconds = elapsed();
   const summary = {
     ...(metrics ?? {}),
+    ...(heads ?? {}),
     steps: options.steps,
     ...(data.kind === 'images' ? { epochs: options.steps / data.batches.stepsPerEpoch } : {}),
     seconds,
@@ -195,6 +206,21 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   await writeFileAtomic(path.join(runDir, 'metrics.json'), JSON.stringify(summary, null, 2) + '\n');
   gan.dispose();
   return { runDir, options, backend, metrics, seconds };
+}
+
+/** ACGAN's class head, InfoGAN's Q, as classifiers of the data's labelled test images (when it has them). */
+async function measureHeads(gan: Gan, options: TrainOptions, say: (message: string) => void): Promise<HeadMetrics | undefined> {
+  let test;
+  try {
+    test = await loadImages(options.data, { split: 'test', download: false, ...(options.imageSize > 0 ? { size: options.imageSize } : {}) });
+  } catch {
+    say(`no labelled test images for ${options.data}: D's ${options.model === 'infogan' ? 'Q head' : 'class head'} is not measured`);
+    return undefined;
+  }
+  const result = headMetrics(gan, test, `${options.data} (test, ${test.count})`);
+  if (result?.qAccuracy !== undefined) say(`Q's categorical code as a classifier of ${result.headImages}: ${(100 * result.qAccuracy).toFixed(1)}% (best one-to-one mapping)`);
+  if (result?.headAccuracy !== undefined) say(`D's class head on ${result.headImages}: ${(100 * result.headAccuracy).toFixed(1)}%`);
+  return result;
 }
 
 async function resumedOptions(given: Partial<TrainOptions>): Promise<TrainOptions> {
@@ -210,15 +236,30 @@ async function resumedOptions(given: Partial<TrainOptions>): Promise<TrainOption
   return resolveOptions({ ...saved, ...(given.model ? { model: given.model } : {}), ...(given.steps ? { steps: given.steps, epochs: 0 } : {}), ...(given.backend ? { backend: given.backend } : {}) });
 }
 
-function checkShapes(G: tfl.LayersModel, D: tfl.LayersModel, latentDim: number, example: number[]): void {
-  const shape = (t: tfl.SymbolicTensor | tfl.SymbolicTensor[]) => JSON.stringify((Array.isArray(t) ? t[0] : t).shape.slice(1));
-  const expect = (what: string, got: string, want: number[]) => {
-    if (got !== JSON.stringify(want)) throw new Error(`Expected ${what} of shape [batch, ${want.join(', ')}] but received [batch, ${JSON.parse(got).join(', ')}]`);
+/** cgan and acgan: the data's number of classes, refusing data without labels. */
+function labelledClasses(options: TrainOptions, classes: number | undefined): number {
+  if (classes === undefined || classes < 2) {
+    throw new Error(
+      `Expected labelled data for model ${options.model} but ${options.data} has ${classes === undefined ? 'no labels' : 'a single class'} ` +
+        '(an .npy file has none; a folder of images has them when its images sit in one sub-folder per class); ' +
+        'use --model infogan, which learns its codes without labels, or an unconditional model',
+    );
+  }
+  return classes;
+}
+
+/** G: [z] (conditional: [z, c]) → one example; D: the example (CGAN: and y) → [logit] (ACGAN, InfoGAN: [logit, aux…]). */
+function checkShapes(G: tfl.LayersModel, D: tfl.LayersModel, latentDim: number, example: number[], cond?: Conditioning): void {
+  const shapes = (ts: tfl.SymbolicTensor[]) => ts.map((t) => `[batch, ${t.shape.slice(1).join(', ')}]`).join(', ');
+  const expect = (what: string, got: tfl.SymbolicTensor[], want: number[][]) => {
+    const wanted = want.map((w) => `[batch, ${w.join(', ')}]`).join(', ');
+    const plural = want.length > 1 ? 's' : '';
+    if (shapes(got) !== wanted) throw new Error(`Expected ${what}${plural} of shape${plural} ${wanted} but received ${shapes(got)}`);
   };
-  expect("the generator's input", shape(G.inputs), [latentDim]);
-  expect("the generator's output", shape(G.outputs), example);
-  expect("the discriminator's input", shape(D.inputs), example);
-  expect("the discriminator's output", shape(D.outputs), [1]);
+  expect("the generator's input", G.inputs, cond ? [[latentDim], [cond.codeDim]] : [[latentDim]]);
+  expect("the generator's output", G.outputs, [example]);
+  expect("the discriminator's input", D.inputs, cond?.discriminatorReadsCode ? [example, [cond.classes]] : [example]);
+  expect("the discriminator's output", D.outputs, [[1 + (cond?.auxDim ?? 0)]]);
 }
 
 function copyWeights(from: tfl.LayersModel, to: tfl.LayersModel): void {

@@ -60,7 +60,7 @@ test('bad input: what was expected, what was received, non-zero exit, nothing wr
     [['train', '--steps', 'ten'], /Expected a positive integer but received "ten"/],
     [['train', '--steps', '0'], /Expected a positive integer but received "0"/],
     [['train', '--data', 'ring9'], /Expected data to be one of ring8, grid25, gauss1d, spiral, moons, mnist, fashion-mnist, kmnist, cifar10 or a path to image data but received "ring9"/],
-    [['train', '--data', 'grid25', '--model', 'dcgan'], /Expected model to be one of mlp, custom but received "dcgan"/],
+    [['train', '--data', 'grid25', '--model', 'dcgan'], /Expected model to be one of mlp, cgan, acgan, infogan, custom but received "dcgan"/],
     [['train', '--g-hidden', '64,x'], /Expected a comma-separated list of positive integers such as 128,128,128 but received "64,x"/],
     [['train', '--lr-final', '2'], /Expected a number in \[0, 1\] but received "2"/],
     [['train', '--resume'], /Expected --out DIR with --resume/],

@@ -35,5 +35,19 @@ test('image data takes the DCGAN reference settings; --steps instead of epochs',
   assert.equal(resolveOptions({ data: './faces', model: 'mlp' }).model, 'mlp');
   // Toy data keeps its own defaults and refuses the image-only preset.
   assert.equal(resolveOptions({ data: 'ring8' }).latentDim, DEFAULT_OPTIONS.latentDim);
-  assert.throws(() => resolveOptions({ data: 'ring8', model: 'dcgan' }), /Expected model to be one of mlp, custom but received "dcgan"/);
+  assert.throws(() => resolveOptions({ data: 'ring8', model: 'dcgan' }), /Expected model to be one of mlp, cgan, acgan, infogan, custom but received "dcgan"/);
+});
+
+test("conditional models: InfoGAN's defaults follow the data and the paper; code options are validated", () => {
+  const ring = resolveOptions({ data: 'ring8', model: 'infogan' });
+  assert.deepEqual([ring.infoCategories, ring.infoContinuous, ring.infoLambdaCat, ring.infoLambdaCont, ring.latentDim], [8, 2, 1, 0.1, 2]);
+  const images = resolveOptions({ data: 'fashion-mnist', model: 'infogan' });
+  assert.deepEqual([images.infoCategories, images.latentDim, images.lrG, images.lrD], [10, 62, 1e-3, 2e-4]);
+  assert.equal(resolveOptions({ data: 'fashion-mnist', model: 'infogan', lrG: 2e-4 }).lrG, 2e-4);
+  assert.equal(resolveOptions({ data: 'fashion-mnist', model: 'infogan', latentDim: 100 }).latentDim, 100);
+  assert.equal(resolveOptions({ data: 'fashion-mnist', model: 'cgan' }).latentDim, 100);
+  assert.equal(resolveOptions({ data: 'grid25', model: 'cgan' }).numClasses, 0, 'set from the data when training starts');
+  assert.throws(() => resolveOptions({ model: 'infogan', infoCategories: 1 }), /Expected infoCategories to be an integer ≥ 2 but received 1/);
+  assert.throws(() => resolveOptions({ model: 'infogan', infoLambdaCont: -0.1 }), /Expected infoLambdaCont to be a number in \[0, Infinity\] but received -0.1/);
+  assert.throws(() => resolveOptions({ data: 'moons', model: 'cgan' }), /Expected labelled data for model cgan/);
 });

@@ -1,0 +1,112 @@
+// Sampling conditional runs: one class on request, every class uniformly otherwise,
+// the class grid and InfoGAN's traversals; the commands that feed G z alone refuse them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { exportGenerator } from '../../src/export/export.js';
+import { Conditioning } from '../../src/games/conditional.js';
+import { Rng } from '../../src/rng.js';
+import { conditionalGrid, openClassSampler } from '../../src/sampling/conditional.js';
+import { conditionalAccuracy } from '../../src/metrics/conditional.js';
+import { interpolateRun } from '../../src/sampling/interpolate.js';
+import { drawLatents } from '../../src/sampling/latent.js';
+import { sampleRun } from '../../src/sampling/sample.js';
+import { loadGenerator } from '../../src/train/checkpoint.js';
+import { train } from '../../src/train/trainer.js';
+import { patternBytes, writeIdxSplit } from '../data/images/fixtures.js';
+import { makeRun } from './fixtures.js';
+
+const tempDir = () => mkdtempSync(path.join(tmpdir(), 'gankit-sample-conditional-'));
+
+/** A conditional image run of 4 steps on 100 labelled 28×28 images (labels i mod 10). */
+async function conditionalRun(model: 'cgan' | 'infogan'): Promise<string> {
+  const data = tempDir();
+  writeIdxSplit(data, 'train', patternBytes(100 * 28 * 28, 3), [100, 28, 28], Uint8Array.from({ length: 100 }, (_, i) => i % 10));
+  const out = tempDir();
+  await train({ data, model, latentDim: 16, batchSize: 32, epochs: 1, plotEvery: 0, checkpointEvery: 0, seed: 2, out });
+  return out;
+}
+const cgan = conditionalRun('cgan');
+const infogan = cgan.then(() => conditionalRun('infogan'));
+
+test('--class K: G(z, one-hot K) for the run-seeded z; without it every class, from the same z', async () => {
+  const run = await cgan;
+  await infogan; // its training must not count in the tensors below
+  const before = tf.memory().numTensors;
+  const three = await sampleRun({ run, n: 40, classLabel: 3 });
+  const mixed = await sampleRun({ run, n: 40 });
+  assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+  assert.deepEqual(three.shape, [40, 28, 28, 1]);
+  assert.ok(three.classes!.every((c) => c === 3));
+  assert.ok(new Set(mixed.classes).size >= 8, `classes drawn: ${[...new Set(mixed.classes)]}`);
+  assert.deepEqual((await sampleRun({ run, n: 40 })).data, mixed.data, 'seeded');
+
+  const G = await loadGenerator(run);
+  const cond = new Conditioning('cgan', 10);
+  const z = drawLatents(new Rng(2), 'normal', 40, 16);
+  const expected = tf.tidy(() => (G.predict(cond.generatorInputs(tf.tensor2d(z, [40, 16]), cond.encode(new Int32Array(40).fill(3)))) as tf.Tensor).dataSync());
+  G.dispose();
+  assert.ok(three.data.every((v, i) => Math.abs(v - expected[i]) < 1e-5));
+  // The same z either way: a mixed sample of class 3 is the class-3 sample.
+  const size = 28 * 28;
+  const i = mixed.classes!.indexOf(3);
+  assert.deepEqual(mixed.data.subarray(i * size, (i + 1) * size), three.data.subarray(i * size, (i + 1) * size));
+});
+
+test('--class picks the categorical code of an InfoGAN run; its continuous codes stay as drawn', async () => {
+  const run = await infogan;
+  const [free, seven] = [await sampleRun({ run, n: 30, seed: 5 }), await sampleRun({ run, n: 30, seed: 5, classLabel: 7 })];
+  assert.ok(seven.classes!.every((c) => c === 7));
+  const size = 28 * 28;
+  const i = free.classes!.indexOf(7);
+  assert.ok(i >= 0);
+  assert.deepEqual(free.data.subarray(i * size, (i + 1) * size), seven.data.subarray(i * size, (i + 1) * size));
+});
+
+test('a class the run does not have, and --class on an unconditional run, are refused', async () => {
+  await assert.rejects(sampleRun({ run: await cgan, n: 2, classLabel: 11 }), /Expected --class to be an integer in 0\.\.9 \(model cgan, 10 classes\) but received 11/);
+  await assert.rejects(sampleRun({ run: await infogan, n: 2, classLabel: 10 }), /Expected --class to be an integer in 0\.\.9 \(model infogan, 10 categorical code values\) but received 10/);
+  const { dir, generator } = await makeRun('dcgan28');
+  generator.dispose();
+  await assert.rejects(sampleRun({ run: dir, n: 2, classLabel: 1 }), /Expected a conditional run \(model cgan\/acgan\/infogan\) for --class but .* was trained with model mlp; sample without --class/);
+});
+
+test('the class grid and the traversals', async () => {
+  const classes = await conditionalGrid({ run: await cgan, grid: 'classes', columns: 6 });
+  assert.deepEqual([classes.rows, classes.columns, classes.picture.width, classes.picture.height], [10, 6, 6 * 30 + 2, 10 * 30 + 2]);
+  const traversal = await conditionalGrid({ run: await infogan, grid: 'traversal', code: 2 });
+  assert.deepEqual([traversal.rows, traversal.columns, traversal.picture.width], [10, 9, 9 * 30 + 2]);
+  await assert.rejects(conditionalGrid({ run: await infogan, grid: 'traversal', code: 3 }), /Expected the continuous code to traverse to be 1\.\.2 but received 3/);
+  await assert.rejects(conditionalGrid({ run: await cgan, grid: 'traversal' }), /Expected an InfoGAN run with continuous codes for a traversal but received model cgan/);
+  const { dir, generator } = await makeRun('tinyconv');
+  generator.dispose();
+  await assert.rejects(conditionalGrid({ run: dir, grid: 'classes' }), /Expected a conditional run \(model cgan, acgan or infogan\) for a classes grid/);
+});
+
+test('interpolate and export, which feed G z alone, refuse a conditional run and say so', async () => {
+  const run = await cgan;
+  const message = /Expected a run whose generator takes z alone but .* was trained with model cgan, whose generator also takes a class label; this command does not handle conditional runs yet/;
+  await assert.rejects(interpolateRun({ run }), message);
+  await assert.rejects(exportGenerator({ run, out: path.join(tempDir(), 'web') }), message);
+});
+
+test('a run as the class sampler the conditional metrics take', async () => {
+  const before = tf.memory().numTensors;
+  const s = await openClassSampler({ run: await cgan, seed: 2 });
+  assert.equal(s.classes, 10);
+  const first = s.sample(3, 5);
+  assert.equal(first.length, 5 * 28 * 28);
+  // The first draw from seed 2 is what sampleRun draws for --class 3.
+  assert.deepEqual(first, (await sampleRun({ run: await cgan, n: 5, classLabel: 3, seed: 2 })).data);
+  // Any classifier: here one that calls everything class 3.
+  const result = conditionalAccuracy((_, n) => new Int32Array(n).fill(3), s.sample, s.classes, 4);
+  assert.equal(result.accuracy, 0.1);
+  s.dispose();
+  assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+  const { dir, generator } = await makeRun('mlp2d');
+  generator.dispose();
+  await assert.rejects(openClassSampler({ run: dir }), /Expected a conditional run \(model cgan, acgan or infogan\) to sample by class but .* was trained with model mlp/);
+});
