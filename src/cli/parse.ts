@@ -59,3 +59,10 @@ export function intList(text: string): number[] {
   }
   return parts.map(Number);
 }
+
+/** A comma-separated list of names, e.g. fid10k,kid (checked against the known names later, with them in the message). */
+export function nameList(text: string): string[] {
+  const parts = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (parts.length === 0) throw expected('a comma-separated list of names such as fid10k,kid', text);
+  return parts;
+}

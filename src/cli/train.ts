@@ -4,12 +4,13 @@ import { Command, Option } from 'commander';
 import { describeBackend, initBackend, setNumThreads } from '../backend/index.js';
 import { TOY_DATASETS } from '../data/toy.js';
 import { IMAGE_DATASETS } from '../data/images/index.js';
+import { METRIC_NAMES } from '../metrics/registry.js';
 import { GAMES } from '../games/losses.js';
 import { CONDITIONAL_MODELS } from '../games/conditional.js';
 import { describeMetrics } from '../metrics/modes.js';
 import { DEFAULT_OPTIONS as D, IMAGE_DEFAULTS, type TrainOptions } from '../train/options.js';
 import { train, type TrainRequest } from '../train/trainer.js';
-import { fraction, intList, integer, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, unitInterval } from './parse.js';
+import { fraction, intList, integer, nameList, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, unitInterval } from './parse.js';
 import { createProgress } from './progress.js';
 
 export function trainCommand(): Command {
@@ -55,7 +56,8 @@ export function trainCommand(): Command {
     .option('--info-lambda-cat <lambda>', "infogan: weight λ of the categorical code's information term", nonNegativeNumber, D.infoLambdaCat)
     .option('--info-lambda-cont <lambda>', "infogan: weight λ of the continuous codes' information term", nonNegativeNumber, D.infoLambdaCont)
     .option('--seed <n>', 'random seed: the same seed gives the same run on a given backend', integer, D.seed)
-    .option('--eval-every <n>', `steps between 2D metric evaluations (0 = end only)${both(D.evalEvery, I.evalEvery)}`, nonNegativeInt)
+    .option('--eval-every <n>', `steps between metric evaluations: the 2D metrics (0 = end only), or for images --eval-metrics (0 = none)${both(D.evalEvery, I.evalEvery)}`, nonNegativeInt)
+    .option('--eval-metrics <list>', `images: metrics for --eval-every, from ${METRIC_NAMES.join(', ')} (default ${D.evalMetrics.join(',')}; see gankit eval --help)`, nameList)
     .option('--plot-every <n>', `steps between pictures (0 = end only)${both(D.plotEvery, I.plotEvery)}`, nonNegativeInt)
     .option('--checkpoint-every <n>', `steps between checkpoints (0 = end only)${both(D.checkpointEvery, I.checkpointEvery)}`, nonNegativeInt)
     .option('--eval-samples <n>', 'samples for the 2D metrics', positiveInt, D.evalSamples)
@@ -160,6 +162,7 @@ function toRequest(flags: Record<string, unknown>, command: Command): TrainReque
     clip: flags.clip as number,
     seed: flags.seed as number,
     evalEvery: flags.evalEvery as number | undefined,
+    evalMetrics: flags.evalMetrics as string[] | undefined,
     plotEvery: flags.plotEvery as number | undefined,
     checkpointEvery: flags.checkpointEvery as number | undefined,
     evalSamples: flags.evalSamples as number,

@@ -12,6 +12,7 @@ export type RunMetrics = ModeMetrics & ConditionalMetrics;
 export type StatsLine =
   | ({ step: number; lr: number; seconds: number } & StepStats)
   | { step: number; metrics: RunMetrics }
+  | { step: number; imageMetrics: Record<string, number> }
   | { step: number; warning: string };
 
 export class History {
@@ -48,6 +49,11 @@ export class History {
 
   steps(): (StatsLine & StepStats)[] {
     return this.lines.filter((l): l is StatsLine & StepStats => 'lossD' in l);
+  }
+
+  /** The image metrics (fid10k, …) recorded every --eval-every steps of an image run. */
+  imageEvaluations(): { step: number; imageMetrics: Record<string, number> }[] {
+    return this.lines.filter((l): l is { step: number; imageMetrics: Record<string, number> } => 'imageMetrics' in l);
   }
 
   evaluations(): { step: number; metrics: RunMetrics }[] {

@@ -3,6 +3,7 @@
 import { GAMES, type GameName } from '../games/losses.js';
 import { TOY_DATASETS, toyDataset } from '../data/toy.js';
 import { IMAGE_DATASETS, isImageDataName } from '../data/images/index.js';
+import { METRIC_NAMES } from '../metrics/registry.js';
 import { CONDITIONAL_MODELS, usesLabels } from '../games/conditional.js';
 
 export interface TrainOptions {
@@ -61,6 +62,8 @@ export interface TrainOptions {
   seed: number;
   /** Every N steps: metrics, pictures, checkpoints (0 = only at the end). */
   evalEvery: number;
+  /** Image data: the metrics (METRIC_NAMES, e.g. fid10k) computed every evalEvery steps and at the end, when evalEvery > 0. */
+  evalMetrics: string[];
   plotEvery: number;
   checkpointEvery: number;
   /** Samples for the 2D metrics (protocol: 2,500). */
@@ -106,6 +109,7 @@ export const DEFAULT_OPTIONS: TrainOptions = {
   ema: 0.99,
   seed: 1,
   evalEvery: 2000,
+  evalMetrics: ['fid10k'],
   plotEvery: 2000,
   checkpointEvery: 2000,
   evalSamples: 2500,
@@ -236,6 +240,7 @@ export function resolveOptions(partial: Partial<TrainOptions>): TrainOptions {
   inRange('ema', 0, 1, false, true);
   if (!Number.isInteger(o.seed)) fail('seed', 'an integer', o.seed);
   nonNegativeInt('evalEvery');
+  if (!Array.isArray(o.evalMetrics) || !o.evalMetrics.every((m) => METRIC_NAMES.includes(m))) fail('evalMetrics', `a list of ${METRIC_NAMES.join(', ')}`, o.evalMetrics);
   nonNegativeInt('plotEvery');
   nonNegativeInt('checkpointEvery');
   positiveInt('evalSamples');

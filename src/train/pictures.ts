@@ -250,5 +250,20 @@ function curvePanels(history: History, auxLabel: string): Panel[] {
       },
     );
   }
+  // Image metrics: each metric against its real-vs-real reference (dashed), one panel each.
+  const imageEvals = history.imageEvaluations();
+  if (imageEvals.length > 0) {
+    const steps = imageEvals.map((e) => e.step);
+    const names = Object.keys(imageEvals[0].imageMetrics).filter((k) => imageEvals[0].imageMetrics[`${k}_real`] !== undefined);
+    for (const name of names) {
+      panels.push({
+        title: name,
+        series: [
+          { name, steps, values: imageEvals.map((e) => e.imageMetrics[name]) },
+          { name: 'real vs real', steps, values: imageEvals.map((e) => e.imageMetrics[`${name}_real`]), dashed: true },
+        ],
+      });
+    }
+  }
   return panels;
 }

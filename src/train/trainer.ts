@@ -21,6 +21,7 @@ import { FailureWatch } from './failures.js';
 import { describeConditional, mixtureConditionalMetrics } from './conditional-metrics.js';
 import { headMetrics, type HeadMetrics } from './heads.js';
 import { loadImages } from '../data/images/index.js';
+import { evaluateGenerator, prepareEvaluation } from '../metrics/evaluate.js';
 
 export interface TrainHooks {
   /** Called once before the first step: the run's length and, for image data, its epochs. */
@@ -126,6 +127,20 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
     if (!conditioning) return metrics;
     return { ...metrics, ...mixtureConditionalMetrics(gan, sampler, conditioning, toy.modes, evalRng, options.evalSamples) };
   };
+  // Image metrics (fid10k, …) when asked for with --eval-every: G's samples from the
+  // run's seed every time, so the curve moves only because G does.
+  const evaluatesImages = data.kind === 'images' && options.evalEvery > 0;
+  if (evaluatesImages) {
+    if (conditioning) throw new Error(`Expected an unconditional model for --eval-every on images but received ${options.model}; score conditional runs by class with their class grids, or set --eval-every 0`);
+    await prepareEvaluation({ data: options.data, metrics: options.evalMetrics, say });
+  }
+  const evaluateImages = async (step: number) => {
+    if (!evaluatesImages) return undefined;
+    const imageMetrics = await evaluateGenerator(sampler, { data: options.data, latentDim: options.latentDim, prior: options.prior, seed: options.seed, metrics: options.evalMetrics });
+    history.add({ step, imageMetrics });
+    say(`step ${step}: ${describeImageMetrics(imageMetrics)}`);
+    return imageMetrics;
+  };
   const pictures = (step: number, snapshot: boolean) =>
     data.kind === 'toy'
       ? drawPictures({ runDir, step, snapshot, data: data.toy, gan, sampler, history, seed: options.seed })
@@ -180,6 +195,7 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
         }
       }
     }
+    if (due(options.evalEvery, step)) await evaluateImages(step);
     if (due(options.plotEvery, step)) await pictures(step, true);
     if (due(options.checkpointEvery, step)) {
       await history.flush();
@@ -190,6 +206,7 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
 
   metrics = evaluate(options.steps);
   if (metrics) history.add({ step: options.steps, metrics });
+  const imageMetrics = await evaluateImages(options.steps);
   await history.flush();
   await checkpoint(options.steps);
   await pictures(options.steps, true);
@@ -198,6 +215,7 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   const summary = {
     ...(metrics ?? {}),
     ...(heads ?? {}),
+    ...(imageMetrics ?? {}),
     steps: options.steps,
     ...(data.kind === 'images' ? { epochs: options.steps / data.batches.stepsPerEpoch } : {}),
     seconds,
@@ -265,4 +283,13 @@ function checkShapes(G: tfl.LayersModel, D: tfl.LayersModel, latentDim: number, 
 function copyWeights(from: tfl.LayersModel, to: tfl.LayersModel): void {
   to.setWeights(from.getWeights());
   from.dispose();
+}
+
+/** "fid10k 23.5 (real 0.16) · kid 0.0011 (real -0.0000)": each value beside its real-vs-real reference. */
+function describeImageMetrics(m: Record<string, number>): string {
+  const round = (v: number) => (Math.abs(v) >= 10 ? v.toFixed(1) : v.toPrecision(3));
+  return Object.entries(m)
+    .filter(([k]) => !/_(real|std|se|sigma)$/.test(k) && !/_real_/.test(k) && !/^classes_p\d+$/.test(k))
+    .map(([k, v]) => `${k} ${round(v)}${m[`${k}_real`] !== undefined ? ` (real ${round(m[`${k}_real`])})` : ''}`)
+    .join(' · ');
 }

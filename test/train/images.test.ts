@@ -12,6 +12,7 @@ import { train, type TrainRequest } from '../../src/train/trainer.js';
 import { loadGenerator } from '../../src/train/checkpoint.js';
 import { Rng } from '../../src/rng.js';
 import { skipUnless } from '../requirements.js';
+import { TEST_DATA_DIR } from '../metrics/fixtures.js';
 
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'gankit-images-'));
 const stepLines = (dir: string) =>
@@ -91,5 +92,29 @@ test(
       meanDistance += Math.sqrt(d / size) / 15;
     }
     assert.ok(meanDistance > 0.1, `RMS difference between samples ${meanDistance}`);
+  },
+);
+
+test(
+  '--eval-every on images records fid10k beside its reference in stats.jsonl and metrics.json',
+  { skip: skipUnless(existsSync(fashion), 'dataset-fashion-mnist not installed: apt-get install dataset-fashion-mnist') },
+  async () => {
+    const out = tempDir();
+    // The metrics tests' cache: the training set's features are computed once for all tests.
+    process.env.GANKIT_DATA = TEST_DATA_DIR;
+    const events: string[] = [];
+    await train({ data: 'fashion-mnist', steps: 4, evalEvery: 2, evalMetrics: ['fid10k'], plotEvery: 0, out }, { onEvent: (m) => events.push(m) });
+    const evaluations = readFileSync(path.join(out, 'stats.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => 'imageMetrics' in l);
+    assert.deepEqual(evaluations.map((e) => e.step), [2, 4]);
+    for (const e of evaluations) {
+      // An untrained G is far from the data; the test set is close to the training set.
+      assert.ok(e.imageMetrics.fid10k > 50, `fid10k ${e.imageMetrics.fid10k}`);
+      assert.ok(e.imageMetrics.fid10k_real < 2, `fid10k_real ${e.imageMetrics.fid10k_real}`);
+    }
+    assert.ok(events.some((m) => /^step 2: fid10k \d+\.\d \(real 0\.\d+\)$/.test(m)), events.join('\n'));
+    const metrics = JSON.parse(readFileSync(path.join(out, 'metrics.json'), 'utf8'));
+    assert.equal(metrics.fid10k, evaluations[1].imageMetrics.fid10k);
+    // A folder of images without a test split cannot be scored: said before training starts.
+    await assert.rejects(train({ data: await tinyImages(), steps: 2, evalEvery: 1, out: tempDir() }), /test/);
   },
 );
