@@ -8,6 +8,7 @@ import { METRIC_NAMES } from '../metrics/registry.js';
 import { GAMES } from '../games/losses.js';
 import { CONDITIONAL_MODELS } from '../games/conditional.js';
 import { describeMetrics } from '../metrics/modes.js';
+import { describeConditional } from '../train/conditional-metrics.js';
 import { DEFAULT_OPTIONS as D, IMAGE_DEFAULTS, type TrainOptions } from '../train/options.js';
 import { train, type TrainRequest } from '../train/trainer.js';
 import { fraction, intList, integer, nameList, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, unitInterval } from './parse.js';
@@ -106,7 +107,7 @@ Examples:
         }
         const rate = (result.options.steps / result.seconds).toFixed(0);
         console.log(`trained ${result.options.steps} steps in ${result.seconds.toFixed(1)} s (${rate} steps/s, backend ${result.backend.name})`);
-        if (result.metrics) console.log(`final: ${describeMetrics(result.metrics)}`);
+        if (result.metrics) console.log(`final: ${describeMetrics(result.metrics)}${describeConditional(result.metrics)}`);
         console.log(`wrote ${path.join(result.runDir, 'metrics.json')}, pictures (*.png) and checkpoints in ${result.runDir}`);
       } finally {
         progress.stop();
