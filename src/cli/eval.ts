@@ -8,6 +8,7 @@ import { METRICS, METRIC_NAMES, metricsByName, samplesNeeded } from '../metrics/
 import { ReferenceData } from '../metrics/reference.js';
 import { readSamples } from '../metrics/samples.js';
 import { openRun } from '../sampling/run.js';
+import { evaluateConditionalRun } from '../metrics/conditional-run.js';
 import { integer, positiveInt } from './parse.js';
 
 interface EvalFlags {
@@ -16,6 +17,7 @@ interface EvalFlags {
   data?: string;
   metrics: string[];
   json?: boolean;
+  conditional?: boolean;
   features?: string;
   n?: number;
   seed?: number;
@@ -36,6 +38,7 @@ export function evalCommand(): Command {
     .option('--data <name>', "the data set the samples imitate, with a test split (default: the run's data)")
     .addOption(new Option('--metrics <list>', `comma-separated: ${METRIC_NAMES.join(', ')}`).argParser(metricList).default(metricList(DEFAULT_METRICS), DEFAULT_METRICS))
     .option('--json', 'print one JSON object of numbers instead of a table')
+    .option('--conditional', 'a cgan/acgan run: conditional accuracy (class-k samples the classifier calls k, averaged over classes); an infogan run: its categorical code as a classifier under the best one-to-one mapping (Hungarian); --n samples per class (default 1,000); prints one JSON object')
     .option('--features <dir>', "a tfjs layers model to take features from instead of gankit's (its features.json names the layer; else the penultimate)")
     .option('--n <count>', '--run: samples for the metrics that read all samples (fid, kid, is, pr, classes; default 10,000; fid10k, nn and parzen read their own counts); --samples: read only the first N', positiveInt)
     .option('--seed <n>', "seed for z (default: the run's seed)", integer)
@@ -53,8 +56,15 @@ export function evalCommand(): Command {
       if ((flags.run === undefined) === (flags.samples === undefined)) {
         throw new Error(`Expected exactly one of --run or --samples but received ${flags.run === undefined ? 'neither' : 'both'}`);
       }
-      const metrics = metricsByName(flags.metrics); // unknown names fail before anything loads
       const say = (message: string) => console.error(message);
+      if (flags.conditional) {
+        if (flags.run === undefined) throw new Error('Expected --run DIR (a cgan, acgan or infogan run) with --conditional but received none');
+        say(describeBackend(await initBackend()));
+        const results = await evaluateConditionalRun({ run: flags.run, data: flags.data, seed: flags.seed, generator: flags.generator, features: flags.features, perClass: flags.n, say });
+        console.log(JSON.stringify(results));
+        return;
+      }
+      const metrics = metricsByName(flags.metrics); // unknown names fail before anything loads
       const common = { metrics: flags.metrics, features: flags.features, out: flags.out, say };
       let results: Record<string, number>;
       if (flags.run !== undefined) {
