@@ -31,3 +31,8 @@ export { exportGenerator, EXPORT_FILES, type ExportRequest, type ExportInfo, typ
 export { encodeNpy, decodeNpy, decodeNpyTyped, readNpy, readNpyTyped, writeNpy, type NpyArray } from './io/npy.js';
 export { saveModel, loadModel } from './io/model-files.js';
 export { plotSamples2d, plotDiscriminator2d, plot1d, plotCurves } from './plots/index.js';
+export { Conditioning, conditioningFor, isConditionalModel, classLoss, infoLoss, type ConditionalModel } from './games/conditional.js';
+export { conditionalNetworks, dcganConditionalGenerator, dcganConditionalDiscriminator } from './networks/conditional.js';
+export { conditionalGrid, openClassSampler, classGridInputs, traversalInputs, type ConditionalGrid, type ClassSamplerRun } from './sampling/conditional.js';
+export { conditionalAccuracy, infoganCodeAccuracy, codeAccuracy, bestAssignment, type Classifier, type ClassSampler, type ConditionalAccuracy, type CodeAccuracy } from './metrics/conditional.js';
+export { evaluateConditionalRun, type ConditionalEvaluation } from './metrics/conditional-run.js';
