@@ -32,14 +32,18 @@ export interface OpenRun {
 /** Which runs a command takes: those whose G reads z alone, or conditional ones too (G(z, c)). */
 export type AcceptedRuns = 'unconditional' | 'any';
 
-export async function readRunInfo(run: string): Promise<RunOptions> {
-  const file = path.join(run, 'options.json');
-  let text: string;
+/** The text of a run's options.json, or an error saying the directory is not a run. */
+export async function readOptionsFile(run: string): Promise<string> {
   try {
-    text = await fs.readFile(file, 'utf8');
+    return await fs.readFile(path.join(run, 'options.json'), 'utf8');
   } catch {
     throw new Error(`Expected a run directory with options.json at ${run} but found none; train one with gankit train --out ${run}`);
   }
+}
+
+export async function readRunInfo(run: string): Promise<RunOptions> {
+  const text = await readOptionsFile(run);
+  const file = path.join(run, 'options.json');
   let raw: Record<string, unknown>;
   try {
     raw = JSON.parse(text);

@@ -16,7 +16,7 @@ import { CONDITIONAL_MODELS } from '../games/conditional.js';
 import { writeFolderAtomic } from './folder.js';
 import { encodePng, tileImages, writeImageGrid } from './grid.js';
 import { drawLatents, runGenerator } from './latent.js';
-import { openRun, readRunInfo, type GeneratorOutput, type RunOptions } from './run.js';
+import { openRun, readOptionsFile, readRunInfo, type GeneratorOutput, type RunOptions } from './run.js';
 
 export const SAMPLE_FORMATS = ['.npy', '.csv', '.png'] as const;
 /** Models that take a class label; `--class` needs one of them. */
@@ -51,14 +51,7 @@ export type SampleTarget = { kind: 'file'; format: (typeof SAMPLE_FORMATS)[numbe
 
 /** The run's options, resolved and validated as gankit train resolves them. */
 export async function readRunOptions(run: string): Promise<TrainOptions> {
-  const file = path.join(run, 'options.json');
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch {
-    throw new Error(`Expected a run directory with options.json at ${run} but found none; train one with gankit train --out ${run}`);
-  }
-  return resolveOptions(JSON.parse(text));
+  return resolveOptions(JSON.parse(await readOptionsFile(run)));
 }
 
 export async function sampleRun(r: SampleRequest): Promise<Samples> {

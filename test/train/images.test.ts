@@ -13,15 +13,9 @@ import { loadGenerator } from '../../src/train/checkpoint.js';
 import { Rng } from '../../src/rng.js';
 import { skipUnless } from '../requirements.js';
 import { TEST_DATA_DIR } from '../metrics/fixtures.js';
+import { stepLines } from './run-files.js';
 
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'gankit-images-'));
-const stepLines = (dir: string) =>
-  readFileSync(path.join(dir, 'stats.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l))
-    .filter((l) => 'lossD' in l)
-    .map(({ step, lossD, lossG, dReal, dFake }) => ({ step, lossD, lossG, dReal, dFake }));
 
 /** 100 random 28×28×1 uint8 images as an .npy file: a small data set of real format. */
 async function tinyImages(): Promise<string> {

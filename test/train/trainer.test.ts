@@ -12,16 +12,10 @@ import { train, type TrainRequest } from '../../src/train/trainer.js';
 import { sampleRun } from '../../src/sampling/sample.js';
 import { mlpDiscriminator, mlpGenerator } from '../../src/networks/mlp.js';
 import { Rng } from '../../src/rng.js';
+import { stepLines } from './run-files.js';
 
 const small: TrainRequest = { gHidden: [32, 32], dHidden: [32, 32], batchSize: 64, latentDim: 2, evalSamples: 500, ema: 0.9 };
 const tempRun = () => mkdtempSync(path.join(tmpdir(), 'gankit-run-'));
-const stepLines = (dir: string) =>
-  readFileSync(path.join(dir, 'stats.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l))
-    .filter((l) => 'lossD' in l)
-    .map(({ step, lossD, lossG, dReal, dFake }) => ({ step, lossD, lossG, dReal, dFake }));
 
 test('a run writes options, stats, metrics, pictures and a checkpoint', async () => {
   const out = tempRun();
