@@ -2,29 +2,14 @@
 // runs made from randomly initialised generators (see test/sampling/fixtures.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { decodeNpy } from '../../src/io/npy.js';
 import { makeRun, tempDir } from '../sampling/fixtures.js';
+import { runCli } from './run-cli.js';
 
-const main = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
-
-interface Result {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI in a child process; several may run at once. */
-const gankit = (...args: string[]) =>
-  new Promise<Result>((resolve) => {
-    execFile(process.execPath, [main, ...args], { encoding: 'utf8', timeout: 120_000 }, (err, stdout, stderr) => {
-      resolve({ status: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
+const gankit = (...args: string[]) => runCli(args);
 
 const dcgan = makeRun('dcgan28', { seed: 2 }).then((r) => (r.generator.dispose(), r.dir));
 const tiny = makeRun('tinyconv', { seed: 3 }).then((r) => (r.generator.dispose(), r.dir));

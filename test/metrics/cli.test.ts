@@ -2,33 +2,18 @@
 // from a run, from .npy and from a folder of PNGs, and refusals of bad input.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadImages } from '../../src/data/images/index.js';
 import { writeNpy } from '../../src/io/npy.js';
 import { encodePng, tileImages } from '../../src/sampling/grid.js';
 import { Rng } from '../../src/rng.js';
 import { makeRun } from '../sampling/fixtures.js';
+import { runCli } from '../cli/run-cli.js';
 import { addNoise, skipFashion as skip, TEST_DATA_DIR, toSigned } from './fixtures.js';
 
-const main = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
-
-interface Result {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-const gankit = (...args: string[]) =>
-  new Promise<Result>((resolve) => {
-    const env = { ...process.env, GANKIT_DATA: TEST_DATA_DIR };
-    execFile(process.execPath, [main, ...args], { encoding: 'utf8', timeout: 300_000, env }, (err, stdout, stderr) => {
-      resolve({ status: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
+const gankit = (...args: string[]) => runCli(args, { timeout: 300_000, env: { ...process.env, GANKIT_DATA: TEST_DATA_DIR } });
 
 const temp = () => mkdtempSync(path.join(tmpdir(), 'gankit-eval-'));
 
