@@ -1,5 +1,6 @@
 // The reference training steps (DESIGN.md, "Reference workloads") used by the
-// benchmark and the backend tests: one D step then one G step, non-saturating
+// benchmark and the backend tests: one D step then one G step on the same generated
+// batch (G runs once, as in PyTorch's DCGAN loop), non-saturating
 // loss on logits written with softplus, Adam. bench/torch_dcgan28.py is the
 // same computation in PyTorch.
 //   L_D = mean softplus(−D(x)) + mean softplus(D(G(z)))
@@ -7,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { fusedAdam } from '../src/backend/fused.js';
+import { untaped } from '../src/train/untaped.js';
 import { dcgan28Discriminator, dcgan28Generator } from '../src/networks/dcgan.js';
 
 export interface AdamSpec { lr: number; beta1: number; beta2: number; eps: number }
@@ -74,26 +76,30 @@ export class GanStep {
   step(real: tf.Tensor): StepLosses {
     this.n++;
     const G = this.G, D = this.D;
-    const z1 = this.noise();
-    const d = tf.variableGrads(() => tf.tidy(() => {
-      const fake = G.apply(z1, { training: true }) as tf.Tensor;
-      const realLogit = D.apply(real, { training: true }) as tf.Tensor;
+    const z = this.noise();
+    // One generated batch serves the D step and then the G step, as in PyTorch's
+    // reference: G runs once, on G's gradient tape, and D's update runs in between
+    // with the tape paused (src/train/untaped.ts, as the trainer does).
+    let lossD: tf.Tensor | undefined;
+    const g = tf.variableGrads(() => {
+      const fake = G.apply(z, { training: true }) as tf.Tensor;
+      lossD = untaped(() => {
+        const d = tf.variableGrads(() => {
+          const realLogit = D.apply(real, { training: true }) as tf.Tensor;
+          const fakeLogit = D.apply(fake, { training: true }) as tf.Tensor;
+          return tf.add(meanSoftplus(tf.neg(realLogit)), meanSoftplus(fakeLogit)) as tf.Scalar;
+        }, this.dVars);
+        this.optD.apply(this.dVars.map((v) => d.grads[v.name]));
+        tf.dispose(Object.values(d.grads));
+        return tf.keep(d.value);
+      });
       const fakeLogit = D.apply(fake, { training: true }) as tf.Tensor;
-      return tf.add(meanSoftplus(tf.neg(realLogit)), meanSoftplus(fakeLogit)) as tf.Scalar;
-    }), this.dVars);
-    this.optD.apply(this.dVars.map((v) => d.grads[v.name]));
-    const lossD = d.value.dataSync()[0];
-    tf.dispose([d.value, z1, ...Object.values(d.grads)]);
-
-    const z2 = this.noise();
-    const g = tf.variableGrads(() => tf.tidy(() => {
-      const fakeLogit = D.apply(G.apply(z2, { training: true }) as tf.Tensor, { training: true }) as tf.Tensor;
       return meanSoftplus(tf.neg(fakeLogit)) as tf.Scalar;
-    }), this.gVars);
+    }, this.gVars);
     this.optG.apply(this.gVars.map((v) => g.grads[v.name]));
-    const lossG = g.value.dataSync()[0];
-    tf.dispose([g.value, z2, ...Object.values(g.grads)]);
-    return { lossD, lossG };
+    const losses = { lossD: lossD!.dataSync()[0], lossG: g.value.dataSync()[0] };
+    tf.dispose([lossD!, g.value, z, ...Object.values(g.grads)]);
+    return losses;
   }
 
   dispose(): void {

@@ -1,6 +1,7 @@
 // One training step of the adversarial game (Goodfellow et al. 2014, Algorithm 1):
 // k discriminator updates on fresh real and generated batches, then one generator
-// update, then the moving average of G. The run loop around it lives in trainer.ts.
+// update on the last of those generated batches, then the moving average of G. The
+// run loop around it lives in trainer.ts.
 // Conditional models (src/games/conditional.ts) add codes to G's input, labels to D's,
 // and their auxiliary losses; every random draw comes from the run's RNG, so seeded
 // runs repeat and resumed runs continue exactly.
@@ -11,6 +12,7 @@ import type { Codes, Conditioning, Judgement } from '../games/conditional.js';
 import { gradientPenalty, r1Penalty } from '../games/penalties.js';
 import type { Rng } from '../rng.js';
 import { Optimizer } from './optimizers.js';
+import { untaped } from './untaped.js';
 import type { WeightAverage } from './ema.js';
 import type { CheckpointState } from './checkpoint.js';
 import type { TrainOptions } from './options.js';
@@ -45,6 +47,8 @@ export class Gan {
   readonly optD: Optimizer;
   private readonly gVars: tf.Variable[];
   private readonly dVars: tf.Variable[];
+  /** The learning rates' current fraction of their configured values (scaleLearningRates). */
+  private rateScale = 1;
 
   constructor(
     readonly generator: tfl.LayersModel,
@@ -72,6 +76,7 @@ export class Gan {
 
   /** Sets both learning rates to `scale` × their configured values. */
   scaleLearningRates(scale: number): void {
+    this.rateScale = scale;
     this.optG.spec.lr = this.options.lrG * scale;
     this.optD.spec.lr = this.options.lrD * scale;
   }
@@ -90,31 +95,42 @@ export class Gan {
   step(data: BatchSource): StepStats {
     const { batchSize, dSteps } = this.options;
     const cond = this.conditioning;
+    // Draws what one D step needs: a real batch (with its labels' codes) and G's input for as many examples.
+    const draw = () => {
+      // An epoch's last image batch may be smaller: G's batch matches it.
+      const real = data.batch(this.rng, batchSize);
+      const n = real.shape[0];
+      const realCodes = cond?.trainsOnLabels ? cond.encode(labelsOf(data, n, cond.model)) : undefined;
+      return { real, realCodes, z: this.noise(n), codes: cond?.draw(this.rng, n) };
+    };
     let dResult: tf.Tensor | undefined;
-    for (let k = 0; k < dSteps; k++) {
+    for (let k = 0; k < dSteps - 1; k++) {
       dResult?.dispose();
       dResult = tf.tidy(() => {
-        // An epoch's last image batch may be smaller: G's batch matches it.
-        const real = data.batch(this.rng, batchSize);
-        const n = real.shape[0];
-        const realCodes = cond?.trainsOnLabels ? cond.encode(labelsOf(data, n, cond.model)) : undefined;
-        const z = this.noise(n);
-        return this.discriminatorStep(real, realCodes, z, cond?.draw(this.rng, n));
+        const { real, realCodes, z, codes } = draw();
+        const fake = this.generator.apply(this.generatorInput(z, codes), { training: true }) as tf.Tensor;
+        return this.discriminatorStep(real, realCodes, fake, codes);
       });
     }
-    const z = this.noise(batchSize);
-    const gResult = tf.tidy(() => this.generatorStep(z, cond?.draw(this.rng, batchSize)));
-    z.dispose();
-    this.average?.update();
+    // The last D step and the G step share one generated batch, as PyTorch's DCGAN
+    // loop does: G runs once, on G's tape, and D's update runs in between with the
+    // tape paused (untaped.ts). D's weights change before D judges the batch for G.
+    const gResult = tf.tidy(() => {
+      const { real, realCodes, z, codes } = draw();
+      return this.generatorStep(z, codes, (fake) => {
+        dResult?.dispose();
+        dResult = tf.keep(untaped(() => tf.tidy(() => this.discriminatorStep(real, realCodes, fake, codes))));
+      });
+    });
+    this.average?.update(this.rateScale);
     const values = tf.tidy(() => tf.concat([dResult!, gResult]));
     const [lossD, dReal, dFake, g, aux] = values.dataSync();
     tf.dispose([dResult!, gResult, values]);
     return { lossD, lossG: g, dReal, dFake, ...(cond && cond.model !== 'cgan' ? { aux } : {}) };
   }
 
-  /** One D update; returns [lossD, mean σ(D(x)), mean σ(D(G(z)))]. */
-  private discriminatorStep(real: tf.Tensor, realCodes: Codes | undefined, z: tf.Tensor2D, fakeCodes: Codes | undefined): tf.Tensor1D {
-    const fake = this.generator.apply(this.generatorInput(z, fakeCodes), { training: true }) as tf.Tensor;
+  /** One D update on a generated batch; returns [lossD, mean σ(D(x)), mean σ(D(G(z)))]. */
+  private discriminatorStep(real: tf.Tensor, realCodes: Codes | undefined, fake: tf.Tensor, fakeCodes: Codes | undefined): tf.Tensor1D {
     // The penalties look at the adversarial logit; CGAN's D reads the real labels there
     // (for WGAN-GP's points between real and generated images too).
     const critic = (x: tf.Tensor) => this.judge(x, realCodes, true).logits;
@@ -141,11 +157,15 @@ export class Gan {
     return result;
   }
 
-  /** One G update; returns [lossG] or, with an auxiliary loss, [lossG, aux] (lossG includes aux). */
-  private generatorStep(z: tf.Tensor2D, codes: Codes | undefined): tf.Tensor1D {
+  /**
+   * One G update; returns [lossG] or, with an auxiliary loss, [lossG, aux] (lossG includes aux).
+   * `beforeJudging` sees the generated batch first (the step's D update runs there).
+   */
+  private generatorStep(z: tf.Tensor2D, codes: Codes | undefined, beforeJudging: (fake: tf.Tensor) => void): tf.Tensor1D {
     let aux: tf.Scalar | undefined;
     const { value, grads } = tf.variableGrads(() => {
       const fake = this.generator.apply(this.generatorInput(z, codes), { training: true }) as tf.Tensor;
+      beforeJudging(fake);
       const judged = this.judge(fake, codes, true);
       const loss = this.game.generator(judged.logits);
       const extra = this.conditioning?.generatorLoss(judged, codes!);
