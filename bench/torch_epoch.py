@@ -3,8 +3,9 @@
 The same model as bench/torch_dcgan28.py, trained the way `gankit train --data
 fashion-mnist --epochs 1` trains it: batches of 64 from a shuffled epoch (the last
 batch holds the remaining 32 images: 938 steps), pixels scaled to [-1, 1], one D
-step on real and G(z1) then one G step on a fresh G(z2) (Algorithm 1 of Goodfellow
-et al. 2014), Adam 2e-4 b1 0.5, non-saturating loss written with softplus.
+step on real and G(z) then one G step on the same G(z) (Algorithm 1 of Goodfellow
+et al. 2014 with k = 1, G's batch reused as in PyTorch's DCGAN example), Adam 2e-4
+b1 0.5, non-saturating loss written with softplus.
 Prints one JSON object: seconds for the epoch (data loading included) and steps.
 Run with /usr/bin/python3 and OPENBLAS_NUM_THREADS=1.
 """
@@ -52,7 +53,7 @@ def main():
         optD.zero_grad(set_to_none=True)
         lossD.backward()
         optD.step()
-        lossG = F.softplus(-D(G(torch.randn(batch, zdim)))).mean()
+        lossG = F.softplus(-D(fake)).mean()
         optG.zero_grad(set_to_none=True)
         lossG.backward()
         optG.step()
