@@ -36,16 +36,28 @@ if (g.status === 0) {
 }
 rmSync(out, { recursive: true, force: true });
 
-// PyTorch, with gankit's passive OpenMP waits (spinning waits collapse on a shared 2-core machine).
+// PyTorch twice, with libgomp's default (spinning) waits and with passive ones (what
+// gankit uses), keeping the faster: spinning wins on an idle machine and collapses
+// when another process holds a core, so each side gets its best case.
 const python = '/usr/bin/python3';
-const t = spawnSync(python, [join(resolve(here, '..', '..', 'bench'), 'torch_epoch.py')], {
-  encoding: 'utf8', timeout: 1_800_000, env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_WAIT_POLICY: 'passive' },
-});
-const torchLine = (t.stdout ?? '').split('\n').find((l) => l.startsWith('{'));
-const torch = t.status === 0 && torchLine ? (JSON.parse(torchLine) as { seconds: number; steps: number }) : undefined;
+let torch: { seconds: number; steps: number; policy: string } | undefined;
+let torchFailure = '';
+for (const policy of ['default', 'passive']) {
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: '1' };
+  if (policy === 'passive') env.OMP_WAIT_POLICY = 'passive';
+  else delete env.OMP_WAIT_POLICY;
+  const t = spawnSync(python, [join(resolve(here, '..', '..', 'bench'), 'torch_epoch.py')], { encoding: 'utf8', timeout: 1_800_000, env });
+  const line = (t.stdout ?? '').split('\n').find((l) => l.startsWith('{'));
+  if (t.status !== 0 || !line) {
+    torchFailure = (t.stderr || 'no python3 with torch').trim().split('\n').pop() ?? '';
+    break;
+  }
+  const o = JSON.parse(line) as { seconds: number; steps: number };
+  if (!torch || o.seconds < torch.seconds) torch = { ...o, policy };
+}
 rows.push(torch
-  ? { workload: 'fashion-epoch', backend: 'torch', seconds: torch.seconds, steps: torch.steps, ratioToTorch: 1 }
-  : { workload: 'fashion-epoch', backend: 'torch', seconds: null, skipped: `PyTorch not timed: ${(t.stderr ?? 'no python3 with torch').trim().split('\n').pop()}` });
+  ? { workload: 'fashion-epoch', backend: `torch (${torch.policy} OpenMP waits, the faster)`, seconds: torch.seconds, steps: torch.steps, ratioToTorch: 1 }
+  : { workload: 'fashion-epoch', backend: 'torch', seconds: null, skipped: `PyTorch not timed: ${torchFailure}` });
 if (torch && rows[0].seconds !== null) rows[0].ratioToTorch = Number((rows[0].seconds / torch.seconds).toFixed(3));
 
 if (json) for (const r of rows) console.log(JSON.stringify(r));
