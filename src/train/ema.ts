@@ -26,8 +26,8 @@ export class WeightAverage {
    * about the same distance G travelled. Why: the game circles around its
    * equilibrium, and those circles take longer as steps get smaller; a fixed
    * 100-step average covered many circles early and only part of one as the rate
-   * went to zero, where the 2D mixtures' high-quality fraction fell by up to 5
-   * points in the last 500 steps.
+   * went to zero, where the 2D mixtures' high-quality fraction fell by up to 8
+   * points in the last 1,000 steps.
    */
   update(rate = 1): void {
     const beta = 1 - (1 - this.beta) * rate;
