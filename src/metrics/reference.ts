@@ -91,26 +91,12 @@ export class ReferenceData {
 
   /** The split's features and class probabilities (cached on disk per feature network). */
   features(split: Split, model: FeatureModel): Promise<Features> {
-    const key = `${model.network.sha256}/${split}`;
-    let features = this.featureSets.get(key);
-    if (!features) {
-      features = this.loadFeatures(split, model);
-      features.catch(() => this.featureSets.delete(key));
-      this.featureSets.set(key, features);
-    }
-    return features;
+    return once(this.featureSets, `${model.network.sha256}/${split}`, () => this.loadFeatures(split, model));
   }
 
   /** Mean and covariance of the whole split's features (cached on disk). */
   stats(split: Split, model: FeatureModel): Promise<GaussianStats> {
-    const key = `${model.network.sha256}/${split}`;
-    let stats = this.statistics.get(key);
-    if (!stats) {
-      stats = this.loadStats(split, model);
-      stats.catch(() => this.statistics.delete(key));
-      this.statistics.set(key, stats);
-    }
-    return stats;
+    return once(this.statistics, `${model.network.sha256}/${split}`, () => this.loadStats(split, model));
   }
 
   /**
@@ -176,4 +162,15 @@ async function readJson(file: string): Promise<Record<string, unknown> | undefin
   } catch {
     return undefined;
   }
+}
+
+/** The promise cached under key, or a new one from load; a failed load is forgotten, so the next call retries. */
+function once<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  let value = cache.get(key);
+  if (!value) {
+    value = load();
+    value.catch(() => cache.delete(key));
+    cache.set(key, value);
+  }
+  return value;
 }
