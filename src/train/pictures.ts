@@ -238,7 +238,9 @@ function curvePanels(history: History, auxLabel: string): Panel[] {
   if (evals.length > 0) {
     const evalSteps = evals.map((e) => e.step);
     panels.push(
-      { title: 'Modes covered', yMin: 0, yMax: evals[0].metrics.totalModes, series: [{ name: 'modes', steps: evalSteps, values: evals.map((e) => e.metrics.modes) }] },
+      // Headroom above the total: a run that covers every mode draws its line on the top
+      // border otherwise, where it cannot be seen.
+      { title: 'Modes covered', yMin: 0, yMax: Math.ceil(evals[0].metrics.totalModes * 1.1), series: [{ name: 'modes', steps: evalSteps, values: evals.map((e) => e.metrics.modes) }] },
       {
         title: 'High-quality samples and reverse KL',
         yMin: 0,
