@@ -7,6 +7,7 @@
 // they call GankitFusedBatchNormGrad / GankitMeanGrad; everywhere else they
 // call the gradient that was registered before (tfjs's own), unchanged.
 // (Kernels: GankitFusedBatchNormGrad, GankitMeanGrad, GankitActivationGrad.)
+// GankitDense (a dense layer's matmul + bias, ./unfused.ts) gets its gradient here too.
 // Second-order gradients go through the activation and mean kernels (gradient
 // penalties need them). Batch norm's native kernel has no gradient of its own,
 // so while a backward pass is itself being recorded (a gradient penalty's
@@ -16,6 +17,7 @@ import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
 import { GANKIT_FUSED_BATCH_NORM_GRAD } from './kernels/GankitFusedBatchNormGrad.js';
 import { GANKIT_MEAN_GRAD } from './kernels/GankitMeanGrad.js';
 import { GANKIT_ACTIVATION_GRAD } from './kernels/GankitActivationGrad.js';
+import { GANKIT_DENSE } from './kernels/GankitDense.js';
 
 const WRAPPED = Symbol('gankit-native-gradient');
 
@@ -78,6 +80,19 @@ export function installNativeGradients(): void {
           dy: () => tf.engine().runKernel(GANKIT_ACTIVATION_GRAD, { dy: dy2 as Tensor, x }, attrs) as Tensor,
           x: () => tf.zerosLike(x),
         };
+      },
+    });
+  }
+  // y = a·b + bias. Each input's gradient is computed only when asked for: a
+  // generator step never needs D's weight gradients, a D step never needs the images'.
+  if (!tf.getGradient(GANKIT_DENSE)) {
+    tf.registerGradient({
+      kernelName: GANKIT_DENSE,
+      inputsToSave: ['a', 'b'],
+      gradFunc: (dy, saved) => {
+        const [a, b] = saved;
+        const g = dy as Tensor;
+        return { a: () => tf.matMul(g, b, false, true), b: () => tf.matMul(a, g, true, false), bias: () => tf.sum(g, 0) };
       },
     });
   }

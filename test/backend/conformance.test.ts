@@ -52,10 +52,14 @@ test('MatMul / BatchMatMul: transposes, odd sizes, batch broadcasting', { skip }
 
 test('_FusedMatMul: bias and every fused activation', { skip }, async () => {
   for (const activation of ['linear', 'relu', 'relu6', 'leakyrelu', 'elu', 'sigmoid'] as const) {
-    // Linear fused ops run unfused on native (src/backend/unfused.ts).
-    await agree(`fused matMul ${activation}`, activation === 'linear' ? ['BatchMatMul', 'Add'] : '_FusedMatMul', [input([9, 17], 1, -3, 3), input([17, 11], 2), input([11], 3)],
+    // A linear 2D matmul with a bias (a Dense layer) runs as GankitDense on native (src/backend/unfused.ts).
+    await agree(`fused matMul ${activation}`, activation === 'linear' ? 'GankitDense' : '_FusedMatMul', [input([9, 17], 1, -3, 3), input([17, 11], 2), input([11], 3)],
       (a, b, bias) => tf.fused.matMul({ a, b, bias, activation, leakyreluAlpha: 0.3 }));
   }
+  // Other linear cases run as the plain ops.
+  await agree('fused matMul linear, no bias', 'BatchMatMul', [input([9, 17], 1), input([17, 11], 2)], (a, b) => tf.fused.matMul({ a, b }));
+  await agree('fused matMul linear, transposeA', ['BatchMatMul', 'Add'], [input([17, 9], 1), input([17, 11], 2), input([11], 3)],
+    (a, b, bias) => tf.fused.matMul({ a, b, bias, transposeA: true }));
   await agree('_FusedMatMul kernel, linear with bias', '_FusedMatMul', [input([9, 17], 7), input([17, 11], 8), input([11], 9)],
     (a, b, bias) => tf.engine().runKernel('_FusedMatMul', { a: tf.reshape(a, [1, 9, 17]), b: tf.reshape(b, [1, 17, 11]), bias },
       { transposeA: false, transposeB: false, activation: 'linear', leakyreluAlpha: 0.2 }) as tf.Tensor);

@@ -4,7 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { input, nativeSkipReason, useBackend } from './helpers.js';
+import { closeEnough, input, nativeSkipReason, runOn, useBackend } from './helpers.js';
+import { kernelCounts } from '../../src/backend/kernels/util.js';
+import '../../src/games/zero-gradients.js'; // tfjs registers no gradient for the comparisons in leakyRelu's gradient
 
 const skip = nativeSkipReason() ?? false;
 
@@ -51,4 +53,29 @@ test('finite-difference gradients on the native backend', { skip }, async () => 
     return tf.add(tf.sum(tf.div(tf.mul(x, b), b), 0), tf.add(tf.mean(tf.sub(x, b), 1, true), tf.max(x, 0)));
   }, [4, 3], 9);
   tf.dispose([filt, filtT, mat]);
+});
+
+test('dense layers (GankitDense): first and second-order gradients agree with cpu', { skip }, async () => {
+  // D(x) = w2·leakyRelu(x·w1 + b1) + b2, as tfjs-layers' Dense calls it (tf.fused.matMul
+  // with a bias). The loss holds D's mean output and R1's ‖∇ₓD‖², so its gradient
+  // differentiates the dense gradient again, as the R1 penalty does in training.
+  const shapes = [[6, 3], [3, 5], [5], [5, 1], [1]];
+  const inputs = shapes.map((shape, i) => input(shape, 40 + i));
+  const lossGrads = (x: tf.Tensor, w1: tf.Tensor, b1: tf.Tensor, w2: tf.Tensor, b2: tf.Tensor) => {
+    const D = (xx: tf.Tensor) => tf.fused.matMul({ a: tf.leakyRelu(tf.fused.matMul({ a: xx, b: w1, bias: b1 }), 0.2), b: w2, bias: b2 });
+    const loss = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => {
+      const dx = tf.grad((xx: tf.Tensor) => tf.sum(tf.fused.matMul({ a: tf.leakyRelu(tf.fused.matMul({ a: xx, b: a, bias: b }), 0.2), b: c, bias: d })))(x);
+      return tf.add(tf.mean(D(x)), tf.sum(tf.square(dx))) as tf.Scalar;
+    };
+    return tf.grads(loss)([w1, b1, w2, b2]);
+  };
+  const expected = await runOn('cpu', inputs, lossGrads);
+  const before = kernelCounts.native.get('GankitDense') ?? 0;
+  const actual = await runOn('native', inputs, lossGrads);
+  assert.ok((kernelCounts.native.get('GankitDense') ?? 0) > before, 'GankitDense did not run natively');
+  actual.forEach((a, i) => {
+    assert.deepEqual(a.shape, expected[i].shape);
+    const bad = closeEnough(a.values, expected[i].values, 1e-4);
+    assert.equal(bad, undefined, `gradient ${i}: ${bad}`);
+  });
 });

@@ -15,6 +15,7 @@ import { expConfig } from './Exp.js';
 import { fusedBatchNormConfig } from './FusedBatchNorm.js';
 import { fusedConv2DConfig } from './FusedConv2D.js';
 import { gankitActivationGradConfig } from './GankitActivationGrad.js';
+import { gankitDenseConfig } from './GankitDense.js';
 import { gankitFusedBatchNormGradConfig } from './GankitFusedBatchNormGrad.js';
 import { gankitMeanGradConfig } from './GankitMeanGrad.js';
 import { greaterConfig } from './Greater.js';
@@ -69,6 +70,7 @@ export const nativeKernelConfigs: KernelConfig[] = [
   fusedBatchNormConfig,
   fusedConv2DConfig,
   gankitActivationGradConfig,
+  gankitDenseConfig,
   gankitFusedBatchNormGradConfig,
   gankitMeanGradConfig,
   greaterConfig,
