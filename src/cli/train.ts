@@ -48,7 +48,7 @@ export function trainCommand(): Command {
     .addOption(new Option('--prior <p>', 'noise prior p(z): normal N(0, I) or uniform on [−1, 1]').choices(['normal', 'uniform']).default(D.prior))
     .option('--g-hidden <units>', `G's hidden layer widths (mlp preset)${both(D.gHidden.join(','), I.gHidden!.join(','))}`, intList)
     .option('--d-hidden <units>', `D's hidden layer widths (mlp preset; maxout units on images)${both(D.dHidden.join(','), I.dHidden!.join(','))}`, intList)
-    .option('--r1 <gamma>', "R1 gradient penalty weight γ on real data (0 = off; default on 2D data (s/2)², s = the data's mode spacing: 1 on grid25, 0.15 on ring8; images: 0)", nonNegativeNumber)
+    .option('--r1 <gamma>', "R1 gradient penalty weight γ on real data (0 = off; default on 2D data (s/2)²/10, s = the data's mode spacing: 0.1 on grid25, 0.015 on ring8; images: 0)", nonNegativeNumber)
     .option('--r1-every <n>', 'apply R1 every n D steps with weight n·γ (lazy regularization)', positiveInt, D.r1Every)
     .option('--gp-weight <lambda>', 'WGAN-GP penalty weight λ', nonNegativeNumber, D.gpWeight)
     .option('--clip <c>', 'WGAN weight clipping bound', positiveNumber, D.clip)

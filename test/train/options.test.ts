@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { resolveOptions, DEFAULT_OPTIONS } from '../../src/train/options.js';
 
 test("R1's default follows the data's scale; an explicit value wins", () => {
-  assert.equal(resolveOptions({ data: 'grid25' }).r1, 1);
-  assert.ok(Math.abs(resolveOptions({ data: 'ring8' }).r1 - Math.sin(Math.PI / 8) ** 2) < 1e-12);
-  assert.equal(resolveOptions({ data: 'moons' }).r1, 0.25);
+  // γ = (s/2)²/10 with s the distance between neighbouring modes.
+  assert.ok(Math.abs(resolveOptions({ data: 'grid25' }).r1 - 0.1) < 1e-12);
+  assert.ok(Math.abs(resolveOptions({ data: 'ring8' }).r1 - Math.sin(Math.PI / 8) ** 2 / 10) < 1e-12);
+  assert.ok(Math.abs(resolveOptions({ data: 'moons' }).r1 - 0.025) < 1e-12);
   assert.equal(resolveOptions({ data: 'ring8', r1: 0 }).r1, 0);
 });
 
