@@ -40,7 +40,7 @@ export function trainCommand(): Command {
     .option('--lr-g <rate>', `generator learning rate${both(D.lrG, I.lrG)}; infogan on images: 1e-3 and z ∈ R^62, the paper's settings`, positiveNumber)
     .option('--lr-d <rate>', `discriminator learning rate${both(D.lrD, I.lrD)}`, positiveNumber)
     .option('--lr-final <fraction>', `decay learning rates linearly to this fraction by the last step${both(D.lrFinal, I.lrFinal)}`, unitInterval)
-    .option('--beta1 <b>', 'Adam β1', fraction, D.beta1)
+    .option('--beta1 <b>', `Adam β1${both(D.beta1, I.beta1)}`, fraction)
     .option('--beta2 <b>', `Adam β2${both(D.beta2, I.beta2)}`, fraction)
     .option('--momentum <m>', 'SGD momentum', fraction, D.momentum)
     .option('--ema <beta>', `moving average of G's weights (0 = off)${both(D.ema, I.ema)}`, fraction)
@@ -149,7 +149,7 @@ function toRequest(flags: Record<string, unknown>, command: Command): TrainReque
     lrG: (flags.lrG as number | undefined) ?? lr,
     lrD: (flags.lrD as number | undefined) ?? lr,
     lrFinal: flags.lrFinal as number | undefined,
-    beta1: flags.beta1 as number,
+    beta1: flags.beta1 as number | undefined,
     beta2: flags.beta2 as number | undefined,
     momentum: flags.momentum as number,
     ema: flags.ema as number | undefined,

@@ -22,6 +22,9 @@ test('train then sample: metrics.json, then .npy, .csv and .png samples', () => 
   assert.match(t.stdout, /step 30\/30 {2}loss D/); // plain progress lines when not on a terminal
   const metrics = JSON.parse(readFileSync(path.join(run, 'metrics.json'), 'utf8'));
   for (const key of ['modes', 'highQuality', 'reverseKL']) assert.equal(typeof metrics[key], 'number');
+  // Flags left out take the data's defaults (toy: β1 0; an image run keeps 0.5).
+  const options = JSON.parse(readFileSync(path.join(run, 'options.json'), 'utf8'));
+  assert.deepEqual([options.beta1, options.r1Every], [0, 16]);
 
   const npy = path.join(dir, 's.npy');
   const s = gankit('sample', '--run', run, '--n', '2500', '--out', npy);
