@@ -235,6 +235,33 @@ test('Tile', { skip }, async () => {
   }
 });
 
+test('Slice and PadV2: ranks 1–4, strided and contiguous boxes, size −1, zero-size, a constant', { skip }, async () => {
+  const slices: [number[], number[], number[]][] = [
+    [[9], [2], [5]],
+    [[7, 30], [0, 2], [7, 25]],
+    [[7, 30], [3, 0], [2, -1]],
+    [[4, 5, 6], [1, 2, 3], [2, 3, 2]],
+    [[3, 4, 5, 6], [0, 1, 0, 2], [3, 2, 5, 1]],
+    [[5, 4], [1, 1], [0, 3]],
+  ];
+  let seed = 1050;
+  for (const [shape, begin, size] of slices) {
+    await agree(`slice ${shape} from ${begin} size ${size}`, 'Slice', [input(shape, seed++)], (x) => tf.slice(x, begin, size));
+  }
+  const pads: [number[], [number, number][], number][] = [
+    [[6], [[2, 3]], 0],
+    [[7, 5], [[0, 0], [2, 21]], 0],
+    [[3, 4, 5], [[1, 0], [0, 2], [3, 1]], 1.5],
+    [[2, 3, 4, 2], [[0, 1], [1, 1], [0, 0], [2, 0]], -2],
+  ];
+  for (const [shape, paddings, value] of pads) {
+    await agree(`pad ${shape} by ${JSON.stringify(paddings)} with ${value}`, 'PadV2', [input(shape, seed++)], (x) => tf.pad(x, paddings, value));
+  }
+  // Slice's gradient is a PadV2 of the upstream gradient: both sides of a training step's slices.
+  await agree('slice gradient', ['Slice', 'PadV2'], [input([6, 27], seed++)],
+    (x) => tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.slice(t, [0, 2], [6, 25]))))(x));
+});
+
 test('FusedBatchNorm: per-channel, scalar and missing offset/scale', { skip }, async () => {
   let seed = 1100;
   const x = () => input([3, 5, 7, 6], seed++);

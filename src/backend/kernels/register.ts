@@ -33,6 +33,7 @@ import { minimumConfig } from './Minimum.js';
 import { multiplyConfig } from './Multiply.js';
 import { negConfig } from './Neg.js';
 import { notEqualConfig } from './NotEqual.js';
+import { padV2Config } from './PadV2.js';
 import { powConfig } from './Pow.js';
 import { prodConfig } from './Prod.js';
 import { realDivConfig } from './RealDiv.js';
@@ -88,6 +89,7 @@ export const nativeKernelConfigs: KernelConfig[] = [
   multiplyConfig,
   negConfig,
   notEqualConfig,
+  padV2Config,
   powConfig,
   prodConfig,
   realDivConfig,
