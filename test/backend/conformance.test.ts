@@ -235,7 +235,7 @@ test('Tile', { skip }, async () => {
   }
 });
 
-test('Slice and PadV2: ranks 1–4, strided and contiguous boxes, size −1, zero-size, a constant', { skip }, async () => {
+test('Slice, PadV2 and SplitV: ranks 1–4, strided and contiguous boxes, size −1, zero-size, a constant', { skip }, async () => {
   const slices: [number[], number[], number[]][] = [
     [[9], [2], [5]],
     [[7, 30], [0, 2], [7, 25]],
@@ -257,7 +257,13 @@ test('Slice and PadV2: ranks 1–4, strided and contiguous boxes, size −1, zer
   for (const [shape, paddings, value] of pads) {
     await agree(`pad ${shape} by ${JSON.stringify(paddings)} with ${value}`, 'PadV2', [input(shape, seed++)], (x) => tf.pad(x, paddings, value));
   }
-  // Slice's gradient is a PadV2 of the upstream gradient: both sides of a training step's slices.
+  const splits: [number[], number | number[], number][] = [[[6, 27], [2, 25], 1], [[4, 6, 5], 3, 1], [[8, 3], [3, -1, 1], 0], [[2, 3, 4, 6], [1, 0, 5], -1]];
+  for (const [shape, sizes, axis] of splits) {
+    await agree(`split ${shape} into ${sizes} along ${axis}`, 'SplitV', [input(shape, seed++)], (x) => tf.split(x, sizes, axis));
+  }
+  // Concat's gradient is a split; Slice's is a PadV2 of the upstream gradient.
+  await agree('concat gradient', 'SplitV', [input([5, 2], seed++), input([5, 7], seed++)],
+    (a, b) => tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.concat([p, q], 1))))([a, b]));
   await agree('slice gradient', ['Slice', 'PadV2'], [input([6, 27], seed++)],
     (x) => tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.slice(t, [0, 2], [6, 25]))))(x));
 });

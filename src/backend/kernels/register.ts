@@ -46,6 +46,7 @@ import { sigmoidConfig } from './Sigmoid.js';
 import { signConfig } from './Sign.js';
 import { sliceConfig } from './Slice.js';
 import { softplusConfig } from './Softplus.js';
+import { splitVConfig } from './SplitV.js';
 import { sqrtConfig } from './Sqrt.js';
 import { squareConfig } from './Square.js';
 import { squaredDifferenceConfig } from './SquaredDifference.js';
@@ -102,6 +103,7 @@ export const nativeKernelConfigs: KernelConfig[] = [
   signConfig,
   sliceConfig,
   softplusConfig,
+  splitVConfig,
   sqrtConfig,
   squareConfig,
   squaredDifferenceConfig,
