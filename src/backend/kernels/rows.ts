@@ -1,13 +1,13 @@
 // Copies a box of a row-major array into a box of another, one contiguous run of the
-// last axis at a time: what Slice (box of the input → whole output) and PadV2 (whole
-// input → box of the output) both are.
+// last axis at a time: what Slice and each part of SplitV (a box of the input → the
+// whole output) and PadV2 (the whole input → a box of the output) all are.
 
 /** Copies `extent` elements per axis from `from` at `fromStart` into `to` at `toStart`. */
 export function copyRows(from: Float32Array, fromShape: readonly number[], fromStart: readonly number[],
   to: Float32Array, toShape: readonly number[], toStart: readonly number[], extent: readonly number[]): void {
   const rank = extent.length;
   const run = extent[rank - 1];
-  if (run === 0 || extent.some((e) => e === 0)) return;
+  if (extent.some((e) => e === 0)) return;
   const fromStrides = strides(fromShape);
   const toStrides = strides(toShape);
   const index = new Array(rank - 1).fill(0);
