@@ -32,7 +32,7 @@ export interface TrainOptions {
   /** Noise prior p(z): standard normal, or uniform on [−1, 1]. */
   prior: 'normal' | 'uniform';
   loss: GameName;
-  /** R1 penalty weight γ (0 = off). Default: (s/2)², s = the data set's scale (see resolveOptions). */
+  /** R1 penalty weight γ (0 = off). Default on toy data: (s/2)²/10, s = the data set's scale (see defaultR1). */
   r1: number;
   /** Apply R1 every N discriminator steps, weighted N·γ ("lazy regularization", Karras et al. 2020). */
   r1Every: number;

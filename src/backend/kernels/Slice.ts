@@ -1,8 +1,8 @@
 import { Slice, slice_util, type TensorInfo } from '@tensorflow/tfjs-core';
-import { cpuFallback, nativeKernel, out, sizeOf } from './util.js';
-import { copyRows } from './rows.js';
+import { cpuFallback, nativeKernel, out } from './util.js';
+import { box } from './rows.js';
 
-// A float32 slice is copied run by run along its last axis (copyRows). The cpu
+// A float32 slice is copied run by run along its last axis (rows.ts). The cpu
 // kernel reads a strided slice element by element through TensorBuffer, which made
 // the conditional models' slices of [z, code] batches dominate their 2D steps.
 // tfjs-backend-cpu returns a contiguous slice as a view (subarray) of its input's
@@ -17,9 +17,7 @@ export const sliceConfig = nativeKernel(Slice, (args) => {
   const { begin, size } = args.attrs as unknown as { begin: number | number[]; size?: number | number[] };
   const [start, extent] = slice_util.parseSliceParams(x, begin, size);
   if (x.dtype === 'float32' && input instanceof Float32Array && x.shape.length > 0) {
-    const result = new Float32Array(sizeOf(extent));
-    copyRows(input, x.shape, start, result, extent, new Array(extent.length).fill(0), extent);
-    return out(backend, extent, result);
+    return out(backend, extent, box(input, x.shape, start, extent));
   }
   const result = cpuSlice(args as never) as { dataId: object; shape: number[]; dtype: string };
   const entry = backend.data.get(result.dataId);

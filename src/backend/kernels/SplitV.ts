@@ -1,6 +1,6 @@
 import { SplitV, backend_util, util, type TensorInfo } from '@tensorflow/tfjs-core';
-import { nativeKernel, out, sizeOf } from './util.js';
-import { copyRows } from './rows.js';
+import { nativeKernel, out } from './util.js';
+import { box } from './rows.js';
 
 // Split of a float32 tensor into boxes along one axis, each copied run by run (the
 // cpu kernel slices element by element). tfjs takes Concat's gradient as a split, so
@@ -16,9 +16,8 @@ export const splitVConfig = nativeKernel(SplitV, ({ inputs, attrs, backend }) =>
   return sizes.map((s) => {
     const shape = x.shape.slice();
     shape[along] = s;
-    const result = new Float32Array(sizeOf(shape));
-    copyRows(input, x.shape, start, result, shape, new Array(shape.length).fill(0), shape);
+    const result = out(backend, shape, box(input, x.shape, start, shape));
     start[along] += s;
-    return out(backend, shape, result);
+    return result;
   });
 });
