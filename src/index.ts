@@ -26,6 +26,7 @@ export { sampleRun, sampleToFile, writeSamples, sampleTarget, readRunOptions, SA
 export { tileImages, encodePng, encodeGif, writeImageGrid, upscale, toByte, type Picture, type TileOptions } from './sampling/grid.js';
 export { lerp, slerp, defaultPath, interpolationLatents, loopLatents, interpolateRun, encodeInterpolation, type LatentPath, type InterpolateRequest, type Interpolation } from './sampling/interpolate.js';
 export { drawLatents, runGenerator, type Prior } from './sampling/latent.js';
+export { jacobianNorms, keptRows, truncationPool, truncateDraw, drawPool, drawTruncated, firstRows, type LatentDraw, type CodeSource, type GeneratorCodes } from './sampling/truncation.js';
 export { readRunInfo, openRun, generatorOutput, type RunOptions, type GeneratorOutput } from './sampling/run.js';
 export { exportGenerator, EXPORT_FILES, type ExportRequest, type ExportInfo, type GeneratorMetadata } from './export/export.js';
 export { encodeNpy, decodeNpy, decodeNpyTyped, readNpy, readNpyTyped, writeNpy, type NpyArray } from './io/npy.js';

@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { conditionalGrid } from '../sampling/conditional.js';
 import { encodePng } from '../sampling/grid.js';
 import { sampleToFile } from '../sampling/sample.js';
-import { integer, nonNegativeInt, positiveInt } from './parse.js';
+import { fraction, integer, nonNegativeInt, positiveInt } from './parse.js';
 
 interface SampleFlags {
   run: string;
@@ -18,6 +18,7 @@ interface SampleFlags {
   code?: number;
   columns?: number;
   generator: 'average' | 'trained';
+  jacobianTruncation?: number;
 }
 
 export function sampleCommand(): Command {
@@ -40,6 +41,7 @@ export function sampleCommand(): Command {
     .addOption(
       new Option('--generator <which>', "G's moving average (when the run kept one) or the trained G").choices(['average', 'trained']).default('average'),
     )
+    .option('--jacobian-truncation <ratio>', "drop this fraction of latent points, those where G's Jacobian is largest: the bridges between modes (default: the run's setting, 0.01 for 2D runs; 0 = G's samples as they come)", fraction)
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -68,6 +70,7 @@ export function sampleCommand(): Command {
         seed: flags.seed,
         classLabel: flags.class,
         generator: flags.generator,
+        jacobianTruncation: flags.jacobianTruncation,
       });
       console.log(`wrote ${samples.shape.join('×')} samples${flags.class === undefined ? '' : ` of class ${flags.class}`} to ${flags.out}`);
     });

@@ -62,6 +62,7 @@ export function trainCommand(): Command {
     .option('--plot-every <n>', `steps between pictures (0 = end only)${both(D.plotEvery, I.plotEvery)}`, nonNegativeInt)
     .option('--checkpoint-every <n>', `steps between checkpoints (0 = end only)${both(D.checkpointEvery, I.checkpointEvery)}`, nonNegativeInt)
     .option('--eval-samples <n>', 'samples for the 2D metrics', positiveInt, D.evalSamples)
+    .option('--jacobian-truncation <ratio>', `sample without this fraction of latent points, those where G's Jacobian is largest: the bridges between modes (Tanielian et al. 2020); metrics.json also gives G's own samples' metrics${both(D.jacobianTruncation, I.jacobianTruncation!)}`, fraction)
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(['auto', 'native', 'wasm', 'cpu']).default(D.backend))
     .option('--threads <n>', 'threads of the native backend (default: every core; GANKIT_THREADS does the same)', positiveInt)
     .option('--out <dir>', 'run directory (default: runs/<data>-<time>)')
@@ -167,6 +168,7 @@ function toRequest(flags: Record<string, unknown>, command: Command): TrainReque
     plotEvery: flags.plotEvery as number | undefined,
     checkpointEvery: flags.checkpointEvery as number | undefined,
     evalSamples: flags.evalSamples as number,
+    jacobianTruncation: flags.jacobianTruncation as number | undefined,
     backend: flags.backend as TrainOptions['backend'],
     out,
   };

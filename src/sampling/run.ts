@@ -14,6 +14,8 @@ export interface RunOptions {
   latentDim: number;
   prior: 'normal' | 'uniform';
   seed: number;
+  /** Jacobian truncation the run samples with (0 for runs from before the option). */
+  jacobianTruncation: number;
   /** The backend the run was trained on ('auto' when it did not say). */
   backend: BackendName | 'auto';
   /** Conditional runs (cgan, acgan, infogan): what G's code input holds. */
@@ -53,7 +55,7 @@ export async function readRunInfo(run: string): Promise<RunOptions> {
   const fail = (name: string, expected: string): never => {
     throw new Error(`Expected ${name} in ${file} to be ${expected} but received ${JSON.stringify(raw[name])}`);
   };
-  const { data, model, latentDim, prior, seed, backend } = raw;
+  const { data, model, latentDim, prior, seed, backend, jacobianTruncation = 0 } = raw;
   if (typeof data !== 'string') fail('data', 'a data set name');
   let conditioning: Conditioning | undefined;
   if (typeof model === 'string' && isConditionalModel(model)) {
@@ -66,12 +68,14 @@ export async function readRunInfo(run: string): Promise<RunOptions> {
   if (!Number.isInteger(latentDim) || (latentDim as number) < 1) fail('latentDim', 'a positive integer');
   if (prior !== 'normal' && prior !== 'uniform') fail('prior', 'normal or uniform');
   if (!Number.isInteger(seed)) fail('seed', 'an integer');
+  if (typeof jacobianTruncation !== 'number' || !(jacobianTruncation >= 0 && jacobianTruncation < 1)) fail('jacobianTruncation', 'a number in [0, 1)');
   return {
     data: data as string,
     model: typeof model === 'string' ? model : 'unknown',
     latentDim: latentDim as number,
     prior: prior as RunOptions['prior'],
     seed: seed as number,
+    jacobianTruncation: jacobianTruncation as number,
     backend: BACKENDS.includes(backend as BackendName) ? (backend as BackendName) : 'auto',
     ...(conditioning ? { conditioning } : {}),
   };

@@ -15,7 +15,8 @@ import { resolveOptions, type TrainOptions } from '../train/options.js';
 import { CONDITIONAL_MODELS } from '../games/conditional.js';
 import { writeFolderAtomic } from './folder.js';
 import { encodePng, tileImages, writeImageGrid } from './grid.js';
-import { drawLatents, runGenerator } from './latent.js';
+import { runGenerator } from './latent.js';
+import { drawTruncated } from './truncation.js';
 import { openRun, readOptionsFile, readRunInfo, type GeneratorOutput, type RunOptions } from './run.js';
 
 export const SAMPLE_FORMATS = ['.npy', '.csv', '.png'] as const;
@@ -35,6 +36,11 @@ export interface SampleRequest {
   classLabel?: number;
   /** Examples per call of G (default 500): bounds memory for large n. */
   batch?: number;
+  /**
+   * Drop this fraction of latent points, those where G's Jacobian is largest (see
+   * sampling/truncation.ts); default: the run's own setting, 0 for G's samples as they come.
+   */
+  jacobianTruncation?: number;
 }
 
 export interface Samples {
@@ -110,14 +116,15 @@ async function sampleChecked(r: SampleRequest, check: (output: GeneratorOutput) 
   try {
     check(output);
     // z for all n at once, then the codes: sample i is the same whatever the batch
-    // size, and --class K changes only its class.
+    // size, and without truncation --class K changes only its class.
     const rng = new Rng(r.seed ?? options.seed);
-    const z = drawLatents(rng, options.prior, r.n, options.latentDim);
     const cond = options.conditioning;
-    const codes = cond?.draw(rng, r.n, r.classLabel);
-    const data = runGenerator(model, z, options.latentDim, r.batch ?? 500, codes && { values: codes.input, dim: cond!.codeDim });
+    const codes = cond && { dim: cond.codeDim, draw: (g: Rng, m: number) => cond.draw(g, m, r.classLabel) };
+    const ratio = r.jacobianTruncation ?? options.jacobianTruncation;
+    const draw = drawTruncated(model, rng, options.prior, options.latentDim, r.n, ratio, codes);
+    const data = runGenerator(model, draw.z, options.latentDim, r.batch ?? 500, draw.codes);
     const shape: Samples['shape'] = output.kind === 'image' ? [r.n, ...output.shape] : [r.n, output.dim];
-    return { data, shape, options, ...(codes ? { classes: codes.classes } : {}) };
+    return { data, shape, options, ...(draw.classes ? { classes: draw.classes } : {}) };
   } finally {
     model.dispose();
   }

@@ -6,8 +6,12 @@ import type { StepStats } from './gan.js';
 import type { ModeMetrics } from '../metrics/modes.js';
 import type { ConditionalMetrics } from './conditional-metrics.js';
 
-/** An evaluation's numbers: the mode metrics, and for conditional runs how well G obeys its labels or codes. */
-export type RunMetrics = ModeMetrics & ConditionalMetrics;
+/**
+ * An evaluation's numbers: the mode metrics of the run's sampler (Jacobian-truncated
+ * when the run asks for it, with G's own samples' metrics beside them as
+ * `untruncated`), and for conditional runs how well G obeys its labels or codes.
+ */
+export type RunMetrics = ModeMetrics & ConditionalMetrics & { untruncated?: ModeMetrics };
 
 export type StatsLine =
   | ({ step: number; lr: number; seconds: number } & StepStats)

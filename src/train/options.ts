@@ -68,6 +68,12 @@ export interface TrainOptions {
   checkpointEvery: number;
   /** Samples for the 2D metrics (protocol: 2,500). */
   evalSamples: number;
+  /**
+   * Jacobian-based truncation when sampling (metrics and gankit sample): drop this
+   * fraction of latent points, those where G's Jacobian is largest, which are the
+   * bridges between modes (src/sampling/truncation.ts). 0 = G's samples as they come.
+   */
+  jacobianTruncation: number;
   backend: 'auto' | 'native' | 'wasm' | 'cpu';
   out: string;
 }
@@ -115,6 +121,9 @@ export const DEFAULT_OPTIONS: TrainOptions = {
   plotEvery: 2000,
   checkpointEvery: 2000,
   evalSamples: 2500,
+  // 1% drops nearly only the bridges between modes: grid25's high quality rises by
+  // about a point (97.5 → 98.4% on 20,000 samples) to just under real data's 98.9%.
+  jacobianTruncation: 0.01,
   backend: 'auto',
   out: 'runs/latest',
 };
@@ -122,7 +131,8 @@ export const DEFAULT_OPTIONS: TrainOptions = {
 /**
  * What changes for image data: DCGAN-28's reference settings (DESIGN.md; Radford et
  * al. 2016: Adam lr 2e-4, β1 0.5, batch 64, z ∈ R^100), constant learning rates, no
- * R1, and for the mlp preset the widths of Goodfellow et al. 2014's MNIST model.
+ * R1, and for the mlp preset the widths of Goodfellow et al. 2014's MNIST model. No
+ * Jacobian truncation: with z ∈ R^100 it costs 200 extra passes of G per sample.
  */
 export const IMAGE_DEFAULTS: Partial<TrainOptions> = {
   model: 'dcgan',
@@ -138,6 +148,7 @@ export const IMAGE_DEFAULTS: Partial<TrainOptions> = {
   beta2: 0.999,
   lrFinal: 1,
   ema: 0,
+  jacobianTruncation: 0,
   evalEvery: 0,
   plotEvery: 200,
   checkpointEvery: 1000,
@@ -249,6 +260,7 @@ export function resolveOptions(partial: Partial<TrainOptions>): TrainOptions {
   nonNegativeInt('plotEvery');
   nonNegativeInt('checkpointEvery');
   positiveInt('evalSamples');
+  inRange('jacobianTruncation', 0, 1, false, true);
   oneOf('backend', ['auto', 'native', 'wasm', 'cpu']);
   if (typeof o.out !== 'string' || o.out.length === 0) fail('out', 'a directory path', o.out);
   return o;

@@ -19,6 +19,7 @@ import { describeMetrics } from '../metrics/modes.js';
 import { tileImages, encodePng, upscale } from '../sampling/grid.js';
 import { classGridInputs, traversalInputs, type GridInputs } from '../sampling/conditional.js';
 import { runGenerator } from '../sampling/latent.js';
+import { drawTruncated } from '../sampling/truncation.js';
 import type { Codes } from '../games/conditional.js';
 
 export interface PictureRequest {
@@ -32,6 +33,8 @@ export interface PictureRequest {
   sampler: tfl.LayersModel;
   history: History;
   seed: number;
+  /** The run's Jacobian truncation ratio (samples.png shows the truncated samples). */
+  jacobianTruncation: number;
 }
 
 const FIELD_RESOLUTION = 120;
@@ -60,13 +63,16 @@ export async function drawPictures(r: PictureRequest): Promise<void> {
 
   const pictures: Record<string, Buffer> = {};
   if (r.data.dim === 2) {
+    // samples.png shows what the run's sampler gives (and its metrics measure): with
+    // Jacobian truncation, G's samples less the bridges; discriminator.png shows G itself.
+    const ratio = r.jacobianTruncation;
     pictures.samples = await plotSamples2d({
-      fake,
+      fake: ratio > 0 ? truncatedSamples(r, ratio) : fake,
       real,
       density: densityGrid(r.data, 200),
       modes: r.data.modes,
       bounds: r.data.bounds,
-      title: `Generated samples over the data density — ${title}`,
+      title: `Generated samples over the data density — ${title}${ratio > 0 ? ` · Jacobian truncation ${100 * ratio}%` : ''}`,
       subtitle,
     });
     pictures.discriminator = await plotDiscriminator2d({
@@ -85,7 +91,16 @@ export async function drawPictures(r: PictureRequest): Promise<void> {
   await writePictures(r, pictures);
 }
 
-export interface ImagePictureRequest extends Omit<PictureRequest, 'data'> {
+/** 2,500 samples of the run's sampler from the pictures' fixed noise, JBT-truncated at `ratio`. */
+function truncatedSamples(r: PictureRequest, ratio: number): Float32Array {
+  const { prior, latentDim } = r.gan.options;
+  const cond = r.gan.conditioning;
+  const codes = cond && { dim: cond.codeDim, draw: (rng: Rng, n: number) => cond.draw(rng, n) };
+  const draw = drawTruncated(r.sampler, new Rng(r.seed + 1_000_003), prior, latentDim, 2500, ratio, codes);
+  return runGenerator(r.sampler, draw.z, latentDim, 500, draw.codes);
+}
+
+export interface ImagePictureRequest extends Omit<PictureRequest, 'data' | 'jacobianTruncation'> {
   /** The data set's name, for titles. */
   name: string;
 }

@@ -12,7 +12,7 @@ import { Rng } from '../rng.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { WeightAverage } from './ema.js';
-import { Gan, generate, type StepStats } from './gan.js';
+import { Gan, type StepStats } from './gan.js';
 import { openTrainingData } from './data.js';
 import { History, type RunMetrics } from './history.js';
 import { resolveOptions, type TrainOptions } from './options.js';
@@ -22,6 +22,8 @@ import { describeConditional, mixtureConditionalMetrics } from './conditional-me
 import { headMetrics, type HeadMetrics } from './heads.js';
 import { loadImages } from '../data/images/index.js';
 import { evaluateGenerator, prepareEvaluation } from '../metrics/evaluate.js';
+import { runGenerator } from '../sampling/latent.js';
+import { drawPool, firstRows, truncateDraw, truncationPool, type LatentDraw } from '../sampling/truncation.js';
 
 export interface TrainHooks {
   /** Called once before the first step: the run's length and, for image data, its epochs. */
@@ -119,13 +121,21 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   // change the training stream: a run is the same whether or not it is evaluated.
   const evaluate = (step: number): RunMetrics | undefined => {
     const toy = data.kind === 'toy' ? data.toy : undefined;
-    if (!toy?.modes || !toy.modeStd) return undefined;
+    const modes = toy?.modes;
+    const modeStd = toy?.modeStd;
+    if (!modes || !modeStd) return undefined;
     const evalRng = new Rng((options.seed * 7919 + step) | 0);
+    const n = options.evalSamples;
+    const ratio = options.jacobianTruncation;
     // A conditional G samples every class (code value) uniformly, like the data.
-    const samples = generate(sampler, (n) => gan.generatorInput(gan.noise(n, evalRng), conditioning?.draw(evalRng, n)), options.evalSamples);
-    const metrics = modeMetrics(samples, toy.modes, toy.modeStd);
+    const codes = conditioning && { dim: conditioning.codeDim, draw: (r: Rng, m: number) => conditioning.draw(r, m) };
+    const pool = drawPool(evalRng, options.prior, options.latentDim, truncationPool(n, ratio), codes);
+    const score = (draw: LatentDraw) => modeMetrics(runGenerator(sampler, draw.z, options.latentDim, 500, draw.codes), modes, modeStd);
+    const metrics: RunMetrics = score(truncateDraw(sampler, pool, options.latentDim, n, ratio));
+    // G's own samples beside the truncated ones, so the README's table can show both.
+    if (ratio > 0) metrics.untruncated = score(firstRows(pool, options.latentDim, n));
     if (!conditioning) return metrics;
-    return { ...metrics, ...mixtureConditionalMetrics(gan, sampler, conditioning, toy.modes, evalRng, options.evalSamples) };
+    return { ...metrics, ...mixtureConditionalMetrics(gan, sampler, conditioning, modes, evalRng, n) };
   };
   // Image metrics (fid10k, …) when asked for with --eval-every: G's samples from the
   // run's seed every time, so the curve moves only because G does.
@@ -143,7 +153,7 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   };
   const pictures = (step: number, snapshot: boolean) =>
     data.kind === 'toy'
-      ? drawPictures({ runDir, step, snapshot, data: data.toy, gan, sampler, history, seed: options.seed })
+      ? drawPictures({ runDir, step, snapshot, data: data.toy, gan, sampler, history, seed: options.seed, jacobianTruncation: options.jacobianTruncation })
       : drawImagePictures({ runDir, step, snapshot, name: options.data, gan, sampler, history, seed: options.seed });
   const watch = new FailureWatch(options.loss);
 
@@ -214,6 +224,7 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   const seconds = elapsed();
   const summary = {
     ...(metrics ?? {}),
+    ...(metrics ? { jacobianTruncation: options.jacobianTruncation } : {}),
     ...(heads ?? {}),
     ...(imageMetrics ?? {}),
     steps: options.steps,

@@ -34,12 +34,19 @@ test('train then sample: metrics.json, then .npy, .csv and .png samples', () => 
   assert.ok(array.data.every(Number.isFinite));
   assert.ok(new Set(array.data).size > 1000, 'samples are not varied');
 
+  // The run's 1% Jacobian truncation by default; --jacobian-truncation 0 gives G's own
+  // samples, the first of which is the CSV's first row.
+  assert.equal(metrics.jacobianTruncation, 0.01);
+  const rawNpy = path.join(dir, 'raw.npy');
+  assert.equal(gankit('sample', '--run', run, '--n', '2500', '--jacobian-truncation', '0', '--out', rawNpy).status, 0);
+  const raw = decodeNpy(readFileSync(rawNpy));
+  assert.notDeepEqual(raw.data, array.data);
   const csv = path.join(dir, 's.csv');
-  assert.equal(gankit('sample', '--run', run, '--n', '10', '--out', csv).status, 0);
+  assert.equal(gankit('sample', '--run', run, '--n', '10', '--jacobian-truncation', '0', '--out', csv).status, 0);
   const rows = readFileSync(csv, 'utf8').trim().split('\n');
   assert.equal(rows[0], 'x1,x2');
   assert.equal(rows.length, 11);
-  assert.deepEqual(rows[1].split(',').map(Number), Array.from(array.data.subarray(0, 2)));
+  assert.deepEqual(rows[1].split(',').map(Number), Array.from(raw.data.subarray(0, 2)));
 
   const png = path.join(dir, 's.png');
   assert.equal(gankit('sample', '--run', run, '--n', '500', '--out', png).status, 0);
@@ -70,6 +77,8 @@ test('bad input: what was expected, what was received, non-zero exit, nothing wr
     [['sample', '--run', path.join(dir, 'nothing'), '--out', path.join(dir, 'x.npy')], /Expected a run directory with options.json at .*nothing/],
     [['sample', '--run', dir, '--out', path.join(dir, 'x.txt')], /Expected --out to end in one of .npy, .csv, .png but received/],
     [['sample', '--out', 'x.npy'], /required option '--run <dir>' not specified/],
+    [['sample', '--run', dir, '--jacobian-truncation', '1', '--out', path.join(dir, 'x.npy')], /Expected a number in \[0, 1\) but received "1"/],
+    [['train', '--jacobian-truncation', '-0.1'], /Expected a number in \[0, 1\) but received "-0.1"/],
   ];
   for (const [args, message] of cases) {
     const r = gankit(...args);

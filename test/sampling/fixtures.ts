@@ -34,6 +34,8 @@ export interface FixtureOptions {
   step?: number;
   /** Where to write the run (default: a new temporary folder). */
   dir?: string;
+  /** The run's Jacobian truncation (default 0: samples are G(z) for the seed's z, in order). */
+  jacobianTruncation?: number;
 }
 
 export function tempDir(prefix = 'gankit-sampling-'): string {
@@ -72,7 +74,7 @@ export async function makeRun(kind: FixtureKind, o: FixtureOptions = {}): Promis
   const { generator, discriminator } = networks(kind, seed);
   const average = o.average ? networks(kind, seed + 100).generator : undefined;
   // data stays a toy name: options.json is validated as today's trainer writes it.
-  const options = resolveOptions({ data: 'ring8', latentDim, prior: o.prior, seed, out: dir });
+  const options = resolveOptions({ data: 'ring8', latentDim, prior: o.prior, seed, out: dir, jacobianTruncation: o.jacobianTruncation ?? 0 });
   await fs.mkdir(dir, { recursive: true });
   await fs.writeFile(path.join(dir, 'options.json'), JSON.stringify(options, null, 1));
   const optimizer = { kind: 'adam' as const, step, slots: [] };

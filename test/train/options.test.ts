@@ -21,6 +21,7 @@ test('undefined fields take the defaults; every field is validated', () => {
     [{ gHidden: [] }, /Expected gHidden to be a non-empty list of positive integers but received \[\]/],
     [{ data: 'ring9' }, /Expected data to be one of ring8, grid25, gauss1d, spiral, moons, mnist, fashion-mnist, kmnist, cifar10 or a path to image data but received "ring9"/],
     [{ seed: 1.5 }, /Expected seed to be an integer but received 1.5/],
+    [{ jacobianTruncation: 1 }, /Expected jacobianTruncation to be a number in \[0, 1\) but received 1/],
   ];
   for (const [partial, message] of bad) assert.throws(() => resolveOptions(partial), message);
 });
@@ -28,8 +29,8 @@ test('undefined fields take the defaults; every field is validated', () => {
 test('image data takes the DCGAN reference settings; --steps instead of epochs', () => {
   const o = resolveOptions({ data: 'fashion-mnist' });
   assert.deepEqual(
-    [o.model, o.latentDim, o.batchSize, o.lrG, o.lrD, o.beta1, o.beta2, o.lrFinal, o.r1, o.epochs],
-    ['dcgan', 100, 64, 2e-4, 2e-4, 0.5, 0.999, 1, 0, 5],
+    [o.model, o.latentDim, o.batchSize, o.lrG, o.lrD, o.beta1, o.beta2, o.lrFinal, o.r1, o.epochs, o.jacobianTruncation],
+    ['dcgan', 100, 64, 2e-4, 2e-4, 0.5, 0.999, 1, 0, 5, 0],
   );
   assert.equal(resolveOptions({ data: 'fashion-mnist', steps: 300 }).epochs, 0);
   assert.equal(resolveOptions({ data: 'fashion-mnist', steps: 300, epochs: 2 }).epochs, 2);

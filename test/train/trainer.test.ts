@@ -13,6 +13,11 @@ import { sampleRun } from '../../src/sampling/sample.js';
 import { mlpDiscriminator, mlpGenerator } from '../../src/networks/mlp.js';
 import { Rng } from '../../src/rng.js';
 import { stepLines } from './run-files.js';
+import { loadGenerator } from '../../src/train/checkpoint.js';
+import { drawPool, truncateDraw, truncationPool } from '../../src/sampling/truncation.js';
+import { runGenerator } from '../../src/sampling/latent.js';
+import { modeMetrics } from '../../src/metrics/modes.js';
+import { toyDataset } from '../../src/data/toy.js';
 
 const small: TrainRequest = { gHidden: [32, 32], dHidden: [32, 32], batchSize: 64, latentDim: 2, evalSamples: 500, ema: 0.9 };
 const tempRun = () => mkdtempSync(path.join(tmpdir(), 'gankit-run-'));
@@ -26,7 +31,17 @@ test('a run writes options, stats, metrics, pictures and a checkpoint', async ()
   }
   const metrics = JSON.parse(readFileSync(path.join(out, 'metrics.json'), 'utf8'));
   for (const key of ['modes', 'highQuality', 'reverseKL']) assert.equal(typeof metrics[key], 'number', key);
-  assert.deepEqual(result.metrics, { modes: metrics.modes, totalModes: 8, highQuality: metrics.highQuality, reverseKL: metrics.reverseKL });
+  const { modes, highQuality, reverseKL, untruncated } = metrics;
+  assert.deepEqual(result.metrics, { modes, totalModes: 8, highQuality, reverseKL, untruncated });
+  assert.equal(metrics.jacobianTruncation, 0.01);
+  // The evaluation's own draws, recomputed from the final G: the truncated sample and,
+  // as `untruncated`, the pool's first rows.
+  const G = await loadGenerator(out, 'average');
+  const pool = drawPool(new Rng((1 * 7919 + 40) | 0), 'normal', 2, truncationPool(500, 0.01));
+  const score = (z: Float32Array) => modeMetrics(runGenerator(G, z, 2), toyDataset('ring8').modes!, toyDataset('ring8').modeStd!);
+  assert.deepEqual(untruncated, score(pool.z.subarray(0, 2 * 500)));
+  assert.deepEqual({ modes, totalModes: 8, highQuality, reverseKL }, score(truncateDraw(G, pool, 2, 500, 0.01).z));
+  G.dispose();
   assert.equal(stepLines(out).length, 40);
   const options = JSON.parse(readFileSync(path.join(out, 'options.json'), 'utf8'));
   assert.equal(options.steps, 40);
@@ -66,8 +81,8 @@ test('an interrupted and resumed run gives the same losses as an uninterrupted o
   const second = await train({ resume: true, out: split });
   assert.equal(second.interruptedAt, undefined);
   assert.deepEqual(stepLines(split), stepLines(whole));
-  const { modes, highQuality, reverseKL } = JSON.parse(readFileSync(path.join(whole, 'metrics.json'), 'utf8'));
-  assert.deepEqual(second.metrics, { modes, totalModes: 25, highQuality, reverseKL });
+  const { modes, highQuality, reverseKL, untruncated } = JSON.parse(readFileSync(path.join(whole, 'metrics.json'), 'utf8'));
+  assert.deepEqual(second.metrics, { modes, totalModes: 25, highQuality, reverseKL, untruncated });
   const samplesWhole = await sampleRun({ run: whole, n: 50 });
   const samplesSplit = await sampleRun({ run: split, n: 50 });
   assert.deepEqual(Array.from(samplesSplit.data), Array.from(samplesWhole.data));
