@@ -1,5 +1,6 @@
 // Sampling a trained run: load its generator, draw z from the run's prior with a
-// seed of the caller's choosing, and write the samples. 2D runs: .npy, .csv or a .png
+// seed of the caller's choosing (less the latent points Jacobian truncation drops, when
+// the run or the caller asks for it: 2D runs do by default), and write the samples. 2D runs: .npy, .csv or a .png
 // plot. Image runs (G outputs [batch, H, W, C]): a .png grid, .npy (N×H×W×C in
 // [−1, 1]) or a folder of PNGs, one per sample. Conditional runs sample one class (or
 // InfoGAN categorical code value) on request, else classes uniformly, from the seed.
