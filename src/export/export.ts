@@ -30,6 +30,11 @@ export interface GeneratorMetadata {
   model: string;
   /** Which weights were exported: G's moving average or the trained G. */
   weights: 'average' | 'trained';
+  /**
+   * The run's Jacobian truncation: the fraction of latent points, those where G's
+   * Jacobian is largest, that its sampler drops (0 = none; see index.html for how).
+   */
+  jacobianTruncation: number;
   /** ISO 8601 time of the export. */
   exportedAt: string;
 }
@@ -66,6 +71,7 @@ export async function exportGenerator(r: ExportRequest): Promise<ExportInfo> {
       step: await checkpointStep(checkpoint),
       model: options.model,
       weights: hasAverage && r.generator !== 'trained' ? 'average' : 'trained',
+      jacobianTruncation: options.jacobianTruncation,
       exportedAt: new Date().toISOString(),
     };
     const fill = async (dir: string) => {

@@ -70,12 +70,48 @@ async function drawImages(model, canvas) {
   return n;
 }
 
+// Jacobian-based truncation, as gankit samples the run: of a pool of latent rows,
+// keep (in order) the first n whose ‖J_G(z)‖² is at most the pool's (1 − ratio)
+// quantile. The norms come from central differences along each latent axis; the
+// rows dropped are those G stretches across the gaps between modes.
+async function keptLatents(model, pool, n, ratio) {
+  const [size, dim] = pool.shape, step = 1e-3;
+  const norms = tf.tidy(() => {
+    let sum = tf.zeros([size]);
+    for (let axis = 0; axis < dim; axis++) {
+      const shift = tf.mul(tf.oneHot(tf.fill([size], axis, 'int32'), dim), step);
+      const slope = tf.div(tf.sub(model.predict(tf.add(pool, shift)), model.predict(tf.sub(pool, shift))), 2 * step);
+      sum = tf.add(sum, tf.sum(tf.square(tf.reshape(slope, [size, -1])), 1));
+    }
+    return sum;
+  });
+  const values = await norms.data();
+  norms.dispose();
+  const cutoff = Float64Array.from(values).sort()[size - Math.floor(ratio * size) - 1];
+  const kept = [];
+  for (let i = 0; i < size && kept.length < n; i++) if (values[i] <= cutoff) kept.push(i);
+  return tf.gather(pool, kept);
+}
+
+// n latent rows from the prior, less those the run's truncation drops. Points only:
+// for images (z ∈ R^100) the norms would take 200 passes of G over the pool.
+async function sampleLatents(model, n) {
+  const ratio = meta.jacobianTruncation || 0;
+  if (ratio === 0) return latents(n);
+  const pool = latents(Math.max(Math.ceil(n / (1 - ratio)), 1000));
+  const z = await keptLatents(model, pool, n, ratio);
+  pool.dispose();
+  return z;
+}
+
 // Points: a scatter of 2,000 samples (first two coordinates); one scale for both
 // axes, fitted to the samples, so shapes are not stretched.
 async function drawPoints(model, canvas) {
   const n = 2000, size = 480;
   const [d] = meta.outputShape;
-  const x = tf.tidy(() => model.predict(latents(n)));
+  const z = await sampleLatents(model, n);
+  const x = tf.tidy(() => model.predict(z));
+  z.dispose();
   const values = await x.data();
   x.dispose();
   let lo = Infinity, hi = -Infinity;
@@ -105,7 +141,8 @@ async function drawPoints(model, canvas) {
     const draw = async () => {
       const started = performance.now();
       const n = await (meta.valueRange ? drawImages : drawPoints)(model, canvas);
-      status.textContent = n + ' samples in ' + Math.round(performance.now() - started) + ' ms on the ' + tf.getBackend() + ' backend.';
+      const truncation = !meta.valueRange && meta.jacobianTruncation > 0 ? ' (' + 100 * meta.jacobianTruncation + '% Jacobian truncation)' : '';
+      status.textContent = n + ' samples' + truncation + ' in ' + Math.round(performance.now() - started) + ' ms on the ' + tf.getBackend() + ' backend.';
       document.body.dataset.state = 'ready';
     };
     document.getElementById('again').onclick = draw;

@@ -13,9 +13,11 @@ import { exportGenerator } from '../../src/export/export.js';
 import { TFJS_CDN } from '../../src/export/page.js';
 import { Rng } from '../../src/rng.js';
 import { drawLatents } from '../../src/sampling/latent.js';
+import { jacobianNorms, truncateDraw } from '../../src/sampling/truncation.js';
 import { makeRun, tempDir, type FixtureKind } from '../sampling/fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const TRUNCATION = 0.2;
 const require = createRequire(import.meta.url);
 const bundle = (pkg: string, file: string) => path.join(path.dirname(require.resolve(`${pkg}/package.json`)), 'dist', file);
 // The parts of the full tfjs bundle a LayersModel needs, loaded in this order.
@@ -58,13 +60,22 @@ test('Chromium runs the exported generators as Node does, and the example page d
   const root = tempDir('gankit-browser-');
   const kinds: FixtureKind[] = ['dcgan28', 'tinyconv', 'mlp2d']; // tinyconv's outputs fill [−1, 1]; a fresh DCGAN's are ~0.01
   const expected: Record<string, { z: number[]; n: number; latentDim: number; outputs: Float32Array }> = {};
+  let pool: Float32Array = new Float32Array(0);
+  let keptInNode: Float32Array = new Float32Array(0);
+  let normsInNode: Float64Array = new Float64Array(0);
   for (const kind of kinds) {
-    const { dir, generator, latentDim } = await makeRun(kind, { seed: 11 });
+    // The 2D run samples with Jacobian truncation, which its page must apply as gankit does.
+    const { dir, generator, latentDim } = await makeRun(kind, { seed: 11, jacobianTruncation: kind === 'mlp2d' ? TRUNCATION : 0 });
     await exportGenerator({ run: dir, out: path.join(root, kind) });
     const n = 6;
     const z = drawLatents(new Rng(21), 'normal', n, latentDim);
     const outputs = tf.tidy(() => (generator.predict(tf.tensor2d(z, [n, latentDim])) as tf.Tensor).dataSync() as Float32Array);
     expected[kind] = { z: Array.from(z), n, latentDim, outputs };
+    if (kind === 'mlp2d') {
+      pool = drawLatents(new Rng(22), 'normal', 1000, latentDim);
+      keptInNode = truncateDraw(generator, { z: pool }, latentDim, 800, TRUNCATION).z;
+      normsInNode = jacobianNorms(generator, pool, latentDim);
+    }
     generator.dispose();
   }
 
@@ -111,7 +122,35 @@ test('Chromium runs the exported generators as Node does, and the example page d
       assert.equal(state.state, 'ready', `${kind}: ${state.status}`);
       assert.equal(state.width, width);
       assert.ok(state.drawn, `${kind}: the canvas is blank`);
-      assert.match(state.status ?? '', /samples in \d+ ms on the cpu backend/);
+      assert.match(state.status ?? '', kind === 'mlp2d' ? /2000 samples \(20% Jacobian truncation\) in \d+ ms on the cpu backend/ : /64 samples in \d+ ms on the cpu backend/);
+    }
+    // The page's truncation keeps the rows gankit keeps. A ReLU G is piecewise linear,
+    // so the rows of one linear piece share a Jacobian: where that piece straddles the
+    // cut-off, float32 differences between the backends decide which of its rows stay.
+    // Any row kept on one side only must therefore sit at the cut-off.
+    const keptInBrowser = await page.evaluate(
+      async ({ pool, size, ratio }) => {
+        const g = globalThis as unknown as { tf: any; keptLatents: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const model = await g.tf.loadLayersModel(new URL('model.json', location.href).href);
+        const kept = await g.keptLatents(model, g.tf.tensor2d(pool, [size, 2]), 800, ratio);
+        const values = Array.from(await kept.data()) as number[];
+        kept.dispose();
+        model.dispose();
+        return values;
+      },
+      { pool: Array.from(pool), size: pool.length / 2, ratio: TRUNCATION },
+    );
+    const key = (values: ArrayLike<number>, i: number) => `${values[2 * i]},${values[2 * i + 1]}`;
+    const rows = (values: ArrayLike<number>) => new Set(Array.from({ length: values.length / 2 }, (_, i) => key(values, i)));
+    const [inNode, inBrowser] = [rows(keptInNode), rows(Float32Array.from(keptInBrowser))];
+    assert.equal(inBrowser.size, 800);
+    const poolRow = new Map(Array.from({ length: pool.length / 2 }, (_, i) => [key(pool, i), i]));
+    const cutoff = Float64Array.from(normsInNode).sort()[1000 - 200 - 1];
+    const oneSided = [...inBrowser].filter((r) => !inNode.has(r));
+    assert.ok(oneSided.length < 100, `${oneSided.length} of 800 kept rows differ`);
+    for (const r of oneSided) {
+      const norm = normsInNode[poolRow.get(r)!];
+      assert.ok(Math.abs(norm - cutoff) <= 1e-3 * cutoff, `row ${r} kept by the page only has ‖J‖² ${norm}, against the cut-off ${cutoff}`);
     }
     assert.deepEqual(errors, []);
   } finally {

@@ -45,6 +45,7 @@ for (const [kind, outputShape, valueRange] of cases) {
       step: 42,
       model: 'mlp',
       weights: 'trained',
+      jacobianTruncation: 0,
     });
     assert.ok(Math.abs(Date.parse(exportedAt) - Date.now()) < 60_000);
     assert.deepEqual(info.metadata, meta);
