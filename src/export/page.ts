@@ -141,7 +141,7 @@ async function drawPoints(model, canvas) {
     const draw = async () => {
       const started = performance.now();
       const n = await (meta.valueRange ? drawImages : drawPoints)(model, canvas);
-      const truncation = !meta.valueRange && meta.jacobianTruncation > 0 ? ' (' + 100 * meta.jacobianTruncation + '% Jacobian truncation)' : '';
+      const truncation = !meta.valueRange && meta.jacobianTruncation > 0 ? ' (' + +(100 * meta.jacobianTruncation).toFixed(2) + '% Jacobian truncation)' : '';
       status.textContent = n + ' samples' + truncation + ' in ' + Math.round(performance.now() - started) + ' ms on the ' + tf.getBackend() + ' backend.';
       document.body.dataset.state = 'ready';
     };

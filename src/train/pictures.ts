@@ -72,7 +72,7 @@ export async function drawPictures(r: PictureRequest): Promise<void> {
       density: densityGrid(r.data, 200),
       modes: r.data.modes,
       bounds: r.data.bounds,
-      title: `Generated samples over the data density — ${title}${ratio > 0 ? ` · Jacobian truncation ${100 * ratio}%` : ''}`,
+      title: `Generated samples over the data density — ${title}${ratio > 0 ? ` · Jacobian truncation ${+(100 * ratio).toFixed(2)}%` : ''}`,
       subtitle,
     });
     pictures.discriminator = await plotDiscriminator2d({
