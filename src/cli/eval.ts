@@ -8,7 +8,7 @@ import { METRICS, METRIC_NAMES, metricsByName, samplesNeeded } from '../metrics/
 import { ReferenceData } from '../metrics/reference.js';
 import { readSamples } from '../metrics/samples.js';
 import { openRun } from '../sampling/run.js';
-import { evaluateConditionalRun } from '../metrics/conditional-run.js';
+import { evaluateConditionalRun } from '../sampling/conditional-eval.js';
 import { integer, positiveInt } from './parse.js';
 
 interface EvalFlags {

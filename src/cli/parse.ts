@@ -1,68 +1,22 @@
-// Value parsers for command-line options: each turns text into a typed value or
-// throws commander's InvalidArgumentError saying what was expected and what arrived.
+// Value parsers for command-line options: the option kinds of src/train/option-values.ts
+// as commander parsers, which report a bad value as commander's InvalidArgumentError
+// (what was expected and what arrived).
 import { InvalidArgumentError } from 'commander';
+import * as v from '../train/option-values.js';
 
-const expected = (what: string, text: string) => new InvalidArgumentError(`Expected ${what} but received "${text}".`);
-
-export function positiveInt(text: string): number {
-  const v = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isInteger(v) || v < 1) throw expected('a positive integer', text);
-  return v;
+/** A commander argument parser for one kind of value. */
+export function flagParser<T>(type: v.ValueType<T>): (text: string) => T {
+  return (text) => {
+    try {
+      return type.parse(text);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  };
 }
 
-export function nonNegativeInt(text: string): number {
-  const v = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isInteger(v)) throw expected('a non-negative integer (0 = off)', text);
-  return v;
-}
-
-export function integer(text: string): number {
-  const v = Number(text);
-  if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(v)) throw expected('an integer', text);
-  return v;
-}
-
-export function number(text: string): number {
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v)) throw expected('a number', text);
-  return v;
-}
-
-export function fraction(text: string): number {
-  const v = number(text);
-  if (v < 0 || v >= 1) throw expected('a number in [0, 1)', text);
-  return v;
-}
-
-export function unitInterval(text: string): number {
-  const v = number(text);
-  if (v < 0 || v > 1) throw expected('a number in [0, 1]', text);
-  return v;
-}
-
-export function nonNegativeNumber(text: string): number {
-  const v = number(text);
-  if (v < 0) throw expected('a number ≥ 0', text);
-  return v;
-}
-
-export function positiveNumber(text: string): number {
-  const v = number(text);
-  if (v <= 0) throw expected('a positive number', text);
-  return v;
-}
-
-export function intList(text: string): number[] {
-  const parts = text.split(',').map((s) => s.trim());
-  if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1)) {
-    throw expected('a comma-separated list of positive integers such as 128,128,128', text);
-  }
-  return parts.map(Number);
-}
-
-/** A comma-separated list of names, e.g. fid10k,kid (checked against the known names later, with them in the message). */
-export function nameList(text: string): string[] {
-  const parts = text.split(',').map((s) => s.trim()).filter(Boolean);
-  if (parts.length === 0) throw expected('a comma-separated list of names such as fid10k,kid', text);
-  return parts;
-}
+export const positiveInt = flagParser(v.positiveInt);
+export const nonNegativeInt = flagParser(v.nonNegativeInt);
+export const integer = flagParser(v.integer);
+export const number = flagParser(v.anyNumber);
+export const fraction = flagParser(v.fraction);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import { writeFileAtomic } from '../io/atomic.js';
 import { conditionalGrid } from '../sampling/conditional.js';
-import { encodePng } from '../sampling/grid.js';
+import { encodePng } from '../plots/grid.js';
 import { sampleToFile } from '../sampling/sample.js';
 import { fraction, integer, nonNegativeInt, positiveInt } from './parse.js';
 

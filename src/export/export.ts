@@ -5,39 +5,13 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { saveModel } from '../io/model-files.js';
-import { writeFolderAtomic } from '../sampling/folder.js';
+import { writeFolderAtomic } from '../io/folder.js';
 import { openRun } from '../sampling/run.js';
 import { latestCheckpoint } from '../train/checkpoint.js';
 import { examplePage } from './page.js';
+import type { GeneratorMetadata } from './metadata.js';
 
 export const EXPORT_FILES = ['model.json', 'weights.bin', 'gankit.json', 'index.html'] as const;
-
-/** gankit.json: what a program needs to know to sample the exported generator. */
-export interface GeneratorMetadata {
-  format: 'gankit-generator';
-  version: 1;
-  /** z has shape [batch, latentDim]. */
-  latentDim: number;
-  /** z ~ N(0, I) ('normal') or uniform on [−1, 1] ('uniform'). */
-  prior: 'normal' | 'uniform';
-  /** One example's shape: [H, W, C] for images, [D] for points. */
-  outputShape: number[];
-  /** [−1, 1] for images (byte = round((x + 1) · 127.5)); null for points, which are unbounded. */
-  valueRange: [number, number] | null;
-  data: string;
-  /** Generator steps the checkpoint had trained for. */
-  step: number;
-  model: string;
-  /** Which weights were exported: G's moving average or the trained G. */
-  weights: 'average' | 'trained';
-  /**
-   * The run's Jacobian truncation: the fraction of latent points, those where G's
-   * Jacobian is largest, that its sampler drops (0 = none; see index.html for how).
-   */
-  jacobianTruncation: number;
-  /** ISO 8601 time of the export. */
-  exportedAt: string;
-}
 
 export interface ExportRequest {
   run: string;

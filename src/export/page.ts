@@ -1,6 +1,6 @@
 // index.html of an export: the smallest page that samples the generator in a browser.
 // Plain script (no build step) so it reads as an example to copy from.
-import type { GeneratorMetadata } from './export.js';
+import type { GeneratorMetadata } from './metadata.js';
 
 export const TFJS_CDN = 'https://cdn.jsdelivr.net/npm/@tensorflow/tfjs@4.22.0/dist/tf.min.js';
 

@@ -15,7 +15,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Rng } from '../rng.js';
-import type { TrainOptions } from '../train/options.js';
 
 export const CONDITIONAL_MODELS = ['cgan', 'acgan', 'infogan'] as const;
 export type ConditionalModel = (typeof CONDITIONAL_MODELS)[number];
@@ -29,7 +28,19 @@ export function usesLabels(model: string): boolean {
   return model === 'cgan' || model === 'acgan';
 }
 
-export type ConditioningOptions = Pick<TrainOptions, 'model' | 'numClasses' | 'infoCategories' | 'infoContinuous' | 'infoLambdaCat' | 'infoLambdaCont'>;
+/** What a run's conditioning is built from (any model: unconditional ones have none). */
+export interface ConditioningOptions {
+  model: string;
+  /** cgan, acgan: the number of classes of the data's labels (set from the data by the plan; 0 otherwise). */
+  numClasses: number;
+  /** InfoGAN: values of the categorical code (default 10; toy mixtures: their number of modes). */
+  infoCategories: number;
+  /** InfoGAN: continuous codes, each uniform on [−1, 1]. */
+  infoContinuous: number;
+  /** InfoGAN: weights λ of the information term for the categorical and the continuous codes. */
+  infoLambdaCat: number;
+  infoLambdaCont: number;
+}
 
 /** The run's conditioning, or undefined for an unconditional model. cgan/acgan need numClasses set (from the data). */
 export function conditioningFor(o: ConditioningOptions): Conditioning | undefined {

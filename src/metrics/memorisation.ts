@@ -6,7 +6,7 @@
 // copies are rare events, and at 1% a generator that copies even 2% of its samples
 // triples the chance level, where at 5% it would hide among near-duplicates the data
 // set itself holds (Fashion-MNIST has many plain, nearly identical garments).
-import { encodePng, tileImages, upscale } from '../sampling/grid.js';
+import { encodePng, tileImages, upscale } from '../plots/grid.js';
 import { kNearest, nearestDistances, type VectorSet } from './distances.js';
 
 export const NN_PERCENTILE = 0.01;

@@ -17,15 +17,14 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Conditioning } from '../games/conditional.js';
 import type { Rng } from '../rng.js';
-import type { TrainOptions } from '../train/options.js';
+import type { NetworkOptions, Networks } from './options.js';
 import { batchNorm, checkDcganShape, dcganDiscriminatorBody, dcganGeneratorLayers, dcganInit, seeder, type DcganShape } from './dcgan.js';
-import type { Networks } from './presets.js';
 
 type Sym = tfl.SymbolicTensor;
 
 export function conditionalNetworks(
   cond: Conditioning,
-  options: Pick<TrainOptions, 'latentDim' | 'gHidden' | 'dHidden'>,
+  options: Pick<NetworkOptions, 'latentDim' | 'gHidden' | 'dHidden'>,
   shape: number[],
   rng: Rng,
 ): Networks {
@@ -90,7 +89,7 @@ function denseStack(name: string, input: Sym, hidden: number[], activation: 'rel
 
 const glorot = (rng: Rng) => tfl.initializers.glorotUniform({ seed: rng.nextUint32() });
 
-function mlpNetworks(cond: Conditioning, options: Pick<TrainOptions, 'latentDim' | 'gHidden' | 'dHidden'>, dim: number, rng: Rng): Networks {
+function mlpNetworks(cond: Conditioning, options: Pick<NetworkOptions, 'latentDim' | 'gHidden' | 'dHidden'>, dim: number, rng: Rng): Networks {
   const { z, c, joined } = generatorInputs(cond, options.latentDim);
   const gHidden = denseStack('generator', joined, options.gHidden, 'relu', rng);
   const point = tfl.layers.dense({ units: dim, kernelInitializer: glorot(rng), name: 'generator_out' }).apply(gHidden) as Sym;

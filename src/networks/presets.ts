@@ -2,23 +2,18 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Conditioning } from '../games/conditional.js';
 import type { Rng } from '../rng.js';
-import type { TrainOptions } from '../train/options.js';
+import type { NetworkOptions, Networks } from './options.js';
 import { conditionalNetworks } from './conditional.js';
 import { dcganDiscriminator, dcganGenerator, type DcganShape } from './dcgan.js';
 import { mlpDiscriminator, mlpGenerator } from './mlp.js';
 import { mlpImageDiscriminator, mlpImageGenerator } from './mlp-image.js';
-
-export interface Networks {
-  generator: tfl.LayersModel;
-  discriminator: tfl.LayersModel;
-}
 
 /**
  * G and D of the preset `options.model` for examples of `shape` ([dim] for toy data,
  * [height, width, channels] for images). Initial weights follow from the run's RNG.
  * The conditional models (cgan, acgan, infogan) take the run's conditioning.
  */
-export function presetNetworks(options: Pick<TrainOptions, 'model' | 'latentDim' | 'gHidden' | 'dHidden'>, shape: number[], rng: Rng, conditioning?: Conditioning): Networks {
+export function presetNetworks(options: Pick<NetworkOptions, 'model' | 'latentDim' | 'gHidden' | 'dHidden'>, shape: number[], rng: Rng, conditioning?: Conditioning): Networks {
   const { model, latentDim } = options;
   if (conditioning) {
     if (conditioning.model !== model) throw new Error(`Expected the conditioning of model ${model} but received that of ${conditioning.model}`);

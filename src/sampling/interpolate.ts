@@ -2,8 +2,8 @@
 // an animated loop through a few random z. Smooth changes along a walk suggest G has
 // learned a smooth mapping rather than memorised examples (Radford et al. 2016, §6.1).
 import { Rng } from '../rng.js';
-import { encodeGif, encodePng, tileImages, upscale, type Picture } from './grid.js';
-import { drawLatents, runGenerator, type Prior } from './latent.js';
+import { encodeGif, encodePng, tileImages, upscale, type Picture } from '../plots/grid.js';
+import { drawLatents, runGenerator, type Prior } from '../generate/latent.js';
 import { openRun, type RunOptions } from './run.js';
 
 export type LatentPath = 'slerp' | 'lerp';

@@ -7,6 +7,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { BACKENDS, initBackend, type BackendName } from '../backend/index.js';
 import { loadGenerator } from '../train/checkpoint.js';
 import { Conditioning, isConditionalModel } from '../games/conditional.js';
+import { generatorOutput, type GeneratorOutput } from '../generate/output.js';
 
 export interface RunOptions {
   data: string;
@@ -21,9 +22,6 @@ export interface RunOptions {
   /** Conditional runs (cgan, acgan, infogan): what G's code input holds. */
   conditioning?: Conditioning;
 }
-
-/** What G outputs per example: an image (H×W×C) or a point in R^dim. */
-export type GeneratorOutput = { kind: 'image'; shape: [h: number, w: number, c: number] } | { kind: 'points'; dim: number };
 
 export interface OpenRun {
   options: RunOptions;
@@ -108,15 +106,4 @@ export async function openRun(run: string, which: 'average' | 'trained' = 'avera
     model.dispose();
     throw err;
   }
-}
-
-/** Image run when G's output is [batch, H, W, C], 2D run when it is [batch, D]. */
-export function generatorOutput(model: tfl.LayersModel): GeneratorOutput {
-  const shape = model.outputs[0].shape;
-  const rest = shape.slice(1);
-  if (rest.every((d): d is number => typeof d === 'number' && d > 0)) {
-    if (rest.length === 3) return { kind: 'image', shape: rest as [number, number, number] };
-    if (rest.length === 1) return { kind: 'points', dim: rest[0] };
-  }
-  throw new Error(`Expected G to output [batch, D] points or [batch, H, W, C] images but it outputs [${shape.map(String).join(', ')}]`);
 }

@@ -14,11 +14,12 @@ import { plotSamples2d } from '../plots/index.js';
 import { Rng } from '../rng.js';
 import { resolveOptions, type TrainOptions } from '../train/options.js';
 import { CONDITIONAL_MODELS } from '../games/conditional.js';
-import { writeFolderAtomic } from './folder.js';
-import { encodePng, tileImages, writeImageGrid } from './grid.js';
-import { runGenerator } from './latent.js';
-import { drawTruncated } from './truncation.js';
-import { openRun, readOptionsFile, readRunInfo, type GeneratorOutput, type RunOptions } from './run.js';
+import { writeFolderAtomic } from '../io/folder.js';
+import { encodePng, tileImages, writeImageGrid } from '../plots/grid.js';
+import { runGenerator } from '../generate/latent.js';
+import { drawTruncated } from '../generate/truncation.js';
+import { openRun, readOptionsFile, readRunInfo, type RunOptions } from './run.js';
+import type { GeneratorOutput } from '../generate/output.js';
 
 export const SAMPLE_FORMATS = ['.npy', '.csv', '.png'] as const;
 /** Models that take a class label; `--class` needs one of them. */

@@ -11,6 +11,7 @@ import { game, type Game } from '../games/losses.js';
 import type { Codes, Conditioning, Judgement } from '../games/conditional.js';
 import { gradientPenalty, r1Penalty } from '../games/penalties.js';
 import type { Rng } from '../rng.js';
+import type { BatchSource } from '../data/batches.js';
 import { Optimizer } from './optimizers.js';
 import { untaped } from './untaped.js';
 import type { WeightAverage } from './ema.js';
@@ -26,14 +27,6 @@ export interface StepStats {
   dFake: number;
   /** ACGAN and InfoGAN: G's auxiliary loss on the last G step (class cross-entropy; the λ-weighted information loss). */
   aux?: number;
-}
-
-/** A source of real training batches. */
-export interface BatchSource {
-  /** n examples, shape [n, ...exampleShape] (an image data set's epoch may end with fewer). */
-  batch(rng: Rng, n: number): tf.Tensor;
-  /** The class of each example of the last batch, when the data are labelled (what cgan and acgan train on). */
-  readonly lastLabels?: Int32Array;
 }
 
 type GanOptions = Pick<
@@ -98,9 +91,9 @@ export class Gan {
     // Draws what one D step needs: a real batch (with its labels' codes) and G's input for as many examples.
     const draw = () => {
       // An epoch's last image batch may be smaller: G's batch matches it.
-      const real = data.batch(this.rng, batchSize);
+      const { x: real, labels } = data.batch(this.rng, batchSize);
       const n = real.shape[0];
-      const realCodes = cond?.trainsOnLabels ? cond.encode(labelsOf(data, n, cond.model)) : undefined;
+      const realCodes = cond?.trainsOnLabels ? cond.encode(labelsOf(labels, n, cond.model)) : undefined;
       return { real, realCodes, z: this.noise(n), codes: cond?.draw(this.rng, n) };
     };
     let dResult: tf.Tensor | undefined;
@@ -196,9 +189,8 @@ export class Gan {
   }
 }
 
-/** The labels of the batch just drawn, which cgan and acgan need. */
-function labelsOf(data: BatchSource, n: number, model: string): Int32Array {
-  const labels = data.lastLabels;
+/** The labels of a batch of n examples, which cgan and acgan need. */
+function labelsOf(labels: Int32Array | undefined, n: number, model: string): Int32Array {
   if (!labels || labels.length !== n) {
     throw new Error(`Expected the labels of each real batch for model ${model} but the data gave ${labels ? `${labels.length} for ${n} examples` : 'none'}`);
   }

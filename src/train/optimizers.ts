@@ -6,6 +6,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fusedAdam, fusedSgdMomentum } from '../backend/fused.js';
 
+/** The players' update rules, as a run's options name them. */
+export interface OptimizerOptions {
+  optimizer: 'adam' | 'sgd';
+  lrG: number;
+  lrD: number;
+  beta1: number;
+  beta2: number;
+  momentum: number;
+  /** Decay both learning rates linearly to this fraction of their value over the run (1 = constant). */
+  lrFinal: number;
+  /** EMA decay β for G's weights (0 = no average). */
+  ema: number;
+}
+
 export interface OptimizerSpec {
   kind: 'adam' | 'sgd';
   lr: number;

@@ -1,82 +1,74 @@
-// Training options: one typed object, resolved and validated once (at the CLI edge or
-// when the API is called), then saved as options.json in the run directory.
-import { GAMES, type GameName } from '../games/losses.js';
+// Training options: one table (OPTIONS) gives every option its default, its check, its
+// command-line flag and its help, so the library and the CLI cannot disagree. Options
+// are resolved and validated once (resolveOptions), completed from the data by the
+// plan (plan.ts), frozen and saved as options.json in the run directory.
+// Longer than 300 lines because it is one table of every option: split, it would be
+// several places to look for one.
+import { GAMES } from '../games/losses.js';
+import { CONDITIONAL_MODELS, usesLabels, type ConditioningOptions } from '../games/conditional.js';
+import type { GameOptions } from '../games/options.js';
 import { TOY_DATASETS, toyDataset } from '../data/toy.js';
 import { IMAGE_DATASETS, isImageDataName } from '../data/images/index.js';
+import type { DataOptions } from '../data/options.js';
+import type { NetworkOptions } from '../networks/options.js';
 import { METRIC_NAMES } from '../metrics/registry.js';
-import { CONDITIONAL_MODELS, usesLabels } from '../games/conditional.js';
+import type { EvalOptions } from '../metrics/options.js';
+import { BACKENDS } from '../backend/index.js';
+import type { OptimizerOptions } from './optimizers.js';
+import * as v from './option-values.js';
 
-export interface TrainOptions {
-  /** A 2D/1D toy data set (TOY_DATASETS), an image data set (IMAGE_DATASETS) or a path to images. */
-  data: string;
-  /**
-   * Network preset ('dcgan' for images only); 'custom' when the caller supplied G and D
-   * through the API. The conditional models build on the mlp preset for toy data and
-   * on dcgan for images: 'cgan' (G and D read the label), 'acgan' (D also classifies),
-   * 'infogan' (latent codes learned without labels).
-   */
-  model: 'mlp' | 'dcgan' | 'custom' | 'cgan' | 'acgan' | 'infogan';
-  /** cgan, acgan: the number of classes of the data's labels (set from the data when training starts; 0 otherwise). */
-  numClasses: number;
-  /** InfoGAN: values of the categorical code (default 10; toy mixtures: their number of modes). */
-  infoCategories: number;
-  /** InfoGAN: continuous codes, each uniform on [−1, 1]. */
-  infoContinuous: number;
-  /** InfoGAN: weights λ of the information term for the categorical and the continuous codes. */
-  infoLambdaCat: number;
-  infoLambdaCont: number;
-  /** Hidden layer widths of G and D (for images: G's dense widths and D's maxout units). */
-  gHidden: number[];
-  dHidden: number[];
-  latentDim: number;
-  /** Noise prior p(z): standard normal, or uniform on [−1, 1]. */
-  prior: 'normal' | 'uniform';
-  loss: GameName;
-  /** R1 penalty weight γ (0 = off). Default on toy data: (s/2)²/10, s = the data set's scale (see defaultR1). */
-  r1: number;
-  /** Apply R1 every N discriminator steps, weighted N·γ ("lazy regularization", Karras et al. 2020). */
-  r1Every: number;
-  /** WGAN-GP penalty weight λ. */
-  gpWeight: number;
-  /** WGAN weight clipping bound c. */
-  clip: number;
-  /** k: discriminator steps per generator step. */
-  dSteps: number;
-  /** Generator steps to train for (image data with epochs > 0: set from epochs when training starts). */
+/** How long a run trains, how often it reports, and where it lives. */
+export interface ScheduleOptions {
+  /** Generator steps to train for (image data with epochs > 0: set from epochs by the plan). */
   steps: number;
   /** Image data: passes over the training set, each of ceil(images / batchSize) steps (0 = use steps). */
   epochs: number;
-  /** Image folders: resize and centre-crop every image to size × size (0 = keep the files' size). */
-  imageSize: number;
-  batchSize: number;
-  optimizer: 'adam' | 'sgd';
-  lrG: number;
-  lrD: number;
-  beta1: number;
-  beta2: number;
-  momentum: number;
-  /** Decay both learning rates linearly to this fraction of their value over the run (1 = constant). */
-  lrFinal: number;
-  /** EMA decay β for G's weights (0 = no average). */
-  ema: number;
   seed: number;
-  /** Every N steps: metrics, pictures, checkpoints (0 = only at the end). */
-  evalEvery: number;
-  /** Image data: the metrics (METRIC_NAMES, e.g. fid10k) computed every evalEvery steps and at the end, when evalEvery > 0. */
-  evalMetrics: string[];
+  /** Steps between pictures and between checkpoints (0 = only at the end). */
   plotEvery: number;
   checkpointEvery: number;
-  /** Samples for the 2D metrics (protocol: 2,500). */
-  evalSamples: number;
-  /**
-   * Jacobian-based truncation when sampling (metrics and gankit sample): drop this
-   * fraction of latent points, those where G's Jacobian is largest, which are the
-   * bridges between modes (src/sampling/truncation.ts). 0 = G's samples as they come.
-   */
-  jacobianTruncation: number;
   backend: 'auto' | 'native' | 'wasm' | 'cpu';
+  /** The run directory. */
   out: string;
 }
+
+/** Every setting of a run: the subsystems' options together. options.json holds them flat. */
+export type TrainOptions = DataOptions &
+  NetworkOptions &
+  ConditioningOptions &
+  GameOptions &
+  OptimizerOptions &
+  EvalOptions &
+  ScheduleOptions;
+
+type Name = keyof TrainOptions;
+
+export interface OptionRow<K extends Name = Name> {
+  name: K;
+  /** The command-line flag with its argument, e.g. '--lr-g <rate>'; none for options the plan sets. */
+  flag?: string;
+  type: v.ValueType;
+  /** The default on toy data, and on image data when it differs there. */
+  default: TrainOptions[K];
+  images?: TrainOptions[K];
+  help: string;
+  /** Says where the default comes from when a rule after resolveOptions's table sets it. */
+  defaultNote?: string;
+  /** Shown in --help instead of `default` when a rule always replaces it on toy data. */
+  defaultShown?: string;
+}
+
+const row = <K extends Name>(r: OptionRow<K>): OptionRow => r as unknown as OptionRow;
+
+/** The data option's type: a known data set's name, or a path to image data. */
+const dataName: v.ValueType<string> = {
+  expected: `one of ${[...TOY_DATASETS, ...IMAGE_DATASETS].join(', ')} or a path to image data`,
+  flagExpected: 'a data set name or a path',
+  accepts: (x) => typeof x === 'string' && (TOY_DATASETS.includes(x as never) || isImageDataName(x)),
+  parse: (text) => text,
+};
+
+const MODELS = ['mlp', 'dcgan', ...CONDITIONAL_MODELS, 'custom'] as const;
 
 // The defaults aim at the README's 2D results in under two minutes on 2 cores:
 // z ∈ R² (lower dimensions fit the mixtures best in our sweeps), a G deeper than D,
@@ -85,74 +77,106 @@ export interface TrainOptions {
 // momentum (β1 = 0: on grid25 seeds 1–3, 97.5/97.4/97.6% high quality on 20,000
 // samples against 97.3/97.1/96.6% at β1 = 0.5) and β2 = 0.9, learning rates decaying
 // linearly to zero and a moving average of G's weights.
-export const DEFAULT_OPTIONS: TrainOptions = {
-  data: 'ring8',
-  model: 'mlp',
-  numClasses: 0,
-  infoCategories: 10,
-  infoContinuous: 2,
-  infoLambdaCat: 1,
-  infoLambdaCont: 0.1,
-  gHidden: [128, 128, 128, 128],
-  dHidden: [128, 128, 128],
-  latentDim: 2,
-  prior: 'normal',
-  loss: 'nonsaturating',
-  r1: 1,
-  r1Every: 16,
-  gpWeight: 10,
-  clip: 0.01,
-  dSteps: 1,
-  steps: 16000,
-  epochs: 0,
-  imageSize: 0,
-  batchSize: 256,
-  optimizer: 'adam',
-  lrG: 1e-3,
-  lrD: 2e-3,
-  beta1: 0,
-  beta2: 0.9,
-  momentum: 0.9,
-  lrFinal: 0,
-  ema: 0.99,
-  seed: 1,
-  evalEvery: 2000,
-  evalMetrics: ['fid10k'],
-  plotEvery: 2000,
-  checkpointEvery: 2000,
-  evalSamples: 2500,
+// Images take DCGAN-28's reference settings (docs/design.md; Radford et al. 2016: Adam
+// lr 2e-4, β1 0.5, batch 64, z ∈ R^100), constant learning rates, no R1, and for the
+// mlp preset the widths of Goodfellow et al. 2014's MNIST model. No Jacobian
+// truncation on images: with z ∈ R^100 it costs 200 extra passes of G per sample.
+export const OPTIONS: readonly OptionRow[] = [
+  // data (src/data)
+  row({ name: 'data', flag: '--data <name|path>', type: dataName, default: 'ring8',
+    help: `data: ${TOY_DATASETS.join(', ')} (2D/1D toy data); ${IMAGE_DATASETS.join(', ')} (images, found on disk ` +
+      'or downloaded); or a path to a folder of IDX files, CIFAR-10 batches or PNG/JPEG images, or an .npy file' }),
+  row({ name: 'imageSize', flag: '--size <pixels>', type: v.nonNegativeInt, default: 0,
+    help: 'image folders: resize and centre-crop every image to size × size (0 = keep the size)' }),
+  row({ name: 'batchSize', flag: '--batch-size <n>', type: v.positiveInt, default: 256, images: 64,
+    help: 'examples per batch' }),
+  // networks (src/networks) and conditional models (src/games/conditional.ts)
+  row({ name: 'model', flag: '--model <preset>', type: v.oneOf(MODELS), default: 'mlp', images: 'dcgan',
+    help: 'network preset (dcgan: images only). Conditional: cgan (G and D read the label), acgan (D also ' +
+      'classifies), infogan (codes learned without labels); they build on mlp for toy data and on dcgan for ' +
+      'images, and cgan/acgan need labelled data (ring8, grid25, labelled images)' }),
+  row({ name: 'numClasses', type: v.nonNegativeInt, default: 0,
+    help: 'cgan, acgan: the number of classes of the data\'s labels (set from the data by the plan; 0 otherwise)' }),
+  row({ name: 'infoCategories', flag: '--info-categories <n>', type: v.atLeast(2), default: 10,
+    help: 'infogan: values of the categorical code', defaultNote: 'ring8, grid25: their number of modes' }),
+  row({ name: 'infoContinuous', flag: '--info-continuous <n>', type: v.nonNegativeInt, default: 2,
+    help: 'infogan: continuous codes, each uniform on [−1, 1]' }),
+  row({ name: 'infoLambdaCat', flag: '--info-lambda-cat <lambda>', type: v.nonNegativeNumber, default: 1,
+    help: "infogan: weight λ of the categorical code's information term" }),
+  row({ name: 'infoLambdaCont', flag: '--info-lambda-cont <lambda>', type: v.nonNegativeNumber, default: 0.1,
+    help: "infogan: weight λ of the continuous codes' information term" }),
+  row({ name: 'gHidden', flag: '--g-hidden <units>', type: v.intList, default: [128, 128, 128, 128],
+    images: [1200, 1200], help: "G's hidden layer widths (mlp preset)" }),
+  row({ name: 'dHidden', flag: '--d-hidden <units>', type: v.intList, default: [128, 128, 128], images: [240, 240],
+    help: "D's hidden layer widths (mlp preset; maxout units on images)" }),
+  row({ name: 'latentDim', flag: '--latent-dim <n>', type: v.positiveInt, default: 2, images: 100,
+    help: 'dimension of z', defaultNote: 'infogan on images: 62, the paper\'s' }),
+  row({ name: 'prior', flag: '--prior <p>', type: v.oneOf(['normal', 'uniform'] as const), default: 'normal',
+    help: 'noise prior p(z): normal N(0, I) or uniform on [−1, 1]' }),
+  // the game (src/games)
+  row({ name: 'loss', flag: '--loss <game>', type: v.oneOf(GAMES), default: 'nonsaturating',
+    help: 'the game the players play (their losses)' }),
+  row({ name: 'r1', flag: '--r1 <gamma>', type: v.nonNegativeNumber, default: 1, images: 0,
+    help: 'R1 gradient penalty weight γ on real data (0 = off)',
+    defaultShown: "(s/2)²/10, s = the data's mode spacing: 0.1 on grid25, 0.015 on ring8" }),
+  row({ name: 'r1Every', flag: '--r1-every <n>', type: v.positiveInt, default: 16,
+    help: 'apply R1 every n D steps with weight n·γ (lazy regularization)' }),
+  row({ name: 'gpWeight', flag: '--gp-weight <lambda>', type: v.nonNegativeNumber, default: 10,
+    help: 'WGAN-GP penalty weight λ' }),
+  row({ name: 'clip', flag: '--clip <c>', type: v.positiveNumber, default: 0.01, help: 'WGAN weight clipping bound' }),
+  row({ name: 'dSteps', flag: '--k <n>', type: v.positiveInt, default: 1, help: 'discriminator steps per generator step' }),
+  // optimizers (src/train/optimizers.ts)
+  row({ name: 'optimizer', flag: '--optimizer <rule>', type: v.oneOf(['adam', 'sgd'] as const), default: 'adam',
+    help: 'update rule' }),
+  row({ name: 'lrG', flag: '--lr-g <rate>', type: v.positiveNumber, default: 1e-3, images: 2e-4,
+    help: 'generator learning rate', defaultNote: "infogan on images: 1e-3, the paper's" }),
+  row({ name: 'lrD', flag: '--lr-d <rate>', type: v.positiveNumber, default: 2e-3, images: 2e-4,
+    help: 'discriminator learning rate' }),
+  row({ name: 'lrFinal', flag: '--lr-final <fraction>', type: v.unitInterval, default: 0, images: 1,
+    help: 'decay learning rates linearly to this fraction by the last step' }),
+  row({ name: 'beta1', flag: '--beta1 <b>', type: v.fraction, default: 0, images: 0.5, help: 'Adam β1' }),
+  row({ name: 'beta2', flag: '--beta2 <b>', type: v.fraction, default: 0.9, images: 0.999, help: 'Adam β2' }),
+  row({ name: 'momentum', flag: '--momentum <m>', type: v.fraction, default: 0.9, help: 'SGD momentum' }),
+  row({ name: 'ema', flag: '--ema <beta>', type: v.fraction, default: 0.99, images: 0,
+    help: "moving average of G's weights (0 = off)" }),
+  // the schedule
+  row({ name: 'steps', flag: '--steps <n>', type: v.positiveInt, default: 16000, help: 'generator steps',
+    defaultNote: 'images: from --epochs' }),
+  row({ name: 'epochs', flag: '--epochs <n>', type: v.nonNegativeInt, default: 0, images: 5,
+    help: 'image data: passes over the training set (--steps counts steps instead)' }),
+  row({ name: 'seed', flag: '--seed <n>', type: v.integer, default: 1,
+    help: 'random seed: the same seed gives the same run on a given backend' }),
+  row({ name: 'plotEvery', flag: '--plot-every <n>', type: v.nonNegativeInt, default: 2000, images: 200,
+    help: 'steps between pictures (0 = end only)' }),
+  row({ name: 'checkpointEvery', flag: '--checkpoint-every <n>', type: v.nonNegativeInt, default: 2000, images: 1000,
+    help: 'steps between checkpoints (0 = end only)' }),
+  row({ name: 'backend', flag: '--backend <name>', type: v.oneOf(['auto', ...BACKENDS] as const), default: 'auto',
+    help: 'tfjs backend' }),
+  row({ name: 'out', flag: '--out <dir>', type: v.nonEmptyText, default: 'runs/latest',
+    help: 'run directory', defaultNote: 'the CLI: runs/<data>-<time>' }),
+  // measuring (src/metrics)
+  row({ name: 'evalEvery', flag: '--eval-every <n>', type: v.nonNegativeInt, default: 2000, images: 0,
+    help: 'steps between metric evaluations: the 2D metrics (0 = end only), or for images --eval-metrics (0 = none)' }),
+  row({ name: 'evalMetrics', flag: '--eval-metrics <list>', type: v.namesFrom(METRIC_NAMES), default: ['fid10k'],
+    help: 'images: metrics for --eval-every (see gankit eval --help)' }),
+  row({ name: 'evalSamples', flag: '--eval-samples <n>', type: v.positiveInt, default: 2500,
+    help: 'samples for the 2D metrics' }),
   // 1% drops nearly only the bridges between modes: grid25's high quality rises by
   // about a point (97.5 → 98.4% on 20,000 samples) to just under real data's 98.9%.
-  jacobianTruncation: 0.01,
-  backend: 'auto',
-  out: 'runs/latest',
-};
+  row({ name: 'jacobianTruncation', flag: '--jacobian-truncation <ratio>', type: v.fraction, default: 0.01, images: 0,
+    help: "sample without this fraction of latent points, those where G's Jacobian is largest: the bridges between " +
+      "modes (Tanielian et al. 2020); metrics.json also gives G's own samples' metrics" }),
+];
 
-/**
- * What changes for image data: DCGAN-28's reference settings (DESIGN.md; Radford et
- * al. 2016: Adam lr 2e-4, β1 0.5, batch 64, z ∈ R^100), constant learning rates, no
- * R1, and for the mlp preset the widths of Goodfellow et al. 2014's MNIST model. No
- * Jacobian truncation: with z ∈ R^100 it costs 200 extra passes of G per sample.
- */
-export const IMAGE_DEFAULTS: Partial<TrainOptions> = {
-  model: 'dcgan',
-  gHidden: [1200, 1200],
-  dHidden: [240, 240],
-  latentDim: 100,
-  r1: 0,
-  epochs: 5,
-  batchSize: 64,
-  lrG: 2e-4,
-  lrD: 2e-4,
-  beta1: 0.5,
-  beta2: 0.999,
-  lrFinal: 1,
-  ema: 0,
-  jacobianTruncation: 0,
-  evalEvery: 0,
-  plotEvery: 200,
-  checkpointEvery: 1000,
-};
+const defaults = (images: boolean) =>
+  Object.fromEntries(OPTIONS.map((r) => [r.name, images && r.images !== undefined ? r.images : r.default])) as unknown as TrainOptions;
+
+/** The defaults on toy data. */
+export const DEFAULT_OPTIONS: TrainOptions = defaults(false);
+/** What changes for image data. */
+export const IMAGE_DEFAULTS: Partial<TrainOptions> = Object.fromEntries(
+  OPTIONS.filter((r) => r.images !== undefined).map((r) => [r.name, r.images]),
+);
 
 /**
  * InfoGAN on images: the paper's MNIST settings (Chen et al. 2016, appendix C.1): z ∈
@@ -183,85 +207,41 @@ export function defaultR1(data: string): number {
 
 /** Fills in defaults and checks every field; throws "Expected … but received …". */
 export function resolveOptions(partial: Partial<TrainOptions>): TrainOptions {
-  const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<TrainOptions>;
+  const given = Object.fromEntries(Object.entries(partial).filter(([, x]) => x !== undefined)) as Partial<TrainOptions>;
   const toy = isToyData(given.data ?? DEFAULT_OPTIONS.data);
-  const o: TrainOptions = { ...DEFAULT_OPTIONS, ...(toy ? {} : IMAGE_DEFAULTS), ...given };
+  const o: TrainOptions = { ...defaults(!toy), ...given };
+  const check = (r: OptionRow) => {
+    if (!r.type.accepts(o[r.name])) {
+      throw new Error(`Expected ${r.name} to be ${r.type.expected} but received ${JSON.stringify(o[r.name])}`);
+    }
+  };
+  const rowOf = (name: Name) => OPTIONS.find((r) => r.name === name)!;
+  check(rowOf('data'));
+
+  // Defaults that follow from other options.
   if (given.r1 === undefined && toy) o.r1 = defaultR1(o.data);
   if (o.model === 'infogan' && !toy) {
     if (given.latentDim === undefined) o.latentDim = INFOGAN_IMAGE_DEFAULTS.latentDim;
     if (given.lrG === undefined) o.lrG = INFOGAN_IMAGE_DEFAULTS.lrG;
   }
   // On a mixture, one categorical value per mode lets the code find the modes.
-  if (o.model === 'infogan' && given.infoCategories === undefined && toy) o.infoCategories = toyDataset(o.data).classes ?? o.infoCategories;
+  if (o.model === 'infogan' && given.infoCategories === undefined && toy) {
+    o.infoCategories = toyDataset(o.data).classes ?? o.infoCategories;
+  }
   // Asking for a number of steps on image data means "not by epochs".
   if (!toy && given.steps !== undefined && given.epochs === undefined) o.epochs = 0;
-  const fail = (name: string, expected: string, value: unknown) => {
-    throw new Error(`Expected ${name} to be ${expected} but received ${JSON.stringify(value)}`);
-  };
-  const positiveInt = (name: keyof TrainOptions) => {
-    const v = o[name];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail(name, 'a positive integer', v);
-  };
-  const nonNegativeInt = (name: keyof TrainOptions) => {
-    const v = o[name];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) fail(name, 'a non-negative integer', v);
-  };
-  const inRange = (name: keyof TrainOptions, lo: number, hi: number, loOpen = false, hiOpen = false) => {
-    const v = o[name];
-    const ok = typeof v === 'number' && Number.isFinite(v) && (loOpen ? v > lo : v >= lo) && (hiOpen ? v < hi : v <= hi);
-    if (!ok) fail(name, `a number in ${loOpen ? '(' : '['}${lo}, ${hi}${hiOpen ? ')' : ']'}`, v);
-  };
-  const oneOf = (name: keyof TrainOptions, values: readonly string[]) => {
-    if (!values.includes(o[name] as string)) fail(name, `one of ${values.join(', ')}`, o[name]);
-  };
 
-  if (typeof o.data !== 'string' || !(toy || isImageDataName(o.data))) {
-    fail('data', `one of ${[...TOY_DATASETS, ...IMAGE_DATASETS].join(', ')} or a path to image data`, o.data);
+  // Rules that involve several options.
+  if (toy && o.model === 'dcgan') {
+    throw new Error(`Expected model to be one of ${MODELS.filter((m) => m !== 'dcgan').join(', ')} but received "dcgan"`);
   }
-  oneOf('model', toy ? ['mlp', ...CONDITIONAL_MODELS, 'custom'] : ['dcgan', 'mlp', ...CONDITIONAL_MODELS, 'custom']);
+  check(rowOf('model'));
   if (toy && usesLabels(o.model) && !toyDataset(o.data).classes) {
     throw new Error(
-      `Expected labelled data for model ${o.model} (ring8 or grid25, whose points are labelled by their mode, or labelled images) ` +
-        `but ${o.data} has no labels; use --model infogan, which needs none`,
+      `Expected labelled data for model ${o.model} (ring8 or grid25, whose points are labelled by their mode, ` +
+        `or labelled images) but ${o.data} has no labels; use --model infogan, which needs none`,
     );
   }
-  nonNegativeInt('numClasses');
-  if (o.infoCategories < 2 || !Number.isInteger(o.infoCategories)) fail('infoCategories', 'an integer ≥ 2', o.infoCategories);
-  nonNegativeInt('infoContinuous');
-  inRange('infoLambdaCat', 0, Infinity);
-  inRange('infoLambdaCont', 0, Infinity);
-  for (const name of ['gHidden', 'dHidden'] as const) {
-    const v = o[name];
-    if (!Array.isArray(v) || v.length === 0 || !v.every((u) => Number.isInteger(u) && u > 0)) fail(name, 'a non-empty list of positive integers', v);
-  }
-  positiveInt('latentDim');
-  oneOf('prior', ['normal', 'uniform']);
-  oneOf('loss', GAMES);
-  inRange('r1', 0, Infinity);
-  positiveInt('r1Every');
-  inRange('gpWeight', 0, Infinity);
-  inRange('clip', 0, Infinity, true);
-  positiveInt('dSteps');
-  positiveInt('steps');
-  nonNegativeInt('epochs');
-  nonNegativeInt('imageSize');
-  positiveInt('batchSize');
-  oneOf('optimizer', ['adam', 'sgd']);
-  inRange('lrG', 0, Infinity, true);
-  inRange('lrD', 0, Infinity, true);
-  inRange('beta1', 0, 1, false, true);
-  inRange('beta2', 0, 1, false, true);
-  inRange('momentum', 0, 1, false, true);
-  inRange('lrFinal', 0, 1);
-  inRange('ema', 0, 1, false, true);
-  if (!Number.isInteger(o.seed)) fail('seed', 'an integer', o.seed);
-  nonNegativeInt('evalEvery');
-  if (!Array.isArray(o.evalMetrics) || !o.evalMetrics.every((m) => METRIC_NAMES.includes(m))) fail('evalMetrics', `a list of ${METRIC_NAMES.join(', ')}`, o.evalMetrics);
-  nonNegativeInt('plotEvery');
-  nonNegativeInt('checkpointEvery');
-  positiveInt('evalSamples');
-  inRange('jacobianTruncation', 0, 1, false, true);
-  oneOf('backend', ['auto', 'native', 'wasm', 'cpu']);
-  if (typeof o.out !== 'string' || o.out.length === 0) fail('out', 'a directory path', o.out);
+  for (const r of OPTIONS) check(r);
   return o;
 }

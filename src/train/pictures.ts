@@ -16,10 +16,10 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { generate, type Gan } from './gan.js';
 import type { History } from './history.js';
 import { describeMetrics } from '../metrics/modes.js';
-import { tileImages, encodePng, upscale } from '../sampling/grid.js';
-import { classGridInputs, traversalInputs, type GridInputs } from '../sampling/conditional.js';
-import { runGenerator } from '../sampling/latent.js';
-import { drawTruncated } from '../sampling/truncation.js';
+import { tileImages, encodePng, upscale } from '../plots/grid.js';
+import { classGridInputs, traversalInputs, type GridInputs } from '../generate/conditional-inputs.js';
+import { runGenerator } from '../generate/latent.js';
+import { drawTruncated } from '../generate/truncation.js';
 import type { Codes } from '../games/conditional.js';
 
 export interface PictureRequest {

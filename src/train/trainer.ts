@@ -22,8 +22,8 @@ import { describeConditional, mixtureConditionalMetrics } from './conditional-me
 import { headMetrics, type HeadMetrics } from './heads.js';
 import { loadImages } from '../data/images/index.js';
 import { evaluateGenerator, prepareEvaluation } from '../metrics/evaluate.js';
-import { runGenerator } from '../sampling/latent.js';
-import { drawPool, firstRows, truncateDraw, truncationPool, type LatentDraw } from '../sampling/truncation.js';
+import { runGenerator } from '../generate/latent.js';
+import { drawPool, firstRows, truncateDraw, truncationPool, type LatentDraw } from '../generate/truncation.js';
 
 export interface TrainHooks {
   /** Called once before the first step: the run's length and, for image data, its epochs. */

@@ -12,8 +12,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { exportGenerator } from '../../src/export/export.js';
 import { TFJS_CDN } from '../../src/export/page.js';
 import { Rng } from '../../src/rng.js';
-import { drawLatents } from '../../src/sampling/latent.js';
-import { jacobianNorms, truncateDraw } from '../../src/sampling/truncation.js';
+import { drawLatents } from '../../src/generate/latent.js';
+import { jacobianNorms, truncateDraw } from '../../src/generate/truncation.js';
 import { makeRun, tempDir, type FixtureKind } from '../sampling/fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -5,10 +5,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { exportGenerator, type GeneratorMetadata } from '../../src/export/export.js';
+import { exportGenerator } from '../../src/export/export.js';
+import type { GeneratorMetadata } from '../../src/export/metadata.js';
 import { loadModel } from '../../src/io/model-files.js';
 import { Rng } from '../../src/rng.js';
-import { drawLatents } from '../../src/sampling/latent.js';
+import { drawLatents } from '../../src/generate/latent.js';
 import { makeRun, tempDir, type FixtureKind } from '../sampling/fixtures.js';
 
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {

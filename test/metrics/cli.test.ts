@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadImages } from '../../src/data/images/index.js';
 import { writeNpy } from '../../src/io/npy.js';
-import { encodePng, tileImages } from '../../src/sampling/grid.js';
+import { encodePng, tileImages } from '../../src/plots/grid.js';
 import { Rng } from '../../src/rng.js';
 import { makeRun } from '../sampling/fixtures.js';
 import { runCli } from '../cli/run-cli.js';

@@ -12,7 +12,7 @@ import { Rng } from '../../src/rng.js';
 import { conditionalGrid, openClassSampler } from '../../src/sampling/conditional.js';
 import { conditionalAccuracy } from '../../src/metrics/conditional.js';
 import { interpolateRun } from '../../src/sampling/interpolate.js';
-import { drawLatents } from '../../src/sampling/latent.js';
+import { drawLatents } from '../../src/generate/latent.js';
 import { sampleRun } from '../../src/sampling/sample.js';
 import { loadGenerator } from '../../src/train/checkpoint.js';
 import { train } from '../../src/train/trainer.js';

@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { defaultPath, interpolateRun, interpolationLatents, lerp, loopLatents, slerp } from '../../src/sampling/interpolate.js';
-import { tileImages } from '../../src/sampling/grid.js';
-import { drawLatents } from '../../src/sampling/latent.js';
+import { tileImages } from '../../src/plots/grid.js';
+import { drawLatents } from '../../src/generate/latent.js';
 import { Rng } from '../../src/rng.js';
 import { makeRun } from './fixtures.js';
 

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import { decodeNpy } from '../../src/io/npy.js';
 import { Rng } from '../../src/rng.js';
-import { drawLatents } from '../../src/sampling/latent.js';
+import { drawLatents } from '../../src/generate/latent.js';
 import { sampleRun, sampleToFile, writeSamples } from '../../src/sampling/sample.js';
 import { generate } from '../../src/train/gan.js';
 import { makeRun, tempDir } from './fixtures.js';

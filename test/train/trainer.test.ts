@@ -14,8 +14,8 @@ import { mlpDiscriminator, mlpGenerator } from '../../src/networks/mlp.js';
 import { Rng } from '../../src/rng.js';
 import { stepLines } from './run-files.js';
 import { loadGenerator } from '../../src/train/checkpoint.js';
-import { drawPool, truncateDraw, truncationPool } from '../../src/sampling/truncation.js';
-import { runGenerator } from '../../src/sampling/latent.js';
+import { drawPool, truncateDraw, truncationPool } from '../../src/generate/truncation.js';
+import { runGenerator } from '../../src/generate/latent.js';
 import { modeMetrics } from '../../src/metrics/modes.js';
 import { toyDataset } from '../../src/data/toy.js';
 

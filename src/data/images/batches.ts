@@ -4,7 +4,7 @@
 // on (seed, e), so setting `drawn` resumes a run exactly where it stopped.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../rng.js';
-import type { BatchSource } from '../../train/gan.js';
+import type { Batch, BatchSource } from '../batches.js';
 import type { ImageDataset } from './types.js';
 
 // x/127.5 − 1 for each byte value: [0, 255] → [−1, 1], the range of G's tanh.
@@ -14,8 +14,6 @@ export class ImageBatches implements BatchSource {
   readonly stepsPerEpoch: number;
   /** Batches drawn so far; set it to resume. */
   drawn = 0;
-  /** Labels of the last batch returned, when the data set has labels. */
-  lastLabels?: Int32Array;
   private order?: { epoch: number; indices: Uint32Array };
 
   constructor(
@@ -35,10 +33,10 @@ export class ImageBatches implements BatchSource {
   }
 
   /**
-   * The next batch, NHWC float32 in [−1, 1]. The arguments BatchSource passes are
+   * The next batch, NHWC float32 in [−1, 1], with its labels when the data set has them. The arguments BatchSource passes are
    * ignored: the order comes from (seed, epoch) and the size from the epoch's position.
    */
-  batch(_rng?: Rng, _n?: number): tf.Tensor4D {
+  batch(_rng?: Rng, _n?: number): Batch & { x: tf.Tensor4D } {
     if (!Number.isInteger(this.drawn) || this.drawn < 0) throw new Error(`Expected drawn to be a non-negative integer but received ${this.drawn}`);
     const { count, height, width, channels, images, labels } = this.data;
     const indices = this.orderOf(this.epoch);
@@ -53,8 +51,7 @@ export class ImageBatches implements BatchSource {
       if (batchLabels) batchLabels[i] = labels![indices[start + i]];
     }
     this.drawn++;
-    this.lastLabels = batchLabels;
-    return tf.tensor4d(values, [n, height, width, channels]);
+    return { x: tf.tensor4d(values, [n, height, width, channels]), ...(batchLabels ? { labels: batchLabels } : {}) };
   }
 
   private orderOf(epoch: number): Uint32Array {

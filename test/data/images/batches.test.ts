@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/backend/index.js';
 import { ImageBatches, type ImageDataset } from '../../../src/data/images/index.js';
-import type { BatchSource } from '../../../src/train/gan.js';
+import type { BatchSource } from '../../../src/data/batches.js';
 import { Rng } from '../../../src/rng.js';
 
 await initBackend();
@@ -28,7 +28,7 @@ function indicesOf(batch: tf.Tensor4D): number[] {
 
 function epochOrder(batches: ImageBatches): number[] {
   const order: number[] = [];
-  for (let s = 0; s < batches.stepsPerEpoch; s++) order.push(...indicesOf(batches.batch()));
+  for (let s = 0; s < batches.stepsPerEpoch; s++) order.push(...indicesOf(batches.batch().x));
   return order;
 }
 
@@ -40,7 +40,7 @@ test('each epoch visits every image once; the last batch holds the rest; epochs 
   const first: number[] = [];
   for (let s = 0; s < 3; s++) {
     assert.equal(batches.epoch, 0);
-    const batch = batches.batch();
+    const batch = batches.batch().x;
     sizes.push(batch.shape[0]);
     first.push(...indicesOf(batch));
   }
@@ -68,7 +68,7 @@ test('the same seed gives the same orders, another seed others; setting drawn re
     const epoch = Math.floor(k / 4);
     const step = k % 4;
     const start = epoch * 10 + step * 3;
-    assert.deepEqual(indicesOf(resumed.batch()), all.slice(start, Math.min(start + 3, (epoch + 1) * 10)), `batch ${k + 1}`);
+    assert.deepEqual(indicesOf(resumed.batch().x), all.slice(start, Math.min(start + 3, (epoch + 1) * 10)), `batch ${k + 1}`);
   }
   const bad = new ImageBatches(numbered(), 3, 42);
   bad.drawn = -1;
@@ -80,7 +80,8 @@ test('values are x/127.5 − 1 in NHWC float32, and labels follow the images', (
   const data: ImageDataset = { name: 'rgb', source: 'memory', images, count: 3, height: 2, width: 2, channels: 3, labels: Uint8Array.from([7, 8, 9]) };
   const batches = new ImageBatches(data, 3, 5);
   const source: BatchSource = batches; // satisfies the trainer's interface
-  const batch = source.batch(new Rng(1), 3) as tf.Tensor4D;
+  const { x, labels } = source.batch(new Rng(1), 3);
+  const batch = x as tf.Tensor4D;
   assert.deepEqual(batch.shape, [3, 2, 2, 3]);
   assert.equal(batch.dtype, 'float32');
   const values = batch.dataSync();
@@ -91,17 +92,18 @@ test('values are x/127.5 − 1 in NHWC float32, and labels follow the images', (
   for (let i = 0; i < 3; i++) {
     for (let j = 0; j < 12; j++) assert.equal(values[i * 12 + j], Math.fround(images[order[i] * 12 + j] / 127.5 - 1));
   }
-  assert.deepEqual(Array.from(batches.lastLabels!), order.map((n) => 7 + n));
+  assert.deepEqual(Array.from(labels!), order.map((n) => 7 + n));
   const unlabelled = new ImageBatches({ ...data, labels: undefined }, 2, 1);
-  unlabelled.batch().dispose();
-  assert.equal(unlabelled.lastLabels, undefined);
+  const plain = unlabelled.batch();
+  plain.x.dispose();
+  assert.equal(plain.labels, undefined);
 });
 
 test('no tensors leak over many batches', () => {
   const batches = new ImageBatches(numbered(), 4, 3);
-  batches.batch().dispose();
+  batches.batch().x.dispose();
   const before = tf.memory().numTensors;
-  for (let s = 0; s < 50; s++) batches.batch().dispose();
+  for (let s = 0; s < 50; s++) batches.batch().x.dispose();
   assert.equal(tf.memory().numTensors, before);
 });
 

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { encodeGif, encodePng, tileImages, toByte, upscale, writeImageGrid } from '../../src/sampling/grid.js';
-import { tempDir } from './fixtures.js';
+import { encodeGif, encodePng, tileImages, toByte, upscale, writeImageGrid } from '../../src/plots/grid.js';
+import { tempDir } from '../sampling/fixtures.js';
 
 /** n images of h×w×c with distinct values in [−1, 1]. */
 function ramp(n: number, h: number, w: number, c: number): Float32Array {

@@ -5,10 +5,10 @@
 // protocol of Chen et al. 2016's 5% error on MNIST). The reference beside each is the
 // classifier's own accuracy on the data's test images: no generator can be judged
 // more accurate than the judge.
-import { openClassSampler } from '../sampling/conditional.js';
-import { conditionalAccuracy, infoganCodeAccuracy, type Classifier } from './conditional.js';
-import { openFeatureModel } from './features/index.js';
-import { ReferenceData } from './reference.js';
+import { openClassSampler } from './conditional.js';
+import { conditionalAccuracy, infoganCodeAccuracy, type Classifier } from '../metrics/conditional.js';
+import { openFeatureModel } from '../metrics/features/index.js';
+import { ReferenceData } from '../metrics/reference.js';
 
 export interface ConditionalEvaluation {
   run: string;

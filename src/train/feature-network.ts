@@ -8,14 +8,14 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { loadImages, type ImageDataset } from '../../data/images/index.js';
-import { saveModel } from '../../io/model-files.js';
-import { Rng } from '../../rng.js';
-import { writeFolderAtomic } from '../../sampling/folder.js';
-import { Optimizer } from '../../train/optimizers.js';
-import { sha256File, FEATURE_INFO_FILE, type FeatureInfo } from './load.js';
-import { FEATURE_INPUT_SHAPE, FEATURE_LAYER, featureNetwork } from './network.js';
-import { featureExtractor } from './extract.js';
+import { loadImages, type ImageDataset } from '../data/images/index.js';
+import { saveModel } from '../io/model-files.js';
+import { Rng } from '../rng.js';
+import { writeFolderAtomic } from '../io/folder.js';
+import { Optimizer } from './optimizers.js';
+import { sha256File, FEATURE_INFO_FILE, type FeatureInfo } from '../metrics/features/load.js';
+import { FEATURE_INPUT_SHAPE, FEATURE_LAYER, featureNetwork } from '../metrics/features/network.js';
+import { featureExtractor } from '../metrics/features/extract.js';
 
 export interface TrainFeaturesOptions {
   out: string;

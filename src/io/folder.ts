@@ -3,7 +3,7 @@
 // and removed only once the new one is in place.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { temporaryPathFor } from '../io/atomic.js';
+import { temporaryPathFor } from './atomic.js';
 
 /** The names in `dir`, or undefined when it does not exist; throws when it is a file. */
 export async function folderEntries(dir: string, name: string): Promise<string[] | undefined> {

@@ -2,10 +2,13 @@
 // and writes it to assets/features/fashion-mnist (or --out).
 import path from 'node:path';
 import { Command } from 'commander';
-import { describeBackend, initBackend } from '../../backend/index.js';
-import { positiveInt, positiveNumber, integer } from '../../cli/parse.js';
-import { SHIPPED_FEATURES } from './load.js';
-import { trainFeatureNetwork } from './train.js';
+import { describeBackend, initBackend } from '../backend/index.js';
+import { flagParser, positiveInt, integer } from './parse.js';
+import { positiveNumber as positive } from '../train/option-values.js';
+
+const positiveNumber = flagParser(positive);
+import { SHIPPED_FEATURES } from '../metrics/features/load.js';
+import { trainFeatureNetwork } from '../train/feature-network.js';
 
 const program = new Command('train-features')
   .description('Train the feature network gankit ships for its image metrics (Fashion-MNIST, plus MNIST when it is in the cache).')

@@ -6,10 +6,10 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { train } from '../../src/train/trainer.js';
-import { evaluateConditionalRun } from '../../src/metrics/conditional-run.js';
+import { evaluateConditionalRun } from '../../src/sampling/conditional-eval.js';
 import { shippedFeaturesDir } from '../../src/metrics/features/index.js';
 import { skipUnless } from '../requirements.js';
-import { TEST_DATA_DIR } from './fixtures.js';
+import { TEST_DATA_DIR } from '../metrics/fixtures.js';
 
 const fashion = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
 

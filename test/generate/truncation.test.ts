@@ -6,10 +6,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../../src/backend/index.js';
 import { Rng } from '../../src/rng.js';
-import { drawLatents, runGenerator } from '../../src/sampling/latent.js';
+import { drawLatents, runGenerator } from '../../src/generate/latent.js';
 import { sampleRun } from '../../src/sampling/sample.js';
-import { drawPool, drawTruncated, firstRows, jacobianNorms, keptRows, truncateDraw, truncationPool } from '../../src/sampling/truncation.js';
-import { makeRun } from './fixtures.js';
+import { drawPool, drawTruncated, firstRows, jacobianNorms, keptRows, truncateDraw, truncationPool } from '../../src/generate/truncation.js';
+import { makeRun } from '../sampling/fixtures.js';
 
 /** G(z) = tanh(zW + b): its Jacobian at z is diag(1 − G(z)²)·Wᵀ, known in closed form. */
 function tanhGenerator(latentDim: number, outDim: number, seed: number): { model: tfl.LayersModel; w: Float32Array; b: Float32Array } {
