@@ -10,13 +10,16 @@ export { mlpImageGenerator, mlpImageDiscriminator, Maxout, type MlpImageShape } 
 export { presetNetworks } from './networks/presets.js';
 export type { Networks, NetworkOptions, ModelName } from './networks/options.js';
 export { loadImages, ImageBatches, IMAGE_DATASETS, IMAGE_REGISTRY, isImageDataName, defaultDataDir, downloadFile, type ImageDataset, type LoadImagesOptions, type Split, type DownloadRequest } from './data/images/index.js';
-export { Optimizer, type OptimizerSpec, type OptimizerState } from './train/optimizers.js';
+export { Optimizer, type OptimizerSpec, type OptimizerOptions } from './train/optimizers.js';
 export { WeightAverage } from './train/ema.js';
-export { Gan, generate, type StepStats } from './train/gan.js';
+export { Gan, generate } from './train/gan.js';
 export { toyBatches, type Batch, type BatchSource } from './data/batches.js';
 export { train, type TrainRequest, type TrainHooks, type TrainResult, type TrainPlan } from './train/trainer.js';
 export { resolveOptions, isToyData, DEFAULT_OPTIONS, IMAGE_DEFAULTS, type TrainOptions } from './train/options.js';
-export { saveCheckpoint, loadCheckpoint, latestCheckpoint, loadGenerator, type CheckpointModels, type CheckpointState } from './train/checkpoint.js';
+export { saveCheckpoint, loadCheckpoint, latestCheckpoint, loadGenerator, type CheckpointModels, type CheckpointState, type OptimizerState } from './run/checkpoint.js';
+export { runPaths, type RunPaths } from './run/paths.js';
+export { readOptionsFile, writeOptionsFile, OPTIONS_VERSION, type OptionsFile } from './run/options-file.js';
+export { History, type StatsLine, type StepStats, type RunMetrics } from './run/stats.js';
 export {
   modeMetrics, describeMetrics, MODE_METRIC_SAMPLES, type ModeMetrics,
   evaluateSamples, evaluateGenerator, prepareEvaluation, readSamples, METRICS, METRIC_NAMES, metricsByName, ReferenceData,
@@ -29,7 +32,7 @@ export { tileImages, encodePng, encodeGif, writeImageGrid, upscale, toByte, type
 export { lerp, slerp, defaultPath, interpolationLatents, loopLatents, interpolateRun, encodeInterpolation, type LatentPath, type InterpolateRequest, type Interpolation } from './sampling/interpolate.js';
 export { drawLatents, runGenerator, type Prior } from './generate/latent.js';
 export { jacobianNorms, keptRows, truncationPool, truncateDraw, drawPool, drawTruncated, firstRows, type LatentDraw, type CodeSource, type GeneratorCodes } from './generate/truncation.js';
-export { readRunInfo, openRun, type RunOptions } from './sampling/run.js';
+export { readRunInfo, openRun, type RunOptions } from './run/open.js';
 export { generatorOutput, type GeneratorOutput } from './generate/output.js';
 export { exportGenerator, EXPORT_FILES, type ExportRequest, type ExportInfo } from './export/export.js';
 export type { GeneratorMetadata } from './export/metadata.js';

@@ -7,7 +7,7 @@ import { evaluateGenerator, evaluateSamples } from '../metrics/evaluate.js';
 import { METRICS, METRIC_NAMES, metricsByName, samplesNeeded } from '../metrics/registry.js';
 import { ReferenceData } from '../metrics/reference.js';
 import { readSamples } from '../metrics/samples.js';
-import { openRun } from '../sampling/run.js';
+import { openRun } from '../run/open.js';
 import { evaluateConditionalRun } from '../sampling/conditional-eval.js';
 import { integer, positiveInt } from './parse.js';
 

@@ -2,7 +2,7 @@
 // output goes to a file or a pipe, so logs stay readable. Image runs also show the
 // epoch and images per second.
 import cliProgress from 'cli-progress';
-import type { StepStats } from '../train/gan.js';
+import type { StepStats } from '../run/stats.js';
 import type { TrainPlan } from '../train/trainer.js';
 
 export interface Progress {

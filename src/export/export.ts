@@ -6,8 +6,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { saveModel } from '../io/model-files.js';
 import { writeFolderAtomic } from '../io/folder.js';
-import { openRun } from '../sampling/run.js';
-import { latestCheckpoint } from '../train/checkpoint.js';
+import { openRun } from '../run/open.js';
+import { checkpointStep, hasAverage, latestCheckpoint } from '../run/checkpoint.js';
 import { examplePage } from './page.js';
 import type { GeneratorMetadata } from './metadata.js';
 
@@ -33,7 +33,6 @@ export async function exportGenerator(r: ExportRequest): Promise<ExportInfo> {
   try {
     const checkpoint = await latestCheckpoint(r.run);
     if (!checkpoint) throw new Error(`Expected a trained run in ${r.run} (with checkpoints/latest) but found none; train one with gankit train --out ${r.run}`);
-    const hasAverage = await fs.stat(path.join(checkpoint, 'generatorAverage')).then(() => true, () => false);
     const metadata: GeneratorMetadata = {
       format: 'gankit-generator',
       version: 1,
@@ -44,7 +43,7 @@ export async function exportGenerator(r: ExportRequest): Promise<ExportInfo> {
       data: options.data,
       step: await checkpointStep(checkpoint),
       model: options.model,
-      weights: hasAverage && r.generator !== 'trained' ? 'average' : 'trained',
+      weights: (await hasAverage(checkpoint)) && r.generator !== 'trained' ? 'average' : 'trained',
       jacobianTruncation: options.jacobianTruncation,
       exportedAt: new Date().toISOString(),
     };
@@ -60,15 +59,4 @@ export async function exportGenerator(r: ExportRequest): Promise<ExportInfo> {
   } finally {
     model.dispose();
   }
-}
-
-async function checkpointStep(dir: string): Promise<number> {
-  const file = path.join(dir, 'state.json');
-  try {
-    const step = JSON.parse(await fs.readFile(file, 'utf8')).step;
-    if (Number.isInteger(step)) return step;
-  } catch {
-    // reported below
-  }
-  throw new Error(`Expected a checkpoint state with an integer step at ${file} but could not read one; the checkpoint is damaged`);
 }

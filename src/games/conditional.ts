@@ -1,6 +1,7 @@
 // Conditional games: what G gets besides z, how D is asked, and the auxiliary losses.
-// One object per run (Conditioning) that the training step calls; unconditional runs
-// have none.
+// One row per model (CONDITIONAL_MODEL_TABLE) declares what it trains on, what D reads,
+// D's auxiliary head and the extra losses; one object per run (Conditioning) answers the
+// training step from its row. Unconditional runs have none.
 // - cgan (Mirza & Osindero 2014): G(z, y) and D(x, y), y one-hot; no extra loss.
 // - acgan (Odena et al. 2017): G(z, y); D(x) also predicts the class. D minimises the
 //   class cross-entropy on real and generated images, G on its own (the paper's L_C,
@@ -16,16 +17,69 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Rng } from '../rng.js';
 
-export const CONDITIONAL_MODELS = ['cgan', 'acgan', 'infogan'] as const;
-export type ConditionalModel = (typeof CONDITIONAL_MODELS)[number];
+export interface ConditionalModelRow {
+  /** The data's labels (cgan, acgan), or codes G draws for itself and Q learns to read (infogan). */
+  trainsOn: 'labels' | 'codes';
+  /** Whether D reads the label beside x (cgan) or x alone. */
+  discriminatorReadsLabel: boolean;
+  /** D's outputs after its logit: class logits (acgan), Q's code estimates (infogan), or none. */
+  auxHead?: 'classes' | 'code';
+  /** What the auxiliary loss is, for the curves' legend. */
+  auxLoss?: string;
+  /** D's extra loss; G's. */
+  discriminatorLoss?(c: Conditioning, real: Judgement, realLabels: Int32Array | undefined, fake: Judgement, fakeCodes: Codes): tf.Scalar;
+  generatorLoss?(c: Conditioning, fake: Judgement, codes: Codes): tf.Scalar;
+  /** Settings from the model's paper that replace the image defaults (when the user left them out). */
+  imageDefaults?: { latentDim?: number; lrG?: number };
+}
+
+export const CONDITIONAL_MODEL_TABLE = {
+  // Mirza & Osindero 2014: G(z, y) and D(x, y).
+  cgan: { trainsOn: 'labels', discriminatorReadsLabel: true },
+  // Odena et al. 2017: D(x) also predicts the class; both players minimise its cross-entropy.
+  acgan: {
+    trainsOn: 'labels',
+    discriminatorReadsLabel: false,
+    auxHead: 'classes',
+    auxLoss: 'class cross-entropy',
+    discriminatorLoss(c, real, realLabels, fake, fakeCodes) {
+      if (!realLabels) throw new Error(`Expected the real batch's labels for model acgan but received none`);
+      return tf.add(classLoss(real.aux!, realLabels, c.classes), classLoss(fake.aux!, fakeCodes.classes, c.classes)) as tf.Scalar;
+    },
+    generatorLoss: (c, fake, codes) => classLoss(fake.aux!, codes.classes, c.classes),
+  },
+  // Chen et al. 2016: codes learned without labels, through the information loss on
+  // both players. On images the paper's MNIST settings (appendix C.1): z ∈ R^62 beside
+  // the 12 code values, and G learning 5× faster than D (1e-3 against 2e-4). With
+  // DCGAN's equal rates the categorical code stayed invisible on Fashion-MNIST (G hid
+  // it in detail only Q could read: every row of the class grid alike after 1,400
+  // steps), where with G's faster rate the rows were classes after 1,000.
+  infogan: {
+    trainsOn: 'codes',
+    discriminatorReadsLabel: false,
+    auxHead: 'code',
+    auxLoss: 'information loss (λ-weighted)',
+    discriminatorLoss: (c, _real, _labels, fake, fakeCodes) => infoLoss(fake.aux!, fakeCodes, c.classes, c.lambda),
+    generatorLoss: (c, fake, codes) => infoLoss(fake.aux!, codes, c.classes, c.lambda),
+    imageDefaults: { latentDim: 62, lrG: 1e-3 },
+  },
+} satisfies Record<string, ConditionalModelRow>;
+
+export type ConditionalModel = keyof typeof CONDITIONAL_MODEL_TABLE;
+export const CONDITIONAL_MODELS = Object.keys(CONDITIONAL_MODEL_TABLE) as ConditionalModel[];
 
 export function isConditionalModel(model: string): model is ConditionalModel {
-  return (CONDITIONAL_MODELS as readonly string[]).includes(model);
+  return Object.hasOwn(CONDITIONAL_MODEL_TABLE, model);
+}
+
+/** A conditional model's row, or undefined for an unconditional one. */
+export function conditionalModel(model: string): ConditionalModelRow | undefined {
+  return isConditionalModel(model) ? CONDITIONAL_MODEL_TABLE[model] : undefined;
 }
 
 /** Models trained on the data's labels (InfoGAN learns its codes without them). */
 export function usesLabels(model: string): boolean {
-  return model === 'cgan' || model === 'acgan';
+  return conditionalModel(model)?.trainsOn === 'labels';
 }
 
 /** What a run's conditioning is built from (any model: unconditional ones have none). */
@@ -45,8 +99,8 @@ export interface ConditioningOptions {
 /** The run's conditioning, or undefined for an unconditional model. cgan/acgan need numClasses set (from the data). */
 export function conditioningFor(o: ConditioningOptions): Conditioning | undefined {
   if (!isConditionalModel(o.model)) return undefined;
-  if (o.model === 'infogan') return new Conditioning('infogan', o.infoCategories, o.infoContinuous, { cat: o.infoLambdaCat, cont: o.infoLambdaCont });
-  return new Conditioning(o.model, o.numClasses);
+  if (usesLabels(o.model)) return new Conditioning(o.model, o.numClasses);
+  return new Conditioning(o.model, o.infoCategories, o.infoContinuous, { cat: o.infoLambdaCat, cont: o.infoLambdaCont });
 }
 
 /** The codes of n examples. */
@@ -73,6 +127,8 @@ export interface InfoWeights {
 }
 
 export class Conditioning {
+  readonly row: ConditionalModelRow;
+
   constructor(
     readonly model: ConditionalModel,
     /** Classes (cgan, acgan) or categorical code values (infogan): the rows of the class grid. */
@@ -83,7 +139,10 @@ export class Conditioning {
   ) {
     if (!Number.isInteger(classes) || classes < 2) throw new Error(`Expected at least 2 classes for model ${model} but received ${classes}`);
     if (!Number.isInteger(continuous) || continuous < 0) throw new Error(`Expected a non-negative number of continuous codes but received ${continuous}`);
-    if (model !== 'infogan' && continuous !== 0) throw new Error(`Expected no continuous codes for model ${model} (InfoGAN only) but received ${continuous}`);
+    this.row = CONDITIONAL_MODEL_TABLE[model];
+    if (this.row.trainsOn === 'labels' && continuous !== 0) {
+      throw new Error(`Expected no continuous codes for model ${model} (InfoGAN only) but received ${continuous}`);
+    }
   }
 
   /** Width of G's second input. */
@@ -93,17 +152,22 @@ export class Conditioning {
 
   /** Outputs of D after its logit: ACGAN's class logits, InfoGAN's Q (categorical logits, then continuous means). */
   get auxDim(): number {
-    return this.model === 'cgan' ? 0 : this.model === 'acgan' ? this.classes : this.classes + this.continuous;
+    return { classes: this.classes, code: this.classes + this.continuous, none: 0 }[this.row.auxHead ?? 'none'];
+  }
+
+  /** D's outputs after its logit: class logits (acgan), Q's estimates of the codes (infogan), or none (cgan). */
+  get auxHead(): ConditionalModelRow['auxHead'] {
+    return this.row.auxHead;
   }
 
   /** cgan and acgan train on the real batches' labels; InfoGAN never sees them. */
   get trainsOnLabels(): boolean {
-    return usesLabels(this.model);
+    return this.row.trainsOn === 'labels';
   }
 
   /** CGAN's D reads y as a second input; ACGAN's and InfoGAN's read x alone. */
   get discriminatorReadsCode(): boolean {
-    return this.model === 'cgan';
+    return this.row.discriminatorReadsLabel;
   }
 
   /**
@@ -135,7 +199,8 @@ export class Conditioning {
 
   checkClass(k: number, name: string): number {
     if (!Number.isInteger(k) || k < 0 || k >= this.classes) {
-      throw new Error(`Expected ${name} to be an integer in 0..${this.classes - 1} (model ${this.model}, ${this.classes} ${this.model === 'infogan' ? 'categorical code values' : 'classes'}) but received ${k}`);
+      const what = this.trainsOnLabels ? 'classes' : 'categorical code values';
+      throw new Error(`Expected ${name} to be an integer in 0..${this.classes - 1} (model ${this.model}, ${this.classes} ${what}) but received ${k}`);
     }
     return k;
   }
@@ -158,19 +223,12 @@ export class Conditioning {
 
   /** D's extra loss: ACGAN's class cross-entropy on real and generated images; InfoGAN's information loss. */
   discriminatorLoss(real: Judgement, realLabels: Int32Array | undefined, fake: Judgement, fakeCodes: Codes): tf.Scalar | undefined {
-    if (this.model === 'acgan') {
-      if (!realLabels) throw new Error(`Expected the real batch's labels for model acgan but received none`);
-      return tf.add(classLoss(real.aux!, realLabels, this.classes), classLoss(fake.aux!, fakeCodes.classes, this.classes)) as tf.Scalar;
-    }
-    if (this.model === 'infogan') return infoLoss(fake.aux!, fakeCodes, this.classes, this.lambda);
-    return undefined;
+    return this.row.discriminatorLoss?.(this, real, realLabels, fake, fakeCodes);
   }
 
   /** G's extra loss: the class cross-entropy of its images (ACGAN), the information loss (InfoGAN). */
   generatorLoss(fake: Judgement, codes: Codes): tf.Scalar | undefined {
-    if (this.model === 'acgan') return classLoss(fake.aux!, codes.classes, this.classes);
-    if (this.model === 'infogan') return infoLoss(fake.aux!, codes, this.classes, this.lambda);
-    return undefined;
+    return this.row.generatorLoss?.(this, fake, codes);
   }
 }
 

@@ -1,8 +1,12 @@
-// The games: each is a pair of losses over D's raw outputs (logits), one for each
-// player, chosen by name. D minimises `discriminator`, G minimises `generator`.
+// The games: one row each, citing its paper. A game is a pair of losses over D's raw
+// outputs (logits), one for each player: D minimises `discriminator`, G minimises
+// `generator`. A game also owns what its paper adds to D's update: a penalty on D's
+// loss (WGAN-GP) and a hook after each D update (WGAN's clipping).
 // Logistic games use softplus identities: −log σ(t) = softplus(−t) and
 // −log(1 − σ(t)) = softplus(t), which stay finite where σ saturates.
 import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../rng.js';
+import { gradientPenalty, type Critic } from './penalties.js';
 
 export const GAMES = ['nonsaturating', 'minimax', 'lsgan', 'wgan', 'wgan-gp', 'hinge'] as const;
 export type GameName = (typeof GAMES)[number];
@@ -13,6 +17,25 @@ export interface Game {
   discriminator(realLogits: tf.Tensor, fakeLogits: tf.Tensor): tf.Scalar;
   /** G's loss given D's logits on a generated batch. */
   generator(fakeLogits: tf.Tensor): tf.Scalar;
+  /** A penalty the game adds to D's loss. */
+  penalty?: GamePenalty;
+  /** Runs after each D update, on D's weights (WGAN: clipping). */
+  afterDiscriminatorUpdate?(weights: tf.Variable[], settings: GameSettings): void;
+}
+
+/** The settings a game's extras read (the run's options hold them). */
+export interface GameSettings {
+  /** WGAN-GP's penalty weight λ. */
+  gpWeight: number;
+  /** WGAN's clipping bound c. */
+  clip: number;
+}
+
+export interface GamePenalty {
+  /** Draws what the penalty needs for n examples from the run's RNG, before D's step, so the RNG stays the only source of randomness. */
+  draw(rng: Rng, n: number): tf.Tensor1D;
+  /** The penalty on D for a real and a generated batch. */
+  loss(critic: Critic, real: tf.Tensor, fake: tf.Tensor, drawn: tf.Tensor1D, settings: GameSettings): tf.Scalar;
 }
 
 const mean = (t: tf.Tensor) => tf.mean(t) as tf.Scalar;
@@ -43,17 +66,23 @@ const games: Record<GameName, Game> = {
       tf.mul(0.5, tf.add(mean(tf.square(tf.sub(real, 1))), mean(tf.square(fake)))) as tf.Scalar,
     generator: (fake) => tf.mul(0.5, mean(tf.square(tf.sub(fake, 1)))) as tf.Scalar,
   },
-  // Arjovsky et al. 2017; the trainer clips D's weights after each D step.
+  // Arjovsky et al. 2017: every weight of D clipped into [−c, c] after each D update.
   wgan: {
     name: 'wgan',
     discriminator: criticDiscriminator,
     generator: (fake) => tf.neg(mean(fake)) as tf.Scalar,
+    afterDiscriminatorUpdate: (weights, { clip }) => tf.tidy(() => weights.forEach((w) => w.assign(tf.clipByValue(w, -clip, clip)))),
   },
-  // Gulrajani et al. 2017; the trainer adds the gradient penalty to D's loss.
+  // Gulrajani et al. 2017: λ·E[(‖∇D(x̂)‖₂ − 1)²] at points x̂ between real and generated
+  // examples, one uniform α per example.
   'wgan-gp': {
     name: 'wgan-gp',
     discriminator: criticDiscriminator,
     generator: (fake) => tf.neg(mean(fake)) as tf.Scalar,
+    penalty: {
+      draw: (rng, n) => tf.tensor1d(rng.fillUniform(new Float32Array(n))),
+      loss: (critic, real, fake, alpha, { gpWeight }) => gradientPenalty(critic, real, fake, alpha, gpWeight),
+    },
   },
   // Lim & Ye 2017 / Miyato et al. 2018.
   hinge: {

@@ -48,7 +48,7 @@ export function classGridInputs(cond: Conditioning, rng: Rng, prior: Prior, late
  * to −range + 2·range·j/(steps − 1), the other continuous codes 0; one z for the whole grid.
  */
 export function traversalInputs(cond: Conditioning, rng: Rng, prior: Prior, latentDim: number, code: number, steps = TRAVERSAL_STEPS, range = 2): GridInputs {
-  if (cond.model !== 'infogan' || cond.continuous === 0) {
+  if (cond.continuous === 0) {
     throw new Error(`Expected an InfoGAN run with continuous codes for a traversal but received model ${cond.model} with ${cond.continuous} continuous codes`);
   }
   if (!Number.isInteger(code) || code < 1 || code > cond.continuous) {

@@ -9,6 +9,14 @@
 //   problem, solved by the Hungarian algorithm), and the accuracy is that agreement.
 import { createRequire } from 'node:module';
 
+/** How well a conditional run obeys its labels or codes (recorded with its mode metrics). */
+export interface ConditionalMetrics {
+  /** cgan, acgan: mean over classes of the fraction of class-k samples nearest to mode k. */
+  classAccuracy?: number;
+  /** infogan: fraction of samples whose code value maps to their nearest mode (best one-to-one mapping). */
+  codeAccuracy?: number;
+}
+
 /** The predicted class of each of n examples (images NHWC, or points, row-major). */
 export type Classifier = (examples: Float32Array, n: number) => Int32Array;
 

@@ -55,7 +55,7 @@ export function dcganConditionalDiscriminator(cond: Conditioning, image: DcganSh
   const x = tfl.input({ shape: [image.size, image.size, image.channels], name: 'discriminator_x' });
   const features = dcganDiscriminatorBody(x, image, s);                                // [B, F]
   const logit = tfl.layers.dense({ units: 1, kernelInitializer: dcganInit(s), name: 'discriminator_logit' }).apply(features) as Sym; // [B, 1]
-  if (cond.model === 'cgan') {
+  if (cond.discriminatorReadsCode) {
     const y = tfl.input({ shape: [cond.classes], name: 'discriminator_y' });
     const width = features.shape[1] as number;
     const embedded = tfl.layers.dense({ units: width, useBias: false, kernelInitializer: dcganInit(s),
@@ -65,7 +65,7 @@ export function dcganConditionalDiscriminator(cond: Conditioning, image: DcganSh
     return tfl.model({ inputs: [x, y], outputs: out, name: 'discriminator' });
   }
   let head: Sym;
-  if (cond.model === 'acgan') {
+  if (cond.auxHead === 'classes') {
     head = tfl.layers.dense({ units: cond.auxDim, kernelInitializer: dcganInit(s), name: 'discriminator_classes' }).apply(features) as Sym;
   } else {
     head = tfl.layers.dense({ units: 128, useBias: false, kernelInitializer: dcganInit(s), name: 'q_dense' }).apply(features) as Sym;

@@ -1,6 +1,6 @@
 // The network presets by name (TrainOptions.model), built for the data's shape.
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { Conditioning } from '../games/conditional.js';
+import { isConditionalModel, type Conditioning } from '../games/conditional.js';
 import type { Rng } from '../rng.js';
 import type { NetworkOptions, Networks } from './options.js';
 import { conditionalNetworks } from './conditional.js';
@@ -19,7 +19,7 @@ export function presetNetworks(options: Pick<NetworkOptions, 'model' | 'latentDi
     if (conditioning.model !== model) throw new Error(`Expected the conditioning of model ${model} but received that of ${conditioning.model}`);
     return conditionalNetworks(conditioning, options, shape, rng);
   }
-  if (model === 'cgan' || model === 'acgan' || model === 'infogan') throw new Error(`Expected the run's conditioning (labels and codes) for model ${model} but received none`);
+  if (isConditionalModel(model)) throw new Error(`Expected the run's conditioning (labels and codes) for model ${model} but received none`);
   if (shape.length === 1) {
     if (model !== 'mlp') throw new Error(`Expected model mlp for ${shape[0]}D data but received ${model}`);
     return {

@@ -44,7 +44,7 @@ export async function evaluateConditionalRun(e: ConditionalEvaluation): Promise<
     for (let i = 0; i < test.count; i++) if (predicted[i] === test.labels[i]) right++;
     const classifierAccuracy = right / test.count;
     const perClass = e.perClass ?? 1000;
-    if (run.options.model === 'infogan') {
+    if (run.options.conditioning?.trainsOnLabels === false) {
       const r = infoganCodeAccuracy(classify, run.sample, run.classes, perClass, extractor.classes);
       return { codeAccuracy: r.accuracy, codeAccuracy_real: classifierAccuracy };
     }

@@ -5,7 +5,7 @@ import { Rng } from '../rng.js';
 import { tileImages, type Picture } from '../plots/grid.js';
 import { drawLatents, runGenerator } from '../generate/latent.js';
 import { classGridInputs, traversalInputs } from '../generate/conditional-inputs.js';
-import { openRun, type RunOptions } from './run.js';
+import { openRun, type RunOptions } from '../run/open.js';
 
 export interface GridRequest {
   run: string;

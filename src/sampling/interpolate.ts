@@ -4,7 +4,7 @@
 import { Rng } from '../rng.js';
 import { encodeGif, encodePng, tileImages, upscale, type Picture } from '../plots/grid.js';
 import { drawLatents, runGenerator, type Prior } from '../generate/latent.js';
-import { openRun, type RunOptions } from './run.js';
+import { openRun, type RunOptions } from '../run/open.js';
 
 export type LatentPath = 'slerp' | 'lerp';
 

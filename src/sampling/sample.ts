@@ -18,7 +18,8 @@ import { writeFolderAtomic } from '../io/folder.js';
 import { encodePng, tileImages, writeImageGrid } from '../plots/grid.js';
 import { runGenerator } from '../generate/latent.js';
 import { drawTruncated } from '../generate/truncation.js';
-import { openRun, readOptionsFile, readRunInfo, type RunOptions } from './run.js';
+import { openRun, readRunInfo, type RunOptions } from '../run/open.js';
+import { readOptionsFile } from '../run/options-file.js';
 import type { GeneratorOutput } from '../generate/output.js';
 
 export const SAMPLE_FORMATS = ['.npy', '.csv', '.png'] as const;
@@ -59,7 +60,7 @@ export type SampleTarget = { kind: 'file'; format: (typeof SAMPLE_FORMATS)[numbe
 
 /** The run's options, resolved and validated as gankit train resolves them. */
 export async function readRunOptions(run: string): Promise<TrainOptions> {
-  return resolveOptions(JSON.parse(await readOptionsFile(run)));
+  return resolveOptions({ ...((await readOptionsFile(run)).values as Partial<TrainOptions>), out: run });
 }
 
 export async function sampleRun(r: SampleRequest): Promise<Samples> {

@@ -4,16 +4,9 @@
 // mapping of code values to modes.
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Conditioning } from '../games/conditional.js';
-import { conditionalAccuracy, infoganCodeAccuracy, type ClassSampler, type Classifier } from '../metrics/conditional.js';
+import { conditionalAccuracy, infoganCodeAccuracy, type ClassSampler, type Classifier, type ConditionalMetrics } from '../metrics/conditional.js';
 import type { Rng } from '../rng.js';
 import { generate, type Gan } from './gan.js';
-
-export interface ConditionalMetrics {
-  /** cgan, acgan: mean over classes of the fraction of class-k samples nearest to mode k. */
-  classAccuracy?: number;
-  /** infogan: fraction of samples whose code value maps to their nearest mode (best one-to-one mapping). */
-  codeAccuracy?: number;
-}
 
 /** The index of the nearest of the modes (M×2) for each of n points. */
 export function nearestMode(modes: Float32Array): Classifier {
@@ -40,7 +33,7 @@ export function mixtureConditionalMetrics(gan: Gan, sampler: tfl.LayersModel, co
   const classify = nearestMode(modes);
   const per = Math.ceil(samples / cond.classes);
   const draw = classSampler(gan, sampler, cond, rng);
-  if (cond.model === 'infogan') return { codeAccuracy: infoganCodeAccuracy(classify, draw, cond.classes, per, modes.length / 2).accuracy };
+  if (!cond.trainsOnLabels) return { codeAccuracy: infoganCodeAccuracy(classify, draw, cond.classes, per, modes.length / 2).accuracy };
   return { classAccuracy: conditionalAccuracy(classify, draw, cond.classes, per).accuracy };
 }
 

@@ -3,7 +3,7 @@
 // G's samples with confidence for a long stretch) and mode collapse (modes lost).
 import type { GameName } from '../games/losses.js';
 import type { ModeMetrics } from '../metrics/modes.js';
-import type { StepStats } from './gan.js';
+import type { StepStats } from '../run/stats.js';
 
 export interface Problem {
   message: string;

@@ -9,25 +9,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { game, type Game } from '../games/losses.js';
 import type { Codes, Conditioning, Judgement } from '../games/conditional.js';
-import { gradientPenalty, r1Penalty } from '../games/penalties.js';
+import { r1Penalty } from '../games/penalties.js';
 import type { Rng } from '../rng.js';
 import type { BatchSource } from '../data/batches.js';
+import type { StepStats } from '../run/stats.js';
 import { Optimizer } from './optimizers.js';
 import { untaped } from './untaped.js';
 import type { WeightAverage } from './ema.js';
-import type { CheckpointState } from './checkpoint.js';
+import type { CheckpointState } from '../run/checkpoint.js';
 import type { TrainOptions } from './options.js';
-
-export interface StepStats {
-  /** D's loss (penalties included) on the last of the k D steps. */
-  lossD: number;
-  lossG: number;
-  /** Mean σ(D(x)) on the real batch and σ(D(G(z))) on the generated batch of the last D step. */
-  dReal: number;
-  dFake: number;
-  /** ACGAN and InfoGAN: G's auxiliary loss on the last G step (class cross-entropy; the λ-weighted information loss). */
-  aux?: number;
-}
 
 type GanOptions = Pick<
   TrainOptions,
@@ -119,7 +109,7 @@ export class Gan {
     const values = tf.tidy(() => tf.concat([dResult!, gResult]));
     const [lossD, dReal, dFake, g, aux] = values.dataSync();
     tf.dispose([dResult!, gResult, values]);
-    return { lossD, lossG: g, dReal, dFake, ...(cond && cond.model !== 'cgan' ? { aux } : {}) };
+    return { lossD, lossG: g, dReal, dFake, ...(cond?.auxHead ? { aux } : {}) };
   }
 
   /** One D update on a generated batch; returns [lossD, mean σ(D(x)), mean σ(D(G(z)))]. */
@@ -127,7 +117,8 @@ export class Gan {
     // The penalties look at the adversarial logit; CGAN's D reads the real labels there
     // (for WGAN-GP's points between real and generated images too).
     const critic = (x: tf.Tensor) => this.judge(x, realCodes, true).logits;
-    const alpha = this.options.loss === 'wgan-gp' ? tf.tensor1d(this.rng.fillUniform(new Float32Array(real.shape[0]))) : undefined;
+    const penalty = this.game.penalty;
+    const drawn = penalty?.draw(this.rng, real.shape[0]);
     // The optimizer's step count (saved in checkpoints) schedules lazy R1.
     const lazyR1 = this.options.r1 > 0 && this.optD.steps % this.options.r1Every === 0;
     // Intermediate tensors die with variableGrads' scope, so D's mean outputs are kept here.
@@ -139,12 +130,12 @@ export class Gan {
       let loss = this.game.discriminator(realOut.logits, fakeOut.logits);
       const aux = this.conditioning?.discriminatorLoss(realOut, realCodes?.classes, fakeOut, fakeCodes!);
       if (aux) loss = tf.add(loss, aux);
-      if (alpha) loss = tf.add(loss, gradientPenalty(critic, real, fake, alpha, this.options.gpWeight));
+      if (penalty) loss = tf.add(loss, penalty.loss(critic, real, fake, drawn!, this.options));
       if (lazyR1) loss = tf.add(loss, r1Penalty(critic, real, this.options.r1 * this.options.r1Every));
       return loss as tf.Scalar;
     }, this.dVars);
     this.optD.apply(this.dVars.map((v) => grads[v.name]));
-    if (this.options.loss === 'wgan') this.clipDiscriminator();
+    this.game.afterDiscriminatorUpdate?.(this.dVars, this.options);
     const result = tf.stack([value, ...outputs]) as tf.Tensor1D;
     tf.dispose(outputs);
     return result;
@@ -170,12 +161,6 @@ export class Gan {
     const result = tf.stack(aux ? [value, aux] : [value]) as tf.Tensor1D;
     tf.dispose(aux ? [value, aux] : [value]);
     return result;
-  }
-
-  /** WGAN weight clipping: every weight of D into [−c, c] after each D update. */
-  private clipDiscriminator(): void {
-    const c = this.options.clip;
-    tf.tidy(() => this.dVars.forEach((v) => v.assign(tf.clipByValue(v, -c, c))));
   }
 
   /** What a checkpoint needs besides the models. */

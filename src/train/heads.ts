@@ -40,10 +40,10 @@ function predictions(gan: Gan, images: ImageDataset, batch = 500): Int32Array {
 /** The metrics of D's head on labelled images (undefined for cgan, or images without labels). */
 export function headMetrics(gan: Gan, images: ImageDataset, description: string): HeadMetrics | undefined {
   const cond = gan.conditioning;
-  if (!cond || cond.model === 'cgan' || !images.labels) return undefined;
+  if (!cond?.auxHead || !images.labels) return undefined;
   const predicted = predictions(gan, images);
   const labels = Int32Array.from(images.labels);
-  if (cond.model === 'infogan') {
+  if (cond.auxHead === 'code') {
     let classes = images.classNames?.length ?? 0;
     for (const l of labels) classes = Math.max(classes, l + 1);
     return { qAccuracy: codeAccuracy(predicted, labels, cond.classes, classes).accuracy, headImages: description };

@@ -3,6 +3,7 @@
 //   Adam: m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;
 //         p ← p − (lr / (1−β1ᵗ)) · m / (√v / √(1−β2ᵗ) + ε)
 //   SGD with momentum μ: b ← μ·b + g;  p ← p − lr·b   (the original paper's rule)
+import type { OptimizerState } from '../run/checkpoint.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { fusedAdam, fusedSgdMomentum } from '../backend/fused.js';
 
@@ -27,13 +28,6 @@ export interface OptimizerSpec {
   beta2: number;
   eps: number;
   momentum: number;
-}
-
-export interface OptimizerState {
-  kind: OptimizerSpec['kind'];
-  step: number;
-  /** One Float32Array per slot variable, in slot order (Adam: all m then all v). */
-  slots: Float32Array[];
 }
 
 export class Optimizer {

@@ -5,7 +5,7 @@
 // Longer than 300 lines because it is one table of every option: split, it would be
 // several places to look for one.
 import { GAMES } from '../games/losses.js';
-import { CONDITIONAL_MODELS, usesLabels, type ConditioningOptions } from '../games/conditional.js';
+import { CONDITIONAL_MODELS, conditionalModel, usesLabels, type ConditioningOptions } from '../games/conditional.js';
 import type { GameOptions } from '../games/options.js';
 import { TOY_DATASETS, toyDataset } from '../data/toy.js';
 import { IMAGE_DATASETS, isImageDataName } from '../data/images/index.js';
@@ -178,15 +178,6 @@ export const IMAGE_DEFAULTS: Partial<TrainOptions> = Object.fromEntries(
   OPTIONS.filter((r) => r.images !== undefined).map((r) => [r.name, r.images]),
 );
 
-/**
- * InfoGAN on images: the paper's MNIST settings (Chen et al. 2016, appendix C.1): z ∈
- * R^62 beside the 12 code values, and G learning 5× faster than D (1e-3 against 2e-4).
- * With DCGAN's equal rates the categorical code stayed invisible on Fashion-MNIST (G
- * hid it in detail only Q could read: every row of the class grid alike after 1,400
- * steps), where with G's faster rate the rows were classes after 1,000.
- */
-export const INFOGAN_IMAGE_DEFAULTS = { latentDim: 62, lrG: 1e-3 } satisfies Partial<TrainOptions>;
-
 /** True for toy data (2D mixtures, 1D Gaussian); false for image data sets and paths. */
 export function isToyData(data: string): boolean {
   return TOY_DATASETS.includes(data as never);
@@ -220,12 +211,13 @@ export function resolveOptions(partial: Partial<TrainOptions>): TrainOptions {
 
   // Defaults that follow from other options.
   if (given.r1 === undefined && toy) o.r1 = defaultR1(o.data);
-  if (o.model === 'infogan' && !toy) {
-    if (given.latentDim === undefined) o.latentDim = INFOGAN_IMAGE_DEFAULTS.latentDim;
-    if (given.lrG === undefined) o.lrG = INFOGAN_IMAGE_DEFAULTS.lrG;
+  // A conditional model's paper may set its own image defaults (InfoGAN's z ∈ R^62).
+  const imageDefaults = conditionalModel(o.model)?.imageDefaults ?? {};
+  for (const [name, value] of Object.entries(imageDefaults) as [Name, never][]) {
+    if (!toy && given[name] === undefined) o[name] = value;
   }
-  // On a mixture, one categorical value per mode lets the code find the modes.
-  if (o.model === 'infogan' && given.infoCategories === undefined && toy) {
+  // On a mixture, one categorical code value per mode lets InfoGAN's code find the modes.
+  if (conditionalModel(o.model)?.trainsOn === 'codes' && given.infoCategories === undefined && toy) {
     o.infoCategories = toyDataset(o.data).classes ?? o.infoCategories;
   }
   // Asking for a number of steps on image data means "not by epochs".

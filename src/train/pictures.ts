@@ -5,7 +5,6 @@
 // code value), and InfoGAN runs a traversal of each continuous code.
 // Written to RUN/*.png (latest) and, for snapshots, RUN/snapshots/step-N-*.png.
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Grid } from '../plots/index.js';
@@ -13,8 +12,9 @@ import { plot1d, plotCurves, plotDiscriminator2d, plotSamples2d, type Panel } fr
 import { densityGrid, gridCentres, type ToyDataset } from '../data/toy.js';
 import { Rng } from '../rng.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { runPaths } from '../run/paths.js';
 import { generate, type Gan } from './gan.js';
-import type { History } from './history.js';
+import type { History } from '../run/stats.js';
 import { describeMetrics } from '../metrics/modes.js';
 import { tileImages, encodePng, upscale } from '../plots/grid.js';
 import { classGridInputs, traversalInputs, type GridInputs } from '../generate/conditional-inputs.js';
@@ -150,12 +150,11 @@ function sliceCodes(gan: Gan, codes: Codes, start: number, end: number): Codes {
 
 /** RUN/NAME.png, and for snapshots a copy under snapshots/ (the curves already span the run). */
 async function writePictures(r: { runDir: string; step: number; snapshot: boolean }, pictures: Record<string, Buffer>): Promise<void> {
-  if (r.snapshot) await fs.mkdir(path.join(r.runDir, 'snapshots'), { recursive: true });
+  const paths = runPaths(r.runDir);
+  if (r.snapshot) await fs.mkdir(paths.snapshots, { recursive: true });
   for (const [name, png] of Object.entries(pictures)) {
-    await writeFileAtomic(path.join(r.runDir, `${name}.png`), png);
-    if (r.snapshot && name !== 'curves') {
-      await writeFileAtomic(path.join(r.runDir, 'snapshots', `step-${String(r.step).padStart(7, '0')}-${name}.png`), png);
-    }
+    await writeFileAtomic(paths.picture(name), png);
+    if (r.snapshot && name !== 'curves') await writeFileAtomic(paths.snapshot(r.step, name), png);
   }
 }
 
@@ -213,7 +212,7 @@ function kernelDensity(samples: Float32Array, xs: Float32Array): Float32Array {
 
 /** What StepStats.aux holds for this run. */
 function auxName(gan: Gan): string {
-  return gan.conditioning?.model === 'infogan' ? 'information loss (λ-weighted)' : 'class cross-entropy';
+  return gan.conditioning?.row.auxLoss ?? 'auxiliary loss';
 }
 
 function curvePanels(history: History, auxLabel: string): Panel[] {

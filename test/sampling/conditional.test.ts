@@ -14,7 +14,7 @@ import { conditionalAccuracy } from '../../src/metrics/conditional.js';
 import { interpolateRun } from '../../src/sampling/interpolate.js';
 import { drawLatents } from '../../src/generate/latent.js';
 import { sampleRun } from '../../src/sampling/sample.js';
-import { loadGenerator } from '../../src/train/checkpoint.js';
+import { loadGenerator } from '../../src/run/checkpoint.js';
 import { train } from '../../src/train/trainer.js';
 import { patternBytes, writeIdxSplit } from '../data/images/fixtures.js';
 import { makeRun } from './fixtures.js';

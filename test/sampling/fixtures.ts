@@ -9,7 +9,7 @@ import { initBackend } from '../../src/backend/index.js';
 import { dcgan28Discriminator, dcgan28Generator } from '../../src/networks/dcgan.js';
 import { mlpDiscriminator, mlpGenerator } from '../../src/networks/mlp.js';
 import { Rng } from '../../src/rng.js';
-import { saveCheckpoint } from '../../src/train/checkpoint.js';
+import { saveCheckpoint } from '../../src/run/checkpoint.js';
 import { resolveOptions } from '../../src/train/options.js';
 
 /** dcgan28: 28×28×1 from z ∈ R^100; tinyconv: 8×8×3 from z ∈ R^8; mlp2d: points in R² from z ∈ R². */

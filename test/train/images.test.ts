@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { PNG } from 'pngjs';
 import { writeNpy } from '../../src/io/npy.js';
 import { train, type TrainRequest } from '../../src/train/trainer.js';
-import { loadGenerator } from '../../src/train/checkpoint.js';
+import { loadGenerator } from '../../src/run/checkpoint.js';
 import { Rng } from '../../src/rng.js';
 import { skipUnless } from '../requirements.js';
 import { TEST_DATA_DIR } from '../metrics/fixtures.js';

@@ -13,7 +13,7 @@ import { sampleRun } from '../../src/sampling/sample.js';
 import { mlpDiscriminator, mlpGenerator } from '../../src/networks/mlp.js';
 import { Rng } from '../../src/rng.js';
 import { stepLines } from './run-files.js';
-import { loadGenerator } from '../../src/train/checkpoint.js';
+import { loadGenerator } from '../../src/run/checkpoint.js';
 import { drawPool, truncateDraw, truncationPool } from '../../src/generate/truncation.js';
 import { runGenerator } from '../../src/generate/latent.js';
 import { modeMetrics } from '../../src/metrics/modes.js';

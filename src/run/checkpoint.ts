@@ -7,15 +7,23 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { RngState } from '../rng.js';
-import type { OptimizerState } from './optimizers.js';
 import { loadModel, saveModel } from '../io/model-files.js';
 import { temporaryPathFor, writeFileAtomic } from '../io/atomic.js';
+import { runPaths, stepName } from './paths.js';
 
 export interface CheckpointModels {
   generator: tfl.LayersModel;
   discriminator: tfl.LayersModel;
   /** Moving average of G's weights, when the run keeps one. */
   generatorAverage?: tfl.LayersModel;
+}
+
+/** An optimizer's state as a checkpoint keeps it (src/train/optimizers.ts makes and reads it). */
+export interface OptimizerState {
+  kind: 'adam' | 'sgd';
+  step: number;
+  /** One Float32Array per slot variable, in slot order (Adam: all m then all v). */
+  slots: Float32Array[];
 }
 
 export interface CheckpointState {
@@ -35,9 +43,9 @@ interface StateFile {
 const KEEP = 2;
 
 export async function saveCheckpoint(runDir: string, models: CheckpointModels, state: CheckpointState): Promise<string> {
-  const root = path.join(runDir, 'checkpoints');
+  const root = runPaths(runDir).checkpoints;
   await fs.mkdir(root, { recursive: true });
-  const name = `step-${String(state.step).padStart(7, '0')}`;
+  const name = stepName(state.step);
   const final = path.join(root, name);
   const tmp = temporaryPathFor(final);
   try {
@@ -81,7 +89,7 @@ async function pruneOld(root: string, keep: string): Promise<void> {
 
 /** The directory `latest` points at, or undefined when the run has no checkpoint. */
 export async function latestCheckpoint(runDir: string): Promise<string | undefined> {
-  const root = path.join(runDir, 'checkpoints');
+  const root = runPaths(runDir).checkpoints;
   try {
     const name = (await fs.readFile(path.join(root, 'latest'), 'utf8')).trim();
     return path.join(root, name);
@@ -116,14 +124,10 @@ export async function loadCheckpoint(dir: string): Promise<{ models: CheckpointM
   });
   const generatorOpt = optimizer(file.optimizers.generator);
   const discriminatorOpt = optimizer(file.optimizers.discriminator);
-  const hasAverage = await fs
-    .stat(path.join(dir, 'generatorAverage'))
-    .then(() => true)
-    .catch(() => false);
   const models: CheckpointModels = {
     generator: await loadModel(path.join(dir, 'generator')),
     discriminator: await loadModel(path.join(dir, 'discriminator')),
-    generatorAverage: hasAverage ? await loadModel(path.join(dir, 'generatorAverage')) : undefined,
+    generatorAverage: (await hasAverage(dir)) ? await loadModel(path.join(dir, 'generatorAverage')) : undefined,
   };
   return { models, state: { step: file.step, rng: file.rng, optimizers: { generator: generatorOpt, discriminator: discriminatorOpt } } };
 }
@@ -132,7 +136,23 @@ export async function loadCheckpoint(dir: string): Promise<{ models: CheckpointM
 export async function loadGenerator(runDir: string, which: 'average' | 'trained' = 'average'): Promise<tfl.LayersModel> {
   const dir = await latestCheckpoint(runDir);
   if (!dir) throw new Error(`Expected a trained run in ${runDir} (with checkpoints/latest) but found none; train one with gankit train --out ${runDir}`);
-  const average = path.join(dir, 'generatorAverage');
-  const useAverage = which === 'average' && (await fs.stat(average).then(() => true).catch(() => false));
-  return loadModel(useAverage ? average : path.join(dir, 'generator'));
+  const useAverage = which === 'average' && (await hasAverage(dir));
+  return loadModel(path.join(dir, useAverage ? 'generatorAverage' : 'generator'));
+}
+
+/** Whether a checkpoint kept G's moving average. */
+export async function hasAverage(dir: string): Promise<boolean> {
+  return fs.stat(path.join(dir, 'generatorAverage')).then(() => true, () => false);
+}
+
+/** The step a checkpoint was written at, from its state.json. */
+export async function checkpointStep(dir: string): Promise<number> {
+  const file = path.join(dir, 'state.json');
+  try {
+    const step = JSON.parse(await fs.readFile(file, 'utf8')).step;
+    if (Number.isInteger(step)) return step;
+  } catch {
+    // reported below
+  }
+  throw new Error(`Expected a checkpoint state with an integer step at ${file} but could not read one; the checkpoint is damaged`);
 }

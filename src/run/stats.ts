@@ -2,9 +2,8 @@
 // D's outputs; evaluation lines carry "metrics"; warning lines carry "warning". The
 // same record is kept in memory for the curves picture.
 import { promises as fs } from 'node:fs';
-import type { StepStats } from './gan.js';
 import type { ModeMetrics } from '../metrics/modes.js';
-import type { ConditionalMetrics } from './conditional-metrics.js';
+import type { ConditionalMetrics } from '../metrics/conditional.js';
 
 /**
  * An evaluation's numbers: the mode metrics of the run's sampler (Jacobian-truncated
@@ -12,6 +11,17 @@ import type { ConditionalMetrics } from './conditional-metrics.js';
  * `untruncated`), and for conditional runs how well G obeys its labels or codes.
  */
 export type RunMetrics = ModeMetrics & ConditionalMetrics & { untruncated?: ModeMetrics };
+
+export interface StepStats {
+  /** D's loss (penalties included) on the last of the k D steps. */
+  lossD: number;
+  lossG: number;
+  /** Mean σ(D(x)) on the real batch and σ(D(G(z))) on the generated batch of the last D step. */
+  dReal: number;
+  dFake: number;
+  /** ACGAN and InfoGAN: G's auxiliary loss on the last G step (class cross-entropy; the λ-weighted information loss). */
+  aux?: number;
+}
 
 export type StatsLine =
   | ({ step: number; lr: number; seconds: number } & StepStats)

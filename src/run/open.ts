@@ -1,12 +1,12 @@
 // A trained run as the sampling tools see it: the few options they need and the
 // generator. Only these fields of options.json are read (not resolveOptions), so runs
 // of models and data sets this file does not know about still sample.
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { BACKENDS, initBackend, type BackendName } from '../backend/index.js';
-import { loadGenerator } from '../train/checkpoint.js';
-import { Conditioning, isConditionalModel } from '../games/conditional.js';
+import { loadGenerator } from './checkpoint.js';
+import { readOptionsFile } from './options-file.js';
+import { runPaths } from './paths.js';
+import { Conditioning, isConditionalModel, usesLabels } from '../games/conditional.js';
 import { generatorOutput, type GeneratorOutput } from '../generate/output.js';
 
 export interface RunOptions {
@@ -32,24 +32,9 @@ export interface OpenRun {
 /** Which runs a command takes: those whose G reads z alone, or conditional ones too (G(z, c)). */
 export type AcceptedRuns = 'unconditional' | 'any';
 
-/** The text of a run's options.json, or an error saying the directory is not a run. */
-export async function readOptionsFile(run: string): Promise<string> {
-  try {
-    return await fs.readFile(path.join(run, 'options.json'), 'utf8');
-  } catch {
-    throw new Error(`Expected a run directory with options.json at ${run} but found none; train one with gankit train --out ${run}`);
-  }
-}
-
 export async function readRunInfo(run: string): Promise<RunOptions> {
-  const text = await readOptionsFile(run);
-  const file = path.join(run, 'options.json');
-  let raw: Record<string, unknown>;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`Expected JSON in ${file} but could not parse it: ${(err as Error).message}`);
-  }
+  const { values: raw } = await readOptionsFile(run);
+  const file = runPaths(run).options;
   const fail = (name: string, expected: string): never => {
     throw new Error(`Expected ${name} in ${file} to be ${expected} but received ${JSON.stringify(raw[name])}`);
   };
@@ -61,7 +46,9 @@ export async function readRunInfo(run: string): Promise<RunOptions> {
       if (!Number.isInteger(raw[name]) || (raw[name] as number) < min) fail(name, `an integer ≥ ${min} for model ${model}`);
       return raw[name] as number;
     };
-    conditioning = model === 'infogan' ? new Conditioning(model, count('infoCategories', 2), count('infoContinuous', 0)) : new Conditioning(model, count('numClasses', 2));
+    conditioning = usesLabels(model)
+      ? new Conditioning(model, count('numClasses', 2))
+      : new Conditioning(model, count('infoCategories', 2), count('infoContinuous', 0));
   }
   if (!Number.isInteger(latentDim) || (latentDim as number) < 1) fail('latentDim', 'a positive integer');
   if (prior !== 'normal' && prior !== 'uniform') fail('prior', 'normal or uniform');
@@ -89,7 +76,7 @@ export async function openRun(run: string, which: 'average' | 'trained' = 'avera
   if (cond && accept === 'unconditional') {
     throw new Error(
       `Expected a run whose generator takes z alone but ${run} was trained with model ${options.model}, whose generator also takes ` +
-        `${cond.model === 'infogan' ? "InfoGAN's codes" : 'a class label'}; this command does not handle conditional runs yet (gankit sample does, with --class and --grid)`,
+        `${cond.trainsOnLabels ? 'a class label' : "InfoGAN's codes"}; this command does not handle conditional runs yet (gankit sample does, with --class and --grid)`,
     );
   }
   await initBackend(options.backend);

@@ -1,0 +1,79 @@
+// Planning a run: every option resolved and checked, the data opened, and the options
+// that follow from the data (steps from epochs, the number of classes) filled in. The
+// options are then frozen: the trainer writes them to options.json before step 1, and
+// nothing changes them after.
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { initBackend, type BackendChoice } from '../backend/index.js';
+import { conditioningFor, usesLabels, type Conditioning } from '../games/conditional.js';
+import { readOptionsFile } from '../run/options-file.js';
+import { runPaths } from '../run/paths.js';
+import { openTrainingData, type TrainingData } from './data.js';
+import { resolveOptions, type TrainOptions } from './options.js';
+
+export interface TrainRequest extends Partial<TrainOptions> {
+  /** Continue the run in `out` from its latest checkpoint. */
+  resume?: boolean;
+  /**
+   * Your own G (latentDim → data) and D (data → one logit) instead of the preset;
+   * the run records model 'custom'. Pass the same architectures again to resume.
+   */
+  networks?: { generator: tfl.LayersModel; discriminator: tfl.LayersModel };
+}
+
+export interface RunPlan {
+  /** Every setting of the run, frozen. */
+  options: Readonly<TrainOptions>;
+  /** The run directory: `out` as asked for, also when resuming a run that was copied or moved. */
+  runDir: string;
+  resume: boolean;
+  backend: BackendChoice;
+  data: TrainingData;
+  /** Conditional models: labels and codes (src/games/conditional.ts). */
+  conditioning?: Conditioning;
+}
+
+export async function planRun(request: TrainRequest, say: (message: string) => void): Promise<RunPlan> {
+  const { resume = false, networks, ...given } = request;
+  if (networks) given.model = 'custom';
+  const options = resume ? await resumedOptions(given) : resolveOptions(given);
+  if (options.model === 'custom' && !networks) {
+    throw new Error(`Expected the run's own generator and discriminator (model 'custom') in request.networks but received none`);
+  }
+  const backend = await initBackend(options.backend);
+  const data = await openTrainingData(options, say);
+  if (data.kind === 'images' && options.epochs > 0) options.steps = options.epochs * data.batches.stepsPerEpoch;
+  if (usesLabels(options.model)) options.numClasses = labelledClasses(options, data.classes);
+  return { options: Object.freeze(options), runDir: options.out, resume, backend, data, conditioning: conditioningFor(options) };
+}
+
+/** A resumed run keeps its settings; only its length and backend may change, and it lives where it is now. */
+async function resumedOptions(given: Partial<TrainOptions>): Promise<TrainOptions> {
+  if (!given.out) throw new Error('Expected --out DIR naming the run to resume but received none');
+  let saved: Partial<TrainOptions>;
+  try {
+    saved = (await readOptionsFile(given.out)).values as Partial<TrainOptions>;
+  } catch (err) {
+    const file = runPaths(given.out).options;
+    throw new Error(`Expected ${file} from an earlier run to resume but could not read it: ${(err as Error).message}`);
+  }
+  return resolveOptions({
+    ...saved,
+    out: given.out,
+    ...(given.model ? { model: given.model } : {}),
+    ...(given.steps ? { steps: given.steps, epochs: 0 } : {}),
+    ...(given.backend ? { backend: given.backend } : {}),
+  });
+}
+
+/** cgan and acgan: the data's number of classes, refusing data without labels. */
+function labelledClasses(options: TrainOptions, classes: number | undefined): number {
+  if (classes === undefined || classes < 2) {
+    throw new Error(
+      `Expected labelled data for model ${options.model} but ${options.data} has ` +
+        `${classes === undefined ? 'no labels' : 'a single class'} (an .npy file has none; a folder of images has ` +
+        'them when its images sit in one sub-folder per class); use --model infogan, which learns its codes ' +
+        'without labels, or an unconditional model',
+    );
+  }
+  return classes;
+}

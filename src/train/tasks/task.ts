@@ -1,0 +1,34 @@
+// What depends on the kind of data a run trains on: how G is measured, which pictures
+// are drawn, and what metrics.json holds. The loop (trainer.ts) calls one task, never
+// asking which kind it has; each kind is one file beside this one.
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { History, RunMetrics } from '../../run/stats.js';
+import type { Gan } from '../gan.js';
+import type { FailureWatch } from '../failures.js';
+import type { RunPlan } from '../plan.js';
+
+/** What a task works with: the plan, the players and the run's record. */
+export interface TaskContext {
+  plan: RunPlan;
+  gan: Gan;
+  /** The generator that samples (G's moving average when there is one). */
+  sampler: tfl.LayersModel;
+  history: History;
+  watch: FailureWatch;
+  say(message: string): void;
+}
+
+export interface DataTask {
+  /** Image data: steps per pass over the training set, and examples in it. */
+  readonly epochs?: { stepsPerEpoch: number; examples: number };
+  /** Puts the data where it was after `step` steps (image batches follow from the seed and the epoch). */
+  resumeAt(step: number): void;
+  /** Before step 1: what the evaluations need (image metrics: the real data's statistics). */
+  prepare(): Promise<void>;
+  /** Measures G at `step` and records the numbers; `final` at the end of the run. */
+  evaluate(step: number, final: boolean): Promise<void>;
+  /** The run's pictures at `step`; `snapshot` also keeps a copy under snapshots/. */
+  pictures(step: number, snapshot: boolean): Promise<void>;
+  /** After the last checkpoint: the kind's numbers for metrics.json, and the 2D metrics for the caller. */
+  finish(): Promise<{ summary: Record<string, unknown>; metrics?: RunMetrics }>;
+}

@@ -1,0 +1,65 @@
+// Toy data (the 2D mixtures, the 1D Gaussian): the mode metrics of the PacGAN protocol on
+// the run's sampler (Jacobian-truncated when the run asks for it, with G's own samples'
+// numbers beside them), the conditional metrics of conditional runs, mode-collapse
+// warnings, and the pictures of the plane (or the line).
+import { describeMetrics, modeMetrics } from '../../metrics/modes.js';
+import { drawPool, firstRows, truncateDraw, truncationPool, type LatentDraw } from '../../generate/truncation.js';
+import { runGenerator } from '../../generate/latent.js';
+import type { ToyDataset } from '../../data/toy.js';
+import type { RunMetrics } from '../../run/stats.js';
+import { Rng } from '../../rng.js';
+import { describeConditional, mixtureConditionalMetrics } from '../conditional-metrics.js';
+import { drawPictures } from '../pictures.js';
+import type { DataTask, TaskContext } from './task.js';
+
+export function toyTask(context: TaskContext, toy: ToyDataset): DataTask {
+  const { plan, gan, sampler, history, watch, say } = context;
+  const { options, conditioning } = plan;
+  let last: RunMetrics | undefined;
+
+  // Evaluation draws from a seeded stream of its own so that it never changes the
+  // training stream: a run is the same whether or not it is evaluated.
+  const measure = (step: number): RunMetrics | undefined => {
+    const { modes, modeStd } = toy;
+    if (!modes || !modeStd) return undefined;
+    const evalRng = new Rng((options.seed * 7919 + step) | 0);
+    const n = options.evalSamples;
+    const ratio = options.jacobianTruncation;
+    // A conditional G samples every class (code value) uniformly, like the data.
+    const codes = conditioning && { dim: conditioning.codeDim, draw: (r: Rng, m: number) => conditioning.draw(r, m) };
+    const pool = drawPool(evalRng, options.prior, options.latentDim, truncationPool(n, ratio), codes);
+    const score = (draw: LatentDraw) =>
+      modeMetrics(runGenerator(sampler, draw.z, options.latentDim, 500, draw.codes), modes, modeStd);
+    const metrics: RunMetrics = score(truncateDraw(sampler, pool, options.latentDim, n, ratio));
+    // G's own samples beside the truncated ones, so the README's table can show both.
+    if (ratio > 0) metrics.untruncated = score(firstRows(pool, options.latentDim, n));
+    if (!conditioning) return metrics;
+    return { ...metrics, ...mixtureConditionalMetrics(gan, sampler, conditioning, modes, evalRng, n) };
+  };
+
+  return {
+    resumeAt: () => {},
+    prepare: async () => {},
+    async evaluate(step, final) {
+      last = measure(step);
+      if (!last) return;
+      history.add({ step, metrics: last });
+      if (final) return;
+      say(`step ${step}: ${describeMetrics(last)}${describeConditional(last)}`);
+      const collapse = watch.checkModes(step, last);
+      if (collapse) {
+        history.add({ step, warning: collapse });
+        say(`warning: ${collapse}`);
+      }
+    },
+    pictures: (step, snapshot) =>
+      drawPictures({
+        runDir: plan.runDir, step, snapshot, data: toy, gan, sampler, history,
+        seed: options.seed, jacobianTruncation: options.jacobianTruncation,
+      }),
+    finish: async () => ({
+      summary: last ? { ...last, jacobianTruncation: options.jacobianTruncation } : {},
+      metrics: last,
+    }),
+  };
+}
