@@ -100,13 +100,8 @@ bool OneDnnAlg(int op, dnnl::algorithm *alg, float *alpha) {
   }
 }
 
-struct EltEntry {
-  dnnl::eltwise_forward prim;
-  dnnl::memory src, dst;
-};
-
-Cache<EltEntry> &EltCache() {
-  static auto *c = new Cache<EltEntry>();  // never destroyed, see Engine()
+Cache<Primitive> &EltCache() {
+  static auto *c = new Cache<Primitive>();  // never destroyed, see Engine()
   return *c;
 }
 
@@ -116,19 +111,16 @@ void RunUnary(int op, const float *x, float *y, int64_t n, float a, float b) {
   dnnl::algorithm alg;
   float alpha;
   if (n >= kJitMin && OneDnnAlg(op, &alg, &alpha)) {
-    EltEntry &e = EltCache().Get({op, n, omp_get_max_threads()}, [&] {
-      auto en = std::make_unique<EltEntry>();
+    Primitive &e = EltCache().Get({op, n, omp_get_max_threads()}, [&] {
+      auto en = std::make_unique<Primitive>();
       dnnl::memory::desc md({n}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::x);
       dnnl::eltwise_forward::desc d(dnnl::prop_kind::forward_inference, alg, md, alpha, 0.f);
       en->prim = dnnl::eltwise_forward(dnnl::eltwise_forward::primitive_desc(d, Engine()));
-      en->src = dnnl::memory(md, Engine(), DNNL_MEMORY_NONE);
-      en->dst = dnnl::memory(md, Engine(), DNNL_MEMORY_NONE);
+      en->Bind(DNNL_ARG_SRC, md);
+      en->Bind(DNNL_ARG_DST, md);
       return en;
     });
-    e.src.set_data_handle(const_cast<float *>(x));
-    e.dst.set_data_handle(y);
-    e.prim.execute(Stream(), {{DNNL_ARG_SRC, e.src}, {DNNL_ARG_DST, e.dst}});
-    Stream().wait();
+    e.Run({{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, y}});
     return;
   }
   RunLoop(op, x, y, n, a, b);
