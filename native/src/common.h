@@ -202,7 +202,9 @@ void InitOptim(Napi::Env env, Napi::Object exports);
 
 namespace gk {
 // Activations tfjs fuses into _FusedMatMul / FusedConv2D, in the order the TS
-// side encodes them (src/backend/kernels/activation.ts).
+// side encodes them (ActivationCode in src/backend/kernels/activation.ts, keyed
+// by tfjs's lower-case activation names); test/backend/op-codes.test.ts checks
+// that both sides agree.
 enum Activation : int { kLinear = 0, kRelu = 1, kRelu6 = 2, kLeakyRelu = 3, kElu = 4, kSigmoid = 5 };
 // In place, multithreaded for large n.
 void ApplyActivation(float *y, int64_t n, int act, float alpha);
