@@ -4,6 +4,7 @@
       "target_name": "gankit_native",
       "sources": [
         "native/src/addon.cc",
+        "native/src/primitive.cc",
         "native/src/matmul.cc",
         "native/src/conv.cc",
         "native/src/conv_im2col.cc",

@@ -14,9 +14,11 @@
 namespace gk {
 namespace {
 
-// Codes shared with src/backend/kernels/binary_ops.ts.
+// Codes shared with BinaryOp in src/backend/kernels/binary_ops.ts: names are
+// "k" + the TS name (the tfjs kernel's), and test/backend/op-codes.test.ts
+// checks that both sides agree.
 enum BinaryOp : int {
-  kAdd = 0, kSub, kMul, kDiv, kMax, kMin, kSquaredDiff, kPow, kCopyA,
+  kAdd = 0, kSub, kMultiply, kRealDiv, kMaximum, kMinimum, kSquaredDifference, kPow, kCopyA,
   kGreater, kGreaterEqual, kLess, kLessEqual, kEqual, kNotEqual,
   kNumBinary
 };
@@ -167,11 +169,11 @@ Napi::Value Binary(const Napi::CallbackInfo &info) {
   switch (op) {
     case kAdd: Run<OpAdd>(p, a.data, b.data, out.data); break;
     case kSub: Run<OpSub>(p, a.data, b.data, out.data); break;
-    case kMul: Run<OpMul>(p, a.data, b.data, out.data); break;
-    case kDiv: Run<OpDiv>(p, a.data, b.data, out.data); break;
-    case kMax: Run<OpMax>(p, a.data, b.data, out.data); break;
-    case kMin: Run<OpMin>(p, a.data, b.data, out.data); break;
-    case kSquaredDiff: Run<OpSqd>(p, a.data, b.data, out.data); break;
+    case kMultiply: Run<OpMul>(p, a.data, b.data, out.data); break;
+    case kRealDiv: Run<OpDiv>(p, a.data, b.data, out.data); break;
+    case kMaximum: Run<OpMax>(p, a.data, b.data, out.data); break;
+    case kMinimum: Run<OpMin>(p, a.data, b.data, out.data); break;
+    case kSquaredDifference: Run<OpSqd>(p, a.data, b.data, out.data); break;
     case kPow: Run<OpPow>(p, a.data, b.data, out.data); break;
     case kCopyA: Run<OpCopyA>(p, a.data, b.data, out.data); break;
   }

@@ -1,6 +1,6 @@
 // Shared plumbing for the gankit native backend: argument checking that turns
 // bad calls into JS errors of the form "Expected X for name but received Y",
-// the one oneDNN engine/stream, and a shape-keyed primitive cache.
+// the one oneDNN engine/stream, and a shape-keyed cache of primitives.
 #pragma once
 
 #include <napi.h>
@@ -8,9 +8,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace gk {
@@ -137,6 +139,47 @@ class Cache {
   std::unordered_map<Key, std::unique_ptr<Entry>, KeyHash> map_;
 };
 
+// One cached oneDNN primitive and the memory objects it runs on (the entry
+// type of every primitive cache). Each memory object is made once without a
+// buffer (DNNL_MEMORY_NONE) and pointed at the caller's array on each Run, so a
+// call copies nothing.
+//
+// Weights may be declared with the layout oneDNN chose ("any") next to the
+// caller's (e.g. tfjs's HWIO filter). When the two differ, the entry owns a
+// buffer in oneDNN's layout and Run reorders the caller's weights into it
+// before the primitive (Flow::kIn, weights read) or the result out of it
+// afterwards (Flow::kOut, weight gradients written).
+struct Primitive {
+  enum class Flow { kIn, kOut };
+
+  dnnl::primitive prim;
+  std::string impl;  // oneDNN's implementation name, when the owner records it
+
+  // An argument whose buffer the caller hands to every Run.
+  void Bind(int arg, const dnnl::memory::desc &md);
+  // The weights argument, in oneDNN's `chosen` layout; the caller's buffer has
+  // layout `user`. At most one per primitive.
+  void BindWeights(int arg, const dnnl::memory::desc &chosen, const dnnl::memory::desc &user,
+                   Flow flow);
+  // Points every bound argument at its buffer, runs (with the weight reorder,
+  // if any) and waits. `bufs` pairs DNNL_ARG_* with the caller's array; a null
+  // array means "not an argument of this primitive" (e.g. an absent bias), and
+  // every bound argument must be given. oneDNN only reads the input arrays.
+  void Run(std::initializer_list<std::pair<int, const float *>> bufs);
+
+ private:
+  struct Slot {
+    int arg;
+    dnnl::memory mem;
+  };
+  std::vector<Slot> slots_;
+  int weiArg_ = 0;  // 0: no weights declared (no DNNL_ARG_* is 0)
+  dnnl::memory wei_, user_;
+  bool reorderWeights_ = false;
+  Flow flow_ = Flow::kIn;
+  dnnl::reorder reorder_;
+};
+
 // Below this many elements an element-wise loop runs on one thread. These
 // loops are memory-bound: one core streams a 4 MB tensor in ~100 µs, a second
 // thread saves little of that, while waking the (passively waiting) team costs
@@ -159,7 +202,9 @@ void InitOptim(Napi::Env env, Napi::Object exports);
 
 namespace gk {
 // Activations tfjs fuses into _FusedMatMul / FusedConv2D, in the order the TS
-// side encodes them (src/backend/kernels/activation.ts).
+// side encodes them (ActivationCode in src/backend/kernels/activation.ts, keyed
+// by tfjs's lower-case activation names); test/backend/op-codes.test.ts checks
+// that both sides agree.
 enum Activation : int { kLinear = 0, kRelu = 1, kRelu6 = 2, kLeakyRelu = 3, kElu = 4, kSigmoid = 5 };
 // In place, multithreaded for large n.
 void ApplyActivation(float *y, int64_t n, int act, float alpha);

@@ -66,29 +66,6 @@ dnnl::convolution_forward::primitive_desc ForwardPd(const Descs &d, bool withBia
   return dnnl::convolution_forward::primitive_desc(desc, attr, Engine());
 }
 
-// One cached convolution (any of the three directions). `wei` is the memory
-// the primitive reads or writes weights through; when oneDNN chose a layout
-// other than HWIO it owns a buffer and `reorder` converts to or from the
-// user's HWIO buffer `user`.
-struct ConvEntry {
-  dnnl::primitive prim;
-  memory a, wei, b, bias, user;
-  bool needReorder = false;
-  dnnl::reorder reorder;
-  std::string impl;
-};
-
-void SetupWeights(ConvEntry &e, const Descs &d, const memory::desc &chosen, bool toUser) {
-  e.user = memory(d.wei_user, Engine(), DNNL_MEMORY_NONE);
-  e.needReorder = chosen != d.wei_user;
-  if (e.needReorder) {
-    e.wei = memory(chosen, Engine());  // oneDNN-owned scratch for the blocked weights
-    e.reorder = toUser ? dnnl::reorder(e.wei, e.user) : dnnl::reorder(e.user, e.wei);
-  } else {
-    e.wei = memory(chosen, Engine(), DNNL_MEMORY_NONE);
-  }
-}
-
 // Name of the oneDNN implementation the last conv call ran (for tests and
 // profiling; returning it from every call would allocate a JS string per call).
 const std::string *&LastImpl() {
@@ -112,8 +89,10 @@ Napi::Value LastConvImpl(const Napi::CallbackInfo &info) {
   return Napi::String::New(info.Env(), LastImpl() ? *LastImpl() : std::string());
 }
 
-Cache<ConvEntry> &ConvCache() {
-  static auto *c = new Cache<ConvEntry>();  // never destroyed, see Engine()
+// One entry per direction and geometry; each binds its weights (or weight
+// gradient) as HWIO with a reorder when oneDNN chose a blocked layout.
+Cache<Primitive> &ConvCache() {
+  static auto *c = new Cache<Primitive>();  // never destroyed, see Engine()
   return *c;
 }
 
@@ -124,7 +103,6 @@ void CheckLen(const Napi::Env &env, const F32 &t, int64_t want, const char *name
         "Expected " + std::to_string(want) + " elements for " + name + " but received " +
             std::to_string(t.length));
 }
-
 
 // conv2d(x, filter, bias|null, y, convInfo, activation, alpha)
 Napi::Value Conv2D(const Napi::CallbackInfo &info) {
@@ -147,8 +125,8 @@ Napi::Value Conv2D(const Napi::CallbackInfo &info) {
   }
   Key key = GeomKey(kFwd, g, (bias.data ? 1 : 0) | (act << 1));
   key.push_back(static_cast<int64_t>(alpha * 1e6f));
-  ConvEntry &e = ConvCache().Get(key, [&] {
-    auto en = std::make_unique<ConvEntry>();
+  Primitive &e = ConvCache().Get(key, [&] {
+    auto en = std::make_unique<Primitive>();
     Descs d = MakeDescs(g);
     dnnl::primitive_attr attr;
     if (act != kLinear) {
@@ -160,26 +138,17 @@ Napi::Value Conv2D(const Napi::CallbackInfo &info) {
     }
     auto pd = ForwardPd(d, bias.data != nullptr, attr);
     en->prim = dnnl::convolution_forward(pd);
-    en->a = memory(d.src, Engine(), DNNL_MEMORY_NONE);
-    en->b = memory(d.dst, Engine(), DNNL_MEMORY_NONE);
-    en->bias = memory(d.bias, Engine(), DNNL_MEMORY_NONE);
-    SetupWeights(*en, d, pd.weights_desc(), false);
     en->impl = pd.impl_info_str();
+    en->Bind(DNNL_ARG_SRC, d.src);
+    en->Bind(DNNL_ARG_DST, d.dst);
+    if (bias.data) en->Bind(DNNL_ARG_BIAS, d.bias);
+    en->BindWeights(DNNL_ARG_WEIGHTS, pd.weights_desc(), d.wei_user, Primitive::Flow::kIn);
     return en;
   });
-  e.a.set_data_handle(x.data);
-  e.b.set_data_handle(y.data);
-  e.user.set_data_handle(w.data);
-  if (e.needReorder) e.reorder.execute(Stream(), e.user, e.wei);
-  else e.wei.set_data_handle(w.data);
-  std::unordered_map<int, memory> args{
-      {DNNL_ARG_SRC, e.a}, {DNNL_ARG_WEIGHTS, e.wei}, {DNNL_ARG_DST, e.b}};
-  if (bias.data) {
-    e.bias.set_data_handle(bias.data);
-    args.emplace(DNNL_ARG_BIAS, e.bias);
-  }
-  e.prim.execute(Stream(), args);
-  Stream().wait();
+  // The key includes whether there is a bias, so bias.data is null exactly
+  // when the entry has no bias argument.
+  e.Run({{DNNL_ARG_SRC, x.data}, {DNNL_ARG_WEIGHTS, w.data}, {DNNL_ARG_DST, y.data},
+         {DNNL_ARG_BIAS, bias.data}});
   LastImpl() = &e.impl;
   return env.Undefined();
 }
@@ -199,8 +168,8 @@ Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo &info) {
     LastImpl() = &kIm2colName;
     return env.Undefined();
   }
-  ConvEntry &e = ConvCache().Get(GeomKey(kBwdData, g), [&] {
-    auto en = std::make_unique<ConvEntry>();
+  Primitive &e = ConvCache().Get(GeomKey(kBwdData, g), [&] {
+    auto en = std::make_unique<Primitive>();
     Descs d = MakeDescs(g);
     auto hint = ForwardPd(d, false, dnnl::primitive_attr());
     dnnl::convolution_backward_data::desc desc(dnnl::algorithm::convolution_direct, d.src,
@@ -208,20 +177,13 @@ Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo &info) {
                                                d.pad_l, d.pad_r);
     dnnl::convolution_backward_data::primitive_desc pd(desc, Engine(), hint);
     en->prim = dnnl::convolution_backward_data(pd);
-    en->a = memory(d.src, Engine(), DNNL_MEMORY_NONE);  // diff_src
-    en->b = memory(d.dst, Engine(), DNNL_MEMORY_NONE);  // diff_dst
-    SetupWeights(*en, d, pd.weights_desc(), false);
     en->impl = pd.impl_info_str();
+    en->Bind(DNNL_ARG_DIFF_SRC, d.src);
+    en->Bind(DNNL_ARG_DIFF_DST, d.dst);
+    en->BindWeights(DNNL_ARG_WEIGHTS, pd.weights_desc(), d.wei_user, Primitive::Flow::kIn);
     return en;
   });
-  e.a.set_data_handle(dx.data);
-  e.b.set_data_handle(dy.data);
-  e.user.set_data_handle(w.data);
-  if (e.needReorder) e.reorder.execute(Stream(), e.user, e.wei);
-  else e.wei.set_data_handle(w.data);
-  e.prim.execute(Stream(),
-                 {{DNNL_ARG_DIFF_SRC, e.a}, {DNNL_ARG_WEIGHTS, e.wei}, {DNNL_ARG_DIFF_DST, e.b}});
-  Stream().wait();
+  e.Run({{DNNL_ARG_DIFF_SRC, dx.data}, {DNNL_ARG_WEIGHTS, w.data}, {DNNL_ARG_DIFF_DST, dy.data}});
   LastImpl() = &e.impl;
   return env.Undefined();
 }
@@ -240,8 +202,8 @@ Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo &info) {
     LastImpl() = &kIm2colName;
     return env.Undefined();
   }
-  ConvEntry &e = ConvCache().Get(GeomKey(kBwdWeights, g), [&] {
-    auto en = std::make_unique<ConvEntry>();
+  Primitive &e = ConvCache().Get(GeomKey(kBwdWeights, g), [&] {
+    auto en = std::make_unique<Primitive>();
     Descs d = MakeDescs(g);
     auto hint = ForwardPd(d, false, dnnl::primitive_attr());
     dnnl::convolution_backward_weights::desc desc(dnnl::algorithm::convolution_direct, d.src,
@@ -249,20 +211,13 @@ Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo &info) {
                                                   d.pad_l, d.pad_r);
     dnnl::convolution_backward_weights::primitive_desc pd(desc, Engine(), hint);
     en->prim = dnnl::convolution_backward_weights(pd);
-    en->a = memory(d.src, Engine(), DNNL_MEMORY_NONE);
-    en->b = memory(d.dst, Engine(), DNNL_MEMORY_NONE);
-    SetupWeights(*en, d, pd.diff_weights_desc(), true);
     en->impl = pd.impl_info_str();
+    en->Bind(DNNL_ARG_SRC, d.src);
+    en->Bind(DNNL_ARG_DIFF_DST, d.dst);
+    en->BindWeights(DNNL_ARG_DIFF_WEIGHTS, pd.diff_weights_desc(), d.wei_user, Primitive::Flow::kOut);
     return en;
   });
-  e.a.set_data_handle(x.data);
-  e.b.set_data_handle(dy.data);
-  e.user.set_data_handle(dw.data);
-  if (!e.needReorder) e.wei.set_data_handle(dw.data);
-  e.prim.execute(Stream(),
-                 {{DNNL_ARG_SRC, e.a}, {DNNL_ARG_DIFF_WEIGHTS, e.wei}, {DNNL_ARG_DIFF_DST, e.b}});
-  if (e.needReorder) e.reorder.execute(Stream(), e.wei, e.user);
-  Stream().wait();
+  e.Run({{DNNL_ARG_SRC, x.data}, {DNNL_ARG_DIFF_WEIGHTS, dw.data}, {DNNL_ARG_DIFF_DST, dy.data}});
   LastImpl() = &e.impl;
   return env.Undefined();
 }

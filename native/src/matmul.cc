@@ -38,13 +38,8 @@ struct OneThreadIf {
   }
 };
 
-struct MatMulEntry {
-  dnnl::matmul prim;
-  dnnl::memory a, b, c, bias;
-};
-
-Cache<MatMulEntry> &MatMulCache() {
-  static auto *c = new Cache<MatMulEntry>();  // never destroyed, see Engine()
+Cache<Primitive> &MatMulCache() {
+  static auto *c = new Cache<Primitive>();  // never destroyed, see Engine()
   return *c;
 }
 
@@ -61,8 +56,8 @@ void Gemm(const float *a, const float *b, float *out, int64_t batchA, int64_t ba
   OneThreadIf guard(serial);
   Key key{batchA, batchB, M, K, N, transA, transB, biasKind, act,
           static_cast<int64_t>(alpha * 1e6f), omp_get_max_threads()};
-  MatMulEntry &e = MatMulCache().Get(key, [&] {
-    auto en = std::make_unique<MatMulEntry>();
+  Primitive &e = MatMulCache().Get(key, [&] {
+    auto en = std::make_unique<Primitive>();
     using dims = dnnl::memory::dims;
     // Row-major storage; a transposed operand is the same buffer read with
     // swapped strides, so no transpose is ever materialized.
@@ -83,27 +78,20 @@ void Gemm(const float *a, const float *b, float *out, int64_t batchA, int64_t ba
     if (biasKind) {
       dnnl::memory::desc bias_md(dims{1, 1, biasKind == 2 ? 1 : N}, dt::f32, dims{N, N, 1});
       pd = dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_md, b_md, bias_md, c_md), attr, Engine());
-      en->bias = dnnl::memory(bias_md, Engine(), DNNL_MEMORY_NONE);
+      en->Bind(DNNL_ARG_BIAS, bias_md);
     } else {
       pd = dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_md, b_md, c_md), attr, Engine());
     }
     en->prim = dnnl::matmul(pd);
-    en->a = dnnl::memory(a_md, Engine(), DNNL_MEMORY_NONE);
-    en->b = dnnl::memory(b_md, Engine(), DNNL_MEMORY_NONE);
-    en->c = dnnl::memory(c_md, Engine(), DNNL_MEMORY_NONE);
+    en->Bind(DNNL_ARG_SRC, a_md);
+    en->Bind(DNNL_ARG_WEIGHTS, b_md);
+    en->Bind(DNNL_ARG_DST, c_md);
     return en;
   });
-  e.a.set_data_handle(const_cast<float *>(a));
-  e.b.set_data_handle(const_cast<float *>(b));
-  e.c.set_data_handle(out);
-  if (biasKind) {
-    e.bias.set_data_handle(const_cast<float *>(bias));
-    e.prim.execute(Stream(), {{DNNL_ARG_SRC, e.a}, {DNNL_ARG_WEIGHTS, e.b},
-                              {DNNL_ARG_BIAS, e.bias}, {DNNL_ARG_DST, e.c}});
-  } else {
-    e.prim.execute(Stream(), {{DNNL_ARG_SRC, e.a}, {DNNL_ARG_WEIGHTS, e.b}, {DNNL_ARG_DST, e.c}});
-  }
-  Stream().wait();
+  // biasKind is part of the key: the entry has a bias argument exactly when
+  // one is passed (callers pass bias = nullptr with biasKind 0).
+  e.Run({{DNNL_ARG_SRC, a}, {DNNL_ARG_WEIGHTS, b}, {DNNL_ARG_DST, out},
+         {DNNL_ARG_BIAS, biasKind ? bias : nullptr}});
 }
 
 namespace {

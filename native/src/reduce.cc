@@ -12,7 +12,8 @@
 namespace gk {
 namespace {
 
-// Codes shared with src/backend/kernels/reduce_ops.ts.
+// Codes shared with ReduceOp in src/backend/kernels/reduce_ops.ts ("k" + the
+// TS name); test/backend/op-codes.test.ts checks that both sides agree.
 enum ReduceOp : int { kSum = 0, kMean, kMax, kMin, kProd, kNumReduce };
 
 inline double Combine(int op, double acc, float v) {

@@ -13,12 +13,19 @@
 namespace gk {
 namespace {
 
-// Codes shared with src/backend/kernels/unary_ops.ts.
+// Codes shared with UnaryOp in src/backend/kernels/unary_ops.ts: names are
+// "k" + the TS name (the tfjs kernel's), with "Op" appended where enum
+// Activation (common.h) already has the name; test/backend/op-codes.test.ts
+// checks that both sides agree.
 enum UnaryOp : int {
   kNeg = 0, kAbs, kSquare, kSqrt, kRsqrt, kReciprocal, kExp, kLog, kLog1p, kTanh,
-  kSigmoidOp, kSoftplus, kReluOp, kRelu6Op, kLeakyReluOp, kEluOp, kStep, kSign, kClip,
+  kSigmoidOp, kSoftplus, kReluOp, kRelu6Op, kLeakyReluOp, kEluOp, kStep, kSign, kClipByValue,
   kNumUnary
 };
+
+// activationGrad's op codes, shared with ActivationGradOp in
+// src/backend/kernels/GankitActivationGrad.ts.
+enum class ActivationGradOp : int { kRelu = 0, kLeakyRelu = 1 };
 
 // Same thresholds as tfjs-backend-cpu's Softplus, so results agree at the ends.
 inline float Softplus(float x) {
@@ -82,7 +89,7 @@ void RunLoop(int op, const float *x, float *y, int64_t n, float a, float b) {
       return MapP(x, y, n, a, b, [](float v, float s, float) { return v != v ? v : (v > 0.f ? 1.f : s); });
     case kSign:
       return Map(x, y, n, [](float v) { return v > 0.f ? 1.f : (v < 0.f ? -1.f : 0.f); });
-    case kClip:
+    case kClipByValue:
       return MapP(x, y, n, a, b, [](float v, float lo, float hi) { return v < lo ? lo : (v > hi ? hi : v); });
   }
 }
@@ -100,13 +107,8 @@ bool OneDnnAlg(int op, dnnl::algorithm *alg, float *alpha) {
   }
 }
 
-struct EltEntry {
-  dnnl::eltwise_forward prim;
-  dnnl::memory src, dst;
-};
-
-Cache<EltEntry> &EltCache() {
-  static auto *c = new Cache<EltEntry>();  // never destroyed, see Engine()
+Cache<Primitive> &EltCache() {
+  static auto *c = new Cache<Primitive>();  // never destroyed, see Engine()
   return *c;
 }
 
@@ -116,19 +118,16 @@ void RunUnary(int op, const float *x, float *y, int64_t n, float a, float b) {
   dnnl::algorithm alg;
   float alpha;
   if (n >= kJitMin && OneDnnAlg(op, &alg, &alpha)) {
-    EltEntry &e = EltCache().Get({op, n, omp_get_max_threads()}, [&] {
-      auto en = std::make_unique<EltEntry>();
+    Primitive &e = EltCache().Get({op, n, omp_get_max_threads()}, [&] {
+      auto en = std::make_unique<Primitive>();
       dnnl::memory::desc md({n}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::x);
       dnnl::eltwise_forward::desc d(dnnl::prop_kind::forward_inference, alg, md, alpha, 0.f);
       en->prim = dnnl::eltwise_forward(dnnl::eltwise_forward::primitive_desc(d, Engine()));
-      en->src = dnnl::memory(md, Engine(), DNNL_MEMORY_NONE);
-      en->dst = dnnl::memory(md, Engine(), DNNL_MEMORY_NONE);
+      en->Bind(DNNL_ARG_SRC, md);
+      en->Bind(DNNL_ARG_DST, md);
       return en;
     });
-    e.src.set_data_handle(const_cast<float *>(x));
-    e.dst.set_data_handle(y);
-    e.prim.execute(Stream(), {{DNNL_ARG_SRC, e.src}, {DNNL_ARG_DST, e.dst}});
-    Stream().wait();
+    e.Run({{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, y}});
     return;
   }
   RunLoop(op, x, y, n, a, b);
@@ -160,14 +159,16 @@ Napi::Value ActivationGrad(const Napi::CallbackInfo &info) {
   int64_t op = ArgInt(info, 0, "op");
   F32 dy = ArgF32(info, 1, "dy"), x = ArgF32(info, 2, "x"), dx = ArgF32(info, 3, "dx");
   const float alpha = static_cast<float>(ArgNum(info, 4, "alpha"));
-  Check(env, op == 0 || op == 1, "Expected op 0 (relu) or 1 (leakyRelu) but received " + std::to_string(op));
+  const bool relu = op == static_cast<int64_t>(ActivationGradOp::kRelu);
+  Check(env, relu || op == static_cast<int64_t>(ActivationGradOp::kLeakyRelu),
+        "Expected op 0 (relu) or 1 (leakyRelu) but received " + std::to_string(op));
   Check(env, x.length == dy.length && dx.length == dy.length,
         "Expected dy, x and dx of one length but received " + std::to_string(dy.length) + ", " +
             std::to_string(x.length) + ", " + std::to_string(dx.length));
   const int64_t n = static_cast<int64_t>(dy.length);
   const float *g = dy.data, *v = x.data;
   float *o = dx.data;
-  if (op == 0) {
+  if (relu) {
 #pragma omp simd
     for (int64_t i = 0; i < n; ++i) o[i] = g[i] * (v[i] != v[i] ? v[i] : (v[i] > 0.f ? 1.f : 0.f));
   } else {

@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
 import { GANKIT_FUSED_BATCH_NORM_GRAD } from './kernels/GankitFusedBatchNormGrad.js';
 import { GANKIT_MEAN_GRAD } from './kernels/GankitMeanGrad.js';
-import { GANKIT_ACTIVATION_GRAD } from './kernels/GankitActivationGrad.js';
+import { ActivationGradOp, GANKIT_ACTIVATION_GRAD } from './kernels/GankitActivationGrad.js';
 import { GANKIT_DENSE } from './kernels/GankitDense.js';
 
 const WRAPPED = Symbol('gankit-native-gradient');
@@ -96,8 +96,8 @@ export function installNativeGradients(): void {
       },
     });
   }
-  wrap('Relu', ['x'], activation(0));
-  wrap('LeakyRelu', ['x'], activation(1));
+  wrap('Relu', ['x'], activation(ActivationGradOp.Relu));
+  wrap('LeakyRelu', ['x'], activation(ActivationGradOp.LeakyRelu));
   wrap('Mean', ['x'], (dy, saved, attrs) => {
     const [x] = saved;
     if (x.dtype !== 'float32' || dy.dtype !== 'float32') return undefined;

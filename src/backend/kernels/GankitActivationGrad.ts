@@ -1,8 +1,11 @@
 import { addon, f32, nativeKernel, out } from './util.js';
 import { alloc } from '../pool.js';
 
-/** Kernel behind the native gradients of Relu (op 0) and LeakyRelu (op 1); see ../gradients.ts. */
+/** Kernel behind the native gradients of Relu and LeakyRelu; see ../gradients.ts. */
 export const GANKIT_ACTIVATION_GRAD = 'GankitActivationGrad';
+
+/** Its `op` attribute: enum ActivationGradOp in native/src/unary.cc (checked by test/backend/op-codes.test.ts). */
+export const ActivationGradOp = { Relu: 0, LeakyRelu: 1 } as const;
 
 export const gankitActivationGradConfig = nativeKernel(GANKIT_ACTIVATION_GRAD, ({ inputs, backend, attrs }) => {
   const { dy, x } = inputs;

@@ -1,6 +1,7 @@
 // Element-wise binary kernels with broadcasting share one native entry point;
-// codes match enum BinaryOp in native/src/binary.cc. Shapes are right-aligned
-// to the output's rank here so the native side only merges and loops.
+// codes match enum BinaryOp in native/src/binary.cc (checked by
+// test/backend/op-codes.test.ts). Shapes are right-aligned to the output's
+// rank here so the native side only merges and loops.
 import { backend_util, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { addon, dims, f32, nativeKernel, out, sizeOf } from './util.js';

@@ -1,6 +1,6 @@
 // Reductions: x is viewed as [outer, r, inner] with the reduced axes in the
 // middle (transposing natively first when they are not adjacent); codes match
-// enum ReduceOp in native/src/reduce.cc.
+// enum ReduceOp in native/src/reduce.cc (checked by test/backend/op-codes.test.ts).
 import { backend_util, util, type KernelConfig, type NamedAttrMap } from '@tensorflow/tfjs-core';
 import { addon, dims, f32, nativeKernel, out, sizeOf } from './util.js';
 import { alloc, release } from '../pool.js';

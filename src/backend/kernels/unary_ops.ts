@@ -1,5 +1,5 @@
 // Element-wise unary kernels share one native entry point; the op codes match
-// enum UnaryOp in native/src/unary.cc.
+// enum UnaryOp in native/src/unary.cc (checked by test/backend/op-codes.test.ts).
 import type { KernelConfig, NamedAttrMap } from '@tensorflow/tfjs-core';
 import { addon, f32, nativeKernel, out } from './util.js';
 import { alloc } from '../pool.js';
