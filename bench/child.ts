@@ -28,8 +28,13 @@ export async function runChild(workload: string, backend: string, steps: number,
     probe.step.step(probe.real);
     const estimate = ((performance.now() - t) * 64) / 2;
     if (estimate > CPU_BUDGET_MS) {
-      console.log(JSON.stringify({ ...base, stepMs: null,
-        skipped: `too slow to time: ~${(estimate / 1000).toFixed(0)} s/step (extrapolated from a batch-2 step)` }));
+      console.log(
+        JSON.stringify({
+          ...base,
+          stepMs: null,
+          skipped: `too slow to time: ~${(estimate / 1000).toFixed(0)} s/step (extrapolated from a batch-2 step)`,
+        }),
+      );
       return;
     }
   }
@@ -49,7 +54,15 @@ export async function runChild(workload: string, backend: string, steps: number,
     last = step.step(real);
     times.push(performance.now() - t);
   }
-  console.log(JSON.stringify({ ...base, stepMs: Number(median(times).toFixed(2)), steps: times.length,
-    peakRssMB: Number((process.resourceUsage().maxRSS / 1024).toFixed(1)), numTensors: tf.memory().numTensors,
-    lossD: last.lossD, lossG: last.lossG }));
+  console.log(
+    JSON.stringify({
+      ...base,
+      stepMs: Number(median(times).toFixed(2)),
+      steps: times.length,
+      peakRssMB: Number((process.resourceUsage().maxRSS / 1024).toFixed(1)),
+      numTensors: tf.memory().numTensors,
+      lossD: last.lossD,
+      lossG: last.lossG,
+    }),
+  );
 }

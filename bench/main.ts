@@ -53,7 +53,11 @@ function emit(row: Row): void {
 }
 
 function lastJson(out: string): Record<string, unknown> | undefined {
-  const line = out.trim().split('\n').reverse().find((l) => l.startsWith('{'));
+  const line = out
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{'));
   return line ? JSON.parse(line) : undefined;
 }
 
@@ -69,8 +73,19 @@ function measureTorch(): void {
     const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: '1' };
     if (policy === 'passive') env.OMP_WAIT_POLICY = 'passive';
     else delete env.OMP_WAIT_POLICY;
-    const r = spawnSync(python, [join(resolve(here, '..', '..', 'bench'), 'torch_dcgan28.py'), '--steps', String(steps),
-      '--warmup', String(warmup), '--workloads', workloads.join(',')], { env, encoding: 'utf8', timeout: 600_000 });
+    const r = spawnSync(
+      python,
+      [
+        join(resolve(here, '..', '..', 'bench'), 'torch_dcgan28.py'),
+        '--steps',
+        String(steps),
+        '--warmup',
+        String(warmup),
+        '--workloads',
+        workloads.join(','),
+      ],
+      { env, encoding: 'utf8', timeout: 600_000 },
+    );
     if (r.status !== 0) {
       torchFailure = `torch run failed: ${(r.stderr ?? '').trim().split('\n').pop()}`;
       return;
@@ -84,10 +99,29 @@ function measureTorch(): void {
 }
 
 function measureTfjs(workload: string, backend: string): Row {
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', workload, backend, '--steps', String(steps),
-    '--warmup', String(warmup)], { encoding: 'utf8', timeout: 600_000, env: { ...process.env, GANKIT_BACKEND: backend } });
+  const r = spawnSync(
+    process.execPath,
+    [
+      fileURLToPath(import.meta.url),
+      '--child',
+      workload,
+      backend,
+      '--steps',
+      String(steps),
+      '--warmup',
+      String(warmup),
+    ],
+    { encoding: 'utf8', timeout: 600_000, env: { ...process.env, GANKIT_BACKEND: backend } },
+  );
   const o = lastJson(r.stdout ?? '') as Row | undefined;
-  return o ?? { workload, backend, stepMs: null, skipped: `failed: ${`${r.stderr ?? ''}`.trim().split('\n').slice(-1)[0] ?? r.status}` };
+  return (
+    o ?? {
+      workload,
+      backend,
+      stepMs: null,
+      skipped: `failed: ${`${r.stderr ?? ''}`.trim().split('\n').slice(-1)[0] ?? r.status}`,
+    }
+  );
 }
 
 // Alternating rounds of PyTorch and native; the other backends are slow enough
@@ -108,11 +142,23 @@ for (const w of workloads) {
   const t = torchBest.get(w);
   if (t && t.stepMs !== null) {
     torch.set(w, t.stepMs);
-    emit({ workload: w, backend: 'torch', stepMs: t.stepMs, ratioToTorch: 1, peakRssMB: t.peakRssMB, threads: t.threads,
-      note: `PyTorch ${(t as Row & { torch?: string }).torch ?? ''}, best of ${rounds} rounds × {default, passive} OpenMP waits` });
+    emit({
+      workload: w,
+      backend: 'torch',
+      stepMs: t.stepMs,
+      ratioToTorch: 1,
+      peakRssMB: t.peakRssMB,
+      threads: t.threads,
+      note: `PyTorch ${(t as Row & { torch?: string }).torch ?? ''}, best of ${rounds} rounds × {default, passive} OpenMP waits`,
+    });
   } else {
-    emit({ workload: w, backend: 'torch', stepMs: null, ratioToTorch: null,
-      skipped: torchFailure ?? `${python} cannot import torch (apt-get install python3-torch libopenblas0-pthread)` });
+    emit({
+      workload: w,
+      backend: 'torch',
+      stepMs: null,
+      ratioToTorch: null,
+      skipped: torchFailure ?? `${python} cannot import torch (apt-get install python3-torch libopenblas0-pthread)`,
+    });
   }
 }
 
@@ -121,17 +167,25 @@ for (const workload of workloads) {
     const o = backend === 'native' ? nativeBest.get(workload)! : measureTfjs(workload, backend);
     const ref = torch.get(workload);
     const note = backend === 'native' && rounds > 1 ? `best of ${rounds} rounds` : o.note;
-    emit({ ...o, ratioToTorch: o.stepMs !== null && ref ? Number((o.stepMs / ref).toFixed(3)) : null, ...(note ? { note } : {}) });
+    emit({
+      ...o,
+      ratioToTorch: o.stepMs !== null && ref ? Number((o.stepMs / ref).toFixed(3)) : null,
+      ...(note ? { note } : {}),
+    });
   }
 }
 
 if (!json) {
   const fmt = (n: number | null | undefined, d = 1) => (n === null || n === undefined ? '—' : n.toFixed(d));
-  console.log(`gankit bench — ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), load average ${loadavg()[0].toFixed(2)}, ` +
-    `median of ≥ ${steps} steps and ≥ 2 s after ≥ ${warmup} steps and ≥ 1.5 s of warm-up`);
+  console.log(
+    `gankit bench — ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), load average ${loadavg()[0].toFixed(2)}, ` +
+      `median of ≥ ${steps} steps and ≥ 2 s after ≥ ${warmup} steps and ≥ 1.5 s of warm-up`,
+  );
   console.log('| workload | backend | ms/step | × PyTorch | peak RSS MB | note |');
   console.log('| --- | --- | ---: | ---: | ---: | --- |');
   for (const r of rows) {
-    console.log(`| ${r.workload} | ${r.backend} | ${fmt(r.stepMs, 2)} | ${fmt(r.ratioToTorch, 2)} | ${fmt(r.peakRssMB, 0)} | ${r.skipped ? `skipped: ${r.skipped}` : r.note ?? ''} |`);
+    console.log(
+      `| ${r.workload} | ${r.backend} | ${fmt(r.stepMs, 2)} | ${fmt(r.ratioToTorch, 2)} | ${fmt(r.peakRssMB, 0)} | ${r.skipped ? `skipped: ${r.skipped}` : (r.note ?? '')} |`,
+    );
   }
 }

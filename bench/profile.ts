@@ -29,5 +29,8 @@ for (let i = 0; i < steps; i++) {
 const wall = (performance.now() - began) / steps;
 const rows = [...totals.entries()].sort((a, b) => b[1].ms - a[1].ms);
 const kernelMs = rows.reduce((a, [, t]) => a + t.ms, 0) / steps;
-console.log(`${workload} on ${backend}: ${wall.toFixed(1)} ms/step under the profiler, ${kernelMs.toFixed(1)} ms in kernels, ${rows.reduce((a, [, t]) => a + t.calls, 0) / steps} kernel calls/step`);
-for (const [key, t] of rows.slice(0, 40)) console.log(`${(t.ms / steps).toFixed(2).padStart(8)} ms ${String(t.calls / steps).padStart(4)}× ${key}`);
+console.log(
+  `${workload} on ${backend}: ${wall.toFixed(1)} ms/step under the profiler, ${kernelMs.toFixed(1)} ms in kernels, ${rows.reduce((a, [, t]) => a + t.calls, 0) / steps} kernel calls/step`,
+);
+for (const [key, t] of rows.slice(0, 40))
+  console.log(`${(t.ms / steps).toFixed(2).padStart(8)} ms ${String(t.calls / steps).padStart(4)}× ${key}`);

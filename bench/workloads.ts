@@ -1,4 +1,4 @@
-// The reference training steps (DESIGN.md, "Reference workloads") used by the
+// The reference training steps (docs/design.md, "Reference workloads") used by the
 // benchmark and the backend tests: one D step then one G step on the same generated
 // batch (G runs once, as in PyTorch's DCGAN loop), non-saturating
 // loss on logits written with softplus, Adam. bench/torch_dcgan28.py is the
@@ -11,14 +11,22 @@ import { fusedAdam } from '../src/backend/fused.js';
 import { untaped } from '../src/train/untaped.js';
 import { dcgan28Discriminator, dcgan28Generator } from '../src/networks/dcgan.js';
 
-export interface AdamSpec { lr: number; beta1: number; beta2: number; eps: number }
+export interface AdamSpec {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+}
 
 /** Adam over a fixed list of variables; fused in place on the native backend, tf ops elsewhere. */
 export class Adam {
   private t = 0;
   private readonly m: tf.Variable[];
   private readonly v: tf.Variable[];
-  constructor(private readonly vars: tf.Variable[], private readonly spec: AdamSpec) {
+  constructor(
+    private readonly vars: tf.Variable[],
+    private readonly spec: AdamSpec,
+  ) {
     this.m = vars.map((p) => tf.variable(tf.zeros(p.shape), false));
     this.v = vars.map((p) => tf.variable(tf.zeros(p.shape), false));
   }
@@ -50,7 +58,10 @@ function trainable(model: tfl.LayersModel): tf.Variable[] {
 
 const meanSoftplus = (x: tf.Tensor) => tf.mean(tf.softplus(x));
 
-export interface StepLosses { lossD: number; lossG: number }
+export interface StepLosses {
+  lossD: number;
+  lossG: number;
+}
 
 /** One GAN training step (D then G) for any G: z → x and D: x → logit. */
 export class GanStep {
@@ -60,8 +71,14 @@ export class GanStep {
   private readonly optD: Adam;
   private n = 0;
 
-  constructor(readonly G: tfl.LayersModel, readonly D: tfl.LayersModel, readonly latentDim: number,
-    readonly batch: number, adam: AdamSpec, private readonly noiseSeed = 1234) {
+  constructor(
+    readonly G: tfl.LayersModel,
+    readonly D: tfl.LayersModel,
+    readonly latentDim: number,
+    readonly batch: number,
+    adam: AdamSpec,
+    private readonly noiseSeed = 1234,
+  ) {
     this.gVars = trainable(G);
     this.dVars = trainable(D);
     this.optG = new Adam(this.gVars, adam);
@@ -75,7 +92,8 @@ export class GanStep {
 
   step(real: tf.Tensor): StepLosses {
     this.n++;
-    const G = this.G, D = this.D;
+    const G = this.G,
+      D = this.D;
     const z = this.noise();
     // One generated batch serves the D step and then the G step, as in PyTorch's
     // reference: G runs once, on G's gradient tape, and D's update runs in between
@@ -129,10 +147,14 @@ export function mlp2dWorkload(seed = 7, batch = 256): { step: GanStep; real: tf.
     const input = tfl.input({ shape: [inDim] });
     let h: tfl.SymbolicTensor = input;
     for (let i = 0; i < 2; i++) {
-      h = tfl.layers.dense({ units: 128, kernelInitializer: init(), name: `${name}_dense${i}` }).apply(h) as tfl.SymbolicTensor;
+      h = tfl.layers
+        .dense({ units: 128, kernelInitializer: init(), name: `${name}_dense${i}` })
+        .apply(h) as tfl.SymbolicTensor;
       h = (act === 'relu' ? tfl.layers.reLU() : tfl.layers.leakyReLU({ alpha: 0.2 })).apply(h) as tfl.SymbolicTensor;
     }
-    const out = tfl.layers.dense({ units: outDim, kernelInitializer: init(), name: `${name}_out` }).apply(h) as tfl.SymbolicTensor;
+    const out = tfl.layers
+      .dense({ units: outDim, kernelInitializer: init(), name: `${name}_out` })
+      .apply(h) as tfl.SymbolicTensor;
     return tfl.model({ inputs: input, outputs: out, name });
   };
   const G = mlp('g', 8, 2, 'relu');

@@ -32,7 +32,16 @@ export interface Tolerance {
   rel: number;
 }
 
-const kind = (l: Line) => ('lossD' in l ? 'step' : 'metrics' in l ? 'metrics' : 'warning' in l ? 'warning' : 'imageMetrics' in l ? 'imageMetrics' : `{${Object.keys(l).join(',')}}`);
+const kind = (l: Line) =>
+  'lossD' in l
+    ? 'step'
+    : 'metrics' in l
+      ? 'metrics'
+      : 'warning' in l
+        ? 'warning'
+        : 'imageMetrics' in l
+          ? 'imageMetrics'
+          : `{${Object.keys(l).join(',')}}`;
 
 /** Every difference between two values, as "field: …" sentences. */
 function differences(actual: unknown, expected: unknown, field: string, tol: Tolerance, out: string[]): void {
@@ -40,14 +49,24 @@ function differences(actual: unknown, expected: unknown, field: string, tol: Tol
     if (Object.is(actual, expected)) return;
     const allowed = tol.abs + tol.rel * Math.abs(expected);
     const delta = Math.abs(actual - expected);
-    if (!(delta <= allowed)) out.push(`${field} = ${actual} but the reference has ${expected} (|Δ| ${delta.toExponential(2)} > allowed ${allowed.toExponential(2)})`);
+    if (!(delta <= allowed))
+      out.push(
+        `${field} = ${actual} but the reference has ${expected} (|Δ| ${delta.toExponential(2)} > allowed ${allowed.toExponential(2)})`,
+      );
     return;
   }
   if (Array.isArray(expected) && Array.isArray(actual) && expected.length === actual.length) {
     expected.forEach((e, i) => differences(actual[i], e, `${field}[${i}]`, tol, out));
     return;
   }
-  if (expected !== null && typeof expected === 'object' && actual !== null && typeof actual === 'object' && !Array.isArray(expected) && !Array.isArray(actual)) {
+  if (
+    expected !== null &&
+    typeof expected === 'object' &&
+    actual !== null &&
+    typeof actual === 'object' &&
+    !Array.isArray(expected) &&
+    !Array.isArray(actual)
+  ) {
     const keys = new Set([...Object.keys(expected), ...Object.keys(actual)]);
     for (const key of keys) {
       const a = (actual as Line)[key];
@@ -59,7 +78,8 @@ function differences(actual: unknown, expected: unknown, field: string, tol: Tol
     }
     return;
   }
-  if (JSON.stringify(actual) !== JSON.stringify(expected)) out.push(`${field || 'the line'} = ${JSON.stringify(actual)} but the reference has ${JSON.stringify(expected)}`);
+  if (JSON.stringify(actual) !== JSON.stringify(expected))
+    out.push(`${field || 'the line'} = ${JSON.stringify(actual)} but the reference has ${JSON.stringify(expected)}`);
 }
 
 /**
@@ -83,7 +103,9 @@ export function assertSameLines(actual: Line[], expected: Line[], tol: Tolerance
       continue;
     }
     if (kind(a) !== kind(e) || a.step !== e.step) {
-      problems.push(`${where}: a ${kind(a)} line of step ${a.step} but the reference has a ${kind(e)} line of step ${e.step} here (${JSON.stringify(a)} vs ${JSON.stringify(e)})`);
+      problems.push(
+        `${where}: a ${kind(a)} line of step ${a.step} but the reference has a ${kind(e)} line of step ${e.step} here (${JSON.stringify(a)} vs ${JSON.stringify(e)})`,
+      );
       continue;
     }
     const found: string[] = [];
@@ -91,7 +113,10 @@ export function assertSameLines(actual: Line[], expected: Line[], tol: Tolerance
     for (const f of found) problems.push(`${where} (step ${e.step}, ${kind(e)} line): ${f}`);
   }
   if (problems.length === 0) return;
-  const shown = problems.slice(0, 12).map((p) => `  ${p}`).join('\n');
+  const shown = problems
+    .slice(0, 12)
+    .map((p) => `  ${p}`)
+    .join('\n');
   const more = problems.length > 12 ? `\n  … and ${problems.length - 12} more` : '';
   assert.fail(
     `Expected ${what} to match the reference (${expected.length} lines; tolerance ${tol.abs} + ${tol.rel}·|reference|) ` +

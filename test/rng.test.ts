@@ -7,8 +7,14 @@ test('the same seed gives the same stream, another seed another', () => {
   const b = new Rng(42);
   const c = new Rng(43);
   const xs = Array.from({ length: 50 }, () => a.nextUint32());
-  assert.deepEqual(xs, Array.from({ length: 50 }, () => b.nextUint32()));
-  assert.notDeepEqual(xs, Array.from({ length: 50 }, () => c.nextUint32()));
+  assert.deepEqual(
+    xs,
+    Array.from({ length: 50 }, () => b.nextUint32()),
+  );
+  assert.notDeepEqual(
+    xs,
+    Array.from({ length: 50 }, () => c.nextUint32()),
+  );
 });
 
 test('a saved state continues the stream exactly', () => {

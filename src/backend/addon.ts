@@ -12,28 +12,82 @@ export interface NativeAddon {
   setNumThreads(n: number): void;
   getNumThreads(): number;
   version(): { onednn: string; cpuRuntime: string };
-  matmul(a: Float32Array, b: Float32Array, out: Float32Array, batchA: number, batchB: number,
-    m: number, k: number, n: number, transA: boolean, transB: boolean,
-    bias: Float32Array | null, activation: number, alpha: number): void;
-  conv2d(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array,
-    convInfo: Int32Array, activation: number, alpha: number): void;
+  matmul(
+    a: Float32Array,
+    b: Float32Array,
+    out: Float32Array,
+    batchA: number,
+    batchB: number,
+    m: number,
+    k: number,
+    n: number,
+    transA: boolean,
+    transB: boolean,
+    bias: Float32Array | null,
+    activation: number,
+    alpha: number,
+  ): void;
+  conv2d(
+    x: Float32Array,
+    filter: Float32Array,
+    bias: Float32Array | null,
+    y: Float32Array,
+    convInfo: Int32Array,
+    activation: number,
+    alpha: number,
+  ): void;
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, convInfo: Int32Array): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, convInfo: Int32Array): void;
   lastConvImpl(): string;
   unary(op: number, x: Float32Array, y: Float32Array, alpha: number, beta: number): void;
   activationGrad(op: number, dy: Float32Array, x: Float32Array, dx: Float32Array, alpha: number): void;
-  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array | Uint8Array,
-    aShape: Int32Array, bShape: Int32Array, outShape: Int32Array): void;
+  binary(
+    op: number,
+    a: Float32Array,
+    b: Float32Array,
+    out: Float32Array | Uint8Array,
+    aShape: Int32Array,
+    bShape: Int32Array,
+    outShape: Int32Array,
+  ): void;
   select(cond: Uint8Array, t: Float32Array, e: Float32Array, out: Float32Array): void;
   reduce(op: number, x: Float32Array, out: Float32Array, outer: number, r: number, inner: number): void;
   transpose(x: Float32Array, out: Float32Array, shape: Int32Array, perm: Int32Array): void;
-  batchNorm(x: Float32Array, mean: Float32Array, variance: Float32Array, offset: Float32Array | null,
-    scale: Float32Array | null, out: Float32Array, channels: number, eps: number): void;
-  batchNormGrad(x: Float32Array, dy: Float32Array, mean: Float32Array, variance: Float32Array,
-    scale: Float32Array | null, channels: number, eps: number, dx: Float32Array, dmean: Float32Array,
-    dvariance: Float32Array, dscale: Float32Array, doffset: Float32Array): void;
-  adamUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array,
-    lr: number, beta1: number, beta2: number, eps: number, step: number): void;
+  batchNorm(
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    offset: Float32Array | null,
+    scale: Float32Array | null,
+    out: Float32Array,
+    channels: number,
+    eps: number,
+  ): void;
+  batchNormGrad(
+    x: Float32Array,
+    dy: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    scale: Float32Array | null,
+    channels: number,
+    eps: number,
+    dx: Float32Array,
+    dmean: Float32Array,
+    dvariance: Float32Array,
+    dscale: Float32Array,
+    doffset: Float32Array,
+  ): void;
+  adamUpdate(
+    param: Float32Array,
+    grad: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    step: number,
+  ): void;
   sgdMomentumUpdate(param: Float32Array, grad: Float32Array, buf: Float32Array, lr: number, momentum: number): void;
 }
 

@@ -19,8 +19,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { nativeAddon } from './native.js';
 
-export interface AdamOptions { lr: number; beta1: number; beta2: number; eps: number; step: number }
-export interface SgdMomentumOptions { lr: number; momentum: number }
+export interface AdamOptions {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  step: number;
+}
+export interface SgdMomentumOptions {
+  lr: number;
+  momentum: number;
+}
 
 function nativeBackend(): MathBackendCPU | undefined {
   if (tf.getBackend() !== 'native' || !nativeAddon()) return undefined;
@@ -54,16 +63,23 @@ function checkLengths(name: string, n: number, ...lists: unknown[][]): void {
   }
 }
 
-export function fusedAdam(vars: tf.Variable[], grads: tf.Tensor[], m: tf.Variable[], v: tf.Variable[],
-  opts: AdamOptions): boolean {
+export function fusedAdam(
+  vars: tf.Variable[],
+  grads: tf.Tensor[],
+  m: tf.Variable[],
+  v: tf.Variable[],
+  opts: AdamOptions,
+): boolean {
   const backend = nativeBackend();
   const addon = nativeAddon();
   if (!backend || !addon) return false;
   checkLengths('grads, m and v', vars.length, grads, m, v);
   const plan: [Float32Array, Float32Array, Float32Array, Float32Array][] = [];
   for (let i = 0; i < vars.length; i++) {
-    const p = ownedStorage(backend, vars[i]), g = readOnly(backend, grads[i]);
-    const mi = ownedStorage(backend, m[i]), vi = ownedStorage(backend, v[i]);
+    const p = ownedStorage(backend, vars[i]),
+      g = readOnly(backend, grads[i]);
+    const mi = ownedStorage(backend, m[i]),
+      vi = ownedStorage(backend, v[i]);
     if (!p || !g || !mi || !vi) return false;
     plan.push([p, g, mi, vi]);
   }
@@ -73,15 +89,21 @@ export function fusedAdam(vars: tf.Variable[], grads: tf.Tensor[], m: tf.Variabl
   return true;
 }
 
-export function fusedSgdMomentum(vars: tf.Variable[], grads: tf.Tensor[], bufs: tf.Variable[],
-  opts: SgdMomentumOptions): boolean {
+export function fusedSgdMomentum(
+  vars: tf.Variable[],
+  grads: tf.Tensor[],
+  bufs: tf.Variable[],
+  opts: SgdMomentumOptions,
+): boolean {
   const backend = nativeBackend();
   const addon = nativeAddon();
   if (!backend || !addon) return false;
   checkLengths('grads and bufs', vars.length, grads, bufs);
   const plan: [Float32Array, Float32Array, Float32Array][] = [];
   for (let i = 0; i < vars.length; i++) {
-    const p = ownedStorage(backend, vars[i]), g = readOnly(backend, grads[i]), b = ownedStorage(backend, bufs[i]);
+    const p = ownedStorage(backend, vars[i]),
+      g = readOnly(backend, grads[i]),
+      b = ownedStorage(backend, bufs[i]);
     if (!p || !g || !b) return false;
     plan.push([p, g, b]);
   }

@@ -23,8 +23,11 @@ const WRAPPED = Symbol('gankit-native-gradient');
 
 type GradFunc = GradConfig['gradFunc'];
 
-function wrap(kernelName: string, inputsToSave: string[], fast: (dy: Tensor, saved: Tensor[], attrs: NamedAttrMap) =>
-  ReturnType<GradFunc> | undefined): void {
+function wrap(
+  kernelName: string,
+  inputsToSave: string[],
+  fast: (dy: Tensor, saved: Tensor[], attrs: NamedAttrMap) => ReturnType<GradFunc> | undefined,
+): void {
   const original = tf.getGradient(kernelName);
   if (original && (original as unknown as Record<symbol, boolean>)[WRAPPED]) return;
   const gradFunc: GradFunc = (dy, saved, attrs) => {
@@ -35,7 +38,12 @@ function wrap(kernelName: string, inputsToSave: string[], fast: (dy: Tensor, sav
     if (!original) throw new Error(`Cannot compute gradient: gradient function not found for ${kernelName}.`);
     return original.gradFunc(dy, saved, attrs);
   };
-  const config: GradConfig = { ...(original ?? {}), kernelName, inputsToSave: original?.inputsToSave ?? inputsToSave, gradFunc };
+  const config: GradConfig = {
+    ...(original ?? {}),
+    kernelName,
+    inputsToSave: original?.inputsToSave ?? inputsToSave,
+    gradFunc,
+  };
   (config as unknown as Record<symbol, boolean>)[WRAPPED] = true;
   tf.registerGradient(config);
 }
@@ -58,14 +66,24 @@ export function installNativeGradients(): void {
     }
     const inputs: tf.NamedTensorMap = { x, dy, mean, variance };
     if (scale) inputs.scale = scale;
-    const [dx, dmean, dvar, dscale, doff] =
-      tf.engine().runKernel(GANKIT_FUSED_BATCH_NORM_GRAD, inputs, attrs) as Tensor[];
+    const [dx, dmean, dvar, dscale, doff] = tf
+      .engine()
+      .runKernel(GANKIT_FUSED_BATCH_NORM_GRAD, inputs, attrs) as Tensor[];
     return { x: () => dx, mean: () => dmean, variance: () => dvar, scale: () => dscale, offset: () => doff };
   });
   const activation = (op: number) => (dy: Tensor, saved: Tensor[], attrs: NamedAttrMap) => {
     const [x] = saved;
     if (x.dtype !== 'float32' || dy.dtype !== 'float32') return undefined;
-    return { x: () => tf.engine().runKernel(GANKIT_ACTIVATION_GRAD, { dy, x }, { op, alpha: (attrs?.alpha as number | undefined) ?? 0 }) as Tensor };
+    return {
+      x: () =>
+        tf
+          .engine()
+          .runKernel(
+            GANKIT_ACTIVATION_GRAD,
+            { dy, x },
+            { op, alpha: (attrs?.alpha as number | undefined) ?? 0 },
+          ) as Tensor,
+    };
   };
   // Gradient penalties (R1, WGAN-GP) differentiate these gradients again. The
   // activation gradient dy·f'(x) is linear in dy with f' piecewise constant, so its
@@ -92,7 +110,11 @@ export function installNativeGradients(): void {
       gradFunc: (dy, saved) => {
         const [a, b] = saved;
         const g = dy as Tensor;
-        return { a: () => tf.matMul(g, b, false, true), b: () => tf.matMul(a, g, true, false), bias: () => tf.sum(g, 0) };
+        return {
+          a: () => tf.matMul(g, b, false, true),
+          b: () => tf.matMul(a, g, true, false),
+          bias: () => tf.sum(g, 0),
+        };
       },
     });
   }
@@ -105,7 +127,9 @@ export function installNativeGradients(): void {
     const keptShape = x.shape.slice();
     for (const a of axes) keptShape[a] = 1;
     const reduceSize = axes.reduce((n, a) => n * x.shape[a], 1);
-    return { x: () => tf.engine().runKernel(GANKIT_MEAN_GRAD, { dy }, { xShape: x.shape, keptShape, reduceSize }) as Tensor };
+    return {
+      x: () => tf.engine().runKernel(GANKIT_MEAN_GRAD, { dy }, { xShape: x.shape, keptShape, reduceSize }) as Tensor,
+    };
   });
   // The mean's gradient spreads dy evenly over the reduced axes: a linear map whose
   // own gradient averages the incoming gradient back over those axes.

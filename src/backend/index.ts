@@ -30,7 +30,8 @@ tf.env().set('PROD', true);
 
 export async function initBackend(requested?: BackendName | 'auto'): Promise<BackendChoice> {
   // 'auto' (the options' default) defers to GANKIT_BACKEND, so the variable steers every entry point.
-  const wanted = requested && requested !== 'auto' ? requested : ((process.env.GANKIT_BACKEND || 'auto') as BackendName | 'auto');
+  const wanted =
+    requested && requested !== 'auto' ? requested : ((process.env.GANKIT_BACKEND || 'auto') as BackendName | 'auto');
   if (wanted !== 'auto' && !BACKENDS.includes(wanted)) {
     throw new Error(`Expected backend to be one of auto, ${BACKENDS.join(', ')} but received "${wanted}"`);
   }

@@ -34,7 +34,13 @@ function denseInputs(args: FusedMatMulArgs): { a: tf.Tensor; b: tf.Tensor; bias:
   const { a, b, bias } = args;
   if (!(a instanceof tf.Tensor && b instanceof tf.Tensor && bias instanceof tf.Tensor)) return undefined;
   if (args.transposeA || args.transposeB || [a, b, bias].some((t) => t.dtype !== 'float32')) return undefined;
-  const fits = a.rank === 2 && b.rank === 2 && bias.rank === 1 && a.shape[1] === b.shape[0] && a.shape[1]! > 0 && bias.shape[0] === b.shape[1];
+  const fits =
+    a.rank === 2 &&
+    b.rank === 2 &&
+    bias.rank === 1 &&
+    a.shape[1] === b.shape[0] &&
+    a.shape[1]! > 0 &&
+    bias.shape[0] === b.shape[1];
   return fits ? { a, b, bias } : undefined;
 }
 
@@ -47,8 +53,15 @@ export function installUnfusedLinearOps(): void {
   const conv2dUnfused = ((args: FusedConv2DArgs) => {
     if (tf.getBackend() !== 'native' || !isLinear(args.activation, args.preluActivationWeights)) return conv2d(args);
     return tf.tidy(() => {
-      const y = tf.conv2d(args.x, args.filter, args.strides, args.pad, args.dataFormat ?? 'NHWC', args.dilations ?? [1, 1],
-        args.dimRoundingMode);
+      const y = tf.conv2d(
+        args.x,
+        args.filter,
+        args.strides,
+        args.pad,
+        args.dataFormat ?? 'NHWC',
+        args.dilations ?? [1, 1],
+        args.dimRoundingMode,
+      );
       return args.bias == null ? y : tf.add(y, args.bias);
     });
   }) as typeof tf.fused.conv2d;

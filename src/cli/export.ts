@@ -11,7 +11,9 @@ export function exportCommand(): Command {
     .requiredOption('--run <dir>', 'run directory written by gankit train')
     .requiredOption('--out <dir>', 'folder to write (an earlier export there is replaced once the new one is complete)')
     .addOption(
-      new Option('--generator <which>', "G's moving average (when the run kept one) or the trained G").choices(['average', 'trained']).default('average'),
+      new Option('--generator <which>', "G's moving average (when the run kept one) or the trained G")
+        .choices(['average', 'trained'])
+        .default('average'),
     )
     .addHelpText(
       'after',
@@ -20,7 +22,13 @@ export function exportCommand(): Command {
         "  in a page: const G = await tf.loadLayersModel('web/generator/model.json'); G.predict(tf.randomNormal([64, latentDim]))",
     )
     .action(async (flags: { run: string; out: string; generator: 'average' | 'trained' }) => {
-      const { out, metadata: m } = await exportGenerator({ run: flags.run, out: flags.out, generator: flags.generator });
-      console.log(`exported G (${m.weights} weights, step ${m.step}): z ∈ R^${m.latentDim} (${m.prior}) → ${m.outputShape.join('×')} to ${out}`);
+      const { out, metadata: m } = await exportGenerator({
+        run: flags.run,
+        out: flags.out,
+        generator: flags.generator,
+      });
+      console.log(
+        `exported G (${m.weights} weights, step ${m.step}): z ∈ R^${m.latentDim} (${m.prior}) → ${m.outputShape.join('×')} to ${out}`,
+      );
     });
 }

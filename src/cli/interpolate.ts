@@ -28,19 +28,31 @@ export function interpolateCommand(): Command {
     .requiredOption('--out <file>', 'the grid: a .png file')
     .option('--rows <n>', 'rows: one random pair of latent points each', positiveInt, 8)
     .option('--steps <n>', 'columns: points along each path, ends included (at least 2)', positiveInt, 10)
-    .addOption(new Option('--path <kind>', 'slerp (great circle) or lerp (straight line); default: slerp for a normal prior, lerp for a uniform one').choices(['slerp', 'lerp']))
+    .addOption(
+      new Option(
+        '--path <kind>',
+        'slerp (great circle) or lerp (straight line); default: slerp for a normal prior, lerp for a uniform one',
+      ).choices(['slerp', 'lerp']),
+    )
     .option('--seed <n>', "seed for the latent points (default: the run's seed)", integer)
     .option('--gif <file>', 'also write an animated walk through a loop of 4 random latent points (.gif, images ×4)')
     .option('--frames <n>', 'frames of the --gif loop (about 80 ms each)', positiveInt, 60)
     .addOption(
-      new Option('--generator <which>', "G's moving average (when the run kept one) or the trained G").choices(['average', 'trained']).default('average'),
+      new Option('--generator <which>', "G's moving average (when the run kept one) or the trained G")
+        .choices(['average', 'trained'])
+        .default('average'),
     )
-    .addHelpText('after', '\nExample:\n  gankit interpolate --run runs/fashion --out walk.png --rows 8 --steps 10 --gif walk.gif')
+    .addHelpText(
+      'after',
+      '\nExample:\n  gankit interpolate --run runs/fashion --out walk.png --rows 8 --steps 10 --gif walk.gif',
+    )
     .action(async (flags: InterpolateFlags) => {
       expectExtension('--out', flags.out, '.png');
       if (flags.gif !== undefined) expectExtension('--gif', flags.gif, '.gif');
-      if (flags.steps < 2) throw new Error(`Expected at least 2 for --steps (both ends of each path) but received ${flags.steps}`);
-      if (flags.gif !== undefined && flags.frames < 2) throw new Error(`Expected at least 2 for --frames but received ${flags.frames}`);
+      if (flags.steps < 2)
+        throw new Error(`Expected at least 2 for --steps (both ends of each path) but received ${flags.steps}`);
+      if (flags.gif !== undefined && flags.frames < 2)
+        throw new Error(`Expected at least 2 for --frames but received ${flags.frames}`);
       const result = await interpolateRun({
         run: flags.run,
         rows: flags.rows,
@@ -61,7 +73,8 @@ export function interpolateCommand(): Command {
 }
 
 function expectExtension(name: string, file: string, ext: string): void {
-  if (path.extname(file).toLowerCase() !== ext) throw new Error(`Expected ${name} to end in ${ext} but received "${file}"`);
+  if (path.extname(file).toLowerCase() !== ext)
+    throw new Error(`Expected ${name} to end in ${ext} but received "${file}"`);
 }
 
 async function writeFile(file: string, bytes: Buffer): Promise<void> {

@@ -9,7 +9,9 @@ import { exportCommand } from './export.js';
 import { evalCommand } from './eval.js';
 
 const program = new Command('gankit')
-  .description('Train, sample, interpolate, export and measure generative adversarial networks (TensorFlow.js, native CPU backend).')
+  .description(
+    'Train, sample, interpolate, export and measure generative adversarial networks (TensorFlow.js, native CPU backend).',
+  )
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)')
   .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'gankit: error: ')) });

@@ -28,7 +28,8 @@ function fields(plan: TrainPlan | undefined, began: number, step: number, total:
   const perSecond = (step - first + 1) / Math.max((performance.now() - began) / 1000, 1e-9);
   const perEpoch = plan?.stepsPerEpoch;
   const epoch = perEpoch ? `epoch ${Math.ceil(step / perEpoch)}/${Math.ceil(total / perEpoch)} · ` : '';
-  const rate = perEpoch && plan ? `${(perSecond * plan.batchSize).toFixed(0)} images/s` : `${perSecond.toFixed(0)} steps/s`;
+  const rate =
+    perEpoch && plan ? `${(perSecond * plan.batchSize).toFixed(0)} images/s` : `${perSecond.toFixed(0)} steps/s`;
   return {
     epoch,
     lossD: fmt(s.lossD),
@@ -55,7 +56,9 @@ export function createProgress(interactive: boolean): Progress {
         if (every === 0) every = Math.max(1, Math.round(total / 20));
         if (step % every !== 0 && step !== total) return;
         const f = fields(plan, began, step, total, s);
-        console.log(`${f.epoch}step ${step}/${total}  loss D ${f.lossD}  loss G ${f.lossG}  D(x) ${f.dReal}  D(G(z)) ${f.dFake}  ${f.rate}  ETA ${f.eta}`);
+        console.log(
+          `${f.epoch}step ${step}/${total}  loss D ${f.lossD}  loss G ${f.lossG}  D(x) ${f.dReal}  D(G(z)) ${f.dFake}  ${f.rate}  ETA ${f.eta}`,
+        );
       },
       log: (message) => console.log(message),
       stop() {},
@@ -63,7 +66,8 @@ export function createProgress(interactive: boolean): Progress {
   }
   const bars = new cliProgress.MultiBar(
     {
-      format: '{epoch}step {value}/{total} {bar} loss D {lossD} G {lossG} · D(x) {dReal} D(G(z)) {dFake} · {rate} · ETA {eta}',
+      format:
+        '{epoch}step {value}/{total} {bar} loss D {lossD} G {lossG} · D(x) {dReal} D(G(z)) {dFake} · {rate} · ETA {eta}',
       barsize: 24,
       hideCursor: true,
       clearOnComplete: false,

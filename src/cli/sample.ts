@@ -30,18 +30,34 @@ export function sampleCommand(): Command {
     )
     .requiredOption('--run <dir>', 'run directory written by gankit train')
     .option('--n <count>', 'number of samples', positiveInt, 2500)
-    .requiredOption('--out <path>', 'output: .npy, .csv (2D) or .png; for image runs also a folder (ends in /, exists, or has no extension)')
+    .requiredOption(
+      '--out <path>',
+      'output: .npy, .csv (2D) or .png; for image runs also a folder (ends in /, exists, or has no extension)',
+    )
     .option('--seed <n>', "seed for z and the codes (default: the run's seed)", integer)
-    .option('--class <k>', 'samples of class k (cgan, acgan) or of value k of the categorical code (infogan); classes count from 0', nonNegativeInt)
+    .option(
+      '--class <k>',
+      'samples of class k (cgan, acgan) or of value k of the categorical code (infogan); classes count from 0',
+      nonNegativeInt,
+    )
     .addOption(
-      new Option('--grid <kind>', 'conditional image runs: write a .png grid instead of samples: classes = one row per class (infogan: per categorical value), traversal = infogan, one row per categorical value, columns sweeping a continuous code from −2 to 2').choices(['classes', 'traversal']),
+      new Option(
+        '--grid <kind>',
+        'conditional image runs: write a .png grid instead of samples: classes = one row per class (infogan: per categorical value), traversal = infogan, one row per categorical value, columns sweeping a continuous code from −2 to 2',
+      ).choices(['classes', 'traversal']),
     )
     .option('--code <n>', 'with --grid traversal: the continuous code to sweep (1-based)', positiveInt, 1)
     .option('--columns <n>', 'with --grid classes: columns (one fixed z each)', positiveInt, 10)
     .addOption(
-      new Option('--generator <which>', "G's moving average (when the run kept one) or the trained G").choices(['average', 'trained']).default('average'),
+      new Option('--generator <which>', "G's moving average (when the run kept one) or the trained G")
+        .choices(['average', 'trained'])
+        .default('average'),
     )
-    .option('--jacobian-truncation <ratio>', "drop this fraction of latent points, those where G's Jacobian is largest: the bridges between modes (default: the run's setting, 0.01 for 2D runs; 0 = G's samples as they come)", fraction)
+    .option(
+      '--jacobian-truncation <ratio>',
+      "drop this fraction of latent points, those where G's Jacobian is largest: the bridges between modes (default: the run's setting, 0.01 for 2D runs; 0 = G's samples as they come)",
+      fraction,
+    )
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -54,11 +70,21 @@ export function sampleCommand(): Command {
     )
     .action(async (flags: SampleFlags, command: Command) => {
       if (flags.grid) {
-        if (path.extname(flags.out).toLowerCase() !== '.png') throw new Error(`Expected --out to end in .png with --grid but received "${flags.out}"`);
+        if (path.extname(flags.out).toLowerCase() !== '.png')
+          throw new Error(`Expected --out to end in .png with --grid but received "${flags.out}"`);
         if (command.getOptionValueSource('n') === 'cli' || flags.class !== undefined) {
-          throw new Error('Expected no --n or --class with --grid (the grid holds every class) but received one; leave them out');
+          throw new Error(
+            'Expected no --n or --class with --grid (the grid holds every class) but received one; leave them out',
+          );
         }
-        const grid = await conditionalGrid({ run: flags.run, grid: flags.grid, code: flags.code, columns: flags.columns, seed: flags.seed, generator: flags.generator });
+        const grid = await conditionalGrid({
+          run: flags.run,
+          grid: flags.grid,
+          code: flags.code,
+          columns: flags.columns,
+          seed: flags.seed,
+          generator: flags.generator,
+        });
         await writeFileAtomic(flags.out, await encodePng(grid.picture));
         console.log(`wrote ${grid.rows}×${grid.columns} ${flags.grid} grid to ${flags.out}`);
         return;
@@ -72,6 +98,8 @@ export function sampleCommand(): Command {
         generator: flags.generator,
         jacobianTruncation: flags.jacobianTruncation,
       });
-      console.log(`wrote ${samples.shape.join('×')} samples${flags.class === undefined ? '' : ` of class ${flags.class}`} to ${flags.out}`);
+      console.log(
+        `wrote ${samples.shape.join('×')} samples${flags.class === undefined ? '' : ` of class ${flags.class}`} to ${flags.out}`,
+      );
     });
 }

@@ -11,7 +11,9 @@ import { SHIPPED_FEATURES } from '../metrics/features/load.js';
 import { trainFeatureNetwork } from '../train/feature-network.js';
 
 const program = new Command('train-features')
-  .description('Train the feature network gankit ships for its image metrics (Fashion-MNIST, plus MNIST when it is in the cache).')
+  .description(
+    'Train the feature network gankit ships for its image metrics (Fashion-MNIST, plus MNIST when it is in the cache).',
+  )
   .option('--out <dir>', 'folder for model.json, weights.bin and features.json', SHIPPED_FEATURES)
   .option('--seed <n>', 'seed of the initial weights, the order of batches and the shifts', integer, 1)
   .option('--epochs <n>', 'passes over the training set', positiveInt, 6)
@@ -21,8 +23,18 @@ const program = new Command('train-features')
   .option('--no-mnist', 'Fashion-MNIST only, even when MNIST is in the cache');
 
 program.parse(process.argv);
-const flags = program.opts<{ out: string; seed: number; epochs: number; batchSize: number; lr: number; augment: boolean; mnist: boolean }>();
+const flags = program.opts<{
+  out: string;
+  seed: number;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  augment: boolean;
+  mnist: boolean;
+}>();
 console.log(describeBackend(await initBackend()));
 const script = `npm run train-features -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, '');
 const { info, seconds } = await trainFeatureNetwork({ ...flags, script, say: (m) => console.log(m) });
-console.log(`wrote ${path.resolve(flags.out)} in ${seconds.toFixed(0)} s: test accuracy ${(100 * info.testAccuracy).toFixed(2)}%, sha256 ${info.sha256}`);
+console.log(
+  `wrote ${path.resolve(flags.out)} in ${seconds.toFixed(0)} s: test accuracy ${(100 * info.testAccuracy).toFixed(2)}%, sha256 ${info.sha256}`,
+);

@@ -18,8 +18,15 @@ export function trainCommand(): Command {
   for (const row of OPTIONS) if (row.flag) command.addOption(optionFor(row));
   return command
     .option('--lr <rate>', 'learning rate of both players (overridden by --lr-g/--lr-d)', flagParser(positiveNumber))
-    .option('--threads <n>', 'threads of the native backend (default: every core; GANKIT_THREADS does the same)', positiveInt)
-    .option('--resume', 'continue the run in --out from its latest checkpoint (its options are kept; --steps may extend it)')
+    .option(
+      '--threads <n>',
+      'threads of the native backend (default: every core; GANKIT_THREADS does the same)',
+      positiveInt,
+    )
+    .option(
+      '--resume',
+      'continue the run in --out from its latest checkpoint (its options are kept; --steps may extend it)',
+    )
     .addHelpText(
       'after',
       `
@@ -37,7 +44,8 @@ Examples:
       const request = toRequest(flags, cmd);
       const backend = await initBackend(request.backend);
       if (flags.threads !== undefined) {
-        if (backend.name !== 'native') throw new Error(`Expected the native backend for --threads but ${backend.name} runs (${backend.note})`);
+        if (backend.name !== 'native')
+          throw new Error(`Expected the native backend for --threads but ${backend.name} runs (${backend.note})`);
         setNumThreads(flags.threads as number);
       }
       const progress = createProgress(Boolean(process.stdout.isTTY));
@@ -55,14 +63,21 @@ Examples:
         });
         progress.stop();
         if (result.interruptedAt !== undefined) {
-          console.log(`interrupted after step ${result.interruptedAt}; continue with: gankit train --resume --out ${result.runDir}`);
+          console.log(
+            `interrupted after step ${result.interruptedAt}; continue with: gankit train --resume --out ${result.runDir}`,
+          );
           process.exitCode = 130;
           return;
         }
         const rate = (result.options.steps / result.seconds).toFixed(0);
-        console.log(`trained ${result.options.steps} steps in ${result.seconds.toFixed(1)} s (${rate} steps/s, backend ${result.backend.name})`);
-        if (result.metrics) console.log(`final: ${describeMetrics(result.metrics)}${describeConditional(result.metrics)}`);
-        console.log(`wrote ${path.join(result.runDir, 'metrics.json')}, pictures (*.png) and checkpoints in ${result.runDir}`);
+        console.log(
+          `trained ${result.options.steps} steps in ${result.seconds.toFixed(1)} s (${rate} steps/s, backend ${result.backend.name})`,
+        );
+        if (result.metrics)
+          console.log(`final: ${describeMetrics(result.metrics)}${describeConditional(result.metrics)}`);
+        console.log(
+          `wrote ${path.join(result.runDir, 'metrics.json')}, pictures (*.png) and checkpoints in ${result.runDir}`,
+        );
       } finally {
         progress.stop();
         process.off('SIGINT', onSigint);
@@ -92,7 +107,8 @@ function toRequest(flags: Record<string, unknown>, command: Command): TrainReque
   const given = (name: string) => command.getOptionValueSource(name) === 'cli';
   const data = (flags.data as string | undefined) ?? DEFAULT_OPTIONS.data;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-  const out = (flags.out as string | undefined) ?? path.join('runs', `${path.basename(data).replace(/\.[a-z]+$/i, '')}-${stamp}`);
+  const out =
+    (flags.out as string | undefined) ?? path.join('runs', `${path.basename(data).replace(/\.[a-z]+$/i, '')}-${stamp}`);
   if (flags.resume) {
     if (!given('out')) throw new Error('Expected --out DIR with --resume (the run to continue) but received none');
     return {

@@ -1,5 +1,5 @@
 // Built-in low-dimensional data sets. ring8 and grid25 follow the PacGAN / VEEGAN
-// protocol exactly (see shared/DESIGN.md); each data set also knows its own density so
+// protocol exactly (see docs/design.md); each data set also knows its own density so
 // pictures can draw it and the 1D case can compute the optimal discriminator.
 import { Rng } from '../rng.js';
 
@@ -131,7 +131,12 @@ function gauss1d(): ToyDataset {
 }
 
 /** Points spread along a curve c(t), t ~ U(0,1), plus isotropic Gaussian noise. */
-function curveDataset(name: ToyName, curve: (t: number) => [number, number], noise: number, bounds: Bounds): ToyDataset {
+function curveDataset(
+  name: ToyName,
+  curve: (t: number) => [number, number],
+  noise: number,
+  bounds: Bounds,
+): ToyDataset {
   // The density is the noise kernel averaged along the curve; 600 points along it
   // make the sum indistinguishable from the integral at this noise level.
   const along = new Float32Array(2 * 600);
@@ -204,7 +209,10 @@ export function gridCentres(bounds: Bounds, n: number): Float32Array {
 }
 
 /** The data density on an n×n grid over the data set's bounds. */
-export function densityGrid(data: ToyDataset, n: number): { values: Float32Array; nx: number; ny: number; bounds: Bounds } {
+export function densityGrid(
+  data: ToyDataset,
+  n: number,
+): { values: Float32Array; nx: number; ny: number; bounds: Bounds } {
   return { values: data.density(gridCentres(data.bounds, n)), nx: n, ny: n, bounds: data.bounds };
 }
 

@@ -32,7 +32,10 @@ export async function exportGenerator(r: ExportRequest): Promise<ExportInfo> {
   const { options, model, output } = await openRun(r.run, r.generator);
   try {
     const checkpoint = await latestCheckpoint(r.run);
-    if (!checkpoint) throw new Error(`Expected a trained run in ${r.run} (with checkpoints/latest) but found none; train one with gankit train --out ${r.run}`);
+    if (!checkpoint)
+      throw new Error(
+        `Expected a trained run in ${r.run} (with checkpoints/latest) but found none; train one with gankit train --out ${r.run}`,
+      );
     const metadata: GeneratorMetadata = {
       format: 'gankit-generator',
       version: 1,

@@ -27,7 +27,13 @@ export interface ConditionalModelRow {
   /** What the auxiliary loss is, for the curves' legend. */
   auxLoss?: string;
   /** D's extra loss; G's. */
-  discriminatorLoss?(c: Conditioning, real: Judgement, realLabels: Int32Array | undefined, fake: Judgement, fakeCodes: Codes): tf.Scalar;
+  discriminatorLoss?(
+    c: Conditioning,
+    real: Judgement,
+    realLabels: Int32Array | undefined,
+    fake: Judgement,
+    fakeCodes: Codes,
+  ): tf.Scalar;
   generatorLoss?(c: Conditioning, fake: Judgement, codes: Codes): tf.Scalar;
   /** Settings from the model's paper that replace the image defaults (when the user left them out). */
   imageDefaults?: { latentDim?: number; lrG?: number };
@@ -44,7 +50,10 @@ export const CONDITIONAL_MODEL_TABLE = {
     auxLoss: 'class cross-entropy',
     discriminatorLoss(c, real, realLabels, fake, fakeCodes) {
       if (!realLabels) throw new Error(`Expected the real batch's labels for model acgan but received none`);
-      return tf.add(classLoss(real.aux!, realLabels, c.classes), classLoss(fake.aux!, fakeCodes.classes, c.classes)) as tf.Scalar;
+      return tf.add(
+        classLoss(real.aux!, realLabels, c.classes),
+        classLoss(fake.aux!, fakeCodes.classes, c.classes),
+      ) as tf.Scalar;
     },
     generatorLoss: (c, fake, codes) => classLoss(fake.aux!, codes.classes, c.classes),
   },
@@ -100,7 +109,10 @@ export interface ConditioningOptions {
 export function conditioningFor(o: ConditioningOptions): Conditioning | undefined {
   if (!isConditionalModel(o.model)) return undefined;
   if (usesLabels(o.model)) return new Conditioning(o.model, o.numClasses);
-  return new Conditioning(o.model, o.infoCategories, o.infoContinuous, { cat: o.infoLambdaCat, cont: o.infoLambdaCont });
+  return new Conditioning(o.model, o.infoCategories, o.infoContinuous, {
+    cat: o.infoLambdaCat,
+    cont: o.infoLambdaCont,
+  });
 }
 
 /** The codes of n examples. */
@@ -137,8 +149,10 @@ export class Conditioning {
     readonly continuous = 0,
     readonly lambda: InfoWeights = { cat: 1, cont: 0.1 },
   ) {
-    if (!Number.isInteger(classes) || classes < 2) throw new Error(`Expected at least 2 classes for model ${model} but received ${classes}`);
-    if (!Number.isInteger(continuous) || continuous < 0) throw new Error(`Expected a non-negative number of continuous codes but received ${continuous}`);
+    if (!Number.isInteger(classes) || classes < 2)
+      throw new Error(`Expected at least 2 classes for model ${model} but received ${classes}`);
+    if (!Number.isInteger(continuous) || continuous < 0)
+      throw new Error(`Expected a non-negative number of continuous codes but received ${continuous}`);
     this.row = CONDITIONAL_MODEL_TABLE[model];
     if (this.row.trainsOn === 'labels' && continuous !== 0) {
       throw new Error(`Expected no continuous codes for model ${model} (InfoGAN only) but received ${continuous}`);
@@ -187,12 +201,15 @@ export class Conditioning {
   encode(classes: Int32Array, continuous: Float32Array = new Float32Array(classes.length * this.continuous)): Codes {
     const n = classes.length;
     if (continuous.length !== n * this.continuous) {
-      throw new Error(`Expected ${n * this.continuous} continuous code values for ${n} examples but received ${continuous.length}`);
+      throw new Error(
+        `Expected ${n * this.continuous} continuous code values for ${n} examples but received ${continuous.length}`,
+      );
     }
     const input = new Float32Array(n * this.codeDim);
     for (let i = 0; i < n; i++) {
       input[i * this.codeDim + this.checkClass(classes[i], `class of example ${i}`)] = 1;
-      for (let j = 0; j < this.continuous; j++) input[i * this.codeDim + this.classes + j] = continuous[i * this.continuous + j];
+      for (let j = 0; j < this.continuous; j++)
+        input[i * this.codeDim + this.classes + j] = continuous[i * this.continuous + j];
     }
     return { classes, continuous, input };
   }
@@ -200,7 +217,9 @@ export class Conditioning {
   checkClass(k: number, name: string): number {
     if (!Number.isInteger(k) || k < 0 || k >= this.classes) {
       const what = this.trainsOnLabels ? 'classes' : 'categorical code values';
-      throw new Error(`Expected ${name} to be an integer in 0..${this.classes - 1} (model ${this.model}, ${this.classes} ${what}) but received ${k}`);
+      throw new Error(
+        `Expected ${name} to be an integer in 0..${this.classes - 1} (model ${this.model}, ${this.classes} ${what}) but received ${k}`,
+      );
     }
     return k;
   }
@@ -222,7 +241,12 @@ export class Conditioning {
   }
 
   /** D's extra loss: ACGAN's class cross-entropy on real and generated images; InfoGAN's information loss. */
-  discriminatorLoss(real: Judgement, realLabels: Int32Array | undefined, fake: Judgement, fakeCodes: Codes): tf.Scalar | undefined {
+  discriminatorLoss(
+    real: Judgement,
+    realLabels: Int32Array | undefined,
+    fake: Judgement,
+    fakeCodes: Codes,
+  ): tf.Scalar | undefined {
     return this.row.discriminatorLoss?.(this, real, realLabels, fake, fakeCodes);
   }
 

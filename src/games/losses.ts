@@ -41,7 +41,8 @@ export interface GamePenalty {
 const mean = (t: tf.Tensor) => tf.mean(t) as tf.Scalar;
 
 /** −E[log D(x)] − E[log(1 − D(G(z)))]: the value function of Goodfellow et al. 2014, negated. */
-const logisticDiscriminator = (real: tf.Tensor, fake: tf.Tensor) => tf.add(mean(tf.softplus(tf.neg(real))), mean(tf.softplus(fake))) as tf.Scalar;
+const logisticDiscriminator = (real: tf.Tensor, fake: tf.Tensor) =>
+  tf.add(mean(tf.softplus(tf.neg(real))), mean(tf.softplus(fake))) as tf.Scalar;
 
 /** Wasserstein critic: E[D(G(z))] − E[D(x)]. */
 const criticDiscriminator = (real: tf.Tensor, fake: tf.Tensor) => tf.sub(mean(fake), mean(real)) as tf.Scalar;
@@ -71,7 +72,8 @@ const games: Record<GameName, Game> = {
     name: 'wgan',
     discriminator: criticDiscriminator,
     generator: (fake) => tf.neg(mean(fake)) as tf.Scalar,
-    afterDiscriminatorUpdate: (weights, { clip }) => tf.tidy(() => weights.forEach((w) => w.assign(tf.clipByValue(w, -clip, clip)))),
+    afterDiscriminatorUpdate: (weights, { clip }) =>
+      tf.tidy(() => weights.forEach((w) => w.assign(tf.clipByValue(w, -clip, clip)))),
   },
   // Gulrajani et al. 2017: λ·E[(‖∇D(x̂)‖₂ − 1)²] at points x̂ between real and generated
   // examples, one uniform α per example.
@@ -87,8 +89,7 @@ const games: Record<GameName, Game> = {
   // Lim & Ye 2017 / Miyato et al. 2018.
   hinge: {
     name: 'hinge',
-    discriminator: (real, fake) =>
-      tf.add(mean(tf.relu(tf.sub(1, real))), mean(tf.relu(tf.add(1, fake)))) as tf.Scalar,
+    discriminator: (real, fake) => tf.add(mean(tf.relu(tf.sub(1, real))), mean(tf.relu(tf.add(1, fake)))) as tf.Scalar,
     generator: (fake) => tf.neg(mean(fake)) as tf.Scalar,
   },
 };

@@ -18,7 +18,13 @@ function inputGradientSquaredNorms(critic: Critic, x: tf.Tensor): tf.Tensor1D {
  * α ~ U(0, 1) per example. `alpha` has one value per example; the caller draws it so the
  * run's RNG stays the only source of randomness.
  */
-export function gradientPenalty(critic: Critic, real: tf.Tensor, fake: tf.Tensor, alpha: tf.Tensor1D, weight: number): tf.Scalar {
+export function gradientPenalty(
+  critic: Critic,
+  real: tf.Tensor,
+  fake: tf.Tensor,
+  alpha: tf.Tensor1D,
+  weight: number,
+): tf.Scalar {
   return tf.tidy(() => {
     const shape = [alpha.shape[0], ...real.shape.slice(1).map(() => 1)];
     const a = tf.reshape(alpha, shape);

@@ -24,8 +24,15 @@ export const TRAVERSAL_STEPS = 9; // −2, −1.5, …, 2: includes 0
  * Row k: class k; column j: the j-th z (and, for InfoGAN, the j-th continuous codes),
  * the same in every row. z is drawn first, then the continuous codes.
  */
-export function classGridInputs(cond: Conditioning, rng: Rng, prior: Prior, latentDim: number, columns = GRID_COLUMNS): GridInputs {
-  if (!Number.isInteger(columns) || columns < 1) throw new Error(`Expected a positive integer for columns but received ${columns}`);
+export function classGridInputs(
+  cond: Conditioning,
+  rng: Rng,
+  prior: Prior,
+  latentDim: number,
+  columns = GRID_COLUMNS,
+): GridInputs {
+  if (!Number.isInteger(columns) || columns < 1)
+    throw new Error(`Expected a positive integer for columns but received ${columns}`);
   const rows = cond.classes;
   const zs = drawLatents(rng, prior, columns, latentDim);
   const continuous = rng.fillUniform(new Float32Array(columns * cond.continuous), -1, 1);
@@ -47,9 +54,19 @@ export function classGridInputs(cond: Conditioning, rng: Rng, prior: Prior, late
  * InfoGAN: row k is categorical value k; column j sets continuous code `code` (1-based)
  * to −range + 2·range·j/(steps − 1), the other continuous codes 0; one z for the whole grid.
  */
-export function traversalInputs(cond: Conditioning, rng: Rng, prior: Prior, latentDim: number, code: number, steps = TRAVERSAL_STEPS, range = 2): GridInputs {
+export function traversalInputs(
+  cond: Conditioning,
+  rng: Rng,
+  prior: Prior,
+  latentDim: number,
+  code: number,
+  steps = TRAVERSAL_STEPS,
+  range = 2,
+): GridInputs {
   if (cond.continuous === 0) {
-    throw new Error(`Expected an InfoGAN run with continuous codes for a traversal but received model ${cond.model} with ${cond.continuous} continuous codes`);
+    throw new Error(
+      `Expected an InfoGAN run with continuous codes for a traversal but received model ${cond.model} with ${cond.continuous} continuous codes`,
+    );
   }
   if (!Number.isInteger(code) || code < 1 || code > cond.continuous) {
     throw new Error(`Expected the continuous code to traverse to be 1..${cond.continuous} but received ${code}`);

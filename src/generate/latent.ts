@@ -18,10 +18,18 @@ export function drawLatents(rng: Rng, prior: Prior, n: number, latentDim: number
  * not hold every intermediate activation at once; returns G's outputs concatenated.
  * A conditional G also gets its code for each row (n × codeDim values, G's second input).
  */
-export function runGenerator(model: tfl.LayersModel, z: Float32Array, latentDim: number, batch = 500, code?: { values: Float32Array; dim: number }): Float32Array {
+export function runGenerator(
+  model: tfl.LayersModel,
+  z: Float32Array,
+  latentDim: number,
+  batch = 500,
+  code?: { values: Float32Array; dim: number },
+): Float32Array {
   const n = z.length / latentDim;
-  if (!Number.isInteger(n)) throw new Error(`Expected a multiple of latentDim ${latentDim} values for z but received ${z.length}`);
-  if (code && code.values.length !== n * code.dim) throw new Error(`Expected ${n * code.dim} code values for ${n} latent vectors but received ${code.values.length}`);
+  if (!Number.isInteger(n))
+    throw new Error(`Expected a multiple of latentDim ${latentDim} values for z but received ${z.length}`);
+  if (code && code.values.length !== n * code.dim)
+    throw new Error(`Expected ${n * code.dim} code values for ${n} latent vectors but received ${code.values.length}`);
   const perExample = model.outputs[0].shape.slice(1).reduce((a: number, d) => a * (d ?? 1), 1);
   const out = new Float32Array(n * perExample);
   for (let start = 0; start < n; start += batch) {

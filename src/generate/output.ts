@@ -2,7 +2,8 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 /** What G outputs per example: an image (H×W×C) or a point in R^dim. */
-export type GeneratorOutput = { kind: 'image'; shape: [h: number, w: number, c: number] } | { kind: 'points'; dim: number };
+export type GeneratorOutput =
+  { kind: 'image'; shape: [h: number, w: number, c: number] } | { kind: 'points'; dim: number };
 
 /** Image run when G's output is [batch, H, W, C], 2D run when it is [batch, D]. */
 export function generatorOutput(model: tfl.LayersModel): GeneratorOutput {
@@ -12,5 +13,7 @@ export function generatorOutput(model: tfl.LayersModel): GeneratorOutput {
     if (rest.length === 3) return { kind: 'image', shape: rest as [number, number, number] };
     if (rest.length === 1) return { kind: 'points', dim: rest[0] };
   }
-  throw new Error(`Expected G to output [batch, D] points or [batch, H, W, C] images but it outputs [${shape.map(String).join(', ')}]`);
+  throw new Error(
+    `Expected G to output [batch, D] points or [batch, H, W, C] images but it outputs [${shape.map(String).join(', ')}]`,
+  );
 }

@@ -24,7 +24,12 @@ const STEP = 1e-3;
  * (2·latentDim extra passes of G). A conditional G's codes stay fixed: the Jacobian is
  * with respect to z alone.
  */
-export function jacobianNorms(model: tfl.LayersModel, z: Float32Array, latentDim: number, codes?: GeneratorCodes): Float64Array {
+export function jacobianNorms(
+  model: tfl.LayersModel,
+  z: Float32Array,
+  latentDim: number,
+  codes?: GeneratorCodes,
+): Float64Array {
   const n = z.length / latentDim;
   const norms = new Float64Array(n);
   for (let axis = 0; axis < latentDim; axis++) {
@@ -68,7 +73,9 @@ export function keptRows(norms: Float64Array, n: number, ratio: number): Int32Ar
   checkRatio(ratio);
   const pool = norms.length;
   if (pool < truncationPool(n, ratio) && ratio > 0) {
-    throw new Error(`Expected a pool of at least ${truncationPool(n, ratio)} latent rows for ${n} samples at truncation ${ratio} but received ${pool}`);
+    throw new Error(
+      `Expected a pool of at least ${truncationPool(n, ratio)} latent rows for ${n} samples at truncation ${ratio} but received ${pool}`,
+    );
   }
   const sorted = Float64Array.from(norms).sort();
   // NaN sorts last: a row whose G output is not finite is dropped first.
@@ -76,7 +83,10 @@ export function keptRows(norms: Float64Array, n: number, ratio: number): Int32Ar
   const kept = new Int32Array(n);
   let count = 0;
   for (let i = 0; i < pool && count < n; i++) if (norms[i] <= cutoff) kept[count++] = i;
-  if (count < n) throw new Error(`Expected ${n} latent rows under the Jacobian cut-off but found ${count}; G's outputs may not be finite`);
+  if (count < n)
+    throw new Error(
+      `Expected ${n} latent rows under the Jacobian cut-off but found ${count}; G's outputs may not be finite`,
+    );
   return kept;
 }
 
@@ -91,7 +101,13 @@ export interface LatentDraw {
  * The n rows of a pool (drawn with truncationPool(n, ratio) rows) that JBT keeps. With
  * ratio 0 the pool is returned as it is.
  */
-export function truncateDraw(model: tfl.LayersModel, pool: LatentDraw, latentDim: number, n: number, ratio: number): LatentDraw {
+export function truncateDraw(
+  model: tfl.LayersModel,
+  pool: LatentDraw,
+  latentDim: number,
+  n: number,
+  ratio: number,
+): LatentDraw {
   if (ratio === 0) return pool;
   return selectRows(pool, latentDim, keptRows(jacobianNorms(model, pool.z, latentDim, pool.codes), n, ratio));
 }
@@ -99,7 +115,9 @@ export function truncateDraw(model: tfl.LayersModel, pool: LatentDraw, latentDim
 function selectRows(pool: LatentDraw, latentDim: number, rows: Int32Array): LatentDraw {
   return {
     z: pickRows(pool.z, latentDim, rows),
-    ...(pool.codes ? { codes: { values: pickRows(pool.codes.values, pool.codes.dim, rows), dim: pool.codes.dim } } : {}),
+    ...(pool.codes
+      ? { codes: { values: pickRows(pool.codes.values, pool.codes.dim, rows), dim: pool.codes.dim } }
+      : {}),
     ...(pool.classes ? { classes: Int32Array.from(rows, (r) => pool.classes![r]) } : {}),
   };
 }
@@ -122,11 +140,23 @@ export function drawPool(rng: Rng, prior: Prior, latentDim: number, size: number
 
 /** The first n rows of a draw: an untruncated sample from the same pool. */
 export function firstRows(draw: LatentDraw, latentDim: number, n: number): LatentDraw {
-  return selectRows(draw, latentDim, Int32Array.from({ length: n }, (_, i) => i));
+  return selectRows(
+    draw,
+    latentDim,
+    Int32Array.from({ length: n }, (_, i) => i),
+  );
 }
 
 /** n latent rows from the prior, JBT-truncated at `ratio` (with ratio 0: drawPool's n rows). */
-export function drawTruncated(model: tfl.LayersModel, rng: Rng, prior: Prior, latentDim: number, n: number, ratio: number, codes?: CodeSource): LatentDraw {
+export function drawTruncated(
+  model: tfl.LayersModel,
+  rng: Rng,
+  prior: Prior,
+  latentDim: number,
+  n: number,
+  ratio: number,
+  codes?: CodeSource,
+): LatentDraw {
   return truncateDraw(model, drawPool(rng, prior, latentDim, truncationPool(n, ratio), codes), latentDim, n, ratio);
 }
 
@@ -138,5 +168,6 @@ function pickRows(values: Float32Array, width: number, rows: Int32Array): Float3
 }
 
 function checkRatio(ratio: number): void {
-  if (!(ratio >= 0 && ratio < 1)) throw new Error(`Expected a Jacobian truncation ratio in [0, 1) but received ${ratio}`);
+  if (!(ratio >= 0 && ratio < 1))
+    throw new Error(`Expected a Jacobian truncation ratio in [0, 1) but received ${ratio}`);
 }

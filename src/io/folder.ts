@@ -27,7 +27,9 @@ export async function writeFolderAtomic(
   const final = path.resolve(target);
   const existing = await folderEntries(final, name);
   if (existing && existing.length > 0 && !replaceable(existing)) {
-    throw new Error(`Expected ${name} to be a new or empty folder, or one gankit wrote before, but ${final} holds other files; choose another path`);
+    throw new Error(
+      `Expected ${name} to be a new or empty folder, or one gankit wrote before, but ${final} holds other files; choose another path`,
+    );
   }
   await fs.mkdir(path.dirname(final), { recursive: true });
   const tmp = temporaryPathFor(final);
@@ -40,8 +42,14 @@ export async function writeFolderAtomic(
   } catch (err) {
     await fs.rm(tmp, { recursive: true, force: true });
     // Put the previous folder back if it was moved aside but the new one is not in place.
-    const moved = await fs.stat(old).then(() => true, () => false);
-    const placed = await fs.stat(final).then(() => true, () => false);
+    const moved = await fs.stat(old).then(
+      () => true,
+      () => false,
+    );
+    const placed = await fs.stat(final).then(
+      () => true,
+      () => false,
+    );
     if (moved && !placed) await fs.rename(old, final);
     throw err;
   }

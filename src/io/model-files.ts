@@ -29,7 +29,10 @@ export async function saveModel(model: tfl.LayersModel, dir: string): Promise<vo
 
 export async function loadModel(dir: string): Promise<tfl.LayersModel> {
   const jsonPath = path.join(dir, 'model.json');
-  let modelJson: { modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] };
+  let modelJson: {
+    modelTopology: object;
+    weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  };
   try {
     modelJson = JSON.parse(await fs.readFile(jsonPath, 'utf8'));
   } catch (err) {

@@ -16,7 +16,8 @@ export interface NpyArray {
 }
 
 /** An array in the type it was stored in (float64 converted to float32). */
-export type NpyTypedArray = { dtype: 'float32'; data: Float32Array; shape: number[] } | { dtype: 'uint8'; data: Uint8Array; shape: number[] };
+export type NpyTypedArray =
+  { dtype: 'float32'; data: Float32Array; shape: number[] } | { dtype: 'uint8'; data: Uint8Array; shape: number[] };
 
 /** Encodes float32 data as '<f4' and uint8 data as '|u1' (NumPy's own spelling). */
 export function encodeNpy(data: Float32Array | Uint8Array, shape: number[]): Buffer {
@@ -57,7 +58,9 @@ export function decodeNpy(bytes: Buffer, name = 'the .npy file'): NpyArray {
 /** Reads a C-order .npy file of any rank, keeping uint8 data as bytes. */
 export function decodeNpyTyped(bytes: Buffer, name = 'the .npy file'): NpyTypedArray {
   if (bytes.length < 10 || !bytes.subarray(0, 6).equals(MAGIC)) {
-    throw new Error(`Expected ${name} to start with the NumPy magic string \\x93NUMPY but it does not: is it an .npy file?`);
+    throw new Error(
+      `Expected ${name} to start with the NumPy magic string \\x93NUMPY but it does not: is it an .npy file?`,
+    );
   }
   const major = bytes[6];
   const headerLength = major === 1 ? bytes.readUInt16LE(8) : bytes.readUInt32LE(8);
@@ -66,20 +69,31 @@ export function decodeNpyTyped(bytes: Buffer, name = 'the .npy file'): NpyTypedA
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (!descr || !fortran || shapeText === undefined) throw new Error(`Expected a valid .npy header in ${name} but received: ${header.trim()}`);
-  if (fortran === 'True') throw new Error(`Expected C-order data in ${name} but received Fortran order; save it with np.ascontiguousarray`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
-  if (!shape.every((d) => Number.isInteger(d) && d >= 0)) throw new Error(`Expected a shape of non-negative integers in ${name} but received (${shapeText})`);
+  if (!descr || !fortran || shapeText === undefined)
+    throw new Error(`Expected a valid .npy header in ${name} but received: ${header.trim()}`);
+  if (fortran === 'True')
+    throw new Error(`Expected C-order data in ${name} but received Fortran order; save it with np.ascontiguousarray`);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map(Number);
+  if (!shape.every((d) => Number.isInteger(d) && d >= 0))
+    throw new Error(`Expected a shape of non-negative integers in ${name} but received (${shapeText})`);
   const count = shape.reduce((a, b) => a * b, 1);
   const dataStart = start + headerLength;
   // A byte has no byte order, so NumPy may spell uint8 '|u1', '<u1' or '>u1'.
   const kind = descr === '<f4' ? 'f4' : descr === '<f8' ? 'f8' : /^[|<>=]?u1$/.test(descr) ? 'u1' : undefined;
   if (kind === undefined) {
-    throw new Error(`Expected float32 ('<f4'), float64 ('<f8') or uint8 ('|u1') data in ${name} but received '${descr}'; convert it with .astype(np.float32) or .astype(np.uint8)`);
+    throw new Error(
+      `Expected float32 ('<f4'), float64 ('<f8') or uint8 ('|u1') data in ${name} but received '${descr}'; convert it with .astype(np.float32) or .astype(np.uint8)`,
+    );
   }
   const width = kind === 'f4' ? 4 : kind === 'f8' ? 8 : 1;
   if (bytes.length - dataStart !== count * width) {
-    throw new Error(`Expected ${count * width} data bytes for shape (${shape.join(', ')}) in ${name} but received ${bytes.length - dataStart}: the file is truncated or corrupt`);
+    throw new Error(
+      `Expected ${count * width} data bytes for shape (${shape.join(', ')}) in ${name} but received ${bytes.length - dataStart}: the file is truncated or corrupt`,
+    );
   }
   const body = bytes.subarray(dataStart, dataStart + count * width);
   if (kind === 'u1') return { dtype: 'uint8', data: new Uint8Array(body), shape };

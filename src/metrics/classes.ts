@@ -17,7 +17,8 @@ export function classHistogram(probabilities: Float32Array, count: number, class
 
 /** KL(p ‖ q) in nats; Infinity where p has mass q lacks. */
 export function klDivergence(p: ArrayLike<number>, q: ArrayLike<number>): number {
-  if (p.length !== q.length) throw new Error(`Expected histograms of one length but received ${p.length} and ${q.length}`);
+  if (p.length !== q.length)
+    throw new Error(`Expected histograms of one length but received ${p.length} and ${q.length}`);
   let kl = 0;
   for (let k = 0; k < p.length; k++) {
     if (p[k] === 0) continue;

@@ -39,7 +39,12 @@ export interface CodeAccuracy {
   counts: number[][];
 }
 
-export function conditionalAccuracy(classify: Classifier, generate: ClassSampler, numClasses: number, perClass: number): ConditionalAccuracy {
+export function conditionalAccuracy(
+  classify: Classifier,
+  generate: ClassSampler,
+  numClasses: number,
+  perClass: number,
+): ConditionalAccuracy {
   checkCount('numClasses', numClasses, 1);
   checkCount('perClass', perClass, 1);
   const accuracies: number[] = [];
@@ -54,7 +59,13 @@ export function conditionalAccuracy(classify: Classifier, generate: ClassSampler
 }
 
 /** InfoGAN's code on generated samples: G draws perCode samples for each code value, the classifier names their class. */
-export function infoganCodeAccuracy(classify: Classifier, generate: ClassSampler, numCodes: number, perCode: number, numClasses = numCodes): CodeAccuracy {
+export function infoganCodeAccuracy(
+  classify: Classifier,
+  generate: ClassSampler,
+  numCodes: number,
+  perCode: number,
+  numClasses = numCodes,
+): CodeAccuracy {
   checkCount('numCodes', numCodes, 1);
   checkCount('perCode', perCode, 1);
   const codes = new Int32Array(numCodes * perCode);
@@ -72,16 +83,24 @@ export function infoganCodeAccuracy(classify: Classifier, generate: ClassSampler
  * The accuracy of code values as class predictions under their best one-to-one mapping
  * to classes: e.g. Q's categorical code on labelled real images (the paper's protocol).
  */
-export function codeAccuracy(codes: Int32Array, labels: Int32Array, numCodes: number, numClasses: number): CodeAccuracy {
+export function codeAccuracy(
+  codes: Int32Array,
+  labels: Int32Array,
+  numCodes: number,
+  numClasses: number,
+): CodeAccuracy {
   checkCount('numCodes', numCodes, 1);
   checkCount('numClasses', numClasses, 1);
   if (codes.length !== labels.length || codes.length === 0) {
-    throw new Error(`Expected as many codes as labels, at least one, but received ${codes.length} codes and ${labels.length} labels`);
+    throw new Error(
+      `Expected as many codes as labels, at least one, but received ${codes.length} codes and ${labels.length} labels`,
+    );
   }
   const counts = Array.from({ length: numCodes }, () => new Array<number>(numClasses).fill(0));
   codes.forEach((c, i) => {
     const k = labels[i];
-    if (!(c >= 0 && c < numCodes)) throw new Error(`Expected code values in 0..${numCodes - 1} but example ${i} has ${c}`);
+    if (!(c >= 0 && c < numCodes))
+      throw new Error(`Expected code values in 0..${numCodes - 1} but example ${i} has ${c}`);
     if (k >= 0 && k < numClasses) counts[c][k]++; // a prediction outside the classes agrees with no code
   });
   const mapping = bestAssignment(counts);
@@ -104,7 +123,9 @@ export function bestAssignment(counts: number[][]): number[] {
   const rows = counts.length;
   const columns = counts[0]?.length ?? 0;
   if (rows === 0 || columns === 0 || counts.some((r) => r.length !== columns)) {
-    throw new Error(`Expected a non-empty rectangular matrix of counts but received rows of lengths [${counts.map((r) => r.length).join(', ')}]`);
+    throw new Error(
+      `Expected a non-empty rectangular matrix of counts but received rows of lengths [${counts.map((r) => r.length).join(', ')}]`,
+    );
   }
   const largest = Math.max(...counts.flat());
   const mapping = new Array<number>(rows).fill(-1);
@@ -115,9 +136,11 @@ export function bestAssignment(counts: number[][]): number[] {
 }
 
 function checkCount(name: string, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min) throw new Error(`Expected an integer ≥ ${min} for ${name} but received ${value}`);
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`Expected an integer ≥ ${min} for ${name} but received ${value}`);
 }
 
 function checkPredictions(predicted: Int32Array, n: number): void {
-  if (predicted.length !== n) throw new Error(`Expected the classifier to return ${n} classes but it returned ${predicted.length}`);
+  if (predicted.length !== n)
+    throw new Error(`Expected the classifier to return ${n} classes but it returned ${predicted.length}`);
 }

@@ -56,9 +56,14 @@ export function distanceBlocks(
 /** Distance (not squared) from each row of a to its nearest row of b. */
 export function nearestDistances(a: VectorSet, b: VectorSet): Float32Array {
   const out = new Float32Array(a.count);
-  distanceBlocks(a, b, (mins, start) => {
-    for (let i = 0; i < mins.length; i++) out[start + i] = Math.sqrt(mins[i]);
-  }, (d2) => tf.min(d2, 1));
+  distanceBlocks(
+    a,
+    b,
+    (mins, start) => {
+      for (let i = 0; i < mins.length; i++) out[start + i] = Math.sqrt(mins[i]);
+    },
+    (d2) => tf.min(d2, 1),
+  );
   return out;
 }
 
@@ -66,7 +71,12 @@ export function nearestDistances(a: VectorSet, b: VectorSet): Float32Array {
  * The k nearest rows of b to each row of a: indices and distances (not squared),
  * nearest first; rows × k, row-major. `skipSelf` drops a's own row when a and b are the same set.
  */
-export function kNearest(a: VectorSet, b: VectorSet, k: number, skipSelf = false): { index: Int32Array; distance: Float32Array } {
+export function kNearest(
+  a: VectorSet,
+  b: VectorSet,
+  k: number,
+  skipSelf = false,
+): { index: Int32Array; distance: Float32Array } {
   if (!Number.isInteger(k) || k < 1 || k > b.count - (skipSelf ? 1 : 0)) {
     throw new Error(`Expected k from 1 to ${b.count - (skipSelf ? 1 : 0)} nearest neighbours but received ${k}`);
   }

@@ -11,7 +11,14 @@ import { generatorOutput } from '../generate/output.js';
 import type { VectorSet } from './distances.js';
 import { checkFeatureInput, openFeatureModel, type FeatureModel, type Features } from './features/index.js';
 import { ReferenceData } from './reference.js';
-import { DEFAULT_SAMPLES, metricsByName, samplesNeeded, type Metric, type MetricContext, type SampleSet } from './registry.js';
+import {
+  DEFAULT_SAMPLES,
+  metricsByName,
+  samplesNeeded,
+  type Metric,
+  type MetricContext,
+  type SampleSet,
+} from './registry.js';
 
 export interface EvaluateOptions {
   /** The data set the samples imitate: a known name (fashion-mnist) or a path with a test split. */
@@ -51,7 +58,9 @@ export async function evaluateSamples(samples: SampleSet, o: EvaluateOptions): P
   checkFinite(samples.images, samples.count * samples.shape.reduce((a, b) => a * b, 1));
   const reference = await ReferenceData.open(o.data, { dataDir: o.dataDir, say });
   if (samples.shape.join() !== reference.shape.join()) {
-    throw new Error(`Expected samples of ${reference.shape.join('×')} (the shape of ${o.data}'s images) but received ${samples.shape.join('×')}`);
+    throw new Error(
+      `Expected samples of ${reference.shape.join('×')} (the shape of ${o.data}'s images) but received ${samples.shape.join('×')}`,
+    );
   }
   let model: FeatureModel | undefined;
   if (metrics.some((m) => m.features)) {
@@ -72,9 +81,13 @@ export async function evaluateSamples(samples: SampleSet, o: EvaluateOptions): P
  * Samples a generator (z from the prior with `seed`) and scores the samples: what a
  * trainer calls every --eval-every steps. Runs G in inference mode, 500 at a time.
  */
-export async function evaluateGenerator(generator: tfl.LayersModel, o: GeneratorEvaluation): Promise<Record<string, number>> {
+export async function evaluateGenerator(
+  generator: tfl.LayersModel,
+  o: GeneratorEvaluation,
+): Promise<Record<string, number>> {
   const output = generatorOutput(generator);
-  if (output.kind !== 'image') throw new Error(`Expected an image generator for the image metrics but G outputs points in R^${output.dim}`);
+  if (output.kind !== 'image')
+    throw new Error(`Expected an image generator for the image metrics but G outputs points in R^${output.dim}`);
   const metrics = metricsByName(o.metrics);
   const n = samplesNeeded(metrics, o.samples ?? DEFAULT_SAMPLES);
   const z = drawLatents(new Rng(o.seed), o.prior, n, o.latentDim);
@@ -108,7 +121,10 @@ function makeContext(
 ): MetricContext {
   const size = samples.shape.reduce((a, b) => a * b, 1);
   // Features of as many samples as the most demanding metric reads, computed once.
-  const featureCount = Math.max(0, ...metrics.filter((m) => m.features).map((m) => (m.samples === 'all' ? samples.count : m.samples)));
+  const featureCount = Math.max(
+    0,
+    ...metrics.filter((m) => m.features).map((m) => (m.samples === 'all' ? samples.count : m.samples)),
+  );
   let features: Features | undefined;
   let pixels: Float32Array | undefined;
   return {
@@ -123,8 +139,14 @@ function makeContext(
     async sampleFeatures(n) {
       if (!model) throw new Error('Expected a feature network for a feature metric but none was loaded');
       features ??= model.extractor.fromFloats(samples.images, featureCount);
-      if (n > features.count) throw new Error(`Expected at most ${features.count} samples' features but ${n} were asked for`);
-      return { ...features, count: n, features: features.features.subarray(0, n * features.featureDim), probabilities: features.probabilities.subarray(0, n * features.classes) };
+      if (n > features.count)
+        throw new Error(`Expected at most ${features.count} samples' features but ${n} were asked for`);
+      return {
+        ...features,
+        count: n,
+        features: features.features.subarray(0, n * features.featureDim),
+        probabilities: features.probabilities.subarray(0, n * features.classes),
+      };
     },
     samplePixels(n): VectorSet {
       // [−1, 1] → [0, 1], the scale of the pixel-space metrics.
@@ -145,8 +167,13 @@ function checkCounts(metrics: Metric[], count: number): void {
   for (const m of metrics) {
     const needed = m.samples === 'all' ? m.minimum : m.samples;
     if (count < needed) {
-      const hint = m.samples === 'all' ? '' : `; its protocol reads exactly ${needed.toLocaleString('en')}${m.name === 'fid10k' ? ' (fid scores however many are given)' : ''}`;
-      throw new Error(`Expected at least ${needed.toLocaleString('en')} samples for ${m.name} but received ${count.toLocaleString('en')}: generate more${hint}`);
+      const hint =
+        m.samples === 'all'
+          ? ''
+          : `; its protocol reads exactly ${needed.toLocaleString('en')}${m.name === 'fid10k' ? ' (fid scores however many are given)' : ''}`;
+      throw new Error(
+        `Expected at least ${needed.toLocaleString('en')} samples for ${m.name} but received ${count.toLocaleString('en')}: generate more${hint}`,
+      );
     }
   }
 }

@@ -17,8 +17,10 @@ export interface GaussianStats {
 
 /** Mean and covariance of `count` rows of `dim` features (row-major). */
 export function gaussianStats(features: Float32Array, count: number, dim: number): GaussianStats {
-  if (!Number.isInteger(count) || count < 2) throw new Error(`Expected at least 2 feature vectors for a covariance but received ${count}`);
-  if (features.length < count * dim) throw new Error(`Expected ${count}×${dim} features but received ${features.length} values`);
+  if (!Number.isInteger(count) || count < 2)
+    throw new Error(`Expected at least 2 feature vectors for a covariance but received ${count}`);
+  if (features.length < count * dim)
+    throw new Error(`Expected ${count}×${dim} features but received ${features.length} values`);
   const mean = new Float64Array(dim);
   for (let i = 0; i < count; i++) for (let j = 0; j < dim; j++) mean[j] += features[i * dim + j];
   for (let j = 0; j < dim; j++) mean[j] /= count;

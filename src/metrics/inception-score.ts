@@ -6,7 +6,10 @@
 import { meanStd, type MeanStd } from './kid.js';
 
 export function inceptionScore(probabilities: Float32Array, count: number, classes: number, splits = 10): MeanStd {
-  if (!Number.isInteger(count) || count < splits) throw new Error(`Expected at least ${splits} samples for ${splits} splits of the Inception Score but received ${count}`);
+  if (!Number.isInteger(count) || count < splits)
+    throw new Error(
+      `Expected at least ${splits} samples for ${splits} splits of the Inception Score but received ${count}`,
+    );
   const scores: number[] = [];
   for (let s = 0; s < splits; s++) {
     const start = Math.floor((s * count) / splits);

@@ -26,7 +26,9 @@ export function kernelInceptionDistance(x: VectorSet, y: VectorSet, o: KidOption
   if (x.dim !== y.dim) throw new Error(`Expected feature sets of one dimension but received ${x.dim} and ${y.dim}`);
   const m = o.subsetSize ?? Math.min(1000, x.count, y.count);
   if (!Number.isInteger(m) || m < 2 || m > x.count || m > y.count) {
-    throw new Error(`Expected a KID subset size from 2 to ${Math.min(x.count, y.count)} (the smaller set) but received ${m}`);
+    throw new Error(
+      `Expected a KID subset size from 2 to ${Math.min(x.count, y.count)} (the smaller set) but received ${m}`,
+    );
   }
   const subsets = o.subsets ?? 100;
   const rng = new Rng(o.seed ?? 1);

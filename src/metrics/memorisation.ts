@@ -50,7 +50,9 @@ export async function neighboursPicture(
   shape: [h: number, w: number, c: number],
   rows = 8,
 ): Promise<Buffer> {
-  const order = Array.from(distances.keys()).sort((a, b) => distances[a] - distances[b]).slice(0, Math.min(rows, samples.count));
+  const order = Array.from(distances.keys())
+    .sort((a, b) => distances[a] - distances[b])
+    .slice(0, Math.min(rows, samples.count));
   const chosen: VectorSet = { values: gather(samples, order), count: order.length, dim: samples.dim };
   const { index } = kNearest(chosen, train, 3);
   const size = samples.dim;
@@ -63,7 +65,16 @@ export async function neighboursPicture(
     }
   });
   // tileImages wants [−1, 1]; these are pixels in [0, 1].
-  return encodePng(upscale(tileImages(tiles.map((v) => 2 * v - 1), [order.length * 4, ...shape], { columns: 4 }), 2));
+  return encodePng(
+    upscale(
+      tileImages(
+        tiles.map((v) => 2 * v - 1),
+        [order.length * 4, ...shape],
+        { columns: 4 },
+      ),
+      2,
+    ),
+  );
 }
 
 function gather(set: VectorSet, rows: number[]): Float32Array {

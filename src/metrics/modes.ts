@@ -1,5 +1,5 @@
 // Mode metrics for Gaussian-mixture data, with the PacGAN / VEEGAN protocol
-// (shared/DESIGN.md): every sample is assigned to its nearest mode; it is high quality
+// (docs/design.md): every sample is assigned to its nearest mode; it is high quality
 // when within 3 std of that mode; a mode is covered when at least one high-quality
 // sample is nearest to it; reverse KL = KL(q ‖ uniform), q = histogram of nearest modes
 // over all samples. Real data scores 1 − e^(−4.5) ≈ 98.9% high quality.
@@ -21,7 +21,8 @@ export const MODE_METRIC_SAMPLES = 2500;
 export function modeMetrics(samples: Float32Array, modes: Float32Array, std: number): ModeMetrics {
   const n = samples.length / 2;
   const m = modes.length / 2;
-  if (!Number.isInteger(n) || n === 0) throw new Error(`Expected N×2 samples with N > 0 but received ${samples.length} values`);
+  if (!Number.isInteger(n) || n === 0)
+    throw new Error(`Expected N×2 samples with N > 0 but received ${samples.length} values`);
   const nearestCount = new Float64Array(m);
   const covered = new Uint8Array(m);
   const limit2 = (3 * std) ** 2;
@@ -66,5 +67,7 @@ export function modeMetrics(samples: Float32Array, modes: Float32Array, std: num
 export function describeMetrics(m: ModeMetrics & { untruncated?: ModeMetrics }): string {
   const line = `modes ${m.modes}/${m.totalModes} · high quality ${(100 * m.highQuality).toFixed(1)}% · reverse KL ${m.reverseKL.toFixed(3)}`;
   const u = m.untruncated;
-  return u ? `${line} (untruncated: ${u.modes}/${u.totalModes} · ${(100 * u.highQuality).toFixed(1)}% · ${u.reverseKL.toFixed(3)})` : line;
+  return u
+    ? `${line} (untruncated: ${u.modes}/${u.totalModes} · ${(100 * u.highQuality).toFixed(1)}% · ${u.reverseKL.toFixed(3)})`
+    : line;
 }

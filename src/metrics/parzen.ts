@@ -20,7 +20,11 @@ export interface ParzenResult {
 }
 
 /** Log-likelihood of each query under the Parzen window on `centres`, for each σ: result[s][i]. */
-export function parzenLogLikelihoods(queries: VectorSet, centres: VectorSet, sigmas: readonly number[]): Float64Array[] {
+export function parzenLogLikelihoods(
+  queries: VectorSet,
+  centres: VectorSet,
+  sigmas: readonly number[],
+): Float64Array[] {
   const out = sigmas.map(() => new Float64Array(queries.count));
   const n = centres.count;
   const d = centres.dim;
@@ -41,7 +45,12 @@ export function parzenLogLikelihoods(queries: VectorSet, centres: VectorSet, sig
 }
 
 /** The protocol: σ by the validation images' mean log-likelihood, then the test images' mean ± standard error. */
-export function parzenProtocol(samples: VectorSet, validation: VectorSet, test: VectorSet, sigmas = PARZEN_SIGMAS): ParzenResult {
+export function parzenProtocol(
+  samples: VectorSet,
+  validation: VectorSet,
+  test: VectorSet,
+  sigmas = PARZEN_SIGMAS,
+): ParzenResult {
   const validationMeans = parzenLogLikelihoods(validation, samples, sigmas).map(mean);
   const best = validationMeans.indexOf(Math.max(...validationMeans));
   const sigma = sigmas[best];

@@ -31,12 +31,20 @@ export function kthNeighbourDistance(set: VectorSet, k: number): Float32Array {
 
 /** Fraction of the queries within radius[i] of some centre i. */
 export function fractionInside(queries: VectorSet, centres: VectorSet, radii: Float32Array): number {
-  const r2 = tf.tensor2d(radii.map((r) => r * r), [1, centres.count]);
+  const r2 = tf.tensor2d(
+    radii.map((r) => r * r),
+    [1, centres.count],
+  );
   let inside = 0;
   try {
-    distanceBlocks(queries, centres, (margins) => {
-      for (const m of margins) if (m <= 0) inside++;
-    }, (d2) => tf.min(tf.sub(d2, r2), 1));
+    distanceBlocks(
+      queries,
+      centres,
+      (margins) => {
+        for (const m of margins) if (m <= 0) inside++;
+      },
+      (d2) => tf.min(tf.sub(d2, r2), 1),
+    );
   } finally {
     r2.dispose();
   }

@@ -61,10 +61,14 @@ export class ReferenceData {
     try {
       test = await loadImages(data, { dataDir, split: 'test', onProgress: say });
     } catch (err) {
-      throw new Error(`Expected a data set with a test split for the real-vs-real references but ${data} has none (${(err as Error).message})`);
+      throw new Error(
+        `Expected a data set with a test split for the real-vs-real references but ${data} has none (${(err as Error).message})`,
+      );
     }
     if ([train.height, train.width, train.channels].join() !== [test.height, test.width, test.channels].join()) {
-      throw new Error(`Expected ${data}'s test images to have the training images' shape ${train.height}×${train.width}×${train.channels} but they are ${test.height}×${test.width}×${test.channels}`);
+      throw new Error(
+        `Expected ${data}'s test images to have the training images' shape ${train.height}×${train.width}×${train.channels} but they are ${test.height}×${test.width}×${test.channels}`,
+      );
     }
     // The cache is keyed by content, so a changed folder never reads stale features.
     const hash = createHash('sha256').update(train.images).update(test.images).digest('hex').slice(0, 12);
@@ -103,7 +107,11 @@ export class ReferenceData {
    * A real-vs-real reference: read from references.json in the cache when there,
    * else computed and stored. `model` scopes it to a feature network (omit for pixel metrics).
    */
-  async reference(name: string, model: FeatureModel | undefined, compute: () => Promise<Record<string, number>>): Promise<Record<string, number>> {
+  async reference(
+    name: string,
+    model: FeatureModel | undefined,
+    compute: () => Promise<Record<string, number>>,
+  ): Promise<Record<string, number>> {
     const file = path.join(this.folder(model), 'references.json');
     const stored = await readJson(file);
     if (stored && typeof stored[name] === 'object') return stored[name] as Record<string, number>;
@@ -121,9 +129,15 @@ export class ReferenceData {
 
   private async loadFeatures(split: Split, model: FeatureModel): Promise<Features> {
     const dir = this.folder(model);
-    const files = { features: path.join(dir, `${split}-features.npy`), probabilities: path.join(dir, `${split}-probabilities.npy`) };
+    const files = {
+      features: path.join(dir, `${split}-features.npy`),
+      probabilities: path.join(dir, `${split}-probabilities.npy`),
+    };
     const { count } = this.split(split);
-    const [f, p] = await Promise.all([readNpyTyped(files.features).catch(() => undefined), readNpyTyped(files.probabilities).catch(() => undefined)]);
+    const [f, p] = await Promise.all([
+      readNpyTyped(files.features).catch(() => undefined),
+      readNpyTyped(files.probabilities).catch(() => undefined),
+    ]);
     if (f?.dtype === 'float32' && p?.dtype === 'float32' && f.shape[0] === count && p.shape[0] === count) {
       return { features: f.data, probabilities: p.data, count, featureDim: f.shape[1], classes: p.shape[1] };
     }
@@ -142,7 +156,8 @@ export class ReferenceData {
     if (bytes && bytes.length >= 16) {
       const values = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
       const [count, dim] = values;
-      if (values.length === 2 + dim + dim * dim) return { count, dim, mean: values.slice(2, 2 + dim), cov: values.slice(2 + dim) };
+      if (values.length === 2 + dim + dim * dim)
+        return { count, dim, mean: values.slice(2, 2 + dim), cov: values.slice(2 + dim) };
     }
     const f = await this.features(split, model);
     const stats = gaussianStats(f.features, f.count, f.featureDim);

@@ -70,11 +70,13 @@ function fidMetric(name: string, n: number | 'all'): Metric {
     samples: n,
     minimum: 2,
     features: true,
-    rows: [{
-      key: name,
-      reference: `${name}_real`,
-      meaning: `Fréchet distance between Gaussians fitted to the features of ${n === 'all' ? 'the samples' : `${n.toLocaleString('en')} samples`} and of the training set; lower is better`,
-    }],
+    rows: [
+      {
+        key: name,
+        reference: `${name}_real`,
+        meaning: `Fréchet distance between Gaussians fitted to the features of ${n === 'all' ? 'the samples' : `${n.toLocaleString('en')} samples`} and of the training set; lower is better`,
+      },
+    ],
     async compute(c) {
       const model = await c.featureModel();
       const count = n === 'all' ? c.samples.count : n;
@@ -97,7 +99,14 @@ const kid: Metric = {
   samples: 'all',
   minimum: 2,
   features: true,
-  rows: [{ key: 'kid', reference: 'kid_real', meaning: 'unbiased squared MMD of features to the training set (cubic kernel), mean of 100 subsets; 0 = same distribution' }],
+  rows: [
+    {
+      key: 'kid',
+      reference: 'kid_real',
+      meaning:
+        'unbiased squared MMD of features to the training set (cubic kernel), mean of 100 subsets; 0 = same distribution',
+    },
+  ],
   async compute(c) {
     const model = await c.featureModel();
     const generated = await c.sampleFeatures(c.samples.count);
@@ -118,7 +127,14 @@ const is: Metric = {
   samples: 'all',
   minimum: 10,
   features: true,
-  rows: [{ key: 'is', reference: 'is_real', meaning: "Inception-Score analogue from gankit's classifier, exp E KL(p(y|x) ‖ p(y)), 10 splits; higher is better, at most the number of classes" }],
+  rows: [
+    {
+      key: 'is',
+      reference: 'is_real',
+      meaning:
+        "Inception-Score analogue from gankit's classifier, exp E KL(p(y|x) ‖ p(y)), 10 splits; higher is better, at most the number of classes",
+    },
+  ],
   async compute(c) {
     const model = await c.featureModel();
     const generated = await c.sampleFeatures(c.samples.count);
@@ -138,18 +154,37 @@ const pr: Metric = {
   minimum: PR_NEIGHBOURS + 2,
   features: true,
   rows: [
-    { key: 'precision', reference: 'precision_real', meaning: 'fraction of samples inside the manifold of training features (k = 3 balls): are they realistic?' },
-    { key: 'recall', reference: 'recall_real', meaning: "fraction of training images inside the samples' manifold: is the data's variety covered?" },
+    {
+      key: 'precision',
+      reference: 'precision_real',
+      meaning: 'fraction of samples inside the manifold of training features (k = 3 balls): are they realistic?',
+    },
+    {
+      key: 'recall',
+      reference: 'recall_real',
+      meaning: "fraction of training images inside the samples' manifold: is the data's variety covered?",
+    },
   ],
   async compute(c) {
     const model = await c.featureModel();
     const train = await c.reference.features('train', model);
     // Both sets the same size (the radii shrink as a set grows): up to 10,000.
     const n = Math.min(c.samples.count, 10_000, train.count, c.reference.test.count);
-    const real: VectorSet = { values: subset(vectors(train), pick(new Rng(PROTOCOL_SEED), train.count, n)), count: n, dim: train.featureDim };
+    const real: VectorSet = {
+      values: subset(vectors(train), pick(new Rng(PROTOCOL_SEED), train.count, n)),
+      count: n,
+      dim: train.featureDim,
+    };
     const value = precisionRecall(real, vectors(await c.sampleFeatures(n), n));
-    const reference = await c.reference.reference(`pr@${n}`, model, async () => ({ ...precisionRecall(real, vectors(await c.reference.features('test', model), n)) }));
-    return { precision: value.precision, recall: value.recall, precision_real: reference.precision, recall_real: reference.recall };
+    const reference = await c.reference.reference(`pr@${n}`, model, async () => ({
+      ...precisionRecall(real, vectors(await c.reference.features('test', model), n)),
+    }));
+    return {
+      precision: value.precision,
+      recall: value.recall,
+      precision_real: reference.precision,
+      recall_real: reference.recall,
+    };
   },
 };
 
@@ -158,7 +193,14 @@ const classes: Metric = {
   samples: 'all',
   minimum: 1,
   features: true,
-  rows: [{ key: 'classes_kl', reference: 'classes_kl_real', meaning: "KL(generated ‖ data) of the classifier's class histograms, nats; 0 = the data's class balance, log(classes) = one class only" }],
+  rows: [
+    {
+      key: 'classes_kl',
+      reference: 'classes_kl_real',
+      meaning:
+        "KL(generated ‖ data) of the classifier's class histograms, nats; 0 = the data's class balance, log(classes) = one class only",
+    },
+  ],
   async compute(c) {
     const model = await c.featureModel();
     const generated = await c.sampleFeatures(c.samples.count);
@@ -180,8 +222,16 @@ const nn: Metric = {
   minimum: 1,
   features: false,
   rows: [
-    { key: 'nn_close', reference: 'nn_close_real', meaning: `fraction of 1,000 samples nearer (pixel L2) to a training image than ${100 * NN_PERCENTILE}% of test images come; ≫ ${NN_PERCENTILE} suggests copying` },
-    { key: 'nn_median', reference: 'nn_median_real', meaning: 'median pixel distance (values in [0, 1]) from a sample to its nearest training image' },
+    {
+      key: 'nn_close',
+      reference: 'nn_close_real',
+      meaning: `fraction of 1,000 samples nearer (pixel L2) to a training image than ${100 * NN_PERCENTILE}% of test images come; ≫ ${NN_PERCENTILE} suggests copying`,
+    },
+    {
+      key: 'nn_median',
+      reference: 'nn_median_real',
+      meaning: 'median pixel distance (values in [0, 1]) from a sample to its nearest training image',
+    },
   ],
   async compute(c) {
     const train = c.reference.pixels('train');
@@ -191,7 +241,11 @@ const nn: Metric = {
     const referenceCount = Math.min(1000, Math.floor(test.count / 3));
     const thresholdCount = Math.min(2000, test.count - referenceCount);
     const reference = await c.reference.reference(`nn@${thresholdCount}+${referenceCount}`, undefined, async () => {
-      const part = (start: number, count: number): VectorSet => ({ values: test.values.subarray(start * test.dim, (start + count) * test.dim), count, dim: test.dim });
+      const part = (start: number, count: number): VectorSet => ({
+        values: test.values.subarray(start * test.dim, (start + count) * test.dim),
+        count,
+        dim: test.dim,
+      });
       const threshold = quantile(nearestTrainingDistances(part(0, thresholdCount), train), NN_PERCENTILE);
       const real = memorisation(nearestTrainingDistances(part(thresholdCount, referenceCount), train), threshold);
       return { threshold, close: real.close, median: real.median };
@@ -200,7 +254,13 @@ const nn: Metric = {
     const distances = nearestTrainingDistances(samples, train);
     const value = memorisation(distances, reference.threshold);
     if (c.out) await c.writePicture('nn.png', await neighboursPicture(samples, distances, train, c.reference.shape));
-    return { nn_close: value.close, nn_close_real: reference.close, nn_median: value.median, nn_median_real: reference.median, nn_threshold: reference.threshold };
+    return {
+      nn_close: value.close,
+      nn_close_real: reference.close,
+      nn_median: value.median,
+      nn_median_real: reference.median,
+      nn_threshold: reference.threshold,
+    };
   },
 };
 
@@ -209,13 +269,24 @@ const parzen: Metric = {
   samples: 10_000,
   minimum: 1,
   features: false,
-  rows: [{ key: 'parzen', reference: 'parzen_real', meaning: 'Parzen-window log-likelihood of the test images, nats (Goodfellow et al. 2014 protocol); higher is better, unreliable in high dimensions' }],
+  rows: [
+    {
+      key: 'parzen',
+      reference: 'parzen_real',
+      meaning:
+        'Parzen-window log-likelihood of the test images, nats (Goodfellow et al. 2014 protocol); higher is better, unreliable in high dimensions',
+    },
+  ],
   async compute(c) {
     const train = c.reference.pixels('train');
     const test = c.reference.pixels('test');
     // 1,000 validation images held out at the end of the training set choose σ.
     const validationCount = Math.min(1000, Math.floor(train.count / 2));
-    const validation: VectorSet = { values: train.values.subarray((train.count - validationCount) * train.dim), count: validationCount, dim: train.dim };
+    const validation: VectorSet = {
+      values: train.values.subarray((train.count - validationCount) * train.dim),
+      count: validationCount,
+      dim: train.dim,
+    };
     const value = parzenProtocol(c.samplePixels(10_000), validation, test);
     // The reference puts the windows on 10,000 training images (none of them validation images).
     const centres = Math.min(10_000, train.count - validationCount);
@@ -223,7 +294,14 @@ const parzen: Metric = {
       const r = parzenProtocol({ values: train.values, count: centres, dim: train.dim }, validation, test);
       return { mean: r.mean, se: r.se, sigma: r.sigma };
     });
-    return { parzen: value.mean, parzen_se: value.se, parzen_sigma: value.sigma, parzen_real: reference.mean, parzen_real_se: reference.se, parzen_real_sigma: reference.sigma };
+    return {
+      parzen: value.mean,
+      parzen_se: value.se,
+      parzen_sigma: value.sigma,
+      parzen_real: reference.mean,
+      parzen_real_se: reference.se,
+      parzen_real_sigma: reference.sigma,
+    };
   },
 };
 
@@ -242,7 +320,8 @@ export const METRIC_NAMES: readonly string[] = Object.freeze(Object.keys(METRICS
 
 /** The metrics named, in order; throws on an unknown name, saying which exist. */
 export function metricsByName(names: readonly string[]): Metric[] {
-  if (names.length === 0) throw new Error(`Expected at least one metric (${METRIC_NAMES.join(', ')}) but received none`);
+  if (names.length === 0)
+    throw new Error(`Expected at least one metric (${METRIC_NAMES.join(', ')}) but received none`);
   return names.map((name) => {
     const metric = Object.hasOwn(METRICS, name) ? METRICS[name] : undefined;
     if (!metric) throw new Error(`Expected metrics from ${METRIC_NAMES.join(', ')} but received "${name}"`);

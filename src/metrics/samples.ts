@@ -21,7 +21,8 @@ export async function readSamples(file: string, o: ReadSamplesOptions = {}): Pro
   const stat = await fs.stat(file).catch(() => undefined);
   if (!stat) throw new Error(`Expected samples at ${file} (an .npy file or a folder of PNGs) but nothing is there`);
   if (stat.isDirectory()) return readPngFolder(file, o.channels ?? 1, o.limit);
-  if (!/\.npy$/i.test(file)) throw new Error(`Expected samples in an .npy file or a folder of PNGs but received the file ${file}`);
+  if (!/\.npy$/i.test(file))
+    throw new Error(`Expected samples in an .npy file or a folder of PNGs but received the file ${file}`);
   return fromNpy(file, await readNpyTyped(file), o.limit);
 }
 
@@ -55,12 +56,17 @@ function checkRange(file: string, images: Float32Array): void {
       if (v > max) max = v;
     }
   }
-  if (bad > 0) throw new Error(`Expected finite sample values in ${file} but ${bad} are NaN or infinite: the generator diverged`);
+  if (bad > 0)
+    throw new Error(`Expected finite sample values in ${file} but ${bad} are NaN or infinite: the generator diverged`);
   if (min < -1.5 || max > 1.5) {
-    throw new Error(`Expected float samples in [−1, 1] in ${file} but they range over [${min}, ${max}]: map 0..255 with x / 127.5 − 1, or save them as uint8`);
+    throw new Error(
+      `Expected float samples in [−1, 1] in ${file} but they range over [${min}, ${max}]: map 0..255 with x / 127.5 − 1, or save them as uint8`,
+    );
   }
   if (min >= 0 && max > 0) {
-    throw new Error(`Expected float samples in [−1, 1] in ${file} but none is negative (range [${min}, ${max}]): if they are in [0, 1], map them with 2x − 1`);
+    throw new Error(
+      `Expected float samples in [−1, 1] in ${file} but none is negative (range [${min}, ${max}]): if they are in [0, 1], map them with 2x − 1`,
+    );
   }
 }
 
@@ -72,13 +78,17 @@ async function readPngFolder(dir: string, channels: 1 | 3, limit?: number): Prom
   let images = new Float32Array(0);
   const parallel = 32;
   for (let start = 0; start < chosen.length; start += parallel) {
-    const decoded = await Promise.all(chosen.slice(start, start + parallel).map((name) => decode(path.join(dir, name), channels)));
+    const decoded = await Promise.all(
+      chosen.slice(start, start + parallel).map((name) => decode(path.join(dir, name), channels)),
+    );
     decoded.forEach(({ pixels, width, height, file }, k) => {
       if (!shape) {
         shape = [height, width, channels];
         images = new Float32Array(chosen.length * pixels.length);
       } else if (shape[0] !== height || shape[1] !== width) {
-        throw new Error(`Expected every image in ${dir} to be ${shape[0]}×${shape[1]} (as the first is) but ${file} is ${height}×${width}`);
+        throw new Error(
+          `Expected every image in ${dir} to be ${shape[0]}×${shape[1]} (as the first is) but ${file} is ${height}×${width}`,
+        );
       }
       const offset = (start + k) * pixels.length;
       for (let j = 0; j < pixels.length; j++) images[offset + j] = pixels[j] / 127.5 - 1;
@@ -87,10 +97,15 @@ async function readPngFolder(dir: string, channels: 1 | 3, limit?: number): Prom
   return { images, count: chosen.length, shape: shape! };
 }
 
-async function decode(file: string, channels: 1 | 3): Promise<{ pixels: Buffer; width: number; height: number; file: string }> {
+async function decode(
+  file: string,
+  channels: 1 | 3,
+): Promise<{ pixels: Buffer; width: number; height: number; file: string }> {
   try {
     const image = sharp(file).removeAlpha();
-    const { data, info } = await (channels === 1 ? image.greyscale() : image.toColourspace('srgb')).raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await (channels === 1 ? image.greyscale() : image.toColourspace('srgb'))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     if (info.channels !== channels) throw new Error(`decoded ${info.channels} channels, not ${channels}`);
     return { pixels: data, width: info.width, height: info.height, file };
   } catch (err) {

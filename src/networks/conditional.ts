@@ -18,7 +18,15 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { Conditioning } from '../games/conditional.js';
 import type { Rng } from '../rng.js';
 import type { NetworkOptions, Networks } from './options.js';
-import { batchNorm, checkDcganShape, dcganDiscriminatorBody, dcganGeneratorLayers, dcganInit, seeder, type DcganShape } from './dcgan.js';
+import {
+  batchNorm,
+  checkDcganShape,
+  dcganDiscriminatorBody,
+  dcganGeneratorLayers,
+  dcganInit,
+  seeder,
+  type DcganShape,
+} from './dcgan.js';
 
 type Sym = tfl.SymbolicTensor;
 
@@ -30,7 +38,10 @@ export function conditionalNetworks(
 ): Networks {
   if (shape.length === 1) return mlpNetworks(cond, options, shape[0], rng);
   const [height, width, channels] = shape;
-  if (height !== width) throw new Error(`Expected square images for model ${cond.model} (a DCGAN) but received ${height}×${width}; use --size to crop them`);
+  if (height !== width)
+    throw new Error(
+      `Expected square images for model ${cond.model} (a DCGAN) but received ${height}×${width}; use --size to crop them`,
+    );
   const image = { size: height, channels } as DcganShape;
   checkDcganShape(image);
   return {
@@ -45,7 +56,12 @@ function generatorInputs(cond: Conditioning, latentDim: number): { z: Sym; c: Sy
   return { z, c, joined: tfl.layers.concatenate({ name: 'generator_join' }).apply([z, c]) as Sym }; // [B, z + code]
 }
 
-export function dcganConditionalGenerator(cond: Conditioning, image: DcganShape, latentDim: number, seed?: number): tfl.LayersModel {
+export function dcganConditionalGenerator(
+  cond: Conditioning,
+  image: DcganShape,
+  latentDim: number,
+  seed?: number,
+): tfl.LayersModel {
   const { z, c, joined } = generatorInputs(cond, latentDim);
   return tfl.model({ inputs: [z, c], outputs: dcganGeneratorLayers(joined, image, seeder(seed)), name: 'generator' });
 }
@@ -53,22 +69,29 @@ export function dcganConditionalGenerator(cond: Conditioning, image: DcganShape,
 export function dcganConditionalDiscriminator(cond: Conditioning, image: DcganShape, seed?: number): tfl.LayersModel {
   const s = seeder(seed);
   const x = tfl.input({ shape: [image.size, image.size, image.channels], name: 'discriminator_x' });
-  const features = dcganDiscriminatorBody(x, image, s);                                // [B, F]
-  const logit = tfl.layers.dense({ units: 1, kernelInitializer: dcganInit(s), name: 'discriminator_logit' }).apply(features) as Sym; // [B, 1]
+  const features = dcganDiscriminatorBody(x, image, s); // [B, F]
+  const logit = tfl.layers
+    .dense({ units: 1, kernelInitializer: dcganInit(s), name: 'discriminator_logit' })
+    .apply(features) as Sym; // [B, 1]
   if (cond.discriminatorReadsCode) {
     const y = tfl.input({ shape: [cond.classes], name: 'discriminator_y' });
     const width = features.shape[1] as number;
-    const embedded = tfl.layers.dense({ units: width, useBias: false, kernelInitializer: dcganInit(s),
-      name: 'discriminator_embed' }).apply(y) as Sym;                                  // [B, F]: V·y
+    const embedded = tfl.layers
+      .dense({ units: width, useBias: false, kernelInitializer: dcganInit(s), name: 'discriminator_embed' })
+      .apply(y) as Sym; // [B, F]: V·y
     const projection = tfl.layers.dot({ axes: 1, name: 'discriminator_projection' }).apply([embedded, features]) as Sym; // [B, 1]
     const out = tfl.layers.add({ name: 'discriminator_out' }).apply([logit, projection]) as Sym;
     return tfl.model({ inputs: [x, y], outputs: out, name: 'discriminator' });
   }
   let head: Sym;
   if (cond.auxHead === 'classes') {
-    head = tfl.layers.dense({ units: cond.auxDim, kernelInitializer: dcganInit(s), name: 'discriminator_classes' }).apply(features) as Sym;
+    head = tfl.layers
+      .dense({ units: cond.auxDim, kernelInitializer: dcganInit(s), name: 'discriminator_classes' })
+      .apply(features) as Sym;
   } else {
-    head = tfl.layers.dense({ units: 128, useBias: false, kernelInitializer: dcganInit(s), name: 'q_dense' }).apply(features) as Sym;
+    head = tfl.layers
+      .dense({ units: 128, useBias: false, kernelInitializer: dcganInit(s), name: 'q_dense' })
+      .apply(features) as Sym;
     head = batchNorm('q_bn', s).apply(head) as Sym;
     head = tfl.layers.leakyReLU({ alpha: 0.2, name: 'q_lrelu' }).apply(head) as Sym;
     head = tfl.layers.dense({ units: cond.auxDim, kernelInitializer: dcganInit(s), name: 'q_out' }).apply(head) as Sym;
@@ -82,17 +105,28 @@ function denseStack(name: string, input: Sym, hidden: number[], activation: 'rel
   let h = input;
   hidden.forEach((units, i) => {
     h = tfl.layers.dense({ units, kernelInitializer: glorot(rng), name: `${name}_dense${i + 1}` }).apply(h) as Sym;
-    h = (activation === 'relu' ? tfl.layers.reLU({ name: `${name}_relu${i + 1}` }) : tfl.layers.leakyReLU({ alpha: 0.2, name: `${name}_lrelu${i + 1}` })).apply(h) as Sym;
+    h = (
+      activation === 'relu'
+        ? tfl.layers.reLU({ name: `${name}_relu${i + 1}` })
+        : tfl.layers.leakyReLU({ alpha: 0.2, name: `${name}_lrelu${i + 1}` })
+    ).apply(h) as Sym;
   });
   return h;
 }
 
 const glorot = (rng: Rng) => tfl.initializers.glorotUniform({ seed: rng.nextUint32() });
 
-function mlpNetworks(cond: Conditioning, options: Pick<NetworkOptions, 'latentDim' | 'gHidden' | 'dHidden'>, dim: number, rng: Rng): Networks {
+function mlpNetworks(
+  cond: Conditioning,
+  options: Pick<NetworkOptions, 'latentDim' | 'gHidden' | 'dHidden'>,
+  dim: number,
+  rng: Rng,
+): Networks {
   const { z, c, joined } = generatorInputs(cond, options.latentDim);
   const gHidden = denseStack('generator', joined, options.gHidden, 'relu', rng);
-  const point = tfl.layers.dense({ units: dim, kernelInitializer: glorot(rng), name: 'generator_out' }).apply(gHidden) as Sym;
+  const point = tfl.layers
+    .dense({ units: dim, kernelInitializer: glorot(rng), name: 'generator_out' })
+    .apply(gHidden) as Sym;
   const generator = tfl.model({ inputs: [z, c], outputs: point, name: 'generator' });
 
   const x = tfl.input({ shape: [dim], name: 'discriminator_x' });
@@ -100,7 +134,9 @@ function mlpNetworks(cond: Conditioning, options: Pick<NetworkOptions, 'latentDi
   const dInput = y ? (tfl.layers.concatenate({ name: 'discriminator_join' }).apply([x, y]) as Sym) : x;
   const features = denseStack('discriminator', dInput, options.dHidden, 'leakyRelu', rng);
   const outputs = 1 + cond.auxDim;
-  const out = tfl.layers.dense({ units: outputs, kernelInitializer: glorot(rng), name: 'discriminator_out' }).apply(features) as Sym; // [B, 1 + auxDim]
+  const out = tfl.layers
+    .dense({ units: outputs, kernelInitializer: glorot(rng), name: 'discriminator_out' })
+    .apply(features) as Sym; // [B, 1 + auxDim]
   const discriminator = tfl.model({ inputs: y ? [x, y] : x, outputs: out, name: 'discriminator' });
   return { generator, discriminator };
 }

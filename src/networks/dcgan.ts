@@ -1,5 +1,5 @@
 // DCGAN presets (Radford et al. 2016) for 28, 32 and 64-pixel images with 1 or 3
-// channels, NHWC. The 28-pixel one is exactly DCGAN-28 of DESIGN.md ("Reference
+// channels, NHWC. The 28-pixel one is exactly DCGAN-28 of docs/design.md ("Reference
 // workloads"); 32 and 64 follow the same pattern with one more up/down-sampling
 // block each, widths as in pytorch/examples dcgan (64 → 4×4×512 for 64 px).
 // Where the design leaves a choice open we follow pytorch/examples: weights
@@ -24,9 +24,9 @@ export interface DcganShape {
  * feature map G upsamples through (D mirrors it). Each step doubles the side.
  */
 const PLANS: Record<DcganSize, { start: number; widths: number[] }> = {
-  28: { start: 7, widths: [128, 64] },            // 7 → 14 → 28
-  32: { start: 4, widths: [256, 128, 64] },       // 4 → 8 → 16 → 32
-  64: { start: 4, widths: [512, 256, 128, 64] },  // 4 → 8 → 16 → 32 → 64
+  28: { start: 7, widths: [128, 64] }, // 7 → 14 → 28
+  32: { start: 4, widths: [256, 128, 64] }, // 4 → 8 → 16 → 32
+  64: { start: 4, widths: [512, 256, 128, 64] }, // 4 → 8 → 16 → 32 → 64
 };
 
 /** Seeds for successive initializers: seed, seed+1, … (undefined → unseeded). */
@@ -42,29 +42,42 @@ export function dcganInit(seed: () => number | undefined) {
 
 export function batchNorm(name: string, seed: () => number | undefined) {
   return tfl.layers.batchNormalization({
-    name, axis: -1, momentum: 0.9, epsilon: 1e-5,
+    name,
+    axis: -1,
+    momentum: 0.9,
+    epsilon: 1e-5,
     gammaInitializer: tfl.initializers.randomNormal({ mean: 1, stddev: 0.02, seed: seed() }),
     betaInitializer: 'zeros',
   });
 }
 
 export function checkDcganShape({ size, channels }: DcganShape): void {
-  if (!DCGAN_SIZES.includes(size)) throw new Error(`Expected a DCGAN image size of ${DCGAN_SIZES.join(', ')} but received ${size}; resize the data with --size`);
-  if (channels !== 1 && channels !== 3) throw new Error(`Expected 1 or 3 image channels for DCGAN but received ${channels}`);
+  if (!DCGAN_SIZES.includes(size))
+    throw new Error(
+      `Expected a DCGAN image size of ${DCGAN_SIZES.join(', ')} but received ${size}; resize the data with --size`,
+    );
+  if (channels !== 1 && channels !== 3)
+    throw new Error(`Expected 1 or 3 image channels for DCGAN but received ${channels}`);
 }
 
 /** G: z ∈ R^latentDim → image in [−1, 1]^(size×size×channels). */
 export function dcganGenerator(shape: DcganShape, latentDim = 100, seed?: number): tfl.LayersModel {
   checkDcganShape(shape);
-  const z = tfl.input({ shape: [latentDim], name: 'generator_z' });                   // [B, z]
+  const z = tfl.input({ shape: [latentDim], name: 'generator_z' }); // [B, z]
   return tfl.model({ inputs: z, outputs: dcganGeneratorLayers(z, shape, seeder(seed)), name: 'generator' });
 }
 
 /** G's layers from its input vector h [B, d] (z, or z beside a code) to the image. */
 export function dcganGeneratorLayers(input: Sym, shape: DcganShape, s: () => number | undefined): Sym {
   const { start, widths } = PLANS[shape.size];
-  let h = tfl.layers.dense({ units: start * start * widths[0], useBias: false, kernelInitializer: dcganInit(s),
-    name: 'generator_project' }).apply(input) as Sym;                                   // [B, s·s·w0]
+  let h = tfl.layers
+    .dense({
+      units: start * start * widths[0],
+      useBias: false,
+      kernelInitializer: dcganInit(s),
+      name: 'generator_project',
+    })
+    .apply(input) as Sym; // [B, s·s·w0]
   h = batchNorm('generator_bn0', s).apply(h) as Sym;
   h = tfl.layers.reLU({ name: 'generator_relu0' }).apply(h) as Sym;
   h = tfl.layers.reshape({ targetShape: [start, start, widths[0]], name: 'generator_reshape' }).apply(h) as Sym; // [B, s, s, w0]
@@ -72,13 +85,22 @@ export function dcganGeneratorLayers(input: Sym, shape: DcganShape, s: () => num
   const filters = [...widths.slice(1), shape.channels];
   filters.forEach((f, i) => {
     const last = i === filters.length - 1;
-    h = tfl.layers.conv2dTranspose({ filters: f, kernelSize: 4, strides: 2, padding: 'same', useBias: false,
-      kernelInitializer: dcganInit(s), name: `generator_deconv${i + 1}` }).apply(h) as Sym;
+    h = tfl.layers
+      .conv2dTranspose({
+        filters: f,
+        kernelSize: 4,
+        strides: 2,
+        padding: 'same',
+        useBias: false,
+        kernelInitializer: dcganInit(s),
+        name: `generator_deconv${i + 1}`,
+      })
+      .apply(h) as Sym;
     if (!last) {
       h = batchNorm(`generator_bn${i + 1}`, s).apply(h) as Sym;
       h = tfl.layers.reLU({ name: `generator_relu${i + 1}` }).apply(h) as Sym;
     }
-  });                                                                                   // [B, size, size, channels]
+  }); // [B, size, size, channels]
   return tfl.layers.activation({ activation: 'tanh', name: 'generator_tanh' }).apply(h) as Sym; // in [−1, 1]
 }
 
@@ -87,29 +109,39 @@ export function dcganDiscriminator(shape: DcganShape, seed?: number): tfl.Layers
   checkDcganShape(shape);
   const s = seeder(seed);
   const x = tfl.input({ shape: [shape.size, shape.size, shape.channels], name: 'discriminator_x' });
-  const h = dcganDiscriminatorBody(x, shape, s);                                       // [B, features]
-  const logit = tfl.layers.dense({ units: 1, kernelInitializer: dcganInit(s),
-    name: 'discriminator_logit' }).apply(h) as Sym;                                     // [B, 1]
+  const h = dcganDiscriminatorBody(x, shape, s); // [B, features]
+  const logit = tfl.layers
+    .dense({ units: 1, kernelInitializer: dcganInit(s), name: 'discriminator_logit' })
+    .apply(h) as Sym; // [B, 1]
   return tfl.model({ inputs: x, outputs: logit, name: 'discriminator' });
 }
 
 /** D's body: the image → its flattened features [B, (side/2^blocks)² · last width]. */
 export function dcganDiscriminatorBody(x: Sym, shape: DcganShape, s: () => number | undefined): Sym {
-  const widths = [...PLANS[shape.size].widths].reverse();                              // e.g. [64, 128] for 28 px
+  const widths = [...PLANS[shape.size].widths].reverse(); // e.g. [64, 128] for 28 px
   let h: Sym = x;
   // Each block: conv 4×4 stride 2 halves the side; batch norm on all but the first
   // (Radford et al.: none on D's input layer).
   widths.forEach((f, i) => {
     const n = i + 1;
-    h = tfl.layers.conv2d({ filters: f, kernelSize: 4, strides: 2, padding: 'same', useBias: false,
-      kernelInitializer: dcganInit(s), name: `discriminator_conv${n}` }).apply(h) as Sym; // [B, side/2ⁿ, side/2ⁿ, f]
+    h = tfl.layers
+      .conv2d({
+        filters: f,
+        kernelSize: 4,
+        strides: 2,
+        padding: 'same',
+        useBias: false,
+        kernelInitializer: dcganInit(s),
+        name: `discriminator_conv${n}`,
+      })
+      .apply(h) as Sym; // [B, side/2ⁿ, side/2ⁿ, f]
     if (i > 0) h = batchNorm(`discriminator_bn${n}`, s).apply(h) as Sym;
     h = tfl.layers.leakyReLU({ alpha: 0.2, name: `discriminator_lrelu${n}` }).apply(h) as Sym;
   });
   return tfl.layers.flatten({ name: 'discriminator_flatten' }).apply(h) as Sym;
 }
 
-/** DCGAN-28 of DESIGN.md: 28×28×1. */
+/** DCGAN-28 of docs/design.md: 28×28×1. */
 export function dcgan28Generator(latentDim = 100, seed?: number): tfl.LayersModel {
   return dcganGenerator({ size: 28, channels: 1 }, latentDim, seed);
 }

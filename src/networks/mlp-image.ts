@@ -63,9 +63,13 @@ export function mlpImageGenerator(latentDim: number, shape: MlpImageShape, rng: 
   const z = tfl.input({ shape: [latentDim], name: 'generator_z' });
   let x: Sym = z;
   (shape.gHidden ?? [1200, 1200]).forEach((units, i) => {
-    x = tfl.layers.dense({ units, activation: 'relu', kernelInitializer: init(), name: `generator_dense${i + 1}` }).apply(x) as Sym;
+    x = tfl.layers
+      .dense({ units, activation: 'relu', kernelInitializer: init(), name: `generator_dense${i + 1}` })
+      .apply(x) as Sym;
   });
-  x = tfl.layers.dense({ units: h * w * c, activation: 'tanh', kernelInitializer: init(), name: 'generator_out' }).apply(x) as Sym;
+  x = tfl.layers
+    .dense({ units: h * w * c, activation: 'tanh', kernelInitializer: init(), name: 'generator_out' })
+    .apply(x) as Sym;
   x = tfl.layers.reshape({ targetShape: [h, w, c], name: 'generator_image' }).apply(x) as Sym; // [B, h, w, c]
   return tfl.model({ inputs: z, outputs: x, name: 'generator' });
 }
@@ -75,12 +79,14 @@ export function mlpImageDiscriminator(shape: MlpImageShape, rng: Rng): tfl.Layer
   const pieces = shape.pieces ?? 5;
   const rate = shape.dropout ?? 0;
   const image = tfl.input({ shape: shape.image, name: 'discriminator_x' });
-  let x = tfl.layers.flatten({ name: 'discriminator_flatten' }).apply(image) as Sym;   // [B, h·w·c]
+  let x = tfl.layers.flatten({ name: 'discriminator_flatten' }).apply(image) as Sym; // [B, h·w·c]
   (shape.dHidden ?? [240, 240]).forEach((units, i) => {
     const n = i + 1;
     if (rate > 0) x = tfl.layers.dropout({ rate, name: `discriminator_dropout${n}` }).apply(x) as Sym;
-    x = tfl.layers.dense({ units: units * pieces, kernelInitializer: init(), name: `discriminator_dense${n}` }).apply(x) as Sym;
-    x = new Maxout({ pieces, name: `discriminator_maxout${n}` }).apply(x) as Sym;      // [B, units]
+    x = tfl.layers
+      .dense({ units: units * pieces, kernelInitializer: init(), name: `discriminator_dense${n}` })
+      .apply(x) as Sym;
+    x = new Maxout({ pieces, name: `discriminator_maxout${n}` }).apply(x) as Sym; // [B, units]
   });
   const logit = tfl.layers.dense({ units: 1, kernelInitializer: init(), name: 'discriminator_logit' }).apply(x) as Sym;
   return tfl.model({ inputs: image, outputs: logit, name: 'discriminator' });

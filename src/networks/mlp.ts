@@ -31,12 +31,17 @@ function mlp(
   const input = tfl.input({ shape: [inputDim], name: `${name}_input` });
   let h: tfl.SymbolicTensor = input;
   hidden.forEach((units, i) => {
-    h = tfl.layers.dense({ units, kernelInitializer: init(), name: `${name}_dense${i + 1}` }).apply(h) as tfl.SymbolicTensor;
-    h = (activation === 'relu'
-      ? tfl.layers.reLU({ name: `${name}_relu${i + 1}` })
-      : tfl.layers.leakyReLU({ alpha: 0.2, name: `${name}_lrelu${i + 1}` })
+    h = tfl.layers
+      .dense({ units, kernelInitializer: init(), name: `${name}_dense${i + 1}` })
+      .apply(h) as tfl.SymbolicTensor;
+    h = (
+      activation === 'relu'
+        ? tfl.layers.reLU({ name: `${name}_relu${i + 1}` })
+        : tfl.layers.leakyReLU({ alpha: 0.2, name: `${name}_lrelu${i + 1}` })
     ).apply(h) as tfl.SymbolicTensor;
   });
-  const out = tfl.layers.dense({ units: outputDim, kernelInitializer: init(), name: `${name}_out` }).apply(h) as tfl.SymbolicTensor;
+  const out = tfl.layers
+    .dense({ units: outputDim, kernelInitializer: init(), name: `${name}_out` })
+    .apply(h) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: out, name });
 }

@@ -13,13 +13,20 @@ import { mlpImageDiscriminator, mlpImageGenerator } from './mlp-image.js';
  * [height, width, channels] for images). Initial weights follow from the run's RNG.
  * The conditional models (cgan, acgan, infogan) take the run's conditioning.
  */
-export function presetNetworks(options: Pick<NetworkOptions, 'model' | 'latentDim' | 'gHidden' | 'dHidden'>, shape: number[], rng: Rng, conditioning?: Conditioning): Networks {
+export function presetNetworks(
+  options: Pick<NetworkOptions, 'model' | 'latentDim' | 'gHidden' | 'dHidden'>,
+  shape: number[],
+  rng: Rng,
+  conditioning?: Conditioning,
+): Networks {
   const { model, latentDim } = options;
   if (conditioning) {
-    if (conditioning.model !== model) throw new Error(`Expected the conditioning of model ${model} but received that of ${conditioning.model}`);
+    if (conditioning.model !== model)
+      throw new Error(`Expected the conditioning of model ${model} but received that of ${conditioning.model}`);
     return conditionalNetworks(conditioning, options, shape, rng);
   }
-  if (isConditionalModel(model)) throw new Error(`Expected the run's conditioning (labels and codes) for model ${model} but received none`);
+  if (isConditionalModel(model))
+    throw new Error(`Expected the run's conditioning (labels and codes) for model ${model} but received none`);
   if (shape.length === 1) {
     if (model !== 'mlp') throw new Error(`Expected model mlp for ${shape[0]}D data but received ${model}`);
     return {
@@ -29,12 +36,22 @@ export function presetNetworks(options: Pick<NetworkOptions, 'model' | 'latentDi
   }
   const [height, width, channels] = shape;
   if (model === 'dcgan') {
-    if (height !== width) throw new Error(`Expected square images for the DCGAN preset but received ${height}×${width}; use --size to crop them`);
+    if (height !== width)
+      throw new Error(
+        `Expected square images for the DCGAN preset but received ${height}×${width}; use --size to crop them`,
+      );
     const image = { size: height, channels } as DcganShape;
-    return { generator: dcganGenerator(image, latentDim, rng.nextUint32()), discriminator: dcganDiscriminator(image, rng.nextUint32()) };
+    return {
+      generator: dcganGenerator(image, latentDim, rng.nextUint32()),
+      discriminator: dcganDiscriminator(image, rng.nextUint32()),
+    };
   }
   if (model === 'mlp') {
-    const image = { image: [height, width, channels] as [number, number, number], gHidden: options.gHidden, dHidden: options.dHidden };
+    const image = {
+      image: [height, width, channels] as [number, number, number],
+      gHidden: options.gHidden,
+      dHidden: options.dHidden,
+    };
     return { generator: mlpImageGenerator(latentDim, image, rng), discriminator: mlpImageDiscriminator(image, rng) };
   }
   throw new Error(`Expected a preset model (dcgan or mlp) but received ${model}`);

@@ -61,7 +61,15 @@ export const densityColor = rampFrom(['#ffffff', '#eef4fb', '#c6dbef', '#9ecae1'
  * ColorBrewer PRGn, whose ends differ in lightness as well as hue.
  */
 export const dColor = rampFrom([
-  '#762a83', '#9970ab', '#c2a5cf', '#e7d4e8', '#f7f7f7', '#d9f0d3', '#a6dba0', '#5aae61', '#1b7837',
+  '#762a83',
+  '#9970ab',
+  '#c2a5cf',
+  '#e7d4e8',
+  '#f7f7f7',
+  '#d9f0d3',
+  '#a6dba0',
+  '#5aae61',
+  '#1b7837',
 ]);
 
 /**

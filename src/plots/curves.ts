@@ -3,7 +3,20 @@
 
 import { linearScale, logScale, logTicks, niceTicks, type Scale } from './axes.js';
 import { ALERT_COLOR, MUTED_TEXT, SERIES_COLORS, TEXT_COLOR, withAlpha } from './colors.js';
-import { clipTo, createFigure, drawAxes, drawHeader, drawLegend, drawLine, encodePng, fitText, font, FONT, type Ctx, type LegendItem } from './draw.js';
+import {
+  clipTo,
+  createFigure,
+  drawAxes,
+  drawHeader,
+  drawLegend,
+  drawLine,
+  encodePng,
+  fitText,
+  font,
+  FONT,
+  type Ctx,
+  type LegendItem,
+} from './draw.js';
 
 export interface Series {
   name: string;
@@ -150,7 +163,8 @@ function drawPanel(
     ctx.textBaseline = 'middle';
     ctx.fillText('no data yet', r.left + r.width / 2, r.top + r.height / 2);
   }
-  if (window > 1) legend.push({ label: `raw (faint), avg of ${window}`, kind: 'line', color: withAlpha('#555555', 0.35) });
+  if (window > 1)
+    legend.push({ label: `raw (faint), avg of ${window}`, kind: 'line', color: withAlpha('#555555', 0.35) });
   drawLegend(ctx, legend, r.left + r.width + GAP, r.top, COLUMN - 12);
 }
 

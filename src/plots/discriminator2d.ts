@@ -3,7 +3,16 @@
 
 import { dataToPixel } from './axes.js';
 import { dColor, FAKE_COLOR, REAL_COLOR, withAlpha } from './colors.js';
-import { drawArrow, drawColorbar, drawDots, drawHeatmap, drawLegend, dotRadius, encodePng, type LegendItem } from './draw.js';
+import {
+  drawArrow,
+  drawColorbar,
+  drawDots,
+  drawHeatmap,
+  drawLegend,
+  dotRadius,
+  encodePng,
+  type LegendItem,
+} from './draw.js';
 import { drawAxes2d, layout2d } from './layout2d.js';
 import type { Bounds, Grid } from './types.js';
 
@@ -97,7 +106,10 @@ function drawGradientArrows(
   ctx.rect(frame.left, frame.top, frame.width, frame.height);
   ctx.clip();
   let drawn = 0;
-  for (const [color, width] of [['rgba(255,255,255,0.85)', 3.2], ['#111111', 1.4]] as const) {
+  for (const [color, width] of [
+    ['rgba(255,255,255,0.85)', 3.2],
+    ['#111111', 1.4],
+  ] as const) {
     for (let i = 0; i < k; i++) {
       const x = points[2 * i];
       const y = points[2 * i + 1];

@@ -49,7 +49,15 @@ export function encodePng(canvas: Canvas): Promise<Buffer> {
 }
 
 /** Draws `text` at the given size, shrinking it until it fits in maxWidth. */
-export function fitText(ctx: Ctx, text: string, x: number, y: number, size: number, maxWidth: number, bold = false): void {
+export function fitText(
+  ctx: Ctx,
+  text: string,
+  x: number,
+  y: number,
+  size: number,
+  maxWidth: number,
+  bold = false,
+): void {
   let s = size;
   ctx.font = font(s, bold);
   while (s > 8 && ctx.measureText(text).width > maxWidth) {
@@ -87,7 +95,11 @@ export interface AxisOptions {
 }
 
 /** Frame, ticks, tick numbers, optional grid and axis labels for a rectangle. */
-export function drawAxes(ctx: Ctx, r: { left: number; top: number; width: number; height: number }, o: AxisOptions): void {
+export function drawAxes(
+  ctx: Ctx,
+  r: { left: number; top: number; width: number; height: number },
+  o: AxisOptions,
+): void {
   const { left, top, width, height } = r;
   const bottom = top + height;
   const right = left + width;
@@ -406,7 +418,12 @@ export function drawLine(
 ): void {
   const n = Math.min(xs.length, ys.length);
   const ok = (i: number) =>
-    i >= 0 && i < n && Number.isFinite(xs[i]) && Number.isFinite(ys[i]) && (!y.log || ys[i] > 0) && (!x.log || xs[i] > 0);
+    i >= 0 &&
+    i < n &&
+    Number.isFinite(xs[i]) &&
+    Number.isFinite(ys[i]) &&
+    (!y.log || ys[i] > 0) &&
+    (!x.log || xs[i] > 0);
   ctx.save();
   ctx.strokeStyle = o.color;
   ctx.fillStyle = o.color;

@@ -38,8 +38,10 @@ export function tileImages(
   const columns = options.columns ?? Math.max(1, Math.ceil(Math.sqrt(n)));
   const padding = options.padding ?? 2;
   const background = options.background ?? 255;
-  if (!Number.isInteger(columns) || columns < 1) throw new Error(`Expected a positive integer for columns but received ${columns}`);
-  if (!Number.isInteger(padding) || padding < 0) throw new Error(`Expected a non-negative integer for padding but received ${padding}`);
+  if (!Number.isInteger(columns) || columns < 1)
+    throw new Error(`Expected a positive integer for columns but received ${columns}`);
+  if (!Number.isInteger(padding) || padding < 0)
+    throw new Error(`Expected a non-negative integer for padding but received ${padding}`);
   if (!Number.isInteger(background) || background < 0 || background > 255) {
     throw new Error(`Expected a byte 0..255 for background but received ${background}`);
   }
@@ -61,7 +63,8 @@ export function tileImages(
 
 /** Nearest-neighbour enlargement by an integer factor, so small images stay sharp when shown. */
 export function upscale(picture: Picture, factor: number): Picture {
-  if (!Number.isInteger(factor) || factor < 1) throw new Error(`Expected a positive integer for factor but received ${factor}`);
+  if (!Number.isInteger(factor) || factor < 1)
+    throw new Error(`Expected a positive integer for factor but received ${factor}`);
   const { pixels, width, height, channels } = picture;
   const out = new Uint8Array(width * height * channels * factor * factor);
   const outWidth = width * factor;
@@ -110,6 +113,8 @@ function checkImages(images: Float32Array, shape: [number, number, number, numbe
   }
   if (c !== 1 && c !== 3) throw new Error(`Expected 1 (grey) or 3 (RGB) channels for images but received ${c}`);
   if (images.length !== n * h * w * c) {
-    throw new Error(`Expected ${n * h * w * c} values for images of shape [${shape.join(', ')}] but received ${images.length}`);
+    throw new Error(
+      `Expected ${n * h * w * c} values for images of shape [${shape.join(', ')}] but received ${images.length}`,
+    );
   }
 }

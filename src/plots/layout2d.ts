@@ -47,5 +47,6 @@ export function drawAxes2d(ctx: Ctx, frame: Frame): void {
 
 function checkBounds(b: Bounds): void {
   const ok = [b.xmin, b.xmax, b.ymin, b.ymax].every(Number.isFinite) && b.xmax > b.xmin && b.ymax > b.ymin;
-  if (!ok) throw new RangeError(`plot bounds must be finite with xmax > xmin and ymax > ymin, got ${JSON.stringify(b)}`);
+  if (!ok)
+    throw new RangeError(`plot bounds must be finite with xmax > xmin and ymax > ymin, got ${JSON.stringify(b)}`);
 }

@@ -55,7 +55,10 @@ export async function plotSamples2d(o: Samples2dOptions): Promise<Buffer> {
     for (let i = 0; i + 1 < o.modes.length; i += 2) {
       const [px, py] = dataToPixel(frame, o.modes[i], o.modes[i + 1]);
       // White halo then dark ring: visible on white, blue density and orange dots alike.
-      for (const [color, width] of [['rgba(255,255,255,0.8)', 3], ['#111111', 1.3]] as const) {
+      for (const [color, width] of [
+        ['rgba(255,255,255,0.8)', 3],
+        ['#111111', 1.3],
+      ] as const) {
         ctx.strokeStyle = color;
         ctx.lineWidth = width;
         ctx.beginPath();

@@ -37,12 +37,19 @@ interface StateFile {
   version: 1;
   step: number;
   rng: RngState;
-  optimizers: Record<'generator' | 'discriminator', { kind: OptimizerState['kind']; step: number; slotSizes: number[] }>;
+  optimizers: Record<
+    'generator' | 'discriminator',
+    { kind: OptimizerState['kind']; step: number; slotSizes: number[] }
+  >;
 }
 
 const KEEP = 2;
 
-export async function saveCheckpoint(runDir: string, models: CheckpointModels, state: CheckpointState): Promise<string> {
+export async function saveCheckpoint(
+  runDir: string,
+  models: CheckpointModels,
+  state: CheckpointState,
+): Promise<string> {
   const root = runPaths(runDir).checkpoints;
   await fs.mkdir(root, { recursive: true });
   const name = stepName(state.step);
@@ -103,16 +110,22 @@ export async function loadCheckpoint(dir: string): Promise<{ models: CheckpointM
   try {
     file = JSON.parse(await fs.readFile(path.join(dir, 'state.json'), 'utf8'));
   } catch (err) {
-    throw new Error(`Expected a gankit checkpoint in ${dir} but could not read its state.json: ${(err as Error).message}`);
+    throw new Error(
+      `Expected a gankit checkpoint in ${dir} but could not read its state.json: ${(err as Error).message}`,
+    );
   }
   if (file.format !== 'gankit-checkpoint' || file.version !== 1) {
-    throw new Error(`Expected a gankit checkpoint (version 1) in ${dir} but received format ${file.format} version ${file.version}`);
+    throw new Error(
+      `Expected a gankit checkpoint (version 1) in ${dir} but received format ${file.format} version ${file.version}`,
+    );
   }
   const bytes = await fs.readFile(path.join(dir, 'optimizers.bin'));
   const sizes = [...file.optimizers.generator.slotSizes, ...file.optimizers.discriminator.slotSizes];
   const total = sizes.reduce((a, b) => a + b, 0);
   if (bytes.length !== 4 * total) {
-    throw new Error(`Expected ${4 * total} bytes in ${path.join(dir, 'optimizers.bin')} but received ${bytes.length}: the checkpoint is damaged`);
+    throw new Error(
+      `Expected ${4 * total} bytes in ${path.join(dir, 'optimizers.bin')} but received ${bytes.length}: the checkpoint is damaged`,
+    );
   }
   const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   let offset = 0;
@@ -129,20 +142,32 @@ export async function loadCheckpoint(dir: string): Promise<{ models: CheckpointM
     discriminator: await loadModel(path.join(dir, 'discriminator')),
     generatorAverage: (await hasAverage(dir)) ? await loadModel(path.join(dir, 'generatorAverage')) : undefined,
   };
-  return { models, state: { step: file.step, rng: file.rng, optimizers: { generator: generatorOpt, discriminator: discriminatorOpt } } };
+  return {
+    models,
+    state: { step: file.step, rng: file.rng, optimizers: { generator: generatorOpt, discriminator: discriminatorOpt } },
+  };
 }
 
 /** The generator of a run's latest checkpoint: G's moving average when it has one, unless `trained` is asked for. */
-export async function loadGenerator(runDir: string, which: 'average' | 'trained' = 'average'): Promise<tfl.LayersModel> {
+export async function loadGenerator(
+  runDir: string,
+  which: 'average' | 'trained' = 'average',
+): Promise<tfl.LayersModel> {
   const dir = await latestCheckpoint(runDir);
-  if (!dir) throw new Error(`Expected a trained run in ${runDir} (with checkpoints/latest) but found none; train one with gankit train --out ${runDir}`);
+  if (!dir)
+    throw new Error(
+      `Expected a trained run in ${runDir} (with checkpoints/latest) but found none; train one with gankit train --out ${runDir}`,
+    );
   const useAverage = which === 'average' && (await hasAverage(dir));
   return loadModel(path.join(dir, useAverage ? 'generatorAverage' : 'generator'));
 }
 
 /** Whether a checkpoint kept G's moving average. */
 export async function hasAverage(dir: string): Promise<boolean> {
-  return fs.stat(path.join(dir, 'generatorAverage')).then(() => true, () => false);
+  return fs.stat(path.join(dir, 'generatorAverage')).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** The step a checkpoint was written at, from its state.json. */
@@ -154,5 +179,7 @@ export async function checkpointStep(dir: string): Promise<number> {
   } catch {
     // reported below
   }
-  throw new Error(`Expected a checkpoint state with an integer step at ${file} but could not read one; the checkpoint is damaged`);
+  throw new Error(
+    `Expected a checkpoint state with an integer step at ${file} but could not read one; the checkpoint is damaged`,
+  );
 }

@@ -43,7 +43,8 @@ export async function readRunInfo(run: string): Promise<RunOptions> {
   let conditioning: Conditioning | undefined;
   if (typeof model === 'string' && isConditionalModel(model)) {
     const count = (name: string, min: number) => {
-      if (!Number.isInteger(raw[name]) || (raw[name] as number) < min) fail(name, `an integer ≥ ${min} for model ${model}`);
+      if (!Number.isInteger(raw[name]) || (raw[name] as number) < min)
+        fail(name, `an integer ≥ ${min} for model ${model}`);
       return raw[name] as number;
     };
     conditioning = usesLabels(model)
@@ -53,7 +54,8 @@ export async function readRunInfo(run: string): Promise<RunOptions> {
   if (!Number.isInteger(latentDim) || (latentDim as number) < 1) fail('latentDim', 'a positive integer');
   if (prior !== 'normal' && prior !== 'uniform') fail('prior', 'normal or uniform');
   if (!Number.isInteger(seed)) fail('seed', 'an integer');
-  if (typeof jacobianTruncation !== 'number' || !(jacobianTruncation >= 0 && jacobianTruncation < 1)) fail('jacobianTruncation', 'a number in [0, 1)');
+  if (typeof jacobianTruncation !== 'number' || !(jacobianTruncation >= 0 && jacobianTruncation < 1))
+    fail('jacobianTruncation', 'a number in [0, 1)');
   return {
     data: data as string,
     model: typeof model === 'string' ? model : 'unknown',
@@ -70,7 +72,11 @@ export async function readRunInfo(run: string): Promise<RunOptions> {
  * Starts the run's backend and loads its generator (caller disposes `model`). Commands
  * that feed G z alone refuse conditional runs (accept 'unconditional'), clearly.
  */
-export async function openRun(run: string, which: 'average' | 'trained' = 'average', accept: AcceptedRuns = 'unconditional'): Promise<OpenRun> {
+export async function openRun(
+  run: string,
+  which: 'average' | 'trained' = 'average',
+  accept: AcceptedRuns = 'unconditional',
+): Promise<OpenRun> {
   const options = await readRunInfo(run);
   const cond = options.conditioning;
   if (cond && accept === 'unconditional') {
@@ -84,8 +90,13 @@ export async function openRun(run: string, which: 'average' | 'trained' = 'avera
   try {
     const shapes = model.inputs.map((t) => `[${t.shape.map(String).join(', ')}]`).join(', ');
     const wanted = [options.latentDim, ...(cond ? [cond.codeDim] : [])];
-    if (model.inputs.length !== wanted.length || model.inputs.some((t, i) => t.shape.length !== 2 || t.shape[1] !== wanted[i])) {
-      const what = cond ? `z of shape [batch, ${options.latentDim}] and its code of shape [batch, ${cond.codeDim}]` : `z of shape [batch, ${options.latentDim}]`;
+    if (
+      model.inputs.length !== wanted.length ||
+      model.inputs.some((t, i) => t.shape.length !== 2 || t.shape[1] !== wanted[i])
+    ) {
+      const what = cond
+        ? `z of shape [batch, ${options.latentDim}] and its code of shape [batch, ${cond.codeDim}]`
+        : `z of shape [batch, ${options.latentDim}]`;
       throw new Error(`Expected G to take ${what} (from options.json) but it takes ${shapes}`);
     }
     return { options, model, output: generatorOutput(model) };

@@ -26,7 +26,9 @@ export async function readOptionsFile(run: string): Promise<OptionsFile> {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch {
-    throw new Error(`Expected a run directory with options.json at ${run} but found none; train one with gankit train --out ${run}`);
+    throw new Error(
+      `Expected a run directory with options.json at ${run} but found none; train one with gankit train --out ${run}`,
+    );
   }
   let raw: unknown;
   try {
@@ -35,7 +37,9 @@ export async function readOptionsFile(run: string): Promise<OptionsFile> {
     throw new Error(`Expected JSON in ${file} but could not parse it: ${(err as Error).message}`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new Error(`Expected an object of options in ${file} but received ${Array.isArray(raw) ? 'a list' : JSON.stringify(raw)}`);
+    throw new Error(
+      `Expected an object of options in ${file} but received ${Array.isArray(raw) ? 'a list' : JSON.stringify(raw)}`,
+    );
   }
   const { version = 0, ...values } = raw as Record<string, unknown>;
   if (!Number.isInteger(version) || (version as number) < 0 || (version as number) > OPTIONS_VERSION) {

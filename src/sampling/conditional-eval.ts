@@ -30,15 +30,20 @@ export async function evaluateConditionalRun(e: ConditionalEvaluation): Promise<
       const out = new Int32Array(n);
       for (let i = 0; i < n; i++) {
         let best = 0;
-        for (let c = 1; c < classes; c++) if (probabilities[i * classes + c] > probabilities[i * classes + best]) best = c;
+        for (let c = 1; c < classes; c++)
+          if (probabilities[i * classes + c] > probabilities[i * classes + best]) best = c;
         out[i] = best;
       }
       return out;
     };
-    const classify: Classifier = (images, n) => argmax(extractor.fromFloats(images, n).probabilities, n, extractor.classes);
+    const classify: Classifier = (images, n) =>
+      argmax(extractor.fromFloats(images, n).probabilities, n, extractor.classes);
     const reference = await ReferenceData.open(e.data ?? run.options.data, { say: e.say });
     const test = reference.test;
-    if (!test.labels) throw new Error(`Expected labelled test images in ${e.data ?? run.options.data} to score a conditional run but they have no labels`);
+    if (!test.labels)
+      throw new Error(
+        `Expected labelled test images in ${e.data ?? run.options.data} to score a conditional run but they have no labels`,
+      );
     const predicted = argmax(extractor.fromBytes(test.images, test.count).probabilities, test.count, extractor.classes);
     let right = 0;
     for (let i = 0; i < test.count; i++) if (predicted[i] === test.labels[i]) right++;

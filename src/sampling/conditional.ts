@@ -29,15 +29,25 @@ export interface ConditionalGrid {
 
 /** The class grid or a traversal of a conditional image run, tiled with pixels kept exact. */
 export async function conditionalGrid(r: GridRequest): Promise<ConditionalGrid> {
-  if (r.grid !== 'classes' && r.grid !== 'traversal') throw new Error(`Expected the grid to be classes or traversal but received "${r.grid}"`);
+  if (r.grid !== 'classes' && r.grid !== 'traversal')
+    throw new Error(`Expected the grid to be classes or traversal but received "${r.grid}"`);
   const { options, model, output } = await openRun(r.run, r.generator, 'any');
   try {
     const cond = options.conditioning;
-    if (!cond) throw new Error(`Expected a conditional run (model cgan, acgan or infogan) for a ${r.grid} grid but ${r.run} was trained with model ${options.model}`);
-    if (output.kind !== 'image') throw new Error(`Expected an image run for a ${r.grid} grid but ${r.run}'s generator outputs ${output.dim}D points`);
+    if (!cond)
+      throw new Error(
+        `Expected a conditional run (model cgan, acgan or infogan) for a ${r.grid} grid but ${r.run} was trained with model ${options.model}`,
+      );
+    if (output.kind !== 'image')
+      throw new Error(
+        `Expected an image run for a ${r.grid} grid but ${r.run}'s generator outputs ${output.dim}D points`,
+      );
     const rng = new Rng(r.seed ?? options.seed);
     const { prior, latentDim } = options;
-    const inputs = r.grid === 'classes' ? classGridInputs(cond, rng, prior, latentDim, r.columns) : traversalInputs(cond, rng, prior, latentDim, r.code ?? 1);
+    const inputs =
+      r.grid === 'classes'
+        ? classGridInputs(cond, rng, prior, latentDim, r.columns)
+        : traversalInputs(cond, rng, prior, latentDim, r.code ?? 1);
     const images = runGenerator(model, inputs.z, latentDim, 500, { values: inputs.codes.input, dim: cond.codeDim });
     const picture = tileImages(images, [inputs.rows * inputs.columns, ...output.shape], { columns: inputs.columns });
     return { picture, rows: inputs.rows, columns: inputs.columns, options };
@@ -60,12 +70,18 @@ export interface ClassSamplerRun {
  * A conditional run's G as the synchronous sampler the conditional metrics take
  * (src/metrics/conditional.ts): e.g. conditionalAccuracy(classify, s.sample, s.classes, 1000).
  */
-export async function openClassSampler(r: { run: string; seed?: number; generator?: 'average' | 'trained' }): Promise<ClassSamplerRun> {
+export async function openClassSampler(r: {
+  run: string;
+  seed?: number;
+  generator?: 'average' | 'trained';
+}): Promise<ClassSamplerRun> {
   const { options, model } = await openRun(r.run, r.generator, 'any');
   const cond = options.conditioning;
   if (!cond) {
     model.dispose();
-    throw new Error(`Expected a conditional run (model cgan, acgan or infogan) to sample by class but ${r.run} was trained with model ${options.model}`);
+    throw new Error(
+      `Expected a conditional run (model cgan, acgan or infogan) to sample by class but ${r.run} was trained with model ${options.model}`,
+    );
   }
   const rng = new Rng(r.seed ?? options.seed);
   const sample = (k: number, n: number) => {

@@ -59,7 +59,14 @@ export function defaultPath(prior: Prior): LatentPath {
  * Rows × steps latent vectors (row-major): row r goes from z_a to z_b, the r-th pair
  * drawn from `rng` (z_a then z_b), in `steps` evenly spaced points, ends included.
  */
-export function interpolationLatents(rng: Rng, prior: Prior, latentDim: number, rows: number, steps: number, path: LatentPath): Float32Array {
+export function interpolationLatents(
+  rng: Rng,
+  prior: Prior,
+  latentDim: number,
+  rows: number,
+  steps: number,
+  path: LatentPath,
+): Float32Array {
   checkCount('rows', rows, 1);
   checkCount('steps', steps, 2);
   const walk = path === 'slerp' ? slerp : lerp;
@@ -73,7 +80,14 @@ export function interpolationLatents(rng: Rng, prior: Prior, latentDim: number, 
 }
 
 /** `frames` latent vectors spread evenly over the closed loop z_0 → z_1 → … → z_(points−1) → z_0. */
-export function loopLatents(rng: Rng, prior: Prior, latentDim: number, frames: number, path: LatentPath, points = 4): Float32Array {
+export function loopLatents(
+  rng: Rng,
+  prior: Prior,
+  latentDim: number,
+  frames: number,
+  path: LatentPath,
+  points = 4,
+): Float32Array {
   checkCount('frames', frames, 2);
   checkCount('points', points, 2);
   const walk = path === 'slerp' ? slerp : lerp;
@@ -128,7 +142,9 @@ export async function interpolateRun(r: InterpolateRequest): Promise<Interpolati
   const { options, model, output } = await openRun(r.run, r.generator);
   try {
     if (output.kind !== 'image') {
-      throw new Error(`Expected an image run for interpolate but ${r.run}'s generator outputs ${output.dim}D points; use gankit sample for 2D runs`);
+      throw new Error(
+        `Expected an image run for interpolate but ${r.run}'s generator outputs ${output.dim}D points; use gankit sample for 2D runs`,
+      );
     }
     const { latentDim, prior } = options;
     const seed = r.seed ?? options.seed;
@@ -161,9 +177,11 @@ export async function encodeInterpolation(result: Interpolation, frameMs = 80): 
 }
 
 function checkPair(a: Float32Array, b: Float32Array): void {
-  if (a.length !== b.length) throw new Error(`Expected latent vectors of equal length but received ${a.length} and ${b.length}`);
+  if (a.length !== b.length)
+    throw new Error(`Expected latent vectors of equal length but received ${a.length} and ${b.length}`);
 }
 
 function checkCount(name: string, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min) throw new Error(`Expected an integer ≥ ${min} for ${name} but received ${value}`);
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`Expected an integer ≥ ${min} for ${name} but received ${value}`);
 }

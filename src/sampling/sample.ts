@@ -87,22 +87,31 @@ export async function writeSamples(file: string, samples: Samples): Promise<void
  * extension; otherwise a file whose extension must be .npy, .csv or .png.
  */
 export async function sampleTarget(out: string): Promise<SampleTarget> {
-  const isFolder = await fs.stat(out).then((s) => s.isDirectory(), () => false);
+  const isFolder = await fs.stat(out).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (/[\\/]$/.test(out) || isFolder || path.extname(out) === '') return { kind: 'folder' };
   const ext = path.extname(out).toLowerCase();
   const format = SAMPLE_FORMATS.find((f) => f === ext);
   if (!format) {
-    throw new Error(`Expected --out to end in one of ${SAMPLE_FORMATS.join(', ')} but received "${out}" (image runs also write a folder of PNGs: end the path with /)`);
+    throw new Error(
+      `Expected --out to end in one of ${SAMPLE_FORMATS.join(', ')} but received "${out}" (image runs also write a folder of PNGs: end the path with /)`,
+    );
   }
   return { kind: 'file', format };
 }
 
 function checkTarget(out: string, target: SampleTarget, output: GeneratorOutput): void {
   if (output.kind === 'points' && target.kind === 'folder') {
-    throw new Error(`Expected --out to end in one of ${SAMPLE_FORMATS.join(', ')} for a 2D run but received "${out}", a folder (a folder of PNGs is for image runs)`);
+    throw new Error(
+      `Expected --out to end in one of ${SAMPLE_FORMATS.join(', ')} for a 2D run but received "${out}", a folder (a folder of PNGs is for image runs)`,
+    );
   }
   if (output.kind === 'image' && target.kind === 'file' && target.format === '.csv') {
-    throw new Error(`Expected --out to be a .png grid, a .npy file or a folder for an image run but received "${out}" (CSV holds 2D points only)`);
+    throw new Error(
+      `Expected --out to be a .png grid, a .npy file or a folder for an image run but received "${out}" (CSV holds 2D points only)`,
+    );
   }
 }
 
@@ -111,7 +120,9 @@ async function sampleChecked(r: SampleRequest, check: (output: GeneratorOutput) 
   if (r.classLabel !== undefined) {
     const { model, conditioning } = await readRunInfo(r.run);
     if (!conditioning) {
-      throw new Error(`Expected a conditional run (model ${CONDITIONAL_MODELS.join('/')}) for --class but ${r.run} was trained with model ${model}; sample without --class`);
+      throw new Error(
+        `Expected a conditional run (model ${CONDITIONAL_MODELS.join('/')}) for --class but ${r.run} was trained with model ${model}; sample without --class`,
+      );
     }
     conditioning.checkClass(r.classLabel, '--class');
   }
@@ -135,7 +146,9 @@ async function sampleChecked(r: SampleRequest, check: (output: GeneratorOutput) 
 
 function outputOf(samples: Samples): GeneratorOutput {
   const [, ...rest] = samples.shape;
-  return rest.length === 3 ? { kind: 'image', shape: rest as [number, number, number] } : { kind: 'points', dim: rest[0] };
+  return rest.length === 3
+    ? { kind: 'image', shape: rest as [number, number, number] }
+    : { kind: 'points', dim: rest[0] };
 }
 
 async function writeSamplesTo(out: string, target: SampleTarget, samples: Samples): Promise<void> {
@@ -179,7 +192,10 @@ function toCsv(data: Float32Array, [n, dim]: [number, number]): string {
 
 async function plot(samples: Float32Array, shape: [number, number], dataName: string): Promise<Buffer> {
   const data = toyDataset(dataName);
-  if (data.dim !== 2) throw new Error(`Expected 2D samples for a .png plot but the run's data (${data.name}) is ${data.dim}D; write .npy or .csv instead`);
+  if (data.dim !== 2)
+    throw new Error(
+      `Expected 2D samples for a .png plot but the run's data (${data.name}) is ${data.dim}D; write .npy or .csv instead`,
+    );
   const metrics = data.modes && data.modeStd ? modeMetrics(samples, data.modes, data.modeStd) : undefined;
   return plotSamples2d({
     fake: samples,

@@ -4,7 +4,13 @@
 // mapping of code values to modes.
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Conditioning } from '../games/conditional.js';
-import { conditionalAccuracy, infoganCodeAccuracy, type ClassSampler, type Classifier, type ConditionalMetrics } from '../metrics/conditional.js';
+import {
+  conditionalAccuracy,
+  infoganCodeAccuracy,
+  type ClassSampler,
+  type Classifier,
+  type ConditionalMetrics,
+} from '../metrics/conditional.js';
 import type { Rng } from '../rng.js';
 import { generate, type Gan } from './gan.js';
 
@@ -29,11 +35,19 @@ export function classSampler(gan: Gan, sampler: tfl.LayersModel, cond: Condition
 }
 
 /** The conditional metrics on `samples` samples in all, spread evenly over the classes or code values. */
-export function mixtureConditionalMetrics(gan: Gan, sampler: tfl.LayersModel, cond: Conditioning, modes: Float32Array, rng: Rng, samples: number): ConditionalMetrics {
+export function mixtureConditionalMetrics(
+  gan: Gan,
+  sampler: tfl.LayersModel,
+  cond: Conditioning,
+  modes: Float32Array,
+  rng: Rng,
+  samples: number,
+): ConditionalMetrics {
   const classify = nearestMode(modes);
   const per = Math.ceil(samples / cond.classes);
   const draw = classSampler(gan, sampler, cond, rng);
-  if (!cond.trainsOnLabels) return { codeAccuracy: infoganCodeAccuracy(classify, draw, cond.classes, per, modes.length / 2).accuracy };
+  if (!cond.trainsOnLabels)
+    return { codeAccuracy: infoganCodeAccuracy(classify, draw, cond.classes, per, modes.length / 2).accuracy };
   return { classAccuracy: conditionalAccuracy(classify, draw, cond.classes, per).accuracy };
 }
 

@@ -27,7 +27,13 @@ export async function openTrainingData(
   });
   say(`data: ${images.count} images ${images.height}×${images.width}×${images.channels} from ${images.source}`);
   const batches = new ImageBatches(images, options.batchSize, options.seed);
-  return { kind: 'images', shape: [images.height, images.width, images.channels], images, batches, classes: imageClasses(images) };
+  return {
+    kind: 'images',
+    shape: [images.height, images.width, images.channels],
+    images,
+    batches,
+    classes: imageClasses(images),
+  };
 }
 
 /** The number of classes of labelled images: their class names, else the largest label + 1. */

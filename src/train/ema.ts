@@ -14,7 +14,9 @@ export class WeightAverage {
   ) {}
 
   static async of(source: tfl.LayersModel, beta: number): Promise<WeightAverage> {
-    const copy = await tfl.models.modelFromJSON({ modelTopology: source.toJSON(null, false) as tf.io.ModelJSON['modelTopology'] });
+    const copy = await tfl.models.modelFromJSON({
+      modelTopology: source.toJSON(null, false) as tf.io.ModelJSON['modelTopology'],
+    });
     copy.setWeights(source.getWeights());
     return new WeightAverage(copy, source, beta);
   }

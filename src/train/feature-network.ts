@@ -43,16 +43,26 @@ export async function trainFeatureNetwork(o: TrainFeaturesOptions): Promise<Trai
   const fashion = await loadImages('fashion-mnist', { onProgress: say });
   const test = await loadImages('fashion-mnist', { split: 'test', onProgress: say });
   const mnist = o.mnist ? await loadImages('mnist', { download: false }).catch(() => undefined) : undefined;
-  const trainedOn = mnist ? ['fashion-mnist (train, 60,000)', 'mnist (train, 60,000; classes 10–19)'] : ['fashion-mnist (train, 60,000)'];
+  const trainedOn = mnist
+    ? ['fashion-mnist (train, 60,000)', 'mnist (train, 60,000; classes 10–19)']
+    : ['fashion-mnist (train, 60,000)'];
   const classNames = [...fashion.classNames!, ...(mnist ? mnist.classNames!.map((d) => `digit ${d}`) : [])];
-  say(`training on ${trainedOn.join(' + ')}${o.mnist && !mnist ? ' (MNIST not found in the cache: Fashion-MNIST only)' : ''}`);
+  say(
+    `training on ${trainedOn.join(' + ')}${o.mnist && !mnist ? ' (MNIST not found in the cache: Fashion-MNIST only)' : ''}`,
+  );
   const data = mnist ? concatenate(fashion, mnist, 10) : fashion;
 
   const model = featureNetwork(o.seed, classNames.length);
   // The same layers with the logits as output: the loss wants logits, not probabilities.
-  const logitsModel = tfl.model({ inputs: model.inputs, outputs: model.getLayer('logits').output as tfl.SymbolicTensor });
+  const logitsModel = tfl.model({
+    inputs: model.inputs,
+    outputs: model.getLayer('logits').output as tfl.SymbolicTensor,
+  });
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const optimizer = new Optimizer({ kind: 'adam', lr: o.lr, beta1: 0.9, beta2: 0.999, eps: 1e-7, momentum: 0 }, variables);
+  const optimizer = new Optimizer(
+    { kind: 'adam', lr: o.lr, beta1: 0.9, beta2: 0.999, eps: 1e-7, momentum: 0 },
+    variables,
+  );
   const batches = new Batches(data, o.batchSize, new Rng(o.seed), o.augment);
   const totalSteps = o.epochs * batches.stepsPerEpoch;
   try {
@@ -64,7 +74,8 @@ export async function trainFeatureNetwork(o: TrainFeaturesOptions): Promise<Trai
         const x = tf.tensor4d(images, [labels.length, ...FEATURE_INPUT_SHAPE]);
         const target = tf.oneHot(tf.tensor1d(labels, 'int32'), classNames.length);
         const { value, grads } = tf.variableGrads(
-          () => tf.losses.softmaxCrossEntropy(target, logitsModel.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+          () =>
+            tf.losses.softmaxCrossEntropy(target, logitsModel.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
           variables,
         );
         optimizer.apply(variables.map((v) => grads[v.name]));
@@ -72,7 +83,9 @@ export async function trainFeatureNetwork(o: TrainFeaturesOptions): Promise<Trai
       });
       if ((step + 1) % 100 === 0 || step + 1 === totalSteps) {
         const epoch = (step + 1) / batches.stepsPerEpoch;
-        say(`step ${step + 1}/${totalSteps} (epoch ${epoch.toFixed(2)}): loss ${loss.dataSync()[0].toFixed(4)}, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+        say(
+          `step ${step + 1}/${totalSteps} (epoch ${epoch.toFixed(2)}): loss ${loss.dataSync()[0].toFixed(4)}, ${((Date.now() - started) / 1000).toFixed(0)} s`,
+        );
       }
       loss.dispose();
     }
@@ -100,7 +113,8 @@ export async function trainFeatureNetwork(o: TrainFeaturesOptions): Promise<Trai
         sha256 = await sha256File(path.join(dir, 'weights.bin'));
         await fs.writeFile(path.join(dir, FEATURE_INFO_FILE), JSON.stringify({ ...info, sha256 }, null, 2) + '\n');
       },
-      (entries) => entries.every((e) => ['model.json', 'weights.bin', FEATURE_INFO_FILE, 'training-log.txt'].includes(e)),
+      (entries) =>
+        entries.every((e) => ['model.json', 'weights.bin', FEATURE_INFO_FILE, 'training-log.txt'].includes(e)),
       '--out',
     );
     return { info: { ...info, sha256 }, seconds: (Date.now() - started) / 1000 };
@@ -175,6 +189,9 @@ function concatenate(a: ImageDataset, b: ImageDataset, offset: number): ImageDat
   images.set(b.images, a.images.length);
   const labels = new Uint8Array(a.count + b.count);
   labels.set(a.labels!);
-  labels.set(b.labels!.map((l) => l + offset), a.count);
+  labels.set(
+    b.labels!.map((l) => l + offset),
+    a.count,
+  );
   return { ...a, name: `${a.name}+${b.name}`, images, labels, count: a.count + b.count };
 }

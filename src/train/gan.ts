@@ -21,7 +21,21 @@ import type { TrainOptions } from './options.js';
 
 type GanOptions = Pick<
   TrainOptions,
-  'loss' | 'r1' | 'r1Every' | 'gpWeight' | 'clip' | 'dSteps' | 'batchSize' | 'latentDim' | 'prior' | 'optimizer' | 'lrG' | 'lrD' | 'beta1' | 'beta2' | 'momentum'
+  | 'loss'
+  | 'r1'
+  | 'r1Every'
+  | 'gpWeight'
+  | 'clip'
+  | 'dSteps'
+  | 'batchSize'
+  | 'latentDim'
+  | 'prior'
+  | 'optimizer'
+  | 'lrG'
+  | 'lrD'
+  | 'beta1'
+  | 'beta2'
+  | 'momentum'
 >;
 
 export class Gan {
@@ -44,7 +58,14 @@ export class Gan {
     this.game = game(options.loss);
     this.gVars = generator.trainableWeights.map((w) => w.read() as tf.Variable);
     this.dVars = discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
-    const spec = (lr: number) => ({ kind: options.optimizer, lr, beta1: options.beta1, beta2: options.beta2, eps: 1e-8, momentum: options.momentum });
+    const spec = (lr: number) => ({
+      kind: options.optimizer,
+      lr,
+      beta1: options.beta1,
+      beta2: options.beta2,
+      eps: 1e-8,
+      momentum: options.momentum,
+    });
     this.optG = new Optimizer(spec(options.lrG), this.gVars);
     this.optD = new Optimizer(spec(options.lrD), this.dVars);
   }
@@ -113,7 +134,12 @@ export class Gan {
   }
 
   /** One D update on a generated batch; returns [lossD, mean σ(D(x)), mean σ(D(G(z)))]. */
-  private discriminatorStep(real: tf.Tensor, realCodes: Codes | undefined, fake: tf.Tensor, fakeCodes: Codes | undefined): tf.Tensor1D {
+  private discriminatorStep(
+    real: tf.Tensor,
+    realCodes: Codes | undefined,
+    fake: tf.Tensor,
+    fakeCodes: Codes | undefined,
+  ): tf.Tensor1D {
     // The penalties look at the adversarial logit; CGAN's D reads the real labels there
     // (for WGAN-GP's points between real and generated images too).
     const critic = (x: tf.Tensor) => this.judge(x, realCodes, true).logits;
@@ -145,7 +171,11 @@ export class Gan {
    * One G update; returns [lossG] or, with an auxiliary loss, [lossG, aux] (lossG includes aux).
    * `beforeJudging` sees the generated batch first (the step's D update runs there).
    */
-  private generatorStep(z: tf.Tensor2D, codes: Codes | undefined, beforeJudging: (fake: tf.Tensor) => void): tf.Tensor1D {
+  private generatorStep(
+    z: tf.Tensor2D,
+    codes: Codes | undefined,
+    beforeJudging: (fake: tf.Tensor) => void,
+  ): tf.Tensor1D {
     let aux: tf.Scalar | undefined;
     const { value, grads } = tf.variableGrads(() => {
       const fake = this.generator.apply(this.generatorInput(z, codes), { training: true }) as tf.Tensor;
@@ -165,7 +195,11 @@ export class Gan {
 
   /** What a checkpoint needs besides the models. */
   checkpointState(step: number): CheckpointState {
-    return { step, rng: this.rng.getState(), optimizers: { generator: this.optG.getState(), discriminator: this.optD.getState() } };
+    return {
+      step,
+      rng: this.rng.getState(),
+      optimizers: { generator: this.optG.getState(), discriminator: this.optD.getState() },
+    };
   }
 
   dispose(): void {
@@ -177,13 +211,20 @@ export class Gan {
 /** The labels of a batch of n examples, which cgan and acgan need. */
 function labelsOf(labels: Int32Array | undefined, n: number, model: string): Int32Array {
   if (!labels || labels.length !== n) {
-    throw new Error(`Expected the labels of each real batch for model ${model} but the data gave ${labels ? `${labels.length} for ${n} examples` : 'none'}`);
+    throw new Error(
+      `Expected the labels of each real batch for model ${model} but the data gave ${labels ? `${labels.length} for ${n} examples` : 'none'}`,
+    );
   }
   return labels;
 }
 
 /** n samples from a generator, in batches, as one Float32Array (n × dataDim). `noise` gives G's input for m examples: z, or [z, c]. */
-export function generate(model: tfl.LayersModel, noise: (n: number) => tf.Tensor | tf.Tensor[], n: number, batch = 1000): Float32Array {
+export function generate(
+  model: tfl.LayersModel,
+  noise: (n: number) => tf.Tensor | tf.Tensor[],
+  n: number,
+  batch = 1000,
+): Float32Array {
   const parts: Float32Array[] = [];
   for (let done = 0; done < n; done += batch) {
     const m = Math.min(batch, n - done);

@@ -84,7 +84,11 @@ export class Optimizer {
 
   getState(): OptimizerState {
     // Copies: the native backend updates slots in place, which would change a shared array.
-    return { kind: this.spec.kind, step: this.step, slots: this.slots.map((s) => (s.dataSync() as Float32Array).slice()) };
+    return {
+      kind: this.spec.kind,
+      step: this.step,
+      slots: this.slots.map((s) => (s.dataSync() as Float32Array).slice()),
+    };
   }
 
   setState(state: OptimizerState): void {
@@ -96,7 +100,8 @@ export class Optimizer {
     this.step = state.step;
     state.slots.forEach((values, i) => {
       const slot = this.slots[i];
-      if (values.length !== slot.size) throw new Error(`Expected ${slot.size} values for optimizer slot ${i} but received ${values.length}`);
+      if (values.length !== slot.size)
+        throw new Error(`Expected ${slot.size} values for optimizer slot ${i} but received ${values.length}`);
       tf.tidy(() => slot.assign(tf.tensor(values.slice(), slot.shape)));
     });
   }

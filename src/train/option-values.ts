@@ -15,7 +15,12 @@ export interface ValueType<T = unknown> {
   choices?: readonly string[];
 }
 
-function kind<T>(expected: string, accepts: (v: unknown) => boolean, read: (text: string) => T | undefined, flagExpected = expected) {
+function kind<T>(
+  expected: string,
+  accepts: (v: unknown) => boolean,
+  read: (text: string) => T | undefined,
+  flagExpected = expected,
+) {
   const type: ValueType<T> = {
     expected,
     flagExpected,
@@ -35,7 +40,12 @@ const readNumber = (text: string) => (text === '' || !Number.isFinite(Number(tex
 
 export const integer = kind('an integer', isInt, readInt);
 export const positiveInt = kind('a positive integer', (v) => isInt(v) && v >= 1, readInt);
-export const nonNegativeInt = kind('a non-negative integer', (v) => isInt(v) && v >= 0, readInt, 'a non-negative integer (0 = off)');
+export const nonNegativeInt = kind(
+  'a non-negative integer',
+  (v) => isInt(v) && v >= 0,
+  readInt,
+  'a non-negative integer (0 = off)',
+);
 export const atLeast = (min: number) => kind(`an integer ≥ ${min}`, (v) => isInt(v) && v >= min, readInt);
 export const anyNumber = kind('a number', (v) => typeof v === 'number' && Number.isFinite(v), readNumber);
 
@@ -55,7 +65,11 @@ export const fraction = numberIn(0, 1, { hi: true });
 export const unitInterval = numberIn(0, 1);
 
 export function oneOf<T extends string>(values: readonly T[]): ValueType<T> {
-  const type = kind(`one of ${values.join(', ')}`, (v) => values.includes(v as T), (text) => text as T);
+  const type = kind(
+    `one of ${values.join(', ')}`,
+    (v) => values.includes(v as T),
+    (text) => text as T,
+  );
   return { ...type, choices: values };
 }
 
@@ -71,9 +85,17 @@ export function namesFrom(names: readonly string[]): ValueType<string[]> {
   return kind(
     `a list of ${names.join(', ')}`,
     (v) => Array.isArray(v) && v.every((n) => names.includes(n)),
-    (text) => text.split(',').map((p) => p.trim()).filter(Boolean),
+    (text) =>
+      text
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
     `a comma-separated list from ${names.join(', ')}`,
   );
 }
 
-export const nonEmptyText = kind('a non-empty string', (v) => typeof v === 'string' && v.length > 0, (text) => text);
+export const nonEmptyText = kind(
+  'a non-empty string',
+  (v) => typeof v === 'string' && v.length > 0,
+  (text) => text,
+);

@@ -83,93 +83,288 @@ const MODELS = ['mlp', 'dcgan', ...CONDITIONAL_MODELS, 'custom'] as const;
 // truncation on images: with z ∈ R^100 it costs 200 extra passes of G per sample.
 export const OPTIONS: readonly OptionRow[] = [
   // data (src/data)
-  row({ name: 'data', flag: '--data <name|path>', type: dataName, default: 'ring8',
-    help: `data: ${TOY_DATASETS.join(', ')} (2D/1D toy data); ${IMAGE_DATASETS.join(', ')} (images, found on disk ` +
-      'or downloaded); or a path to a folder of IDX files, CIFAR-10 batches or PNG/JPEG images, or an .npy file' }),
-  row({ name: 'imageSize', flag: '--size <pixels>', type: v.nonNegativeInt, default: 0,
-    help: 'image folders: resize and centre-crop every image to size × size (0 = keep the size)' }),
-  row({ name: 'batchSize', flag: '--batch-size <n>', type: v.positiveInt, default: 256, images: 64,
-    help: 'examples per batch' }),
+  row({
+    name: 'data',
+    flag: '--data <name|path>',
+    type: dataName,
+    default: 'ring8',
+    help:
+      `data: ${TOY_DATASETS.join(', ')} (2D/1D toy data); ${IMAGE_DATASETS.join(', ')} (images, found on disk ` +
+      'or downloaded); or a path to a folder of IDX files, CIFAR-10 batches or PNG/JPEG images, or an .npy file',
+  }),
+  row({
+    name: 'imageSize',
+    flag: '--size <pixels>',
+    type: v.nonNegativeInt,
+    default: 0,
+    help: 'image folders: resize and centre-crop every image to size × size (0 = keep the size)',
+  }),
+  row({
+    name: 'batchSize',
+    flag: '--batch-size <n>',
+    type: v.positiveInt,
+    default: 256,
+    images: 64,
+    help: 'examples per batch',
+  }),
   // networks (src/networks) and conditional models (src/games/conditional.ts)
-  row({ name: 'model', flag: '--model <preset>', type: v.oneOf(MODELS), default: 'mlp', images: 'dcgan',
-    help: 'network preset (dcgan: images only). Conditional: cgan (G and D read the label), acgan (D also ' +
+  row({
+    name: 'model',
+    flag: '--model <preset>',
+    type: v.oneOf(MODELS),
+    default: 'mlp',
+    images: 'dcgan',
+    help:
+      'network preset (dcgan: images only). Conditional: cgan (G and D read the label), acgan (D also ' +
       'classifies), infogan (codes learned without labels); they build on mlp for toy data and on dcgan for ' +
-      'images, and cgan/acgan need labelled data (ring8, grid25, labelled images)' }),
-  row({ name: 'numClasses', type: v.nonNegativeInt, default: 0,
-    help: 'cgan, acgan: the number of classes of the data\'s labels (set from the data by the plan; 0 otherwise)' }),
-  row({ name: 'infoCategories', flag: '--info-categories <n>', type: v.atLeast(2), default: 10,
-    help: 'infogan: values of the categorical code', defaultNote: 'ring8, grid25: their number of modes' }),
-  row({ name: 'infoContinuous', flag: '--info-continuous <n>', type: v.nonNegativeInt, default: 2,
-    help: 'infogan: continuous codes, each uniform on [−1, 1]' }),
-  row({ name: 'infoLambdaCat', flag: '--info-lambda-cat <lambda>', type: v.nonNegativeNumber, default: 1,
-    help: "infogan: weight λ of the categorical code's information term" }),
-  row({ name: 'infoLambdaCont', flag: '--info-lambda-cont <lambda>', type: v.nonNegativeNumber, default: 0.1,
-    help: "infogan: weight λ of the continuous codes' information term" }),
-  row({ name: 'gHidden', flag: '--g-hidden <units>', type: v.intList, default: [128, 128, 128, 128],
-    images: [1200, 1200], help: "G's hidden layer widths (mlp preset)" }),
-  row({ name: 'dHidden', flag: '--d-hidden <units>', type: v.intList, default: [128, 128, 128], images: [240, 240],
-    help: "D's hidden layer widths (mlp preset; maxout units on images)" }),
-  row({ name: 'latentDim', flag: '--latent-dim <n>', type: v.positiveInt, default: 2, images: 100,
-    help: 'dimension of z', defaultNote: 'infogan on images: 62, the paper\'s' }),
-  row({ name: 'prior', flag: '--prior <p>', type: v.oneOf(['normal', 'uniform'] as const), default: 'normal',
-    help: 'noise prior p(z): normal N(0, I) or uniform on [−1, 1]' }),
+      'images, and cgan/acgan need labelled data (ring8, grid25, labelled images)',
+  }),
+  row({
+    name: 'numClasses',
+    type: v.nonNegativeInt,
+    default: 0,
+    help: "cgan, acgan: the number of classes of the data's labels (set from the data by the plan; 0 otherwise)",
+  }),
+  row({
+    name: 'infoCategories',
+    flag: '--info-categories <n>',
+    type: v.atLeast(2),
+    default: 10,
+    help: 'infogan: values of the categorical code',
+    defaultNote: 'ring8, grid25: their number of modes',
+  }),
+  row({
+    name: 'infoContinuous',
+    flag: '--info-continuous <n>',
+    type: v.nonNegativeInt,
+    default: 2,
+    help: 'infogan: continuous codes, each uniform on [−1, 1]',
+  }),
+  row({
+    name: 'infoLambdaCat',
+    flag: '--info-lambda-cat <lambda>',
+    type: v.nonNegativeNumber,
+    default: 1,
+    help: "infogan: weight λ of the categorical code's information term",
+  }),
+  row({
+    name: 'infoLambdaCont',
+    flag: '--info-lambda-cont <lambda>',
+    type: v.nonNegativeNumber,
+    default: 0.1,
+    help: "infogan: weight λ of the continuous codes' information term",
+  }),
+  row({
+    name: 'gHidden',
+    flag: '--g-hidden <units>',
+    type: v.intList,
+    default: [128, 128, 128, 128],
+    images: [1200, 1200],
+    help: "G's hidden layer widths (mlp preset)",
+  }),
+  row({
+    name: 'dHidden',
+    flag: '--d-hidden <units>',
+    type: v.intList,
+    default: [128, 128, 128],
+    images: [240, 240],
+    help: "D's hidden layer widths (mlp preset; maxout units on images)",
+  }),
+  row({
+    name: 'latentDim',
+    flag: '--latent-dim <n>',
+    type: v.positiveInt,
+    default: 2,
+    images: 100,
+    help: 'dimension of z',
+    defaultNote: "infogan on images: 62, the paper's",
+  }),
+  row({
+    name: 'prior',
+    flag: '--prior <p>',
+    type: v.oneOf(['normal', 'uniform'] as const),
+    default: 'normal',
+    help: 'noise prior p(z): normal N(0, I) or uniform on [−1, 1]',
+  }),
   // the game (src/games)
-  row({ name: 'loss', flag: '--loss <game>', type: v.oneOf(GAMES), default: 'nonsaturating',
-    help: 'the game the players play (their losses)' }),
-  row({ name: 'r1', flag: '--r1 <gamma>', type: v.nonNegativeNumber, default: 1, images: 0,
+  row({
+    name: 'loss',
+    flag: '--loss <game>',
+    type: v.oneOf(GAMES),
+    default: 'nonsaturating',
+    help: 'the game the players play (their losses)',
+  }),
+  row({
+    name: 'r1',
+    flag: '--r1 <gamma>',
+    type: v.nonNegativeNumber,
+    default: 1,
+    images: 0,
     help: 'R1 gradient penalty weight γ on real data (0 = off)',
-    defaultShown: "(s/2)²/10, s = the data's mode spacing: 0.1 on grid25, 0.015 on ring8" }),
-  row({ name: 'r1Every', flag: '--r1-every <n>', type: v.positiveInt, default: 16,
-    help: 'apply R1 every n D steps with weight n·γ (lazy regularization)' }),
-  row({ name: 'gpWeight', flag: '--gp-weight <lambda>', type: v.nonNegativeNumber, default: 10,
-    help: 'WGAN-GP penalty weight λ' }),
+    defaultShown: "(s/2)²/10, s = the data's mode spacing: 0.1 on grid25, 0.015 on ring8",
+  }),
+  row({
+    name: 'r1Every',
+    flag: '--r1-every <n>',
+    type: v.positiveInt,
+    default: 16,
+    help: 'apply R1 every n D steps with weight n·γ (lazy regularization)',
+  }),
+  row({
+    name: 'gpWeight',
+    flag: '--gp-weight <lambda>',
+    type: v.nonNegativeNumber,
+    default: 10,
+    help: 'WGAN-GP penalty weight λ',
+  }),
   row({ name: 'clip', flag: '--clip <c>', type: v.positiveNumber, default: 0.01, help: 'WGAN weight clipping bound' }),
-  row({ name: 'dSteps', flag: '--k <n>', type: v.positiveInt, default: 1, help: 'discriminator steps per generator step' }),
+  row({
+    name: 'dSteps',
+    flag: '--k <n>',
+    type: v.positiveInt,
+    default: 1,
+    help: 'discriminator steps per generator step',
+  }),
   // optimizers (src/train/optimizers.ts)
-  row({ name: 'optimizer', flag: '--optimizer <rule>', type: v.oneOf(['adam', 'sgd'] as const), default: 'adam',
-    help: 'update rule' }),
-  row({ name: 'lrG', flag: '--lr-g <rate>', type: v.positiveNumber, default: 1e-3, images: 2e-4,
-    help: 'generator learning rate', defaultNote: "infogan on images: 1e-3, the paper's" }),
-  row({ name: 'lrD', flag: '--lr-d <rate>', type: v.positiveNumber, default: 2e-3, images: 2e-4,
-    help: 'discriminator learning rate' }),
-  row({ name: 'lrFinal', flag: '--lr-final <fraction>', type: v.unitInterval, default: 0, images: 1,
-    help: 'decay learning rates linearly to this fraction by the last step' }),
+  row({
+    name: 'optimizer',
+    flag: '--optimizer <rule>',
+    type: v.oneOf(['adam', 'sgd'] as const),
+    default: 'adam',
+    help: 'update rule',
+  }),
+  row({
+    name: 'lrG',
+    flag: '--lr-g <rate>',
+    type: v.positiveNumber,
+    default: 1e-3,
+    images: 2e-4,
+    help: 'generator learning rate',
+    defaultNote: "infogan on images: 1e-3, the paper's",
+  }),
+  row({
+    name: 'lrD',
+    flag: '--lr-d <rate>',
+    type: v.positiveNumber,
+    default: 2e-3,
+    images: 2e-4,
+    help: 'discriminator learning rate',
+  }),
+  row({
+    name: 'lrFinal',
+    flag: '--lr-final <fraction>',
+    type: v.unitInterval,
+    default: 0,
+    images: 1,
+    help: 'decay learning rates linearly to this fraction by the last step',
+  }),
   row({ name: 'beta1', flag: '--beta1 <b>', type: v.fraction, default: 0, images: 0.5, help: 'Adam β1' }),
   row({ name: 'beta2', flag: '--beta2 <b>', type: v.fraction, default: 0.9, images: 0.999, help: 'Adam β2' }),
   row({ name: 'momentum', flag: '--momentum <m>', type: v.fraction, default: 0.9, help: 'SGD momentum' }),
-  row({ name: 'ema', flag: '--ema <beta>', type: v.fraction, default: 0.99, images: 0,
-    help: "moving average of G's weights (0 = off)" }),
+  row({
+    name: 'ema',
+    flag: '--ema <beta>',
+    type: v.fraction,
+    default: 0.99,
+    images: 0,
+    help: "moving average of G's weights (0 = off)",
+  }),
   // the schedule
-  row({ name: 'steps', flag: '--steps <n>', type: v.positiveInt, default: 16000, help: 'generator steps',
-    defaultNote: 'images: from --epochs' }),
-  row({ name: 'epochs', flag: '--epochs <n>', type: v.nonNegativeInt, default: 0, images: 5,
-    help: 'image data: passes over the training set (--steps counts steps instead)' }),
-  row({ name: 'seed', flag: '--seed <n>', type: v.integer, default: 1,
-    help: 'random seed: the same seed gives the same run on a given backend' }),
-  row({ name: 'plotEvery', flag: '--plot-every <n>', type: v.nonNegativeInt, default: 2000, images: 200,
-    help: 'steps between pictures (0 = end only)' }),
-  row({ name: 'checkpointEvery', flag: '--checkpoint-every <n>', type: v.nonNegativeInt, default: 2000, images: 1000,
-    help: 'steps between checkpoints (0 = end only)' }),
-  row({ name: 'backend', flag: '--backend <name>', type: v.oneOf(['auto', ...BACKENDS] as const), default: 'auto',
-    help: 'tfjs backend' }),
-  row({ name: 'out', flag: '--out <dir>', type: v.nonEmptyText, default: 'runs/latest',
-    help: 'run directory', defaultNote: 'the CLI: runs/<data>-<time>' }),
+  row({
+    name: 'steps',
+    flag: '--steps <n>',
+    type: v.positiveInt,
+    default: 16000,
+    help: 'generator steps',
+    defaultNote: 'images: from --epochs',
+  }),
+  row({
+    name: 'epochs',
+    flag: '--epochs <n>',
+    type: v.nonNegativeInt,
+    default: 0,
+    images: 5,
+    help: 'image data: passes over the training set (--steps counts steps instead)',
+  }),
+  row({
+    name: 'seed',
+    flag: '--seed <n>',
+    type: v.integer,
+    default: 1,
+    help: 'random seed: the same seed gives the same run on a given backend',
+  }),
+  row({
+    name: 'plotEvery',
+    flag: '--plot-every <n>',
+    type: v.nonNegativeInt,
+    default: 2000,
+    images: 200,
+    help: 'steps between pictures (0 = end only)',
+  }),
+  row({
+    name: 'checkpointEvery',
+    flag: '--checkpoint-every <n>',
+    type: v.nonNegativeInt,
+    default: 2000,
+    images: 1000,
+    help: 'steps between checkpoints (0 = end only)',
+  }),
+  row({
+    name: 'backend',
+    flag: '--backend <name>',
+    type: v.oneOf(['auto', ...BACKENDS] as const),
+    default: 'auto',
+    help: 'tfjs backend',
+  }),
+  row({
+    name: 'out',
+    flag: '--out <dir>',
+    type: v.nonEmptyText,
+    default: 'runs/latest',
+    help: 'run directory',
+    defaultNote: 'the CLI: runs/<data>-<time>',
+  }),
   // measuring (src/metrics)
-  row({ name: 'evalEvery', flag: '--eval-every <n>', type: v.nonNegativeInt, default: 2000, images: 0,
-    help: 'steps between metric evaluations: the 2D metrics (0 = end only), or for images --eval-metrics (0 = none)' }),
-  row({ name: 'evalMetrics', flag: '--eval-metrics <list>', type: v.namesFrom(METRIC_NAMES), default: ['fid10k'],
-    help: 'images: metrics for --eval-every (see gankit eval --help)' }),
-  row({ name: 'evalSamples', flag: '--eval-samples <n>', type: v.positiveInt, default: 2500,
-    help: 'samples for the 2D metrics' }),
+  row({
+    name: 'evalEvery',
+    flag: '--eval-every <n>',
+    type: v.nonNegativeInt,
+    default: 2000,
+    images: 0,
+    help: 'steps between metric evaluations: the 2D metrics (0 = end only), or for images --eval-metrics (0 = none)',
+  }),
+  row({
+    name: 'evalMetrics',
+    flag: '--eval-metrics <list>',
+    type: v.namesFrom(METRIC_NAMES),
+    default: ['fid10k'],
+    help: 'images: metrics for --eval-every (see gankit eval --help)',
+  }),
+  row({
+    name: 'evalSamples',
+    flag: '--eval-samples <n>',
+    type: v.positiveInt,
+    default: 2500,
+    help: 'samples for the 2D metrics',
+  }),
   // 1% drops nearly only the bridges between modes: grid25's high quality rises by
   // about a point (97.5 → 98.4% on 20,000 samples) to just under real data's 98.9%.
-  row({ name: 'jacobianTruncation', flag: '--jacobian-truncation <ratio>', type: v.fraction, default: 0.01, images: 0,
-    help: "sample without this fraction of latent points, those where G's Jacobian is largest: the bridges between " +
-      "modes (Tanielian et al. 2020); metrics.json also gives G's own samples' metrics" }),
+  row({
+    name: 'jacobianTruncation',
+    flag: '--jacobian-truncation <ratio>',
+    type: v.fraction,
+    default: 0.01,
+    images: 0,
+    help:
+      "sample without this fraction of latent points, those where G's Jacobian is largest: the bridges between " +
+      "modes (Tanielian et al. 2020); metrics.json also gives G's own samples' metrics",
+  }),
 ];
 
 const defaults = (images: boolean) =>
-  Object.fromEntries(OPTIONS.map((r) => [r.name, images && r.images !== undefined ? r.images : r.default])) as unknown as TrainOptions;
+  Object.fromEntries(
+    OPTIONS.map((r) => [r.name, images && r.images !== undefined ? r.images : r.default]),
+  ) as unknown as TrainOptions;
 
 /** The defaults on toy data. */
 export const DEFAULT_OPTIONS: TrainOptions = defaults(false);
@@ -225,7 +420,9 @@ export function resolveOptions(partial: Partial<TrainOptions>): TrainOptions {
 
   // Rules that involve several options.
   if (toy && o.model === 'dcgan') {
-    throw new Error(`Expected model to be one of ${MODELS.filter((m) => m !== 'dcgan').join(', ')} but received "dcgan"`);
+    throw new Error(
+      `Expected model to be one of ${MODELS.filter((m) => m !== 'dcgan').join(', ')} but received "dcgan"`,
+    );
   }
   check(rowOf('model'));
   if (toy && usesLabels(o.model) && !toyDataset(o.data).classes) {

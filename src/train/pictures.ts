@@ -86,7 +86,10 @@ export async function drawPictures(r: PictureRequest): Promise<void> {
   } else {
     pictures.discriminator = await oneDimensional(r, fake, title);
   }
-  pictures.curves = await plotCurves({ title: `Training curves — ${r.data.name}`, panels: curvePanels(r.history, auxName(r.gan)) });
+  pictures.curves = await plotCurves({
+    title: `Training curves — ${r.data.name}`,
+    panels: curvePanels(r.history, auxName(r.gan)),
+  });
 
   await writePictures(r, pictures);
 }
@@ -114,22 +117,36 @@ const GRID = 8;
  */
 export async function drawImagePictures(r: ImagePictureRequest): Promise<void> {
   const fixed = () => new Rng(r.seed + 1_000_003);
-  const [h, w, c] = (r.sampler.outputs[0].shape.slice(1) as number[]);
+  const [h, w, c] = r.sampler.outputs[0].shape.slice(1) as number[];
   // Small images (MNIST's 28 px) are shown twice their size, pixels kept sharp.
-  const png = (images: Float32Array, n: number, columns: number) => encodePng(upscale(tileImages(images, [n, h, w, c], { columns }), h <= 32 ? 2 : 1));
+  const png = (images: Float32Array, n: number, columns: number) =>
+    encodePng(upscale(tileImages(images, [n, h, w, c], { columns }), h <= 32 ? 2 : 1));
   const pictures: Record<string, Buffer> = {};
   const cond = r.gan.conditioning;
   const { prior, latentDim } = r.gan.options;
   if (!cond) {
     const n = GRID * GRID;
-    pictures.samples = await png(generate(r.sampler, (m) => r.gan.noise(m, fixed()), n), n, GRID);
+    pictures.samples = await png(
+      generate(r.sampler, (m) => r.gan.noise(m, fixed()), n),
+      n,
+      GRID,
+    );
   } else {
-    const grid = (g: GridInputs) => png(runGenerator(r.sampler, g.z, latentDim, 500, { values: g.codes.input, dim: cond.codeDim }), g.rows * g.columns, g.columns);
+    const grid = (g: GridInputs) =>
+      png(
+        runGenerator(r.sampler, g.z, latentDim, 500, { values: g.codes.input, dim: cond.codeDim }),
+        g.rows * g.columns,
+        g.columns,
+      );
     pictures.samples = await grid(classGridInputs(cond, fixed(), prior, latentDim));
     // The traversals' one z is the class grid's first column's.
-    for (let code = 1; code <= cond.continuous; code++) pictures[`traversal-${code}`] = await grid(traversalInputs(cond, fixed(), prior, latentDim, code));
+    for (let code = 1; code <= cond.continuous; code++)
+      pictures[`traversal-${code}`] = await grid(traversalInputs(cond, fixed(), prior, latentDim, code));
   }
-  pictures.curves = await plotCurves({ title: `Training curves — ${r.name}`, panels: curvePanels(r.history, auxName(r.gan)) });
+  pictures.curves = await plotCurves({
+    title: `Training curves — ${r.name}`,
+    panels: curvePanels(r.history, auxName(r.gan)),
+  });
   await writePictures(r, pictures);
 }
 
@@ -137,8 +154,10 @@ export async function drawImagePictures(r: ImagePictureRequest): Promise<void> {
 function conditionalSeries(evals: ReturnType<History['evaluations']>) {
   const steps = evals.map((e) => e.step);
   const m = evals[0].metrics;
-  if (m.classAccuracy !== undefined) return [{ name: 'class accuracy', steps, values: evals.map((e) => e.metrics.classAccuracy ?? NaN) }];
-  if (m.codeAccuracy !== undefined) return [{ name: 'code accuracy', steps, values: evals.map((e) => e.metrics.codeAccuracy ?? NaN) }];
+  if (m.classAccuracy !== undefined)
+    return [{ name: 'class accuracy', steps, values: evals.map((e) => e.metrics.classAccuracy ?? NaN) }];
+  if (m.codeAccuracy !== undefined)
+    return [{ name: 'code accuracy', steps, values: evals.map((e) => e.metrics.codeAccuracy ?? NaN) }];
   return [];
 }
 
@@ -149,7 +168,10 @@ function sliceCodes(gan: Gan, codes: Codes, start: number, end: number): Codes {
 }
 
 /** RUN/NAME.png, and for snapshots a copy under snapshots/ (the curves already span the run). */
-async function writePictures(r: { runDir: string; step: number; snapshot: boolean }, pictures: Record<string, Buffer>): Promise<void> {
+async function writePictures(
+  r: { runDir: string; step: number; snapshot: boolean },
+  pictures: Record<string, Buffer>,
+): Promise<void> {
   const paths = runPaths(r.runDir);
   if (r.snapshot) await fs.mkdir(paths.snapshots, { recursive: true });
   for (const [name, png] of Object.entries(pictures)) {
@@ -187,7 +209,9 @@ async function oneDimensional(r: PictureRequest, fake: Float32Array, title: stri
   const { xmin, xmax } = r.data.bounds;
   const n = 400;
   const xs = new Float32Array(n).map((_, i) => xmin + ((i + 0.5) * (xmax - xmin)) / n);
-  const dLearned = tf.tidy(() => tf.sigmoid(r.gan.judge(tf.tensor2d(xs, [n, 1]), undefined, false).logits).dataSync() as Float32Array);
+  const dLearned = tf.tidy(
+    () => tf.sigmoid(r.gan.judge(tf.tensor2d(xs, [n, 1]), undefined, false).logits).dataSync() as Float32Array,
+  );
   const pData = r.data.density(xs);
   const pG = kernelDensity(fake, xs);
   const dOptimal = pData.map((p, i) => (p + pG[i] > 0 ? p / (p + pG[i]) : 0.5));
@@ -254,7 +278,12 @@ function curvePanels(history: History, auxLabel: string): Panel[] {
     panels.push(
       // Headroom above the total: a run that covers every mode draws its line on the top
       // border otherwise, where it cannot be seen.
-      { title: 'Modes covered', yMin: 0, yMax: Math.ceil(evals[0].metrics.totalModes * 1.1), series: [{ name: 'modes', steps: evalSteps, values: evals.map((e) => e.metrics.modes) }] },
+      {
+        title: 'Modes covered',
+        yMin: 0,
+        yMax: Math.ceil(evals[0].metrics.totalModes * 1.1),
+        series: [{ name: 'modes', steps: evalSteps, values: evals.map((e) => e.metrics.modes) }],
+      },
       {
         title: 'High-quality samples and reverse KL',
         yMin: 0,
@@ -270,7 +299,9 @@ function curvePanels(history: History, auxLabel: string): Panel[] {
   const imageEvals = history.imageEvaluations();
   if (imageEvals.length > 0) {
     const steps = imageEvals.map((e) => e.step);
-    const names = Object.keys(imageEvals[0].imageMetrics).filter((k) => imageEvals[0].imageMetrics[`${k}_real`] !== undefined);
+    const names = Object.keys(imageEvals[0].imageMetrics).filter(
+      (k) => imageEvals[0].imageMetrics[`${k}_real`] !== undefined,
+    );
     for (const name of names) {
       panels.push({
         title: name,

@@ -37,13 +37,22 @@ export async function planRun(request: TrainRequest, say: (message: string) => v
   if (networks) given.model = 'custom';
   const options = resume ? await resumedOptions(given) : resolveOptions(given);
   if (options.model === 'custom' && !networks) {
-    throw new Error(`Expected the run's own generator and discriminator (model 'custom') in request.networks but received none`);
+    throw new Error(
+      `Expected the run's own generator and discriminator (model 'custom') in request.networks but received none`,
+    );
   }
   const backend = await initBackend(options.backend);
   const data = await openTrainingData(options, say);
   if (data.kind === 'images' && options.epochs > 0) options.steps = options.epochs * data.batches.stepsPerEpoch;
   if (usesLabels(options.model)) options.numClasses = labelledClasses(options, data.classes);
-  return { options: Object.freeze(options), runDir: options.out, resume, backend, data, conditioning: conditioningFor(options) };
+  return {
+    options: Object.freeze(options),
+    runDir: options.out,
+    resume,
+    backend,
+    data,
+    conditioning: conditioningFor(options),
+  };
 }
 
 /** A resumed run keeps its settings; only its length and backend may change, and it lives where it is now. */

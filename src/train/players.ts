@@ -28,7 +28,12 @@ export async function buildPlayers(plan: RunPlan, networks?: Networks): Promise<
   checkShapes(generator, discriminator, options.latentDim, data.shape, conditioning);
   const average = options.ema > 0 ? await WeightAverage.of(generator, options.ema) : undefined;
   const gan = new Gan(generator, discriminator, options, rng, average, conditioning);
-  return { gan, average, sampler: average?.model ?? generator, models: { generator, discriminator, generatorAverage: average?.model } };
+  return {
+    gan,
+    average,
+    sampler: average?.model ?? generator,
+    models: { generator, discriminator, generatorAverage: average?.model },
+  };
 }
 
 /** Restores weights, optimizers and the RNG from a checkpoint; returns its step. */
@@ -50,12 +55,19 @@ function copyWeights(from: tfl.LayersModel, to: tfl.LayersModel): void {
 }
 
 /** G: [z] (conditional: [z, c]) → one example; D: the example (CGAN: and y) → [logit] (ACGAN, InfoGAN: [logit, aux…]). */
-function checkShapes(G: tfl.LayersModel, D: tfl.LayersModel, latentDim: number, example: number[], cond?: Conditioning): void {
+function checkShapes(
+  G: tfl.LayersModel,
+  D: tfl.LayersModel,
+  latentDim: number,
+  example: number[],
+  cond?: Conditioning,
+): void {
   const shapes = (ts: tfl.SymbolicTensor[]) => ts.map((t) => `[batch, ${t.shape.slice(1).join(', ')}]`).join(', ');
   const expect = (what: string, got: tfl.SymbolicTensor[], want: number[][]) => {
     const wanted = want.map((w) => `[batch, ${w.join(', ')}]`).join(', ');
     const plural = want.length > 1 ? 's' : '';
-    if (shapes(got) !== wanted) throw new Error(`Expected ${what}${plural} of shape${plural} ${wanted} but received ${shapes(got)}`);
+    if (shapes(got) !== wanted)
+      throw new Error(`Expected ${what}${plural} of shape${plural} ${wanted} but received ${shapes(got)}`);
   };
   expect("the generator's input", G.inputs, cond ? [[latentDim], [cond.codeDim]] : [[latentDim]]);
   expect("the generator's output", G.outputs, [example]);

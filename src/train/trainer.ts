@@ -66,7 +66,10 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   await writeOptionsFile(runDir, options);
   const watch = new FailureWatch(options.loss);
   const context = { plan, gan, sampler: players.sampler, history, watch, say };
-  const task = plan.data.kind === 'toy' ? toyTask(context, plan.data.toy) : imageTask(context, plan.data.images, plan.data.batches);
+  const task =
+    plan.data.kind === 'toy'
+      ? toyTask(context, plan.data.toy)
+      : imageTask(context, plan.data.images, plan.data.batches);
   task.resumeAt(start);
   await task.prepare();
 
@@ -119,20 +122,29 @@ async function openRecord(plan: RunPlan, players: Players, say: (message: string
   await fs.mkdir(paths.root, { recursive: true });
   if (plan.resume) {
     const dir = await latestCheckpoint(paths.root);
-    if (!dir) throw new Error(`Expected a checkpoint in ${paths.checkpoints} to resume from but found none; train without --resume`);
+    if (!dir)
+      throw new Error(
+        `Expected a checkpoint in ${paths.checkpoints} to resume from but found none; train without --resume`,
+      );
     const start = await restorePlayers(players, dir);
     const history = await History.resume(paths.stats, start);
     say(`resumed from ${dir} at step ${start}`);
     return { start, history };
   }
   // A new run in an old directory: nothing of the old run may be mistaken for this one's.
-  await Promise.all([paths.checkpoints, paths.snapshots, paths.metrics].map((f) => fs.rm(f, { recursive: true, force: true })));
+  await Promise.all(
+    [paths.checkpoints, paths.snapshots, paths.metrics].map((f) => fs.rm(f, { recursive: true, force: true })),
+  );
   await fs.writeFile(paths.stats, '');
   return { start: 0, history: new History(paths.stats) };
 }
 
 /** Records a step's warning; a fatal one (non-finite losses) stops the run after a last picture. */
-async function watchStep(step: number, stats: StepStats, r: { history: History; watch: FailureWatch; task: DataTask; say: (m: string) => void }) {
+async function watchStep(
+  step: number,
+  stats: StepStats,
+  r: { history: History; watch: FailureWatch; task: DataTask; say: (m: string) => void },
+) {
   const problem = r.watch.check(step, stats);
   if (!problem) return;
   r.history.add({ step, warning: problem.message });

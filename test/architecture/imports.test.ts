@@ -23,12 +23,21 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 const SRC = path.join(REPO, 'src');
 
 const LAYERS: Record<string, number> = {
-  'rng.ts': 0, io: 0, backend: 0,
-  data: 1, games: 1, networks: 1, metrics: 1, plots: 1, generate: 1,
+  'rng.ts': 0,
+  io: 0,
+  backend: 0,
+  data: 1,
+  games: 1,
+  networks: 1,
+  metrics: 1,
+  plots: 1,
+  generate: 1,
   run: 2,
   train: 3,
-  sampling: 4, export: 4,
-  cli: 5, 'index.ts': 5,
+  sampling: 4,
+  export: 4,
+  cli: 5,
+  'index.ts': 5,
 };
 
 type Graph = Map<string, Set<string>>;
@@ -38,7 +47,11 @@ export function specifiers(source: string, fileName = 'x.ts'): string[] {
   const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   const found: string[] = [];
   for (const statement of file.statements) {
-    if ((ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) &&
+      statement.moduleSpecifier &&
+      ts.isStringLiteral(statement.moduleSpecifier)
+    ) {
       found.push(statement.moduleSpecifier.text);
     }
   }
@@ -57,7 +70,9 @@ function sources(dir: string, root = dir): string[] {
 /** './x.js' from src/a/b.ts → 'a/x.ts' (also './x' → x.ts or x/index.ts); undefined when there is no such file. */
 function resolve(from: string, specifier: string): string | undefined {
   const base = path.resolve(path.dirname(path.join(SRC, from)), specifier);
-  const candidates = specifier.endsWith('.js') ? [base.slice(0, -3) + '.ts', base.slice(0, -3) + '.tsx'] : [base + '.ts', path.join(base, 'index.ts')];
+  const candidates = specifier.endsWith('.js')
+    ? [base.slice(0, -3) + '.ts', base.slice(0, -3) + '.tsx']
+    : [base + '.ts', path.join(base, 'index.ts')];
   const hit = candidates.find((c) => existsSync(c) && statSync(c).isFile());
   return hit && path.relative(SRC, hit).split(path.sep).join('/');
 }
@@ -164,7 +179,8 @@ function shortestCycle(start: string, inside: Set<string>, edges: (n: string) =>
   return cycle;
 }
 
-const describe = (cycles: string[][], name: (n: string) => string) => cycles.map((c) => `  ${c.map(name).join(' → ')}`).join('\n');
+const describe = (cycles: string[][], name: (n: string) => string) =>
+  cycles.map((c) => `  ${c.map(name).join(' → ')}`).join('\n');
 
 test('the checks check: the import reader finds every form and the cycle finder finds a planted cycle', () => {
   const source = `
@@ -183,22 +199,68 @@ test('the checks check: the import reader finds every form and the cycle finder 
     // import { no } from './comment.js';
     const s = "import { no } from './string.js'";
   `;
-  assert.deepEqual(specifiers(source), ['./a.js', '../b.js', './c/index.js', './d.js', './side-effect.js', './g.js', './h.js', './i.js', 'node:fs']);
+  assert.deepEqual(specifiers(source), [
+    './a.js',
+    '../b.js',
+    './c/index.js',
+    './d.js',
+    './side-effect.js',
+    './g.js',
+    './h.js',
+    './i.js',
+    'node:fs',
+  ]);
 
   const graph = (edges: [string, string][]): Graph => {
     const g: Graph = new Map();
     for (const [from, to] of edges) (g.get(from) ?? g.set(from, new Set()).get(from)!).add(to);
     return g;
   };
-  assert.deepEqual(findCycles(graph([['a', 'b'], ['b', 'c'], ['c', 'd']])), []);
-  assert.deepEqual(findCycles(graph([['x', 'a'], ['a', 'b'], ['b', 'c'], ['c', 'a'], ['c', 'd']])), [['a', 'b', 'c', 'a']]);
+  assert.deepEqual(
+    findCycles(
+      graph([
+        ['a', 'b'],
+        ['b', 'c'],
+        ['c', 'd'],
+      ]),
+    ),
+    [],
+  );
+  assert.deepEqual(
+    findCycles(
+      graph([
+        ['x', 'a'],
+        ['a', 'b'],
+        ['b', 'c'],
+        ['c', 'a'],
+        ['c', 'd'],
+      ]),
+    ),
+    [['a', 'b', 'c', 'a']],
+  );
   assert.deepEqual(findCycles(graph([['a', 'a']])), [['a', 'a']]);
   // Two components, and the shortest way round within a larger one.
-  const two = findCycles(graph([['p', 'q'], ['q', 'p'], ['a', 'b'], ['b', 'c'], ['c', 'a'], ['b', 'a']]));
+  const two = findCycles(
+    graph([
+      ['p', 'q'],
+      ['q', 'p'],
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'a'],
+      ['b', 'a'],
+    ]),
+  );
   assert.deepEqual(two.map((c) => c.join(' → ')).sort(), ['a → b → a', 'c → a → b → c', 'p → q → p']);
   // Every reported cycle is made of real edges.
-  const g = graph([['m', 'n'], ['n', 'o'], ['o', 'p'], ['p', 'm'], ['o', 'm']]);
-  for (const c of findCycles(g)) for (let i = 0; i + 1 < c.length; i++) assert.ok(g.get(c[i])!.has(c[i + 1]), `${c[i]} → ${c[i + 1]} is no edge`);
+  const g = graph([
+    ['m', 'n'],
+    ['n', 'o'],
+    ['o', 'p'],
+    ['p', 'm'],
+    ['o', 'm'],
+  ]);
+  for (const c of findCycles(g))
+    for (let i = 0; i + 1 < c.length; i++) assert.ok(g.get(c[i])!.has(c[i + 1]), `${c[i]} → ${c[i + 1]} is no edge`);
 });
 
 test('src/ is read: every relative import names a file, and there are imports to check', () => {
@@ -210,12 +272,20 @@ test('src/ is read: every relative import names a file, and there are imports to
 
 test('no import cycle between files of src/', () => {
   const cycles = findCycles(fileGraph().graph);
-  assert.equal(cycles.length, 0, `Expected no import cycles but found ${cycles.length}:\n${describe(cycles, (f) => `src/${f}`)}`);
+  assert.equal(
+    cycles.length,
+    0,
+    `Expected no import cycles but found ${cycles.length}:\n${describe(cycles, (f) => `src/${f}`)}`,
+  );
 });
 
 test('no cycle between the top-level folders of src/', () => {
   const cycles = findCycles(folderGraph(fileGraph().graph));
-  assert.equal(cycles.length, 0, `Expected no cycles between src/'s top-level folders but found ${cycles.length}:\n${describe(cycles, (f) => `src/${f}`)}`);
+  assert.equal(
+    cycles.length,
+    0,
+    `Expected no cycles between src/'s top-level folders but found ${cycles.length}:\n${describe(cycles, (f) => `src/${f}`)}`,
+  );
 });
 
 test('every import points to the same layer or a lower one', () => {
@@ -225,11 +295,18 @@ test('every import points to the same layer or a lower one', () => {
   for (const [from, targets] of [...graph].sort(([a], [b]) => a.localeCompare(b))) {
     for (const to of [...targets].sort()) {
       const [r, s] = [LAYERS[top(from)], LAYERS[top(to)]];
-      if (r !== undefined && s !== undefined && s > r) upward.push(`  src/${from} (${top(from)}, layer ${r}) → src/${to} (${top(to)}, layer ${s})`);
+      if (r !== undefined && s !== undefined && s > r)
+        upward.push(`  src/${from} (${top(from)}, layer ${r}) → src/${to} (${top(to)}, layer ${s})`);
     }
   }
   const problems: string[] = [];
-  if (unplaced.length) problems.push(`top-level entries of src/ in no layer (add them to LAYERS in this test): ${unplaced.map((e) => `src/${e}`).join(', ')}`);
-  if (upward.length) problems.push(`${upward.length} import${upward.length === 1 ? '' : 's'} from a lower layer to a higher one:\n${upward.join('\n')}`);
+  if (unplaced.length)
+    problems.push(
+      `top-level entries of src/ in no layer (add them to LAYERS in this test): ${unplaced.map((e) => `src/${e}`).join(', ')}`,
+    );
+  if (upward.length)
+    problems.push(
+      `${upward.length} import${upward.length === 1 ? '' : 's'} from a lower layer to a higher one:\n${upward.join('\n')}`,
+    );
   assert.equal(problems.length, 0, `Expected every import to point down the layers but found\n${problems.join('\n')}`);
 });

@@ -15,7 +15,9 @@ const workloads = fileURLToPath(new URL('../../bench/workloads.js', import.meta.
 
 function runChild(code: string, env: Record<string, string>): { status: number | null; out: string } {
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
-    env: { ...process.env, ...env }, encoding: 'utf8', timeout: 240_000,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 240_000,
   });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
@@ -54,7 +56,8 @@ test('forcing the native backend without the addon is an error naming the cause'
 });
 
 test('GANKIT_BACKEND=wasm trains DCGAN-28 end to end with finite losses', () => {
-  const r = runChild(`
+  const r = runChild(
+    `
     import '@tensorflow/tfjs-layers';
     import { initBackend } from ${JSON.stringify(backendIndex)};
     import { dcgan28Workload } from ${JSON.stringify(workloads)};
@@ -62,7 +65,9 @@ test('GANKIT_BACKEND=wasm trains DCGAN-28 end to end with finite losses', () => 
     const { step, real } = dcgan28Workload(5, 64);
     const out = [];
     for (let i = 0; i < 2; i++) out.push(step.step(real));
-    console.log('RESULT' + JSON.stringify({ backend: c.name, out }));`, { GANKIT_BACKEND: 'wasm' });
+    console.log('RESULT' + JSON.stringify({ backend: c.name, out }));`,
+    { GANKIT_BACKEND: 'wasm' },
+  );
   assert.equal(r.status, 0, r.out);
   const { backend, out } = JSON.parse(r.out.split('RESULT')[1]);
   assert.equal(backend, 'wasm');

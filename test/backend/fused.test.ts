@@ -12,7 +12,10 @@ test('fusedAdam and fusedSgdMomentum return false on cpu', async () => {
   await useBackend('cpu');
   const p = tf.variable(tf.ones([3]));
   const z = tf.variable(tf.zeros([3]));
-  assert.equal(fusedAdam([p], [tf.ones([3])], [z], [z], { lr: 1, beta1: 0.9, beta2: 0.999, eps: 1e-8, step: 1 }), false);
+  assert.equal(
+    fusedAdam([p], [tf.ones([3])], [z], [z], { lr: 1, beta1: 0.9, beta2: 0.999, eps: 1e-8, step: 1 }),
+    false,
+  );
   assert.equal(fusedSgdMomentum([p], [tf.ones([3])], [z], { lr: 1, momentum: 0.9 }), false);
   tf.dispose([p, z]);
 });
@@ -21,7 +24,9 @@ test('fusedAdam follows the Adam formula in place over several steps', { skip },
   await useBackend('native');
   const n = 5000;
   const p0 = input([n], 1).values as Float32Array;
-  const p = tf.variable(tf.tensor(p0)), m = tf.variable(tf.zeros([n])), v = tf.variable(tf.zeros([n]));
+  const p = tf.variable(tf.tensor(p0)),
+    m = tf.variable(tf.zeros([n])),
+    v = tf.variable(tf.zeros([n]));
   const ref = { p: Float64Array.from(p0), m: new Float64Array(n), v: new Float64Array(n) };
   const [lr, b1, b2, eps] = [2e-3, 0.5, 0.999, 1e-8];
   for (let t = 1; t <= 3; t++) {
@@ -58,6 +63,10 @@ test('fusedSgdMomentum follows buf = μ·buf + g, p -= lr·buf; shared storage i
     }
   }
   assert.equal(closeEnough(Array.from(p.dataSync()), Array.from(ref.p), 1e-5), undefined);
-  assert.deepEqual(Array.from(init.dataSync()), Array.from(input([n], 2).values), 'the initial tensor must be untouched');
+  assert.deepEqual(
+    Array.from(init.dataSync()),
+    Array.from(input([n], 2).values),
+    'the initial tensor must be untouched',
+  );
   tf.dispose([init, p, buf]);
 });

@@ -22,7 +22,8 @@ function checkGrad(label: string, f: (x: tf.Tensor) => tf.Tensor, shape: number[
     const h = 1e-2;
     const n = xv.length;
     for (const i of [0, Math.floor(n / 3), Math.floor((2 * n) / 3), n - 1]) {
-      const plus = Float32Array.from(xv), minus = Float32Array.from(xv);
+      const plus = Float32Array.from(xv),
+        minus = Float32Array.from(xv);
       plus[i] += h;
       minus[i] -= h;
       const fd = (loss(tf.tensor(plus, shape)).dataSync()[0] - loss(tf.tensor(minus, shape)).dataSync()[0]) / (2 * h);
@@ -38,20 +39,45 @@ test('finite-difference gradients on the native backend', { skip }, async () => 
   const filtT = tf.tensor(input([4, 4, 3, 2], 12).values, [4, 4, 3, 2]) as tf.Tensor4D;
   const mat = tf.tensor(input([5, 3], 13).values, [5, 3]);
   checkGrad('conv2d wrt x, stride 2 same', (x) => tf.conv2d(x as tf.Tensor4D, filt, 2, 'same'), [2, 7, 6, 2], 1);
-  checkGrad('conv2d wrt filter, valid', (f) => tf.conv2d(tf.tensor(input([2, 6, 6, 2], 3).values, [2, 6, 6, 2]) as tf.Tensor4D,
-    f as tf.Tensor4D, 1, 'valid'), [3, 3, 2, 4], 2);
-  checkGrad('conv2dTranspose wrt x', (x) => tf.conv2dTranspose(x as tf.Tensor4D, filtT, [1, 8, 8, 3], 2, 'same'), [1, 4, 4, 2], 4);
+  checkGrad(
+    'conv2d wrt filter, valid',
+    (f) =>
+      tf.conv2d(tf.tensor(input([2, 6, 6, 2], 3).values, [2, 6, 6, 2]) as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid'),
+    [3, 3, 2, 4],
+    2,
+  );
+  checkGrad(
+    'conv2dTranspose wrt x',
+    (x) => tf.conv2dTranspose(x as tf.Tensor4D, filtT, [1, 8, 8, 3], 2, 'same'),
+    [1, 4, 4, 2],
+    4,
+  );
   checkGrad('matMul wrt a', (a) => tf.matMul(a, mat), [4, 5], 5);
-  checkGrad('batch norm (moments) + leaky relu', (x) => {
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
-    // (tfjs cannot differentiate batchNorm without offset and scale, so pass both.)
-    return tf.leakyRelu(tf.batchNorm(x, mean, variance, tf.fill([3], 0.1), tf.fill([3], 1.5), 1e-3), 0.2);
-  }, [3, 2, 2, 3], 6);
-  checkGrad('tanh, sigmoid, softplus, exp', (x) => tf.add(tf.add(tf.tanh(x), tf.sigmoid(x)), tf.add(tf.softplus(x), tf.exp(x))), [17], 7);
-  checkGrad('broadcast mul/div/sub + sum/mean/max', (x) => {
-    const b = tf.tensor(input([3], 8, 0.5, 2).values, [3]);
-    return tf.add(tf.sum(tf.div(tf.mul(x, b), b), 0), tf.add(tf.mean(tf.sub(x, b), 1, true), tf.max(x, 0)));
-  }, [4, 3], 9);
+  checkGrad(
+    'batch norm (moments) + leaky relu',
+    (x) => {
+      const { mean, variance } = tf.moments(x, [0, 1, 2]);
+      // (tfjs cannot differentiate batchNorm without offset and scale, so pass both.)
+      return tf.leakyRelu(tf.batchNorm(x, mean, variance, tf.fill([3], 0.1), tf.fill([3], 1.5), 1e-3), 0.2);
+    },
+    [3, 2, 2, 3],
+    6,
+  );
+  checkGrad(
+    'tanh, sigmoid, softplus, exp',
+    (x) => tf.add(tf.add(tf.tanh(x), tf.sigmoid(x)), tf.add(tf.softplus(x), tf.exp(x))),
+    [17],
+    7,
+  );
+  checkGrad(
+    'broadcast mul/div/sub + sum/mean/max',
+    (x) => {
+      const b = tf.tensor(input([3], 8, 0.5, 2).values, [3]);
+      return tf.add(tf.sum(tf.div(tf.mul(x, b), b), 0), tf.add(tf.mean(tf.sub(x, b), 1, true), tf.max(x, 0)));
+    },
+    [4, 3],
+    9,
+  );
   tf.dispose([filt, filtT, mat]);
 });
 
@@ -62,9 +88,11 @@ test('dense layers (GankitDense): first and second-order gradients agree with cp
   const shapes = [[6, 3], [3, 5], [5], [5, 1], [1]];
   const inputs = shapes.map((shape, i) => input(shape, 40 + i));
   const lossGrads = (x: tf.Tensor, w1: tf.Tensor, b1: tf.Tensor, w2: tf.Tensor, b2: tf.Tensor) => {
-    const D = (xx: tf.Tensor) => tf.fused.matMul({ a: tf.leakyRelu(tf.fused.matMul({ a: xx, b: w1, bias: b1 }), 0.2), b: w2, bias: b2 });
+    const D = (xx: tf.Tensor) =>
+      tf.fused.matMul({ a: tf.leakyRelu(tf.fused.matMul({ a: xx, b: w1, bias: b1 }), 0.2), b: w2, bias: b2 });
     // tf.grads passes the weights themselves back in, so D's closure sees the differentiated tensors.
-    const loss = () => tf.add(tf.mean(D(x)), tf.sum(tf.square(tf.grad((xx: tf.Tensor) => tf.sum(D(xx)))(x)))) as tf.Scalar;
+    const loss = () =>
+      tf.add(tf.mean(D(x)), tf.sum(tf.square(tf.grad((xx: tf.Tensor) => tf.sum(D(xx)))(x)))) as tf.Scalar;
     return tf.grads(loss)([w1, b1, w2, b2]);
   };
   const expected = await runOn('cpu', inputs, lossGrads);

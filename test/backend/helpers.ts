@@ -39,20 +39,39 @@ export function rand(n: number, seed: number, lo = -1, hi = 1): Float32Array {
   return out;
 }
 
-export interface Input { shape: number[]; values: Float32Array | Uint8Array; dtype?: 'float32' | 'bool' }
+export interface Input {
+  shape: number[];
+  values: Float32Array | Uint8Array;
+  dtype?: 'float32' | 'bool';
+}
 
 export function input(shape: number[], seed: number, lo = -1, hi = 1): Input {
-  return { shape, values: rand(shape.reduce((a, b) => a * b, 1), seed, lo, hi) };
+  return {
+    shape,
+    values: rand(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+      lo,
+      hi,
+    ),
+  };
 }
 
 /** Runs f on fresh copies of the inputs on one backend; returns flat copies of the outputs. */
-export async function runOn(backend: 'native' | 'cpu' | 'wasm', inputs: Input[],
-  f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[]): Promise<{ shape: number[]; dtype: string; values: number[] }[]> {
+export async function runOn(
+  backend: 'native' | 'cpu' | 'wasm',
+  inputs: Input[],
+  f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+): Promise<{ shape: number[]; dtype: string; values: number[] }[]> {
   await useBackend(backend);
   return tf.tidy(() => {
     const xs = inputs.map((i) => tf.tensor(i.values.slice(), i.shape, i.dtype ?? 'float32'));
     const ys = f(...xs);
-    return (Array.isArray(ys) ? ys : [ys]).map((y) => ({ shape: y.shape, dtype: y.dtype, values: Array.from(y.dataSync()) }));
+    return (Array.isArray(ys) ? ys : [ys]).map((y) => ({
+      shape: y.shape,
+      dtype: y.dtype,
+      values: Array.from(y.dataSync()),
+    }));
   });
 }
 
@@ -66,7 +85,8 @@ export function closeEnough(actual: number[], expected: number[], rtol = 1e-4): 
   for (const e of expected) meanAbs += Math.abs(e);
   meanAbs = expected.length ? meanAbs / expected.length : 0;
   for (let i = 0; i < expected.length; i++) {
-    const a = actual[i], e = expected[i];
+    const a = actual[i],
+      e = expected[i];
     if (Number.isNaN(e) && Number.isNaN(a)) continue;
     if (a === e) continue;
     const tol = rtol * Math.max(Math.abs(e), meanAbs, 1e-30);

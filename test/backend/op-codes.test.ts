@@ -31,15 +31,20 @@ export function parseEnums(text: string, file: string): CppEnum[] {
   for (const m of code.matchAll(/\benum\s+(?:class\s+|struct\s+)?(\w+)\s*(?::\s*[\w:]+\s*)?\{([^}]*)\}/g)) {
     const values = new Map<string, number>();
     let next = 0;
-    for (const item of m[2].split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const item of m[2]
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const e = /^(\w+)\s*(?:=\s*(.+))?$/.exec(item);
       if (!e) throw new Error(`Expected an enumerator in enum ${m[1]} (${file}) but received "${item}"`);
       if (e[2] !== undefined) {
         const expr = e[2].trim();
         const v = /^(0x[0-9a-f]+|\d+)$/i.test(expr) ? Number(expr) : values.get(expr);
         if (v === undefined) {
-          throw new Error(`Expected an integer or an earlier enumerator for ${e[1]} in enum ${m[1]} (${file}) ` +
-            `but received "${expr}"; teach op-codes.test.ts to read it`);
+          throw new Error(
+            `Expected an integer or an earlier enumerator for ${e[1]} in enum ${m[1]} (${file}) ` +
+              `but received "${expr}"; teach op-codes.test.ts to read it`,
+          );
         }
         next = v;
       }
@@ -52,7 +57,9 @@ export function parseEnums(text: string, file: string): CppEnum[] {
 
 function nativeEnums(): Map<string, CppEnum> {
   const all = new Map<string, CppEnum>();
-  for (const f of readdirSync(nativeSrc).filter((n) => /\.(cc|h)$/.test(n)).sort()) {
+  for (const f of readdirSync(nativeSrc)
+    .filter((n) => /\.(cc|h)$/.test(n))
+    .sort()) {
     for (const e of parseEnums(readFileSync(nativeSrc + f, 'utf8'), `native/src/${f}`)) {
       const seen = all.get(e.name);
       if (seen) throw new Error(`Expected one enum ${e.name} in native/src but found it in ${seen.file} and ${e.file}`);
@@ -76,10 +83,17 @@ const SHARED: Pairing[] = [
   { cpp: 'UnaryOp', ts: 'UnaryOp (src/backend/kernels/unary_ops.ts)', table: UnaryOp },
   { cpp: 'BinaryOp', ts: 'BinaryOp (src/backend/kernels/binary_ops.ts)', table: BinaryOp },
   { cpp: 'ReduceOp', ts: 'ReduceOp (src/backend/kernels/reduce_ops.ts)', table: ReduceOp },
-  { cpp: 'Activation', ts: 'ActivationCode (src/backend/kernels/activation.ts)', table: ActivationCode,
-    ignoreCase: true },
-  { cpp: 'ActivationGradOp', ts: 'ActivationGradOp (src/backend/kernels/GankitActivationGrad.ts)',
-    table: ActivationGradOp },
+  {
+    cpp: 'Activation',
+    ts: 'ActivationCode (src/backend/kernels/activation.ts)',
+    table: ActivationCode,
+    ignoreCase: true,
+  },
+  {
+    cpp: 'ActivationGradOp',
+    ts: 'ActivationGradOp (src/backend/kernels/GankitActivationGrad.ts)',
+    table: ActivationGradOp,
+  },
 ];
 
 /** Enums that never cross to TypeScript, and why. */
@@ -148,20 +162,41 @@ for (const p of SHARED) {
 }
 
 test('the checker itself reports swapped codes, missing and extra names, and a wrong count', () => {
-  const [e] = parseEnums(`// codes
-    enum FooOp : int { kA = 0, kB, /* two */ kCOp, kD = 7, kE = kD, kNumFoo };`, 'foo.cc');
-  assert.deepEqual([...e.values], [['kA', 0], ['kB', 1], ['kCOp', 2], ['kD', 7], ['kE', 7], ['kNumFoo', 8]]);
-  const ok = compare(parseEnums('enum F : int { kA = 0, kBOp, kNumF };', 'f.cc')[0],
-    { cpp: 'F', ts: 'F', table: { A: 0, B: 1 } });
+  const [e] = parseEnums(
+    `// codes
+    enum FooOp : int { kA = 0, kB, /* two */ kCOp, kD = 7, kE = kD, kNumFoo };`,
+    'foo.cc',
+  );
+  assert.deepEqual(
+    [...e.values],
+    [
+      ['kA', 0],
+      ['kB', 1],
+      ['kCOp', 2],
+      ['kD', 7],
+      ['kE', 7],
+      ['kNumFoo', 8],
+    ],
+  );
+  const ok = compare(parseEnums('enum F : int { kA = 0, kBOp, kNumF };', 'f.cc')[0], {
+    cpp: 'F',
+    ts: 'F',
+    table: { A: 0, B: 1 },
+  });
   assert.deepEqual(ok, []);
-  const problems = compare(parseEnums('enum F : int { kA = 0, kB, kC, kNumF };', 'f.cc')[0],
-    { cpp: 'F', ts: 'F (f.ts)', table: { A: 1, B: 0, D: 2 } });
+  const problems = compare(parseEnums('enum F : int { kA = 0, kB, kC, kNumF };', 'f.cc')[0], {
+    cpp: 'F',
+    ts: 'F (f.ts)',
+    table: { A: 1, B: 0, D: 2 },
+  });
   assert.deepEqual(problems, [
     'F (f.ts) has A = 1 but enum F (f.cc) has kA = 0',
     'F (f.ts) has B = 0 but enum F (f.cc) has kB = 1',
     'F (f.ts) has D = 2 but enum F (f.cc) has no kD',
     'enum F (f.cc) has kC = 2 but F (f.ts) has no such name',
   ]);
-  assert.deepEqual(compare(parseEnums('enum G : int { kA = 0, kNumG = 3 };', 'g.cc')[0],
-    { cpp: 'G', ts: 'G', table: { A: 0 } }), ['kNumG = 3 in enum G (g.cc) but the enum has 1 codes']);
+  assert.deepEqual(
+    compare(parseEnums('enum G : int { kA = 0, kNumG = 3 };', 'g.cc')[0], { cpp: 'G', ts: 'G', table: { A: 0 } }),
+    ['kNumG = 3 in enum G (g.cc) but the enum has 1 codes'],
+  );
 });

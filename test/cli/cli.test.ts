@@ -9,8 +9,20 @@ import { fileURLToPath } from 'node:url';
 import { decodeNpy } from '../../src/io/npy.js';
 
 const main = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
-const gankit = (...args: string[]) => spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', timeout: 120_000 });
-const small = ['--g-hidden', '32,32', '--d-hidden', '32,32', '--batch-size', '64', '--latent-dim', '2', '--eval-samples', '500'];
+const gankit = (...args: string[]) =>
+  spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', timeout: 120_000 });
+const small = [
+  '--g-hidden',
+  '32,32',
+  '--d-hidden',
+  '32,32',
+  '--batch-size',
+  '64',
+  '--latent-dim',
+  '2',
+  '--eval-samples',
+  '500',
+];
 
 test('train then sample: metrics.json, then .npy, .csv and .png samples', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'gankit-cli-'));
@@ -60,7 +72,10 @@ test('--help everywhere', () => {
     assert.match(r.stdout, /Usage: gankit/);
   }
   const help = gankit('train', '--help').stdout.replace(/\s+/g, ' ');
-  assert.match(help, /--loss <game> .*\(choices: "nonsaturating", "minimax", "lsgan", "wgan", "wgan-gp", "hinge", default: "nonsaturating"\)/);
+  assert.match(
+    help,
+    /--loss <game> .*\(choices: "nonsaturating", "minimax", "lsgan", "wgan", "wgan-gp", "hinge", default: "nonsaturating"\)/,
+  );
 });
 
 test('bad input: what was expected, what was received, non-zero exit, nothing written', () => {
@@ -69,15 +84,33 @@ test('bad input: what was expected, what was received, non-zero exit, nothing wr
     [['train', '--stepz', '10'], /unknown option '--stepz'/],
     [['train', '--steps', 'ten'], /Expected a positive integer but received "ten"/],
     [['train', '--steps', '0'], /Expected a positive integer but received "0"/],
-    [['train', '--data', 'ring9'], /Expected data to be one of ring8, grid25, gauss1d, spiral, moons, mnist, fashion-mnist, kmnist, cifar10 or a path to image data but received "ring9"/],
-    [['train', '--data', 'grid25', '--model', 'dcgan'], /Expected model to be one of mlp, cgan, acgan, infogan, custom but received "dcgan"/],
-    [['train', '--g-hidden', '64,x'], /Expected a comma-separated list of positive integers such as 128,128,128 but received "64,x"/],
+    [
+      ['train', '--data', 'ring9'],
+      /Expected data to be one of ring8, grid25, gauss1d, spiral, moons, mnist, fashion-mnist, kmnist, cifar10 or a path to image data but received "ring9"/,
+    ],
+    [
+      ['train', '--data', 'grid25', '--model', 'dcgan'],
+      /Expected model to be one of mlp, cgan, acgan, infogan, custom but received "dcgan"/,
+    ],
+    [
+      ['train', '--g-hidden', '64,x'],
+      /Expected a comma-separated list of positive integers such as 128,128,128 but received "64,x"/,
+    ],
     [['train', '--lr-final', '2'], /Expected a number in \[0, 1\] but received "2"/],
     [['train', '--resume'], /Expected --out DIR with --resume/],
-    [['sample', '--run', path.join(dir, 'nothing'), '--out', path.join(dir, 'x.npy')], /Expected a run directory with options.json at .*nothing/],
-    [['sample', '--run', dir, '--out', path.join(dir, 'x.txt')], /Expected --out to end in one of .npy, .csv, .png but received/],
+    [
+      ['sample', '--run', path.join(dir, 'nothing'), '--out', path.join(dir, 'x.npy')],
+      /Expected a run directory with options.json at .*nothing/,
+    ],
+    [
+      ['sample', '--run', dir, '--out', path.join(dir, 'x.txt')],
+      /Expected --out to end in one of .npy, .csv, .png but received/,
+    ],
     [['sample', '--out', 'x.npy'], /required option '--run <dir>' not specified/],
-    [['sample', '--run', dir, '--jacobian-truncation', '1', '--out', path.join(dir, 'x.npy')], /Expected a number in \[0, 1\) but received "1"/],
+    [
+      ['sample', '--run', dir, '--jacobian-truncation', '1', '--out', path.join(dir, 'x.npy')],
+      /Expected a number in \[0, 1\) but received "1"/,
+    ],
     [['train', '--jacobian-truncation', '-0.1'], /Expected a number in \[0, 1\) but received "-0.1"/],
   ];
   for (const [args, message] of cases) {

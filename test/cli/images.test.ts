@@ -30,7 +30,10 @@ test('sample an image run: a .png grid, .npy and a folder of PNGs', async () => 
   assert.deepEqual([grid.width, grid.height, grid.channels], [4 * 30 + 2, 3 * 30 + 2, 1]); // ceil(√10) = 4 columns, 28 px + 2 padding
 
   const bytes = readFileSync(path.join(out, 's.npy'));
-  assert.match(bytes.subarray(10, 80).toString('latin1'), /'descr': '<f4', 'fortran_order': False, 'shape': \(5, 28, 28, 1\)/);
+  assert.match(
+    bytes.subarray(10, 80).toString('latin1'),
+    /'descr': '<f4', 'fortran_order': False, 'shape': \(5, 28, 28, 1\)/,
+  );
   const array = decodeNpy(bytes);
   assert.ok(array.data.every((v) => v >= -1 && v <= 1));
 
@@ -44,8 +47,30 @@ test('sample an image run: a .png grid, .npy and a folder of PNGs', async () => 
 test('interpolate: a grid of walks and an animated loop', async () => {
   const out = tempDir('gankit-cli-');
   const [grid, loop] = await Promise.all([
-    gankit('interpolate', '--run', await dcgan, '--out', path.join(out, 'walk.png'), '--rows', '3', '--steps', '5', '--path', 'lerp'),
-    gankit('interpolate', '--run', await tiny, '--out', path.join(out, 'tiny.png'), '--gif', path.join(out, 'tiny.gif'), '--frames', '8'),
+    gankit(
+      'interpolate',
+      '--run',
+      await dcgan,
+      '--out',
+      path.join(out, 'walk.png'),
+      '--rows',
+      '3',
+      '--steps',
+      '5',
+      '--path',
+      'lerp',
+    ),
+    gankit(
+      'interpolate',
+      '--run',
+      await tiny,
+      '--out',
+      path.join(out, 'tiny.png'),
+      '--gif',
+      path.join(out, 'tiny.gif'),
+      '--frames',
+      '8',
+    ),
   ]);
   assert.equal(grid.status, 0, grid.stderr);
   assert.equal(loop.status, 0, loop.stderr);
@@ -68,7 +93,10 @@ test('export writes G for the browser', async () => {
   assert.match(r.stdout, /exported G \(trained weights, step 7\): z ∈ R\^100 \(normal\) → 28×28×1 to .*web/);
   assert.deepEqual(readdirSync(out).sort(), ['gankit.json', 'index.html', 'model.json', 'weights.bin']);
   const meta = JSON.parse(readFileSync(path.join(out, 'gankit.json'), 'utf8'));
-  assert.deepEqual([meta.format, meta.latentDim, meta.outputShape, meta.valueRange], ['gankit-generator', 100, [28, 28, 1], [-1, 1]]);
+  assert.deepEqual(
+    [meta.format, meta.latentDim, meta.outputShape, meta.valueRange],
+    ['gankit-generator', 100, [28, 28, 1], [-1, 1]],
+  );
 });
 
 test('bad input: what was expected, non-zero exit, nothing written', async () => {
@@ -76,11 +104,26 @@ test('bad input: what was expected, non-zero exit, nothing written', async () =>
   const [image, flat] = [await dcgan, await points];
   // Each case is a process (~1 s); the library's tests cover the other refusals.
   const cases: [string[], RegExp][] = [
-    [['interpolate', '--run', flat, '--out', path.join(out, 'w.png')], /Expected an image run for interpolate but .* generator outputs 2D points/],
-    [['interpolate', '--run', image, '--out', path.join(out, 'w.jpg')], /Expected --out to end in \.png but received ".*w\.jpg"/],
-    [['sample', '--run', image, '--out', path.join(out, 's.jpg')], /Expected --out to end in one of \.npy, \.csv, \.png but received ".*s\.jpg"/],
-    [['sample', '--run', image, '--class', '3', '--out', path.join(out, 's.png')], /Expected a conditional run \(model cgan\/acgan\/infogan\) for --class but .* was trained with model mlp/],
-    [['export', '--run', path.join(out, 'missing'), '--out', path.join(out, 'e')], /Expected a run directory with options.json at .*missing/],
+    [
+      ['interpolate', '--run', flat, '--out', path.join(out, 'w.png')],
+      /Expected an image run for interpolate but .* generator outputs 2D points/,
+    ],
+    [
+      ['interpolate', '--run', image, '--out', path.join(out, 'w.jpg')],
+      /Expected --out to end in \.png but received ".*w\.jpg"/,
+    ],
+    [
+      ['sample', '--run', image, '--out', path.join(out, 's.jpg')],
+      /Expected --out to end in one of \.npy, \.csv, \.png but received ".*s\.jpg"/,
+    ],
+    [
+      ['sample', '--run', image, '--class', '3', '--out', path.join(out, 's.png')],
+      /Expected a conditional run \(model cgan\/acgan\/infogan\) for --class but .* was trained with model mlp/,
+    ],
+    [
+      ['export', '--run', path.join(out, 'missing'), '--out', path.join(out, 'e')],
+      /Expected a run directory with options.json at .*missing/,
+    ],
   ];
   const results = await Promise.all(cases.map(([args]) => gankit(...args)));
   cases.forEach(([args, message], i) => {

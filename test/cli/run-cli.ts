@@ -11,10 +11,18 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], options: { timeout?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { timeout?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [main, ...args], { encoding: 'utf8', timeout: options.timeout ?? 120_000, env: options.env ?? process.env }, (err, stdout, stderr) => {
-      resolve({ status: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [main, ...args],
+      { encoding: 'utf8', timeout: options.timeout ?? 120_000, env: options.env ?? process.env },
+      (err, stdout, stderr) => {
+        resolve({ status: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }

@@ -16,7 +16,8 @@ test('ring8 is 8 Gaussians on the unit circle at angles 2πi/8 with std 0.01', (
   let sum = 0;
   for (let i = 0; i < 20000; i++) {
     let best = Infinity;
-    for (let j = 0; j < 8; j++) best = Math.min(best, Math.hypot(s[2 * i] - ring.modes![2 * j], s[2 * i + 1] - ring.modes![2 * j + 1]));
+    for (let j = 0; j < 8; j++)
+      best = Math.min(best, Math.hypot(s[2 * i] - ring.modes![2 * j], s[2 * i + 1] - ring.modes![2 * j + 1]));
     sum += best;
   }
   assert.ok(Math.abs(sum / 20000 - 0.01 * Math.sqrt(Math.PI / 2)) < 3e-4);
@@ -62,5 +63,8 @@ test('samples follow the density (spiral, moons): mean log-density beats a shift
 });
 
 test('an unknown data set is refused with the list of names', () => {
-  assert.throws(() => toyDataset('ring9'), /Expected data to be one of ring8, grid25, gauss1d, spiral, moons but received "ring9"/);
+  assert.throws(
+    () => toyDataset('ring9'),
+    /Expected data to be one of ring8, grid25, gauss1d, spiral, moons but received "ring9"/,
+  );
 });

@@ -52,7 +52,10 @@ for (const [kind, outputShape, valueRange] of cases) {
     assert.deepEqual(info.metadata, meta);
 
     const html = readFileSync(path.join(out, 'index.html'), 'utf8');
-    assert.match(html, /<script src="https:\/\/cdn\.jsdelivr\.net\/npm\/@tensorflow\/tfjs@4\.22\.0\/dist\/tf\.min\.js"><\/script>/);
+    assert.match(
+      html,
+      /<script src="https:\/\/cdn\.jsdelivr\.net\/npm\/@tensorflow\/tfjs@4\.22\.0\/dist\/tf\.min\.js"><\/script>/,
+    );
     assert.match(html, /tf\.loadLayersModel\(new URL\('model\.json', location\.href\)\.href\)/);
 
     const loaded = await loadModel(out);
@@ -77,10 +80,20 @@ test('the moving average is exported by default; the trained G on request', asyn
     return values;
   };
   assert.equal((await exportGenerator({ run: dir, out })).metadata.weights, 'average');
-  assert.ok(maxAbsDiff(await outputs(), tf.tidy(() => (average!.predict(z) as tf.Tensor).dataSync())) <= 1e-6);
+  assert.ok(
+    maxAbsDiff(
+      await outputs(),
+      tf.tidy(() => (average!.predict(z) as tf.Tensor).dataSync()),
+    ) <= 1e-6,
+  );
   // A second export replaces the first.
   assert.equal((await exportGenerator({ run: dir, out, generator: 'trained' })).metadata.weights, 'trained');
-  assert.ok(maxAbsDiff(await outputs(), tf.tidy(() => (generator.predict(z) as tf.Tensor).dataSync())) <= 1e-6);
+  assert.ok(
+    maxAbsDiff(
+      await outputs(),
+      tf.tidy(() => (generator.predict(z) as tf.Tensor).dataSync()),
+    ) <= 1e-6,
+  );
   assert.equal(readdirSync(path.dirname(out)).length, 1);
   z.dispose();
   generator.dispose();
@@ -89,18 +102,27 @@ test('the moving average is exported by default; the trained G on request', asyn
 
 test('errors: missing run, run without checkpoint, a folder that is not an export', async () => {
   const root = tempDir();
-  await assert.rejects(exportGenerator({ run: path.join(root, 'nothing'), out: path.join(root, 'e') }), /Expected a run directory with options.json at .*nothing/);
+  await assert.rejects(
+    exportGenerator({ run: path.join(root, 'nothing'), out: path.join(root, 'e') }),
+    /Expected a run directory with options.json at .*nothing/,
+  );
   const { dir, generator } = await makeRun('mlp2d');
   generator.dispose();
   const bare = path.join(root, 'bare');
   mkdirSync(bare);
   writeFileSync(path.join(bare, 'options.json'), readFileSync(path.join(dir, 'options.json')));
-  await assert.rejects(exportGenerator({ run: bare, out: path.join(root, 'e') }), /Expected a trained run in .*bare \(with checkpoints\/latest\) but found none/);
+  await assert.rejects(
+    exportGenerator({ run: bare, out: path.join(root, 'e') }),
+    /Expected a trained run in .*bare \(with checkpoints\/latest\) but found none/,
+  );
   const mine = path.join(root, 'mine');
   mkdirSync(mine);
   writeFileSync(path.join(mine, 'model.json'), '{}');
   writeFileSync(path.join(mine, 'thesis.tex'), 'keep me');
-  await assert.rejects(exportGenerator({ run: dir, out: mine }), /Expected --out to be a new or empty folder, or one gankit wrote before, but .*mine holds other files/);
+  await assert.rejects(
+    exportGenerator({ run: dir, out: mine }),
+    /Expected --out to be a new or empty folder, or one gankit wrote before, but .*mine holds other files/,
+  );
   assert.deepEqual(readdirSync(mine).sort(), ['model.json', 'thesis.tex']);
   assert.deepEqual(readdirSync(root).sort(), ['bare', 'mine']);
 });

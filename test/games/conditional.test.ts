@@ -29,15 +29,34 @@ test('codes: one-hot class then continuous codes; a fixed class keeps the other 
   const cgan = new Conditioning('cgan', 10);
   assert.deepEqual([cgan.codeDim, cgan.auxDim, cgan.discriminatorReadsCode], [10, 0, true]);
   assert.deepEqual([new Conditioning('acgan', 10).auxDim], [10]);
-  assert.throws(() => cgan.draw(new Rng(1), 3, 10), /Expected the class to be an integer in 0\.\.9 \(model cgan, 10 classes\) but received 10/);
+  assert.throws(
+    () => cgan.draw(new Rng(1), 3, 10),
+    /Expected the class to be an integer in 0\.\.9 \(model cgan, 10 classes\) but received 10/,
+  );
   assert.throws(() => new Conditioning('cgan', 10, 2), /Expected no continuous codes for model cgan/);
-  assert.equal(conditioningFor({ model: 'dcgan', numClasses: 0, infoCategories: 10, infoContinuous: 2, infoLambdaCat: 1, infoLambdaCont: 0.1 }), undefined);
+  assert.equal(
+    conditioningFor({
+      model: 'dcgan',
+      numClasses: 0,
+      infoCategories: 10,
+      infoContinuous: 2,
+      infoLambdaCat: 1,
+      infoLambdaCont: 0.1,
+    }),
+    undefined,
+  );
 });
 
 test("ACGAN's auxiliary losses: class cross-entropy on real and generated (D), on generated (G)", () => {
   const acgan = new Conditioning('acgan', 3);
-  const realAux = [[2, 0.5, -1], [0, 0, 3]];
-  const fakeAux = [[-0.5, 1.5, 0.2], [1, -2, 0.7]];
+  const realAux = [
+    [2, 0.5, -1],
+    [0, 0, 3],
+  ];
+  const fakeAux = [
+    [-0.5, 1.5, 0.2],
+    [1, -2, 0.7],
+  ];
   const realLabels = Int32Array.from([0, 1]);
   const fakeCodes = acgan.encode(Int32Array.from([2, 0]));
   const judge = (aux: number[][]) => ({ logits: tf.zeros([2, 1]), aux: tf.tensor2d(aux) });
@@ -53,7 +72,10 @@ test("InfoGAN's information loss: λ_cat·CE(Q, c) + λ_cont·E[Σ ½(μ − c)�
   const lambda = { cat: 1, cont: 0.1 };
   const info = new Conditioning('infogan', 3, 2, lambda);
   // Q's outputs: 3 categorical logits, then 2 means.
-  const q = [[0.3, -1, 2, 0.5, -0.2], [1, 1, -1, -0.7, 0.9]];
+  const q = [
+    [0.3, -1, 2, 0.5, -0.2],
+    [1, 1, -1, -0.7, 0.9],
+  ];
   const codes = info.encode(Int32Array.from([2, 1]), Float32Array.from([0.1, -0.4, -0.9, 0.3]));
   const cat = (crossEntropy(q[0].slice(0, 3), 2) + crossEntropy(q[1].slice(0, 3), 1)) / 2;
   const cont = (0.5 * ((0.5 - 0.1) ** 2 + (-0.2 + 0.4) ** 2) + 0.5 * ((-0.7 + 0.9) ** 2 + (0.9 - 0.3) ** 2)) / 2;
@@ -79,5 +101,8 @@ test('D sees x alone (acgan, infogan: logit and head split) or x and y (cgan)', 
   const D2 = { apply: (inputs: tf.Tensor[]) => ((seen = inputs), tf.zeros([1, 1])) } as never;
   cgan.judge(D2, tf.zeros([1, 2]), cgan.encode(Int32Array.from([1])), false);
   assert.deepEqual(Array.from(seen[1].dataSync()), [0, 1, 0]);
-  assert.throws(() => cgan.judge(D2, tf.zeros([1, 2]), undefined, false), /Expected labels for model cgan's discriminator/);
+  assert.throws(
+    () => cgan.judge(D2, tf.zeros([1, 2]), undefined, false),
+    /Expected labels for model cgan's discriminator/,
+  );
 });

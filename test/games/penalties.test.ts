@@ -39,8 +39,17 @@ test('WGAN-GP matches λ·mean((‖∇D(x̂)‖ − 1)²) with ∇D by finite di
     expected += (Math.sqrt(fdGradNorm2(px, py)) - 1) ** 2 / n;
   }
   expected *= 10;
-  const got = gradientPenalty(critic, tf.tensor2d(real, [n, 2]), tf.tensor2d(fake, [n, 2]), tf.tensor1d(alpha), 10).dataSync()[0];
-  assert.ok(Math.abs(got - expected) < 1e-3 * Math.max(1, expected), `penalty ${got} vs finite differences ${expected}`);
+  const got = gradientPenalty(
+    critic,
+    tf.tensor2d(real, [n, 2]),
+    tf.tensor2d(fake, [n, 2]),
+    tf.tensor1d(alpha),
+    10,
+  ).dataSync()[0];
+  assert.ok(
+    Math.abs(got - expected) < 1e-3 * Math.max(1, expected),
+    `penalty ${got} vs finite differences ${expected}`,
+  );
 });
 
 test('R1 matches γ/2·mean(‖∇D(x)‖²) with ∇D by finite differences', () => {
@@ -48,7 +57,10 @@ test('R1 matches γ/2·mean(‖∇D(x)‖²) with ∇D by finite differences', (
   for (let i = 0; i < n; i++) expected += fdGradNorm2(real[2 * i], real[2 * i + 1]) / n;
   expected *= 0.5 * 3;
   const got = r1Penalty(critic, tf.tensor2d(real, [n, 2]), 3).dataSync()[0];
-  assert.ok(Math.abs(got - expected) < 1e-3 * Math.max(1, expected), `penalty ${got} vs finite differences ${expected}`);
+  assert.ok(
+    Math.abs(got - expected) < 1e-3 * Math.max(1, expected),
+    `penalty ${got} vs finite differences ${expected}`,
+  );
 });
 
 test("the penalties' gradients with respect to D's weights match finite differences", () => {
@@ -72,7 +84,10 @@ test("the penalties' gradients with respect to D's weights match finite differen
       const numeric = (at(h) - at(-h)) / (2 * h);
       kernel.assign(tf.tensor(original, kernel.shape));
       const scale = Math.max(1e-2, Math.abs(numeric));
-      assert.ok(Math.abs(analytic[index] - numeric) / scale < 0.05, `${name} weight ${index}: analytic ${analytic[index]} vs numeric ${numeric}`);
+      assert.ok(
+        Math.abs(analytic[index] - numeric) / scale < 0.05,
+        `${name} weight ${index}: analytic ${analytic[index]} vs numeric ${numeric}`,
+      );
     }
   }
 });

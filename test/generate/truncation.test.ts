@@ -8,11 +8,23 @@ import { initBackend } from '../../src/backend/index.js';
 import { Rng } from '../../src/rng.js';
 import { drawLatents, runGenerator } from '../../src/generate/latent.js';
 import { sampleRun } from '../../src/sampling/sample.js';
-import { drawPool, drawTruncated, firstRows, jacobianNorms, keptRows, truncateDraw, truncationPool } from '../../src/generate/truncation.js';
+import {
+  drawPool,
+  drawTruncated,
+  firstRows,
+  jacobianNorms,
+  keptRows,
+  truncateDraw,
+  truncationPool,
+} from '../../src/generate/truncation.js';
 import { makeRun } from '../sampling/fixtures.js';
 
 /** G(z) = tanh(zW + b): its Jacobian at z is diag(1 − G(z)²)·Wᵀ, known in closed form. */
-function tanhGenerator(latentDim: number, outDim: number, seed: number): { model: tfl.LayersModel; w: Float32Array; b: Float32Array } {
+function tanhGenerator(
+  latentDim: number,
+  outDim: number,
+  seed: number,
+): { model: tfl.LayersModel; w: Float32Array; b: Float32Array } {
   const rng = new Rng(seed);
   const w = rng.fillNormal(new Float32Array(latentDim * outDim), 0, 0.7);
   const b = rng.fillNormal(new Float32Array(outDim), 0, 0.3);
@@ -50,7 +62,8 @@ test('jacobianNorms is ‖J‖²_F of the analytic Jacobian, with and without a 
   const kernel = [1, 2, -3, 0.5, 10, 10, 10, 10, 10, 10]; // rows: z1, z2, c1, c2, c3
   dense.setWeights([tf.tensor2d(kernel, [5, 2])]);
   const codes = { values: new Rng(1).fillNormal(new Float32Array(6 * 3)), dim: 3 };
-  for (const v of jacobianNorms(cond, drawLatents(new Rng(2), 'normal', 6, 2), 2, codes)) assert.ok(Math.abs(v - (1 + 4 + 9 + 0.25)) < 1e-2, `${v}`);
+  for (const v of jacobianNorms(cond, drawLatents(new Rng(2), 'normal', 6, 2), 2, codes))
+    assert.ok(Math.abs(v - (1 + 4 + 9 + 0.25)) < 1e-2, `${v}`);
   cond.dispose();
 });
 
@@ -58,8 +71,14 @@ test('keptRows keeps, in draw order, the rows at or under the pool’s (1 − r)
   const norms = Float64Array.from({ length: 1000 }, (_, i) => (i * 7919) % 1000); // 0..999, shuffled
   const kept = keptRows(norms, 900, 0.1);
   assert.equal(kept.length, 900);
-  assert.ok(kept.every((row) => norms[row] <= 899), 'only the lowest 90% are kept');
-  assert.ok(kept.every((row, i) => i === 0 || row > kept[i - 1]), 'in draw order');
+  assert.ok(
+    kept.every((row) => norms[row] <= 899),
+    'only the lowest 90% are kept',
+  );
+  assert.ok(
+    kept.every((row, i) => i === 0 || row > kept[i - 1]),
+    'in draw order',
+  );
   // n smaller than the pool allows: the first n under the cut-off.
   assert.deepEqual(Array.from(keptRows(norms, 3, 0.1)), Array.from(kept.subarray(0, 3)));
   // A non-finite G output makes a NaN norm, dropped before any finite one.
@@ -70,7 +89,10 @@ test('keptRows keeps, in draw order, the rows at or under the pool’s (1 − r)
   assert.equal(truncationPool(2500, 0.01), 2526);
   assert.equal(truncationPool(10, 0.01), 1000, 'a pool of at least 1,000 for a steady cut-off');
   assert.equal(truncationPool(10, 0), 10);
-  assert.throws(() => keptRows(norms.subarray(0, 500), 900, 0.1), /Expected a pool of at least 1000 latent rows for 900 samples at truncation 0\.1 but received 500/);
+  assert.throws(
+    () => keptRows(norms.subarray(0, 500), 900, 0.1),
+    /Expected a pool of at least 1000 latent rows for 900 samples at truncation 0\.1 but received 500/,
+  );
   assert.throws(() => truncationPool(10, 1), /Expected a Jacobian truncation ratio in \[0, 1\) but received 1/);
   assert.throws(() => truncationPool(10, -0.1), /received -0\.1/);
 });
@@ -85,7 +107,12 @@ test('truncation drops a bridge: the latent points G stretches across the gap be
   const scale = tfl.layers.dense({ units: 2, useBias: false });
   const model = tfl.model({ inputs: z, outputs: scale.apply(dense.apply(z)) as tfl.SymbolicTensor });
   dense.setWeights([tf.tensor2d([[20, 0]]), tf.tensor1d([0, 0])]);
-  scale.setWeights([tf.tensor2d([[2, 0], [0, 0]])]);
+  scale.setWeights([
+    tf.tensor2d([
+      [2, 0],
+      [0, 0],
+    ]),
+  ]);
 
   const n = 1800;
   const pool = drawPool(new Rng(6), 'normal', 1, truncationPool(n, 0.1));
@@ -94,9 +121,13 @@ test('truncation drops a bridge: the latent points G stretches across the gap be
   assert.equal(kept.z.length, n);
   assert.equal(dropped.length, pool.z.length - n);
   const nearest = Math.min(...Array.from(kept.z, Math.abs));
-  assert.ok(dropped.every((v) => Math.abs(v) <= nearest), 'the dropped z are the ones closest to the bridge');
+  assert.ok(
+    dropped.every((v) => Math.abs(v) <= nearest),
+    'the dropped z are the ones closest to the bridge',
+  );
   const x = runGenerator(model, kept.z, 1);
-  const onBridge = (xs: Float32Array) => Array.from({ length: xs.length / 2 }, (_, i) => xs[2 * i]).filter((v) => Math.abs(v) < 1.9).length;
+  const onBridge = (xs: Float32Array) =>
+    Array.from({ length: xs.length / 2 }, (_, i) => xs[2 * i]).filter((v) => Math.abs(v) < 1.9).length;
   const raw = runGenerator(model, firstRows(pool, 1, n).z, 1);
   assert.ok(onBridge(raw) > 0.04 * n, `G alone puts ${onBridge(raw)} of ${n} samples on the bridge`);
   assert.equal(onBridge(x), 0, 'truncated: none on the bridge');
@@ -113,11 +144,20 @@ test('gankit sample truncates as the run says, and as asked', async () => {
   const raw = await sampleRun({ run: dir, n: 40, jacobianTruncation: 0 });
   assert.equal(tf.memory().numTensors, before, 'tensors leaked');
   // Truncated samples are G at the pool's kept rows, the same as truncateDraw picks.
-  const kept = truncateDraw(generator, drawPool(new Rng(2), 'normal', latentDim, truncationPool(40, 0.2)), latentDim, 40, 0.2);
+  const kept = truncateDraw(
+    generator,
+    drawPool(new Rng(2), 'normal', latentDim, truncationPool(40, 0.2)),
+    latentDim,
+    40,
+    0.2,
+  );
   const expected = runGenerator(generator, kept.z, latentDim);
   assert.ok(byRun.data.every((v, i) => Math.abs(v - expected[i]) < 1e-5));
   assert.deepEqual(raw.data, runGenerator(generator, drawLatents(new Rng(2), 'normal', 40, latentDim), latentDim));
   assert.notDeepEqual(byRun.data, raw.data);
-  await assert.rejects(sampleRun({ run: dir, n: 4, jacobianTruncation: 1.5 }), /Expected a Jacobian truncation ratio in \[0, 1\) but received 1\.5/);
+  await assert.rejects(
+    sampleRun({ run: dir, n: 4, jacobianTruncation: 1.5 }),
+    /Expected a Jacobian truncation ratio in \[0, 1\) but received 1\.5/,
+  );
   generator.dispose();
 });

@@ -20,28 +20,52 @@ test('round trip keeps shape and values; data start on a 64-byte boundary', asyn
   assert.deepEqual(readdirSync(dir), ['a.npy']); // no temporary file left behind
 });
 
-test('NumPy reads what gankit writes, when NumPy is installed', { skip: skipUnless(hasNumpy(), 'python3 with numpy not found: apt-get install python3-numpy') }, async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gankit-npy-'));
-  const file = path.join(dir, 'b.npy');
-  await writeNpy(file, new Float32Array([1, 2, 3, 4, 5, 6]), [2, 3]);
-  const out = execFileSync('/usr/bin/python3', ['-c', `import numpy as np; a = np.load(${JSON.stringify(file)}); print(a.dtype, a.shape, a.sum())`]).toString().trim();
-  assert.equal(out, 'float32 (2, 3) 21.0');
-  // And gankit reads NumPy's uint8 images.
-  const u8 = path.join(dir, 'c.npy');
-  execFileSync('/usr/bin/python3', ['-c', `import numpy as np; np.save(${JSON.stringify(u8)}, (np.arange(24) * 11 % 256).astype(np.uint8).reshape(2, 3, 4))`]);
-  const typed = await readNpyTyped(u8);
-  assert.equal(typed.dtype, 'uint8');
-  assert.deepEqual(typed.shape, [2, 3, 4]);
-  assert.deepEqual(Array.from(typed.data), Array.from({ length: 24 }, (_, i) => (i * 11) % 256));
-});
+test(
+  'NumPy reads what gankit writes, when NumPy is installed',
+  { skip: skipUnless(hasNumpy(), 'python3 with numpy not found: apt-get install python3-numpy') },
+  async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gankit-npy-'));
+    const file = path.join(dir, 'b.npy');
+    await writeNpy(file, new Float32Array([1, 2, 3, 4, 5, 6]), [2, 3]);
+    const out = execFileSync('/usr/bin/python3', [
+      '-c',
+      `import numpy as np; a = np.load(${JSON.stringify(file)}); print(a.dtype, a.shape, a.sum())`,
+    ])
+      .toString()
+      .trim();
+    assert.equal(out, 'float32 (2, 3) 21.0');
+    // And gankit reads NumPy's uint8 images.
+    const u8 = path.join(dir, 'c.npy');
+    execFileSync('/usr/bin/python3', [
+      '-c',
+      `import numpy as np; np.save(${JSON.stringify(u8)}, (np.arange(24) * 11 % 256).astype(np.uint8).reshape(2, 3, 4))`,
+    ]);
+    const typed = await readNpyTyped(u8);
+    assert.equal(typed.dtype, 'uint8');
+    assert.deepEqual(typed.shape, [2, 3, 4]);
+    assert.deepEqual(
+      Array.from(typed.data),
+      Array.from({ length: 24 }, (_, i) => (i * 11) % 256),
+    );
+  },
+);
 
 test('bad files get clear errors', () => {
-  assert.throws(() => decodeNpy(Buffer.from('hello world, not numpy')), /Expected the .npy file to start with the NumPy magic string/);
+  assert.throws(
+    () => decodeNpy(Buffer.from('hello world, not numpy')),
+    /Expected the .npy file to start with the NumPy magic string/,
+  );
   const good = encodeNpy(new Float32Array([1, 2, 3, 4]), [4]);
-  assert.throws(() => decodeNpy(good.subarray(0, good.length - 3)), /Expected 16 data bytes .* but received 13: the file is truncated/);
+  assert.throws(
+    () => decodeNpy(good.subarray(0, good.length - 3)),
+    /Expected 16 data bytes .* but received 13: the file is truncated/,
+  );
   const ints = Buffer.from(good);
   ints.write("'<i4'", ints.indexOf("'<f4'"), 'latin1');
-  assert.throws(() => decodeNpy(ints), /Expected float32 \('<f4'\), float64 \('<f8'\) or uint8 \('\|u1'\) data .* but received '<i4'/);
+  assert.throws(
+    () => decodeNpy(ints),
+    /Expected float32 \('<f4'\), float64 \('<f8'\) or uint8 \('\|u1'\) data .* but received '<i4'/,
+  );
   assert.throws(() => encodeNpy(new Float32Array(5), [2, 2]), /Expected 4 values for shape \[2, 2\] but received 5/);
 });
 

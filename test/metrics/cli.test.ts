@@ -13,27 +13,47 @@ import { makeRun } from '../sampling/fixtures.js';
 import { runCli } from '../cli/run-cli.js';
 import { addNoise, skipFashion as skip, TEST_DATA_DIR, toSigned } from './fixtures.js';
 
-const gankit = (...args: string[]) => runCli(args, { timeout: 300_000, env: { ...process.env, GANKIT_DATA: TEST_DATA_DIR } });
+const gankit = (...args: string[]) =>
+  runCli(args, { timeout: 300_000, env: { ...process.env, GANKIT_DATA: TEST_DATA_DIR } });
 
 const temp = () => mkdtempSync(path.join(tmpdir(), 'gankit-eval-'));
 
-test('contract: eval --samples s.npy --data fashion-mnist --metrics fid10k,kid --json prints one JSON object of numbers', { skip }, async (t) => {
-  // 10,000 real test images with a little noise stand in for a generator's samples.
-  const test_ = await loadImages('fashion-mnist', { split: 'test', download: false });
-  const rng = new Rng(5);
-  const file = path.join(temp(), 's.npy');
-  await writeNpy(file, addNoise(toSigned(test_.images), 0.1, () => rng.normal()), [10_000, 28, 28, 1]);
-  const started = Date.now();
-  const r = await gankit('eval', '--samples', file, '--data', 'fashion-mnist', '--metrics', 'fid10k,kid', '--json');
-  assert.equal(r.status, 0, r.stderr);
-  t.diagnostic(`${((Date.now() - started) / 1000).toFixed(1)} s: ${r.stdout.trim()}`);
-  const lines = r.stdout.trim().split('\n');
-  assert.equal(lines.length, 1, 'stdout holds more than one line');
-  const result = JSON.parse(lines[0]);
-  assert.deepEqual(Object.keys(result).sort(), ['fid10k', 'fid10k_real', 'kid', 'kid_real', 'kid_real_std', 'kid_std']);
-  for (const [key, value] of Object.entries(result)) assert.ok(typeof value === 'number' && Number.isFinite(value), `${key}: ${value}`);
-  assert.ok(result.fid10k > 5 * result.fid10k_real && result.kid > result.kid_real, 'noise should score worse than real images');
-});
+test(
+  'contract: eval --samples s.npy --data fashion-mnist --metrics fid10k,kid --json prints one JSON object of numbers',
+  { skip },
+  async (t) => {
+    // 10,000 real test images with a little noise stand in for a generator's samples.
+    const test_ = await loadImages('fashion-mnist', { split: 'test', download: false });
+    const rng = new Rng(5);
+    const file = path.join(temp(), 's.npy');
+    await writeNpy(
+      file,
+      addNoise(toSigned(test_.images), 0.1, () => rng.normal()),
+      [10_000, 28, 28, 1],
+    );
+    const started = Date.now();
+    const r = await gankit('eval', '--samples', file, '--data', 'fashion-mnist', '--metrics', 'fid10k,kid', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    t.diagnostic(`${((Date.now() - started) / 1000).toFixed(1)} s: ${r.stdout.trim()}`);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 1, 'stdout holds more than one line');
+    const result = JSON.parse(lines[0]);
+    assert.deepEqual(Object.keys(result).sort(), [
+      'fid10k',
+      'fid10k_real',
+      'kid',
+      'kid_real',
+      'kid_real_std',
+      'kid_std',
+    ]);
+    for (const [key, value] of Object.entries(result))
+      assert.ok(typeof value === 'number' && Number.isFinite(value), `${key}: ${value}`);
+    assert.ok(
+      result.fid10k > 5 * result.fid10k_real && result.kid > result.kid_real,
+      'noise should score worse than real images',
+    );
+  },
+);
 
 test('eval --run generates the samples; a folder of PNGs scores as the same images in .npy', { skip }, async () => {
   const run = await makeRun('dcgan28', { seed: 4 });
@@ -48,7 +68,10 @@ test('eval --run generates the samples; a folder of PNGs scores as the same imag
   const sharp = (await import('sharp')).default;
   for (let i = 0; i < 40; i++) {
     const grey = await encodePng(tileImages(signed.subarray(i * 784, (i + 1) * 784), [1, 28, 28, 1], { padding: 0 }));
-    await sharp(grey).toColourspace('srgb').png().toFile(path.join(dir, 'pngs', `${String(i).padStart(3, '0')}.png`));
+    await sharp(grey)
+      .toColourspace('srgb')
+      .png()
+      .toFile(path.join(dir, 'pngs', `${String(i).padStart(3, '0')}.png`));
   }
   const [fromRun, fromNpy, fromPngs] = await Promise.all([
     gankit('eval', '--run', run.dir, '--data', 'fashion-mnist', '--metrics', 'fid,classes', '--n', '200'),
@@ -59,7 +82,10 @@ test('eval --run generates the samples; a folder of PNGs scores as the same imag
   assert.match(fromRun.stdout, /^metric +value +real vs real +meaning\nfid +[\d.]+ +[\d.]+ +Fréchet distance/);
   assert.match(fromRun.stdout, /\nclasses_kl +[\d.]+ +[\d.e-]+ +KL\(generated ‖ data\)/);
   const [a, b] = [JSON.parse(fromNpy.stdout), JSON.parse(fromPngs.stdout)];
-  assert.ok(Math.abs(a.fid - b.fid) < 1e-6 * a.fid && Math.abs(a.is - b.is) < 1e-6, `${fromNpy.stdout} vs ${fromPngs.stdout}`);
+  assert.ok(
+    Math.abs(a.fid - b.fid) < 1e-6 * a.fid && Math.abs(a.is - b.is) < 1e-6,
+    `${fromNpy.stdout} vs ${fromPngs.stdout}`,
+  );
 });
 
 test('bad input: what was expected, a non-zero exit', async () => {
@@ -73,13 +99,33 @@ test('bad input: what was expected, a non-zero exit', async () => {
   const points = await makeRun('mlp2d');
   points.generator.dispose();
   const cases: [string[], RegExp, boolean][] = [
-    [['eval', '--samples', few, '--data', 'fashion-mnist', '--metrics', 'fid10k'], /Expected at least 10,000 samples for fid10k but received 100/, false],
-    [['eval', '--samples', bytesAsFloats, '--data', 'fashion-mnist', '--metrics', 'fid'], /Expected float samples in \[−1, 1\] in .*bytes\.npy but they range over \[200, 200\]/, false],
-    [['eval', '--samples', few, '--data', 'fashion-mnist', '--metrics', 'fid,nope'], /Expected a comma-separated list from fid10k, fid, kid, .* but received "fid,nope"/, false],
+    [
+      ['eval', '--samples', few, '--data', 'fashion-mnist', '--metrics', 'fid10k'],
+      /Expected at least 10,000 samples for fid10k but received 100/,
+      false,
+    ],
+    [
+      ['eval', '--samples', bytesAsFloats, '--data', 'fashion-mnist', '--metrics', 'fid'],
+      /Expected float samples in \[−1, 1\] in .*bytes\.npy but they range over \[200, 200\]/,
+      false,
+    ],
+    [
+      ['eval', '--samples', few, '--data', 'fashion-mnist', '--metrics', 'fid,nope'],
+      /Expected a comma-separated list from fid10k, fid, kid, .* but received "fid,nope"/,
+      false,
+    ],
     [['eval', '--data', 'fashion-mnist'], /Expected exactly one of --run or --samples but received neither/, false],
     [['eval', '--samples', few], /Expected --data .* with --samples/, false],
-    [['eval', '--run', points.dir, '--metrics', 'fid'], /Expected an image run for eval but .* outputs 2D points/, false],
-    [['eval', '--samples', small, '--data', 'fashion-mnist', '--metrics', 'fid'], /Expected samples of 28×28×1 \(the shape of fashion-mnist's images\) but received 8×8×3/, true],
+    [
+      ['eval', '--run', points.dir, '--metrics', 'fid'],
+      /Expected an image run for eval but .* outputs 2D points/,
+      false,
+    ],
+    [
+      ['eval', '--samples', small, '--data', 'fashion-mnist', '--metrics', 'fid'],
+      /Expected samples of 28×28×1 \(the shape of fashion-mnist's images\) but received 8×8×3/,
+      true,
+    ],
   ];
   const runnable = cases.filter(([, , needsData]) => !needsData || !skip);
   const results = await Promise.all(runnable.map(([args]) => gankit(...args)));

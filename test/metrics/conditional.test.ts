@@ -2,7 +2,13 @@
 // classifiers, and the Hungarian assignment against brute force.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bestAssignment, codeAccuracy, conditionalAccuracy, infoganCodeAccuracy, type Classifier } from '../../src/metrics/conditional.js';
+import {
+  bestAssignment,
+  codeAccuracy,
+  conditionalAccuracy,
+  infoganCodeAccuracy,
+  type Classifier,
+} from '../../src/metrics/conditional.js';
 import { Rng } from '../../src/rng.js';
 
 const SIZE = 16; // a 4×4 "image"
@@ -25,11 +31,15 @@ test('a generator that draws class k as k has conditional accuracy 1; one class 
   assert.deepEqual(result.perClass, new Array(10).fill(1));
   // Class 3 comes out as 4 half the time.
   const draw = drawClass(new Rng(2));
-  const sloppy = (k: number, n: number) => (k === 3 ? Float32Array.from([...draw(3, n / 2), ...draw(4, n / 2)]) : draw(k, n));
+  const sloppy = (k: number, n: number) =>
+    k === 3 ? Float32Array.from([...draw(3, n / 2), ...draw(4, n / 2)]) : draw(k, n);
   const half = conditionalAccuracy(oracle, sloppy, 10, 20);
   assert.equal(half.perClass[3], 0.5);
   assert.ok(Math.abs(half.accuracy - 0.95) < 1e-12);
-  assert.throws(() => conditionalAccuracy(() => new Int32Array(3), draw, 10, 20), /Expected the classifier to return 20 classes but it returned 3/);
+  assert.throws(
+    () => conditionalAccuracy(() => new Int32Array(3), draw, 10, 20),
+    /Expected the classifier to return 20 classes but it returned 3/,
+  );
 });
 
 test("InfoGAN's code: a permuted code is recovered by the best one-to-one mapping", () => {
@@ -50,8 +60,15 @@ test('codeAccuracy: paired predictions, more codes than classes leave codes unma
   // Best: code 0 → class 1 (2), code 2 → class 0 (2); code 1 has no class left.
   assert.equal(r.accuracy, 4 / 6);
   assert.deepEqual(r.mapping, [1, -1, 0]);
-  assert.deepEqual(r.counts, [[0, 2], [1, 1], [2, 0]]);
-  assert.throws(() => codeAccuracy(Int32Array.from([5]), Int32Array.from([0]), 3, 2), /Expected code values in 0\.\.2 but example 0 has 5/);
+  assert.deepEqual(r.counts, [
+    [0, 2],
+    [1, 1],
+    [2, 0],
+  ]);
+  assert.throws(
+    () => codeAccuracy(Int32Array.from([5]), Int32Array.from([0]), 3, 2),
+    /Expected code values in 0\.\.2 but example 0 has 5/,
+  );
 });
 
 /** The largest total over every one-to-one mapping of rows to columns (or to nothing). */
@@ -76,7 +93,9 @@ test('the Hungarian assignment equals brute force over all permutations', () => 
   for (let trial = 0; trial < 60; trial++) {
     const rows = 1 + rng.int(6);
     const columns = 1 + rng.int(6);
-    const counts = Array.from({ length: rows }, () => Array.from({ length: columns }, () => rng.int(trial % 2 ? 4 : 50)));
+    const counts = Array.from({ length: rows }, () =>
+      Array.from({ length: columns }, () => rng.int(trial % 2 ? 4 : 50)),
+    );
     const mapping = bestAssignment(counts);
     const used = mapping.filter((c) => c >= 0);
     assert.equal(new Set(used).size, used.length, 'one-to-one');

@@ -29,7 +29,10 @@ async function setting() {
   const score = (images: Float32Array) => {
     const f = model.extractor.fromFloats(images, N);
     const fid = frechetDistance(gaussianStats(f.features, N, f.featureDim), trainStats);
-    const kid = kernelInceptionDistance({ values: f.features, count: N, dim: f.featureDim }, trainSet, { subsets: 20, subsetSize: 500 }).mean;
+    const kid = kernelInceptionDistance({ values: f.features, count: N, dim: f.featureDim }, trainSet, {
+      subsets: 20,
+      subsetSize: 500,
+    }).mean;
     return { fid, kid };
   };
   const clean = toSigned(reference.test.images.subarray(0, N * 784));
@@ -48,7 +51,9 @@ test('FID and KID rise strictly with the strength of Gaussian noise', { skip }, 
   const { score, clean } = await setting();
   const rng = new Rng(11);
   const scores = [0, 0.1, 0.2, 0.4].map((std) => score(std === 0 ? clean : addNoise(clean, std, () => rng.normal())));
-  t.diagnostic(`noise std 0, 0.1, 0.2, 0.4 → FID ${scores.map((s) => s.fid.toFixed(3)).join(', ')}; KID ${scores.map((s) => s.kid.toFixed(4)).join(', ')}`);
+  t.diagnostic(
+    `noise std 0, 0.1, 0.2, 0.4 → FID ${scores.map((s) => s.fid.toFixed(3)).join(', ')}; KID ${scores.map((s) => s.kid.toFixed(4)).join(', ')}`,
+  );
   for (let i = 1; i < scores.length; i++) {
     assert.ok(scores[i].fid > scores[i - 1].fid, `FID not increasing at step ${i}`);
     assert.ok(scores[i].kid > scores[i - 1].kid, `KID not increasing at step ${i}`);
@@ -58,23 +63,37 @@ test('FID and KID rise strictly with the strength of Gaussian noise', { skip }, 
 test('FID and KID rise strictly with the strength of blur', { skip }, async (t) => {
   const { score, clean } = await setting();
   const scores = [0, 0.6, 1.2, 2].map((sigma) => score(blur(clean, 28, 28, sigma)));
-  t.diagnostic(`blur σ 0, 0.6, 1.2, 2 px → FID ${scores.map((s) => s.fid.toFixed(3)).join(', ')}; KID ${scores.map((s) => s.kid.toFixed(4)).join(', ')}`);
+  t.diagnostic(
+    `blur σ 0, 0.6, 1.2, 2 px → FID ${scores.map((s) => s.fid.toFixed(3)).join(', ')}; KID ${scores.map((s) => s.kid.toFixed(4)).join(', ')}`,
+  );
   for (let i = 1; i < scores.length; i++) {
     assert.ok(scores[i].fid > scores[i - 1].fid, `FID not increasing at step ${i}`);
     assert.ok(scores[i].kid > scores[i - 1].kid, `KID not increasing at step ${i}`);
   }
 });
 
-test('memorisation: copies of training images are flagged, fresh test images mostly not; nn.png shows them', { skip }, async (t) => {
-  const { reference } = await setting();
-  const out = mkdtempSync(path.join(tmpdir(), 'gankit-nn-'));
-  const options = { data: 'fashion-mnist', metrics: ['nn'], dataDir: TEST_DATA_DIR };
-  const copies = await evaluateSamples({ images: toSigned(reference.train.images.subarray(0, 1000 * 784)), count: 1000, shape: [28, 28, 1] }, { ...options, out });
-  // Test images 5,000 onwards: never used by the threshold (0–1,999) nor the reference (2,000–2,999).
-  const fresh = await evaluateSamples({ images: toSigned(reference.test.images.subarray(5000 * 784, 6000 * 784)), count: 1000, shape: [28, 28, 1] }, options);
-  t.diagnostic(`nn_close: copies ${copies.nn_close}, fresh ${fresh.nn_close}, reference ${fresh.nn_close_real}; threshold ${fresh.nn_threshold.toFixed(3)}`);
-  assert.equal(copies.nn_close, 1);
-  assert.ok(copies.nn_median < 0.01, `median distance of copies ${copies.nn_median}`);
-  assert.ok(fresh.nn_close < 0.05 && fresh.nn_close_real < 0.05, JSON.stringify(fresh));
-  assert.ok(existsSync(path.join(out, 'nn.png')));
-});
+test(
+  'memorisation: copies of training images are flagged, fresh test images mostly not; nn.png shows them',
+  { skip },
+  async (t) => {
+    const { reference } = await setting();
+    const out = mkdtempSync(path.join(tmpdir(), 'gankit-nn-'));
+    const options = { data: 'fashion-mnist', metrics: ['nn'], dataDir: TEST_DATA_DIR };
+    const copies = await evaluateSamples(
+      { images: toSigned(reference.train.images.subarray(0, 1000 * 784)), count: 1000, shape: [28, 28, 1] },
+      { ...options, out },
+    );
+    // Test images 5,000 onwards: never used by the threshold (0–1,999) nor the reference (2,000–2,999).
+    const fresh = await evaluateSamples(
+      { images: toSigned(reference.test.images.subarray(5000 * 784, 6000 * 784)), count: 1000, shape: [28, 28, 1] },
+      options,
+    );
+    t.diagnostic(
+      `nn_close: copies ${copies.nn_close}, fresh ${fresh.nn_close}, reference ${fresh.nn_close_real}; threshold ${fresh.nn_threshold.toFixed(3)}`,
+    );
+    assert.equal(copies.nn_close, 1);
+    assert.ok(copies.nn_median < 0.01, `median distance of copies ${copies.nn_median}`);
+    assert.ok(fresh.nn_close < 0.05 && fresh.nn_close_real < 0.05, JSON.stringify(fresh));
+    assert.ok(existsSync(path.join(out, 'nn.png')));
+  },
+);

@@ -9,7 +9,14 @@ import path from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../../src/backend/index.js';
 import { saveModel } from '../../src/io/model-files.js';
-import { checkFeatureInput, featureExtractor, loadFeatureNetwork, openFeatureModel, shippedFeaturesDir, type FeatureInfo } from '../../src/metrics/features/index.js';
+import {
+  checkFeatureInput,
+  featureExtractor,
+  loadFeatureNetwork,
+  openFeatureModel,
+  shippedFeaturesDir,
+  type FeatureInfo,
+} from '../../src/metrics/features/index.js';
 import { ReferenceData } from '../../src/metrics/reference.js';
 import { skipFashion, TEST_DATA_DIR } from './fixtures.js';
 
@@ -40,21 +47,31 @@ test('a tampered weights.bin is refused, saying what was expected', async () => 
   const bytes = readFileSync(file);
   bytes[100] ^= 1; // one bit
   writeFileSync(file, bytes);
-  await assert.rejects(loadFeatureNetwork(dir), /Expected the weights in .* to have SHA-256 [0-9a-f]{64} \(from its features.json\) but they have [0-9a-f]{64}: the file was changed or corrupted/);
+  await assert.rejects(
+    loadFeatureNetwork(dir),
+    /Expected the weights in .* to have SHA-256 [0-9a-f]{64} \(from its features.json\) but they have [0-9a-f]{64}: the file was changed or corrupted/,
+  );
 });
 
-test('the shipped network classifies the Fashion-MNIST test set as features.json records', { skip: skipFashion }, async () => {
-  await initBackend();
-  const model = await openFeatureModel();
-  const reference = await ReferenceData.open('fashion-mnist', { dataDir: TEST_DATA_DIR });
-  const { probabilities, count, classes } = await reference.features('test', model);
-  let right = 0;
-  for (let i = 0; i < count; i++) {
-    const row = Array.from(probabilities.subarray(i * classes, (i + 1) * classes));
-    if (row.indexOf(Math.max(...row)) === reference.test.labels![i]) right++;
-  }
-  assert.ok(Math.abs(right / count - model.network.info!.testAccuracy!) < 0.002, `measured ${right / count}, recorded ${model.network.info!.testAccuracy}`);
-});
+test(
+  'the shipped network classifies the Fashion-MNIST test set as features.json records',
+  { skip: skipFashion },
+  async () => {
+    await initBackend();
+    const model = await openFeatureModel();
+    const reference = await ReferenceData.open('fashion-mnist', { dataDir: TEST_DATA_DIR });
+    const { probabilities, count, classes } = await reference.features('test', model);
+    let right = 0;
+    for (let i = 0; i < count; i++) {
+      const row = Array.from(probabilities.subarray(i * classes, (i + 1) * classes));
+      if (row.indexOf(Math.max(...row)) === reference.test.labels![i]) right++;
+    }
+    assert.ok(
+      Math.abs(right / count - model.network.info!.testAccuracy!) < 0.002,
+      `measured ${right / count}, recorded ${model.network.info!.testAccuracy}`,
+    );
+  },
+);
 
 test("a user's network: penultimate layer by default, logits turned into probabilities, input shape checked", async () => {
   await initBackend();
@@ -69,7 +86,10 @@ test("a user's network: penultimate layer by default, logits turned into probabi
   const user = await openFeatureModel(dir);
   assert.equal(user.network.featureLayer, undefined); // no features.json
   assert.equal(user.extractor.featureLayer, 'hidden');
-  const f = user.extractor.fromFloats(new Float32Array(3 * 8 * 8 * 3).map((_, i) => Math.sin(i)), 3);
+  const f = user.extractor.fromFloats(
+    new Float32Array(3 * 8 * 8 * 3).map((_, i) => Math.sin(i)),
+    3,
+  );
   assert.deepEqual([f.featureDim, f.classes, f.count], [5, 4, 3]);
   for (let i = 0; i < 3; i++) {
     const sum = f.probabilities.subarray(i * 4, (i + 1) * 4).reduce((a, b) => a + b, 0);
@@ -79,5 +99,8 @@ test("a user's network: penultimate layer by default, logits turned into probabi
     () => checkFeatureInput(user, [28, 28, 1], 'samples'),
     /Expected samples of 8×8×3 pixels for the feature network in .* but they are 28×28×1: gankit does not resize images for a feature network \(out of scope\)/,
   );
-  assert.throws(() => featureExtractor(user.network.model, 'nope'), /Expected a layer named "nope" in the feature network but it has/);
+  assert.throws(
+    () => featureExtractor(user.network.model, 'nope'),
+    /Expected a layer named "nope" in the feature network but it has/,
+  );
 });

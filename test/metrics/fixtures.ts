@@ -38,7 +38,8 @@ export function blur(images: Float32Array, h: number, w: number, sigma: number):
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
         let s = 0;
-        for (let t = -radius; t <= radius; t++) s += k[t + radius] * images[start + y * w + Math.min(w - 1, Math.max(0, x + t))];
+        for (let t = -radius; t <= radius; t++)
+          s += k[t + radius] * images[start + y * w + Math.min(w - 1, Math.max(0, x + t))];
         row[y * w + x] = s;
       }
     }

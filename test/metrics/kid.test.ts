@@ -20,7 +20,10 @@ test('KID of two samples of one distribution is ≈ 0 (within 2 std); of shifted
   const same = kernelInceptionDistance(a, b, { subsets: 50, subsetSize: 500 });
   assert.ok(Math.abs(same.mean) < 2 * same.std, `KID ${same.mean} ± ${same.std}`);
   const shifted = kernelInceptionDistance(a, set(rng, 3000, 32, 1), { subsets: 50, subsetSize: 500 });
-  assert.ok(shifted.mean > 3 * shifted.std && shifted.mean > 10 * Math.abs(same.mean), `shifted ${shifted.mean} ± ${shifted.std}`);
+  assert.ok(
+    shifted.mean > 3 * shifted.std && shifted.mean > 10 * Math.abs(same.mean),
+    `shifted ${shifted.mean} ± ${shifted.std}`,
+  );
 });
 
 test('one subset of the whole sets equals the unbiased MMD² computed directly in float64', async () => {
@@ -34,7 +37,9 @@ test('one subset of the whole sets equals the unbiased MMD² computed directly i
     for (let c = 0; c < d; c++) dot += p[i * d + c] * q[j * d + c];
     return (dot / d + 1) ** 3;
   };
-  let xx = 0, yy = 0, xy = 0;
+  let xx = 0,
+    yy = 0,
+    xy = 0;
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < m; j++) {
       if (i !== j) xx += k(x.values, i, x.values, j);
@@ -52,5 +57,8 @@ test('one subset of the whole sets equals the unbiased MMD² computed directly i
 test('KID refuses a subset larger than a set', async () => {
   await initBackend();
   const rng = new Rng(1);
-  assert.throws(() => kernelInceptionDistance(set(rng, 10, 4), set(rng, 20, 4), { subsetSize: 15 }), /Expected a KID subset size from 2 to 10/);
+  assert.throws(
+    () => kernelInceptionDistance(set(rng, 10, 4), set(rng, 20, 4), { subsetSize: 15 }),
+    /Expected a KID subset size from 2 to 10/,
+  );
 });

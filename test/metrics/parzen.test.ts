@@ -5,7 +5,11 @@ import { initBackend } from '../../src/backend/index.js';
 import { PARZEN_SIGMAS, parzenLogLikelihoods, parzenProtocol } from '../../src/metrics/parzen.js';
 import { Rng } from '../../src/rng.js';
 
-const uniform = (rng: Rng, n: number, d: number) => ({ values: rng.fillUniform(new Float32Array(n * d)), count: n, dim: d });
+const uniform = (rng: Rng, n: number, d: number) => ({
+  values: rng.fillUniform(new Float32Array(n * d)),
+  count: n,
+  dim: d,
+});
 
 /** log p(x) = log mean_i N(x; s_i, σ²I), term by term in float64. */
 function direct(x: Float32Array, centres: Float32Array, d: number, sigma: number): number {
@@ -31,7 +35,10 @@ test('Parzen log-likelihood equals a direct float64 computation', async () => {
   sigmas.forEach((sigma, s) => {
     for (let i = 0; i < queries.count; i++) {
       const want = direct(queries.values.subarray(i * d, (i + 1) * d), centres.values, d, sigma);
-      assert.ok(Math.abs(got[s][i] - want) < 1e-3 * Math.max(1, Math.abs(want)), `σ ${sigma}, query ${i}: ${got[s][i]} vs ${want}`);
+      assert.ok(
+        Math.abs(got[s][i] - want) < 1e-3 * Math.max(1, Math.abs(want)),
+        `σ ${sigma}, query ${i}: ${got[s][i]} vs ${want}`,
+      );
     }
   });
 });

@@ -25,7 +25,8 @@ test('precision and recall: disjoint sets score 0; a collapsed generator keeps p
   assert.deepEqual(precisionRecall(real, gaussian(rng, 1000, 8, 20)), { precision: 0, recall: 0 });
   // Every generated sample near one real point: realistic, but with no variety.
   const collapsed = gaussian(rng, 1000, 8);
-  for (let i = 0; i < collapsed.values.length; i++) collapsed.values[i] = real.values[i % 8] + 0.01 * collapsed.values[i];
+  for (let i = 0; i < collapsed.values.length; i++)
+    collapsed.values[i] = real.values[i % 8] + 0.01 * collapsed.values[i];
   const pr = precisionRecall(real, collapsed);
   assert.ok(pr.precision > 0.9, `precision ${pr.precision}`);
   assert.ok(pr.recall < 0.05, `recall ${pr.recall}`);

@@ -15,7 +15,8 @@ import { Rng } from '../../src/rng.js';
 
 await initBackend();
 
-const conditioning = (model: ConditionalModel) => (model === 'infogan' ? new Conditioning(model, 10, 2) : new Conditioning(model, 10));
+const conditioning = (model: ConditionalModel) =>
+  model === 'infogan' ? new Conditioning(model, 10, 2) : new Conditioning(model, 10);
 const shapes = (ts: tfl.SymbolicTensor[]) => ts.map((t) => t.shape.slice(1));
 const options = { latentDim: 8, gHidden: [16], dHidden: [16] };
 
@@ -36,7 +37,12 @@ for (const model of CONDITIONAL_MODELS) {
 
 test('the label reaches G and D: changing y alone changes their outputs', () => {
   const cond = conditioning('cgan');
-  const { generator: G, discriminator: D } = presetNetworks({ model: 'cgan', ...options }, [28, 28, 1], new Rng(2), cond);
+  const { generator: G, discriminator: D } = presetNetworks(
+    { model: 'cgan', ...options },
+    [28, 28, 1],
+    new Rng(2),
+    cond,
+  );
   const z = tf.randomNormal([4, 8], 0, 1, 'float32', 3) as tf.Tensor2D;
   const codes = (k: number) => cond.encode(new Int32Array(4).fill(k));
   const make = (k: number) => G.apply(cond.generatorInputs(z, codes(k)), { training: false }) as tf.Tensor;
@@ -53,14 +59,26 @@ test('a two-input G saves and loads as a tfjs model, same outputs', async () => 
   const dir = mkdtempSync(path.join(tmpdir(), 'gankit-conditional-'));
   await saveModel(G, dir);
   const loaded = await loadModel(dir);
-  const inputs = cond.generatorInputs(tf.randomNormal([3, 8], 0, 1, 'float32', 5) as tf.Tensor2D, cond.draw(new Rng(6), 3));
+  const inputs = cond.generatorInputs(
+    tf.randomNormal([3, 8], 0, 1, 'float32', 5) as tf.Tensor2D,
+    cond.draw(new Rng(6), 3),
+  );
   const [x, y] = [G.predict(inputs) as tf.Tensor, loaded.predict(inputs) as tf.Tensor];
   assert.deepEqual(Array.from(x.dataSync()), Array.from(y.dataSync()));
   tf.dispose([x, y, ...inputs]);
 });
 
 test('a conditional preset asks for its conditioning', () => {
-  assert.throws(() => presetNetworks({ model: 'acgan', ...options }, [2], new Rng(1)), /Expected the run's conditioning \(labels and codes\) for model acgan but received none/);
-  assert.throws(() => presetNetworks({ model: 'cgan', ...options }, [28, 28, 1], new Rng(1), conditioning('acgan')), /Expected the conditioning of model cgan but received that of acgan/);
-  assert.throws(() => presetNetworks({ model: 'cgan', ...options }, [20, 20, 1], new Rng(1), conditioning('cgan')), /Expected a DCGAN image size of 28, 32, 64 but received 20/);
+  assert.throws(
+    () => presetNetworks({ model: 'acgan', ...options }, [2], new Rng(1)),
+    /Expected the run's conditioning \(labels and codes\) for model acgan but received none/,
+  );
+  assert.throws(
+    () => presetNetworks({ model: 'cgan', ...options }, [28, 28, 1], new Rng(1), conditioning('acgan')),
+    /Expected the conditioning of model cgan but received that of acgan/,
+  );
+  assert.throws(
+    () => presetNetworks({ model: 'cgan', ...options }, [20, 20, 1], new Rng(1), conditioning('cgan')),
+    /Expected a DCGAN image size of 28, 32, 64 but received 20/,
+  );
 });

@@ -44,7 +44,7 @@ test('DCGAN-32 has the parameters the plan says (4×4×256 → 8×8×128 → 16�
   D.dispose();
 });
 
-test('maxout takes the largest of each unit\'s pieces', () => {
+test("maxout takes the largest of each unit's pieces", () => {
   const layer = new Maxout({ pieces: 3 });
   const y = layer.apply(tf.tensor2d([[1, 5, 2, -1, -3, -2]])) as tf.Tensor;
   assert.deepEqual(Array.from(y.dataSync()), [5, -1]);
@@ -72,8 +72,17 @@ test('the image MLP saves and loads back with its maxout layers', async () => {
 test('presets refuse what they cannot build, saying why', () => {
   const rng = new Rng(1);
   const opts = { model: 'dcgan' as const, latentDim: 8, gHidden: [8], dHidden: [8] };
-  assert.throws(() => presetNetworks(opts, [48, 48, 3], rng), /Expected a DCGAN image size of 28, 32, 64 but received 48; resize the data with --size/);
-  assert.throws(() => presetNetworks(opts, [28, 32, 1], rng), /Expected square images for the DCGAN preset but received 28×32/);
-  assert.throws(() => presetNetworks(opts, [32, 32, 4], rng), /Expected 1 or 3 image channels for DCGAN but received 4/);
+  assert.throws(
+    () => presetNetworks(opts, [48, 48, 3], rng),
+    /Expected a DCGAN image size of 28, 32, 64 but received 48; resize the data with --size/,
+  );
+  assert.throws(
+    () => presetNetworks(opts, [28, 32, 1], rng),
+    /Expected square images for the DCGAN preset but received 28×32/,
+  );
+  assert.throws(
+    () => presetNetworks(opts, [32, 32, 4], rng),
+    /Expected 1 or 3 image channels for DCGAN but received 4/,
+  );
   assert.throws(() => presetNetworks({ ...opts }, [2], rng), /Expected model mlp for 2D data but received dcgan/);
 });

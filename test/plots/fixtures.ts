@@ -32,7 +32,13 @@ export function ringModes(m = 8, radius = 2): Float32Array {
 }
 
 /** n samples, each from a mode chosen among `useModes` (indices), with the given std. */
-export function sampleModes(modes: Float32Array, n: number, std: number, seed: number, useModes?: number[]): Float32Array {
+export function sampleModes(
+  modes: Float32Array,
+  n: number,
+  std: number,
+  seed: number,
+  useModes?: number[],
+): Float32Array {
   const r = rng(seed);
   const idx = useModes ?? Array.from({ length: modes.length / 2 }, (_, k) => k);
   const out = new Float32Array(2 * n);

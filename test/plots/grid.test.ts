@@ -29,7 +29,11 @@ test('tiles: columns ceil(√n), 2 px padding, each tile the image it came from'
     const top = 2 + Math.floor(i / 3) * (h + 2);
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
-        assert.equal(picture.pixels[(top + y) * picture.width + left + x], toByte(images[(i * h + y) * w + x]), `image ${i} (${x}, ${y})`);
+        assert.equal(
+          picture.pixels[(top + y) * picture.width + left + x],
+          toByte(images[(i * h + y) * w + x]),
+          `image ${i} (${x}, ${y})`,
+        );
       }
     }
   }
@@ -44,13 +48,25 @@ test('RGB tiles, chosen columns, padding and background', () => {
   assert.deepEqual([picture.width, picture.height, picture.channels], [4 * 3 + 1, 2 + 2, 3]);
   assert.equal(picture.pixels[0], 7);
   const second = (1 * picture.width + 1 + 3) * 3; // image 1, pixel (0, 0)
-  assert.deepEqual(Array.from(picture.pixels.subarray(second, second + 3)), Array.from(images.subarray(12, 15), toByte));
+  assert.deepEqual(
+    Array.from(picture.pixels.subarray(second, second + 3)),
+    Array.from(images.subarray(12, 15), toByte),
+  );
 });
 
 test('bad shapes are refused with what was expected', () => {
-  assert.throws(() => tileImages(new Float32Array(10), [1, 2, 2, 1]), /Expected 4 values for images of shape \[1, 2, 2, 1\] but received 10/);
-  assert.throws(() => tileImages(new Float32Array(16), [1, 2, 2, 4]), /Expected 1 \(grey\) or 3 \(RGB\) channels for images but received 4/);
-  assert.throws(() => tileImages(new Float32Array(4), [1, 2, 2, 1], { columns: 0 }), /Expected a positive integer for columns but received 0/);
+  assert.throws(
+    () => tileImages(new Float32Array(10), [1, 2, 2, 1]),
+    /Expected 4 values for images of shape \[1, 2, 2, 1\] but received 10/,
+  );
+  assert.throws(
+    () => tileImages(new Float32Array(16), [1, 2, 2, 4]),
+    /Expected 1 \(grey\) or 3 \(RGB\) channels for images but received 4/,
+  );
+  assert.throws(
+    () => tileImages(new Float32Array(4), [1, 2, 2, 1], { columns: 0 }),
+    /Expected a positive integer for columns but received 0/,
+  );
 });
 
 test('PNG keeps every byte; grey stays one channel', async () => {
@@ -60,7 +76,10 @@ test('PNG keeps every byte; grey stays one channel', async () => {
     const meta = await sharp(png).metadata();
     assert.deepEqual([meta.width, meta.height, meta.channels], [picture.width, picture.height, c]);
     // sharp widens grey to sRGB on output unless asked not to.
-    const decoded = await sharp(png).toColourspace(c === 1 ? 'b-w' : 'srgb').raw().toBuffer({ resolveWithObject: true });
+    const decoded = await sharp(png)
+      .toColourspace(c === 1 ? 'b-w' : 'srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     assert.equal(decoded.info.channels, c);
     assert.ok(Buffer.from(picture.pixels).equals(decoded.data));
   }
@@ -73,7 +92,13 @@ test('upscale repeats each pixel factor × factor times', () => {
 });
 
 test('GIF: one page per frame, looping, 80 ms each', async () => {
-  const frames = [0, 1, 2].map((k) => tileImages(ramp(1, 4, 4, 1).map((v) => -v * (k - 1)), [1, 4, 4, 1], { padding: 0 }));
+  const frames = [0, 1, 2].map((k) =>
+    tileImages(
+      ramp(1, 4, 4, 1).map((v) => -v * (k - 1)),
+      [1, 4, 4, 1],
+      { padding: 0 },
+    ),
+  );
   const meta = await sharp(await encodeGif(frames)).metadata();
   assert.equal(meta.format, 'gif');
   assert.equal(meta.pages, 3);

@@ -47,12 +47,21 @@ test('nice ticks are the round values a person expects', () => {
 });
 
 test('tick labels: no float noise, uniform decimals, short big numbers', () => {
-  assert.deepEqual(niceTicks(0, 1).values.map((v) => formatTick(v, 0.2)), ['0.0', '0.2', '0.4', '0.6', '0.8', '1.0']);
-  assert.deepEqual(niceTicks(-4.2, 4.2).values.map((v) => formatTick(v, 2)), ['-4', '-2', '0', '2', '4']);
+  assert.deepEqual(
+    niceTicks(0, 1).values.map((v) => formatTick(v, 0.2)),
+    ['0.0', '0.2', '0.4', '0.6', '0.8', '1.0'],
+  );
+  assert.deepEqual(
+    niceTicks(-4.2, 4.2).values.map((v) => formatTick(v, 2)),
+    ['-4', '-2', '0', '2', '4'],
+  );
   assert.equal(formatTick(0.30000000000000004, 0.1), '0.3');
   assert.equal(formatTick(20000, 5000), '20k');
   assert.equal(formatTick(2500000, 500000), '2.5M');
-  assert.deepEqual(logTicks(1e-3, 10).values.map((v) => formatTick(v)), ['0.001', '0.01', '0.1', '1', '10']);
+  assert.deepEqual(
+    logTicks(1e-3, 10).values.map((v) => formatTick(v)),
+    ['0.001', '0.01', '0.1', '1', '10'],
+  );
   assert.equal(formatTick(1e-6), '1e-6');
 });
 
@@ -88,9 +97,15 @@ test('plotSamples2d: sensible size and an open circle around each mode centre', 
   // Darkest pixel across the stroke (antialiasing spreads it over 1–2 pixels).
   const across = [-1, 0, 1].map((d) => pixel(img, Math.floor(cx + MODE_RING_RADIUS + d), Math.floor(cy)));
   const ring = across.reduce((m, p) => (p[0] + p[1] + p[2] < m[0] + m[1] + m[2] ? p : m));
-  assert.ok(ring.every((c) => c < 110), `ring pixel ${ring}`);
+  assert.ok(
+    ring.every((c) => c < 110),
+    `ring pixel ${ring}`,
+  );
   const outside = pixel(img, cx + MODE_RING_RADIUS + 6, cy);
-  assert.ok(outside.every((c) => c > 200), `nothing just outside the ring: ${outside}`);
+  assert.ok(
+    outside.every((c) => c > 200),
+    `nothing just outside the ring: ${outside}`,
+  );
   const centre = pixel(img, cx, cy);
   assert.ok(centre[2] > centre[0] + 40, `density at mode centre is blue: ${centre}`);
   // Far from every mode: white background.
@@ -114,11 +129,17 @@ test('plotDiscriminator2d: D ≈ 1 is green ("real"), D ≈ 0 purple ("fake")', 
   const mid = pixel(img, ...dataToPixel(frame, 0, -1));
   assert.ok(real[1] > real[0] + 30 && real[1] > real[2] + 30, `D≈1 is green: ${real}`);
   assert.ok(fake[0] > fake[1] + 30 && fake[2] > fake[1] + 30, `D≈0 is purple: ${fake}`);
-  assert.ok(mid.every((c) => c > 225), `D=0.5 is near white: ${mid}`);
+  assert.ok(
+    mid.every((c) => c > 225),
+    `D=0.5 is near white: ${mid}`,
+  );
   // The longest arrow is 6% of the plot width: its tip region is dark.
   const [ax, ay] = dataToPixel(frame, -1, 1);
   const tip = pixel(img, ax + 0.06 * frame.width - 3, ay);
-  assert.ok(tip.every((c) => c < 100), `arrow head drawn: ${tip}`);
+  assert.ok(
+    tip.every((c) => c < 100),
+    `arrow head drawn: ${tip}`,
+  );
   const beyond = pixel(img, ax + 0.06 * frame.width + 6, ay);
   assert.ok(beyond[0] > 100, `arrow stops at 6%: ${beyond}`);
 });
@@ -135,7 +156,9 @@ test('plot1d renders two panels with the learned D in green', async () => {
     pG[i] = normalPdf(xs[i], 0, 1);
     dOpt[i] = pData[i] / (pData[i] + pG[i]);
   }
-  const img = decode(await plot1d({ xs, dLearned: dOpt.map((v) => v * 0.8 + 0.1), dOptimal: dOpt, pData, pG, title: '1D' }));
+  const img = decode(
+    await plot1d({ xs, dLearned: dOpt.map((v) => v * 0.8 + 0.1), dOptimal: dOpt, pData, pG, title: '1D' }),
+  );
   assert.ok(img.width >= 640 && img.width <= 900);
   let green = 0;
   let orange = 0;
@@ -154,7 +177,13 @@ test('plotCurves: NaN values are skipped and marked red at the top of their pane
   const panels: Panel[] = [
     { title: 'Losses', series: [{ name: 'D loss', steps, values }], smooth: 5 },
     { title: 'Log', logY: true, series: [{ name: 'KL', steps, values }] },
-    { title: 'One point', series: [{ name: 'FID', steps: [300], values: [42] }, { name: 'none', steps: [], values: [] }] },
+    {
+      title: 'One point',
+      series: [
+        { name: 'FID', steps: [300], values: [42] },
+        { name: 'none', steps: [], values: [] },
+      ],
+    },
     { title: 'Empty', series: [] },
   ];
   const img = decode(await plotCurves({ title: 'curves', panels }));
@@ -176,12 +205,20 @@ test('plotCurves: NaN values are skipped and marked red at the top of their pane
 
 test('plotCurves with no panels or only empty series still renders', async () => {
   decode(await plotCurves({ title: 'nothing', panels: [] }));
-  decode(await plotCurves({ title: 'empty', panels: [{ title: 'x', series: [{ name: 'a', steps: [], values: [] }], logY: true }] }));
+  decode(
+    await plotCurves({
+      title: 'empty',
+      panels: [{ title: 'x', series: [{ name: 'a', steps: [], values: [] }], logY: true }],
+    }),
+  );
 });
 
 test('moving average ignores non-finite values and keeps their gaps', () => {
   const m = movingAverage([1, 2, NaN, 4, 5], 3);
-  assert.deepEqual([...m].map((v) => (Number.isNaN(v) ? 'gap' : v)), [1.5, 1.5, 'gap', 4.5, 4.5]);
+  assert.deepEqual(
+    [...m].map((v) => (Number.isNaN(v) ? 'gap' : v)),
+    [1.5, 1.5, 'gap', 4.5, 4.5],
+  );
   const l = movingAverage([1, 100], 2, true);
   assert.ok(Math.abs(l[1] - 10) < 1e-9, 'log-space average');
 });

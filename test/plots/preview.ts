@@ -4,7 +4,17 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { plot1d, plotCurves, plotDiscriminator2d, plotSamples2d, type Panel } from '../../src/plots/index.js';
-import { gaussian, gridOf, mixtureDensity, normalPdf, RING_BOUNDS, ringModes, rng, sampleModes, sigmoid } from './fixtures.js';
+import {
+  gaussian,
+  gridOf,
+  mixtureDensity,
+  normalPdf,
+  RING_BOUNDS,
+  ringModes,
+  rng,
+  sampleModes,
+  sigmoid,
+} from './fixtures.js';
 
 export async function writePreviews(dir: string): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
@@ -28,7 +38,11 @@ export async function writePreviews(dir: string): Promise<string[]> {
   save(
     'samples2d.png',
     await plotSamples2d({
-      fake, real, density, modes, bounds: RING_BOUNDS,
+      fake,
+      real,
+      density,
+      modes,
+      bounds: RING_BOUNDS,
       title: 'Ring of 8 Gaussians (std 0.02): generated samples',
       subtitle: 'step 2000 · modes 6/8 · high quality 91.3% · reverse KL 0.31',
     }),
@@ -38,13 +52,18 @@ export async function writePreviews(dir: string): Promise<string[]> {
   save(
     'samples2d-noreal.png',
     await plotSamples2d({
-      fake: sampleModes(modes, 2500, 0.03, 7, [0, 3, 5]), density: tight, modes, bounds: RING_BOUNDS,
-      title: 'Mode collapse onto 3 of 8 modes (std 0.01), no real samples', subtitle: 'step 600 · modes 3/8',
+      fake: sampleModes(modes, 2500, 0.03, 7, [0, 3, 5]),
+      density: tight,
+      modes,
+      bounds: RING_BOUNDS,
+      title: 'Mode collapse onto 3 of 8 modes (std 0.01), no real samples',
+      subtitle: 'step 600 · modes 3/8',
     }),
   );
 
   // 2) GAN Lab view: D high on a band around the ring, G's samples partly inside.
-  const dField = (x: number, y: number) => sigmoid(3 * (0.8 - Math.abs(Math.hypot(x, y) - 2) * 1.6) + 0.6 * Math.sin(2.5 * x));
+  const dField = (x: number, y: number) =>
+    sigmoid(3 * (0.8 - Math.abs(Math.hypot(x, y) - 2) * 1.6) + 0.6 * Math.sin(2.5 * x));
   const field = gridOf(RING_BOUNDS, 120, 120, dField);
   const fake2 = new Float32Array(2 * 2500);
   const r2 = rng(4);
@@ -68,7 +87,11 @@ export async function writePreviews(dir: string): Promise<string[]> {
   save(
     'discriminator2d.png',
     await plotDiscriminator2d({
-      field, fake: fake2, arrows: { points, dirs }, real, bounds: RING_BOUNDS,
+      field,
+      fake: fake2,
+      arrows: { points, dirs },
+      real,
+      bounds: RING_BOUNDS,
       title: 'Discriminator and generator gradients',
       subtitle: 'step 400 · D(x) on real 0.81 · D(G(z)) 0.22',
     }),
@@ -91,7 +114,15 @@ export async function writePreviews(dir: string): Promise<string[]> {
   }
   save(
     'plot1d.png',
-    await plot1d({ xs, dLearned: dL, dOptimal: dOpt, pData, pG, title: '1D GAN: p_data = N(2, 0.5), p_g = N(0, 1)', subtitle: 'step 0 · D trained 500 steps on fixed G' }),
+    await plot1d({
+      xs,
+      dLearned: dL,
+      dOptimal: dOpt,
+      pData,
+      pG,
+      title: '1D GAN: p_data = N(2, 0.5), p_g = N(0, 1)',
+      subtitle: 'step 0 · D trained 500 steps on fixed G',
+    }),
   );
 
   // 4) Training curves, healthy and diverging.
@@ -121,10 +152,31 @@ export async function writePreviews(dir: string): Promise<string[]> {
     rkl.push(3 * Math.exp(-t * 6) + 0.005);
   }
   const panels: Panel[] = [
-    { title: 'Losses', smooth: 15, series: [{ name: 'D loss', steps, values: dLoss }, { name: 'G loss', steps, values: gLoss }] },
-    { title: 'Discriminator outputs', smooth: 15, yMin: 0, yMax: 1, series: [{ name: 'D(x)', steps, values: dReal }, { name: 'D(G(z))', steps, values: dFake }] },
+    {
+      title: 'Losses',
+      smooth: 15,
+      series: [
+        { name: 'D loss', steps, values: dLoss },
+        { name: 'G loss', steps, values: gLoss },
+      ],
+    },
+    {
+      title: 'Discriminator outputs',
+      smooth: 15,
+      yMin: 0,
+      yMax: 1,
+      series: [
+        { name: 'D(x)', steps, values: dReal },
+        { name: 'D(G(z))', steps, values: dFake },
+      ],
+    },
     { title: 'Modes covered', series: [{ name: 'modes (of 8)', steps: mSteps, values: cov }] },
-    { title: 'Sample quality', yMin: 0, yMax: 1, series: [{ name: 'high-quality fraction', steps: mSteps, values: hq }] },
+    {
+      title: 'Sample quality',
+      yMin: 0,
+      yMax: 1,
+      series: [{ name: 'high-quality fraction', steps: mSteps, values: hq }],
+    },
     { title: 'Reverse KL', logY: true, series: [{ name: 'reverse KL', steps: mSteps, values: rkl, dashed: true }] },
   ];
   save('curves.png', await plotCurves({ title: 'Training: ring of 8 Gaussians, 5000 steps', panels }));
@@ -136,8 +188,21 @@ export async function writePreviews(dir: string): Promise<string[]> {
     await plotCurves({
       title: 'Diverged run (NaN after step 4200)',
       panels: [
-        { title: 'Losses', smooth: 9, series: [{ name: 'D loss', steps, values: dl2 }, { name: 'G loss', steps, values: gl2 }] },
-        { title: 'Single point', series: [{ name: 'FID', steps: [2500], values: [42] }, { name: 'empty', steps: [], values: [] }] },
+        {
+          title: 'Losses',
+          smooth: 9,
+          series: [
+            { name: 'D loss', steps, values: dl2 },
+            { name: 'G loss', steps, values: gl2 },
+          ],
+        },
+        {
+          title: 'Single point',
+          series: [
+            { name: 'FID', steps: [2500], values: [42] },
+            { name: 'empty', steps: [], values: [] },
+          ],
+        },
         { title: 'Empty panel', series: [] },
       ],
     }),

@@ -22,7 +22,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { assertSameLines, CLI, fixture, readLines } from '../reference-lines.js';
 
-const gankit = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 300_000 });
+const gankit = (...args: string[]) =>
+  spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 300_000 });
 
 /** A fresh copy of the version-0 run in a temporary folder. */
 function copyRun(): string {
@@ -74,7 +75,10 @@ test('version 0: train --resume --out COPY --steps 40 continues the copy, exactl
   // evaluation wrote no mode-collapse warning) and then has the uninterrupted run's lines.
   const copied = readLines(fixture('run-v0', 'stats.jsonl'));
   const uninterrupted = readLines(fixture('reference', 'run-v0-40.jsonl'));
-  const expected = [...copied.filter((l) => (l.step as number) <= 30), ...uninterrupted.filter((l) => (l.step as number) > 30)];
+  const expected = [
+    ...copied.filter((l) => (l.step as number) <= 30),
+    ...uninterrupted.filter((l) => (l.step as number) > 30),
+  ];
   assert.equal(expected.length, 46);
   assertSameLines(readLines(path.join(run, 'stats.jsonl')), expected, { abs: 1e-6, rel: 1e-5 }, `${run}/stats.jsonl`);
 
@@ -82,7 +86,11 @@ test('version 0: train --resume --out COPY --steps 40 continues the copy, exactl
   const metrics = JSON.parse(readFileSync(path.join(run, 'metrics.json'), 'utf8'));
   assert.equal(metrics.steps, 40);
   const final = uninterrupted.at(-1)!.metrics as Record<string, unknown>;
-  for (const key of ['modes', 'highQuality', 'reverseKL']) assert.ok(Math.abs((metrics[key] as number) - (final[key] as number)) <= 1e-6 + 1e-5 * Math.abs(final[key] as number), key);
+  for (const key of ['modes', 'highQuality', 'reverseKL'])
+    assert.ok(
+      Math.abs((metrics[key] as number) - (final[key] as number)) <= 1e-6 + 1e-5 * Math.abs(final[key] as number),
+      key,
+    );
 });
 
 test('version 0: sample --run COPY --n 100 --out s.npy writes a float32 100×2 .npy', () => {
@@ -100,7 +108,9 @@ test('version 0: sample --run COPY --n 100 --out s.npy writes a float32 100×2 .
   const header = bytes.subarray(10, 10 + headerLength).toString('latin1');
   assert.match(header, /^\{'descr': '<f4', 'fortran_order': False, 'shape': \(100, 2\), \} *\n$/);
   assert.equal(bytes.length, 10 + headerLength + 100 * 2 * 4);
-  const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset + 10 + headerLength, bytes.byteOffset + bytes.length));
+  const values = new Float32Array(
+    bytes.buffer.slice(bytes.byteOffset + 10 + headerLength, bytes.byteOffset + bytes.length),
+  );
   assert.ok(values.every(Number.isFinite));
   assert.ok(new Set(values).size > 100, 'samples are not varied');
 });

@@ -24,7 +24,13 @@ const tempDir = () => mkdtempSync(path.join(tmpdir(), 'gankit-sample-conditional
 /** A conditional image run of 4 steps on 100 labelled 28×28 images (labels i mod 10). */
 async function conditionalRun(model: 'cgan' | 'infogan'): Promise<string> {
   const data = tempDir();
-  writeIdxSplit(data, 'train', patternBytes(100 * 28 * 28, 3), [100, 28, 28], Uint8Array.from({ length: 100 }, (_, i) => i % 10));
+  writeIdxSplit(
+    data,
+    'train',
+    patternBytes(100 * 28 * 28, 3),
+    [100, 28, 28],
+    Uint8Array.from({ length: 100 }, (_, i) => i % 10),
+  );
   const out = tempDir();
   await train({ data, model, latentDim: 16, batchSize: 32, epochs: 1, plotEvery: 0, checkpointEvery: 0, seed: 2, out });
   return out;
@@ -47,7 +53,11 @@ test('--class K: G(z, one-hot K) for the run-seeded z; without it every class, f
   const G = await loadGenerator(run);
   const cond = new Conditioning('cgan', 10);
   const z = drawLatents(new Rng(2), 'normal', 40, 16);
-  const expected = tf.tidy(() => (G.predict(cond.generatorInputs(tf.tensor2d(z, [40, 16]), cond.encode(new Int32Array(40).fill(3)))) as tf.Tensor).dataSync());
+  const expected = tf.tidy(() =>
+    (
+      G.predict(cond.generatorInputs(tf.tensor2d(z, [40, 16]), cond.encode(new Int32Array(40).fill(3)))) as tf.Tensor
+    ).dataSync(),
+  );
   G.dispose();
   assert.ok(three.data.every((v, i) => Math.abs(v - expected[i]) < 1e-5));
   // The same z either way: a mixed sample of class 3 is the class-3 sample.
@@ -58,7 +68,10 @@ test('--class K: G(z, one-hot K) for the run-seeded z; without it every class, f
 
 test('--class picks the categorical code of an InfoGAN run; its continuous codes stay as drawn', async () => {
   const run = await infogan;
-  const [free, seven] = [await sampleRun({ run, n: 30, seed: 5 }), await sampleRun({ run, n: 30, seed: 5, classLabel: 7 })];
+  const [free, seven] = [
+    await sampleRun({ run, n: 30, seed: 5 }),
+    await sampleRun({ run, n: 30, seed: 5, classLabel: 7 }),
+  ];
   assert.ok(seven.classes!.every((c) => c === 7));
   const size = 28 * 28;
   const i = free.classes!.indexOf(7);
@@ -67,28 +80,50 @@ test('--class picks the categorical code of an InfoGAN run; its continuous codes
 });
 
 test('a class the run does not have, and --class on an unconditional run, are refused', async () => {
-  await assert.rejects(sampleRun({ run: await cgan, n: 2, classLabel: 11 }), /Expected --class to be an integer in 0\.\.9 \(model cgan, 10 classes\) but received 11/);
-  await assert.rejects(sampleRun({ run: await infogan, n: 2, classLabel: 10 }), /Expected --class to be an integer in 0\.\.9 \(model infogan, 10 categorical code values\) but received 10/);
+  await assert.rejects(
+    sampleRun({ run: await cgan, n: 2, classLabel: 11 }),
+    /Expected --class to be an integer in 0\.\.9 \(model cgan, 10 classes\) but received 11/,
+  );
+  await assert.rejects(
+    sampleRun({ run: await infogan, n: 2, classLabel: 10 }),
+    /Expected --class to be an integer in 0\.\.9 \(model infogan, 10 categorical code values\) but received 10/,
+  );
   const { dir, generator } = await makeRun('dcgan28');
   generator.dispose();
-  await assert.rejects(sampleRun({ run: dir, n: 2, classLabel: 1 }), /Expected a conditional run \(model cgan\/acgan\/infogan\) for --class but .* was trained with model mlp; sample without --class/);
+  await assert.rejects(
+    sampleRun({ run: dir, n: 2, classLabel: 1 }),
+    /Expected a conditional run \(model cgan\/acgan\/infogan\) for --class but .* was trained with model mlp; sample without --class/,
+  );
 });
 
 test('the class grid and the traversals', async () => {
   const classes = await conditionalGrid({ run: await cgan, grid: 'classes', columns: 6 });
-  assert.deepEqual([classes.rows, classes.columns, classes.picture.width, classes.picture.height], [10, 6, 6 * 30 + 2, 10 * 30 + 2]);
+  assert.deepEqual(
+    [classes.rows, classes.columns, classes.picture.width, classes.picture.height],
+    [10, 6, 6 * 30 + 2, 10 * 30 + 2],
+  );
   const traversal = await conditionalGrid({ run: await infogan, grid: 'traversal', code: 2 });
   assert.deepEqual([traversal.rows, traversal.columns, traversal.picture.width], [10, 9, 9 * 30 + 2]);
-  await assert.rejects(conditionalGrid({ run: await infogan, grid: 'traversal', code: 3 }), /Expected the continuous code to traverse to be 1\.\.2 but received 3/);
-  await assert.rejects(conditionalGrid({ run: await cgan, grid: 'traversal' }), /Expected an InfoGAN run with continuous codes for a traversal but received model cgan/);
+  await assert.rejects(
+    conditionalGrid({ run: await infogan, grid: 'traversal', code: 3 }),
+    /Expected the continuous code to traverse to be 1\.\.2 but received 3/,
+  );
+  await assert.rejects(
+    conditionalGrid({ run: await cgan, grid: 'traversal' }),
+    /Expected an InfoGAN run with continuous codes for a traversal but received model cgan/,
+  );
   const { dir, generator } = await makeRun('tinyconv');
   generator.dispose();
-  await assert.rejects(conditionalGrid({ run: dir, grid: 'classes' }), /Expected a conditional run \(model cgan, acgan or infogan\) for a classes grid/);
+  await assert.rejects(
+    conditionalGrid({ run: dir, grid: 'classes' }),
+    /Expected a conditional run \(model cgan, acgan or infogan\) for a classes grid/,
+  );
 });
 
 test('interpolate and export, which feed G z alone, refuse a conditional run and say so', async () => {
   const run = await cgan;
-  const message = /Expected a run whose generator takes z alone but .* was trained with model cgan, whose generator also takes a class label; this command does not handle conditional runs yet/;
+  const message =
+    /Expected a run whose generator takes z alone but .* was trained with model cgan, whose generator also takes a class label; this command does not handle conditional runs yet/;
   await assert.rejects(interpolateRun({ run }), message);
   await assert.rejects(exportGenerator({ run, out: path.join(tempDir(), 'web') }), message);
 });
@@ -108,5 +143,8 @@ test('a run as the class sampler the conditional metrics take', async () => {
   assert.equal(tf.memory().numTensors, before, 'tensors leaked');
   const { dir, generator } = await makeRun('mlp2d');
   generator.dispose();
-  await assert.rejects(openClassSampler({ run: dir }), /Expected a conditional run \(model cgan, acgan or infogan\) to sample by class but .* was trained with model mlp/);
+  await assert.rejects(
+    openClassSampler({ run: dir }),
+    /Expected a conditional run \(model cgan, acgan or infogan\) to sample by class but .* was trained with model mlp/,
+  );
 });

@@ -46,9 +46,13 @@ export function tempDir(prefix = 'gankit-sampling-'): string {
 export function tinyConvGenerator(seed: number): tfl.LayersModel {
   const init = (k: number) => tfl.initializers.glorotUniform({ seed: seed + k });
   const z = tfl.input({ shape: [8] });
-  let h = tfl.layers.dense({ units: 4 * 4 * 8, activation: 'relu', kernelInitializer: init(0) }).apply(z) as tfl.SymbolicTensor;
+  let h = tfl.layers
+    .dense({ units: 4 * 4 * 8, activation: 'relu', kernelInitializer: init(0) })
+    .apply(z) as tfl.SymbolicTensor;
   h = tfl.layers.reshape({ targetShape: [4, 4, 8] }).apply(h) as tfl.SymbolicTensor;
-  h = tfl.layers.conv2dTranspose({ filters: 3, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: init(1) }).apply(h) as tfl.SymbolicTensor;
+  h = tfl.layers
+    .conv2dTranspose({ filters: 3, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: init(1) })
+    .apply(h) as tfl.SymbolicTensor;
   const x = tfl.layers.activation({ activation: 'tanh' }).apply(h) as tfl.SymbolicTensor;
   return tfl.model({ inputs: z, outputs: x, name: 'generator' });
 }
@@ -57,12 +61,18 @@ function networks(kind: FixtureKind, seed: number): { generator: tfl.LayersModel
   if (kind === 'dcgan28') return { generator: dcgan28Generator(100, seed), discriminator: dcgan28Discriminator(seed) };
   if (kind === 'mlp2d') {
     const rng = new Rng(seed);
-    return { generator: mlpGenerator(2, 2, { hidden: [16, 16] }, rng), discriminator: mlpDiscriminator(2, { hidden: [8] }, rng) };
+    return {
+      generator: mlpGenerator(2, 2, { hidden: [16, 16] }, rng),
+      discriminator: mlpDiscriminator(2, { hidden: [8] }, rng),
+    };
   }
   const x = tfl.input({ shape: [8, 8, 3] });
   const flat = tfl.layers.flatten().apply(x) as tfl.SymbolicTensor;
   const logit = tfl.layers.dense({ units: 1 }).apply(flat) as tfl.SymbolicTensor;
-  return { generator: tinyConvGenerator(seed), discriminator: tfl.model({ inputs: x, outputs: logit, name: 'discriminator' }) };
+  return {
+    generator: tinyConvGenerator(seed),
+    discriminator: tfl.model({ inputs: x, outputs: logit, name: 'discriminator' }),
+  };
 }
 
 export async function makeRun(kind: FixtureKind, o: FixtureOptions = {}): Promise<FixtureRun> {
@@ -74,7 +84,14 @@ export async function makeRun(kind: FixtureKind, o: FixtureOptions = {}): Promis
   const { generator, discriminator } = networks(kind, seed);
   const average = o.average ? networks(kind, seed + 100).generator : undefined;
   // data stays a toy name: options.json is validated as today's trainer writes it.
-  const options = resolveOptions({ data: 'ring8', latentDim, prior: o.prior, seed, out: dir, jacobianTruncation: o.jacobianTruncation ?? 0 });
+  const options = resolveOptions({
+    data: 'ring8',
+    latentDim,
+    prior: o.prior,
+    seed,
+    out: dir,
+    jacobianTruncation: o.jacobianTruncation ?? 0,
+  });
   await fs.mkdir(dir, { recursive: true });
   await fs.writeFile(path.join(dir, 'options.json'), JSON.stringify(options, null, 1));
   const optimizer = { kind: 'adam' as const, step, slots: [] };

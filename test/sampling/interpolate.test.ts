@@ -2,7 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { defaultPath, interpolateRun, interpolationLatents, lerp, loopLatents, slerp } from '../../src/sampling/interpolate.js';
+import {
+  defaultPath,
+  interpolateRun,
+  interpolationLatents,
+  lerp,
+  loopLatents,
+  slerp,
+} from '../../src/sampling/interpolate.js';
 import { tileImages } from '../../src/plots/grid.js';
 import { drawLatents } from '../../src/generate/latent.js';
 import { Rng } from '../../src/rng.js';
@@ -11,7 +18,8 @@ import { makeRun } from './fixtures.js';
 const norm = (v: Float32Array) => Math.sqrt(v.reduce((a, x) => a + x * x, 0));
 const close = (actual: Float32Array, expected: ArrayLike<number>, tolerance = 1e-6) => {
   assert.equal(actual.length, expected.length);
-  for (let i = 0; i < actual.length; i++) assert.ok(Math.abs(actual[i] - expected[i]) <= tolerance, `[${i}]: ${actual[i]} vs ${expected[i]}`);
+  for (let i = 0; i < actual.length; i++)
+    assert.ok(Math.abs(actual[i] - expected[i]) <= tolerance, `[${i}]: ${actual[i]} vs ${expected[i]}`);
 };
 
 test('lerp and slerp start at a and end at b', () => {
@@ -22,7 +30,10 @@ test('lerp and slerp start at a and end at b', () => {
     close(walk(a, b, 0), a);
     close(walk(a, b, 1), b);
   }
-  close(lerp(a, b, 0.25), Array.from(a, (x, i) => 0.75 * x + 0.25 * b[i]));
+  close(
+    lerp(a, b, 0.25),
+    Array.from(a, (x, i) => 0.75 * x + 0.25 * b[i]),
+  );
 });
 
 test('slerp keeps the norm of equal-norm end points; lerp shrinks it', () => {
@@ -30,7 +41,8 @@ test('slerp keeps the norm of equal-norm end points; lerp shrinks it', () => {
   const a = drawLatents(rng, 'normal', 1, 100);
   const raw = drawLatents(rng, 'normal', 1, 100);
   const b = raw.map((x) => (x * norm(a)) / norm(raw));
-  for (const t of [0.1, 0.3, 0.5, 0.77]) assert.ok(Math.abs(norm(slerp(a, b, t)) - norm(a)) < 1e-4 * norm(a), `t = ${t}`);
+  for (const t of [0.1, 0.3, 0.5, 0.77])
+    assert.ok(Math.abs(norm(slerp(a, b, t)) - norm(a)) < 1e-4 * norm(a), `t = ${t}`);
   assert.ok(norm(lerp(a, b, 0.5)) < 0.8 * norm(a), 'the straight line through a Gaussian shell passes near the centre');
 });
 
@@ -67,7 +79,7 @@ test('latent paths: rows run from z_a to z_b; the loop closes', () => {
   const rng = new Rng(5);
   const pairs = [0, 1].map(() => [drawLatents(rng, 'normal', 1, 3), drawLatents(rng, 'normal', 1, 3)]);
   for (const r of [0, 1]) {
-    close(latents.subarray((r * 4) * 3, (r * 4 + 1) * 3), pairs[r][0]);
+    close(latents.subarray(r * 4 * 3, (r * 4 + 1) * 3), pairs[r][0]);
     close(latents.subarray((r * 4 + 3) * 3, (r * 4 + 4) * 3), pairs[r][1]);
   }
   const loop = loopLatents(new Rng(5), 'uniform', 3, 8, 'lerp');
@@ -89,12 +101,21 @@ test('the grid is G applied row by row: its first and last columns are G(z_a) an
   const rng = new Rng(3); // the run's seed
   for (let r = 0; r < 3; r++) {
     const ends = [drawLatents(rng, 'normal', 1, latentDim), drawLatents(rng, 'normal', 1, latentDim)];
-    for (const [end, column] of [[0, 0], [1, 4]]) {
-      const image = tf.tidy(() => (generator.predict(tf.tensor2d(ends[end], [1, latentDim])) as tf.Tensor).dataSync() as Float32Array);
+    for (const [end, column] of [
+      [0, 0],
+      [1, 4],
+    ]) {
+      const image = tf.tidy(
+        () => (generator.predict(tf.tensor2d(ends[end], [1, latentDim])) as tf.Tensor).dataSync() as Float32Array,
+      );
       const tile = tileImages(image, [1, 8, 8, 3], { padding: 0 });
       for (let y = 0; y < 8; y++) {
         const start = ((2 + r * tileH + y) * result.grid.width + 2 + column * tileW) * 3;
-        assert.deepEqual(Array.from(result.grid.pixels.subarray(start, start + 8 * 3)), Array.from(tile.pixels.subarray(y * 24, (y + 1) * 24)), `row ${r} column ${column} line ${y}`);
+        assert.deepEqual(
+          Array.from(result.grid.pixels.subarray(start, start + 8 * 3)),
+          Array.from(tile.pixels.subarray(y * 24, (y + 1) * 24)),
+          `row ${r} column ${column} line ${y}`,
+        );
       }
     }
   }
@@ -106,6 +127,9 @@ test('the grid is G applied row by row: its first and last columns are G(z_a) an
 test('interpolate refuses a 2D run and bad counts', async () => {
   const { dir, generator } = await makeRun('mlp2d');
   generator.dispose();
-  await assert.rejects(interpolateRun({ run: dir }), /Expected an image run for interpolate but .* generator outputs 2D points/);
+  await assert.rejects(
+    interpolateRun({ run: dir }),
+    /Expected an image run for interpolate but .* generator outputs 2D points/,
+  );
   await assert.rejects(interpolateRun({ run: dir, steps: 1 }), /Expected an integer ≥ 2 for steps but received 1/);
 });

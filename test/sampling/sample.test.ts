@@ -13,7 +13,9 @@ import { generate } from '../../src/train/gan.js';
 import { makeRun, tempDir } from './fixtures.js';
 
 const predict = (model: { predict: (x: tf.Tensor) => unknown }, z: Float32Array, latentDim: number) =>
-  tf.tidy(() => (model.predict(tf.tensor2d(z, [z.length / latentDim, latentDim])) as tf.Tensor).dataSync() as Float32Array);
+  tf.tidy(
+    () => (model.predict(tf.tensor2d(z, [z.length / latentDim, latentDim])) as tf.Tensor).dataSync() as Float32Array,
+  );
 
 test('an image run samples N×H×W×C in [−1, 1], the same for a seed whatever the batch size, without leaks', async () => {
   const { dir, generator } = await makeRun('dcgan28', { seed: 4 });
@@ -76,14 +78,21 @@ test('image samples as a .png grid, .npy and a folder of PNGs', async () => {
   for (const folder of [path.join(out, 'pngs/'), path.join(out, 'noext')]) {
     await writeSamples(folder, samples);
     const names = readdirSync(folder).sort();
-    assert.deepEqual(names, Array.from({ length: 10 }, (_, i) => `00000${i}.png`));
+    assert.deepEqual(
+      names,
+      Array.from({ length: 10 }, (_, i) => `00000${i}.png`),
+    );
     const first = await sharp(path.join(folder, '000000.png')).metadata();
     assert.deepEqual([first.width, first.height], [8, 8]);
   }
   assert.ok(!readdirSync(out).some((n) => n.includes('.tmp')), 'temporary folder left behind');
 
   // An existing folder of samples is replaced; an existing empty one is filled.
-  await writeSamples(path.join(out, 'pngs'), { ...samples, data: samples.data.slice(0, 3 * 8 * 8 * 3), shape: [3, 8, 8, 3] });
+  await writeSamples(path.join(out, 'pngs'), {
+    ...samples,
+    data: samples.data.slice(0, 3 * 8 * 8 * 3),
+    shape: [3, 8, 8, 3],
+  });
   assert.equal(readdirSync(path.join(out, 'pngs')).length, 3);
   mkdirSync(path.join(out, 'empty'));
   await writeSamples(path.join(out, 'empty'), samples);
@@ -104,11 +113,17 @@ test('wrong outputs are refused before anything is written', async () => {
     sampleToFile({ run: points.dir, n: 3, out: path.join(out, 'folder/') }),
     /Expected --out to end in one of .npy, .csv, .png for a 2D run but received ".*folder\/", a folder/,
   );
-  await assert.rejects(sampleToFile({ run: image.dir, n: 3, out: path.join(out, 's.jpg') }), /Expected --out to end in one of .npy, .csv, .png but received ".*s.jpg"/);
+  await assert.rejects(
+    sampleToFile({ run: image.dir, n: 3, out: path.join(out, 's.jpg') }),
+    /Expected --out to end in one of .npy, .csv, .png but received ".*s.jpg"/,
+  );
   // A folder holding anything but samples is never replaced.
   mkdirSync(path.join(out, 'mine'));
   writeFileSync(path.join(out, 'mine', 'notes.txt'), 'keep me');
-  await assert.rejects(sampleToFile({ run: image.dir, n: 3, out: path.join(out, 'mine') }), /Expected --out to be a new or empty folder, or one gankit wrote before, but .*mine holds other files/);
+  await assert.rejects(
+    sampleToFile({ run: image.dir, n: 3, out: path.join(out, 'mine') }),
+    /Expected --out to be a new or empty folder, or one gankit wrote before, but .*mine holds other files/,
+  );
   assert.equal(readFileSync(path.join(out, 'mine', 'notes.txt'), 'utf8'), 'keep me');
   assert.deepEqual(readdirSync(out).sort(), ['mine']);
   assert.ok(!existsSync(path.join(out, 'folder')));

@@ -18,7 +18,14 @@ import { train, type TrainRequest } from '../../src/train/trainer.js';
 import { patternBytes, writeIdxSplit } from '../data/images/fixtures.js';
 
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'gankit-conditional-'));
-const small: TrainRequest = { gHidden: [32, 32], dHidden: [32, 32], batchSize: 64, latentDim: 2, evalSamples: 500, ema: 0.9 };
+const small: TrainRequest = {
+  gHidden: [32, 32],
+  dHidden: [32, 32],
+  batchSize: 64,
+  latentDim: 2,
+  evalSamples: 500,
+  ema: 0.9,
+};
 const stepLines = (dir: string) =>
   readFileSync(path.join(dir, 'stats.jsonl'), 'utf8')
     .trim()
@@ -35,7 +42,13 @@ const pngSize = (file: string) => {
 /** 100 labelled 28×28 images (labels i mod 10) as MNIST's IDX files: the smallest labelled image set. */
 function tinyLabelledImages(): string {
   const dir = tempDir();
-  writeIdxSplit(dir, 'train', patternBytes(100 * 28 * 28), [100, 28, 28], Uint8Array.from({ length: 100 }, (_, i) => i % 10));
+  writeIdxSplit(
+    dir,
+    'train',
+    patternBytes(100 * 28 * 28),
+    [100, 28, 28],
+    Uint8Array.from({ length: 100 }, (_, i) => i % 10),
+  );
   return dir;
 }
 const imageRun: TrainRequest = { latentDim: 16, batchSize: 32, epochs: 2, plotEvery: 0, checkpointEvery: 0 };
@@ -71,7 +84,11 @@ for (const model of CONDITIONAL_MODELS) {
     await train({ ...imageRun, data: tinyLabelledImages(), model, epochs: 1, plotEvery: 4, out: images });
     assert.equal(stepLines(images).length, 4);
     const options = json(path.join(images, 'options.json'));
-    if (model === 'infogan') assert.deepEqual([options.infoCategories, options.infoContinuous, options.infoLambdaCat, options.infoLambdaCont], [10, 2, 1, 0.1]);
+    if (model === 'infogan')
+      assert.deepEqual(
+        [options.infoCategories, options.infoContinuous, options.infoLambdaCat, options.infoLambdaCont],
+        [10, 2, 1, 0.1],
+      );
     else assert.equal(options.numClasses, 10);
     // The class grid: 10 rows (classes) × 10 columns of 28 px with 2 px padding, shown at twice the size.
     assert.deepEqual(pngSize(path.join(images, 'samples.png')), [2 * (10 * 30 + 2), 2 * (10 * 30 + 2)]);
@@ -86,20 +103,35 @@ for (const model of CONDITIONAL_MODELS) {
 
 test("ACGAN's class head and InfoGAN's Q are measured as classifiers of the labelled test images", async () => {
   const data = tinyLabelledImages();
-  writeIdxSplit(data, 't10k', patternBytes(30 * 28 * 28, 5), [30, 28, 28], Uint8Array.from({ length: 30 }, (_, i) => i % 10));
-  for (const [model, key] of [['acgan', 'headAccuracy'], ['infogan', 'qAccuracy']] as const) {
+  writeIdxSplit(
+    data,
+    't10k',
+    patternBytes(30 * 28 * 28, 5),
+    [30, 28, 28],
+    Uint8Array.from({ length: 30 }, (_, i) => i % 10),
+  );
+  for (const [model, key] of [
+    ['acgan', 'headAccuracy'],
+    ['infogan', 'qAccuracy'],
+  ] as const) {
     const out = tempDir();
     const events: string[] = [];
     await train({ ...imageRun, data, model, epochs: 1, out }, { onEvent: (m) => events.push(m) });
     const metrics = json(path.join(out, 'metrics.json'));
     assert.ok(metrics[key] >= 0 && metrics[key] <= 1, JSON.stringify(metrics));
     assert.match(metrics.headImages, /\(test, 30\)$/);
-    assert.ok(events.some((e) => /test, 30\): \d+\.\d%/.test(e)), events.join('\n'));
+    assert.ok(
+      events.some((e) => /test, 30\): \d+\.\d%/.test(e)),
+      events.join('\n'),
+    );
   }
   // Without a test split nothing is measured, and the run says so.
   const events: string[] = [];
   const out = tempDir();
-  await train({ ...imageRun, data: tinyLabelledImages(), model: 'infogan', epochs: 1, out }, { onEvent: (m) => events.push(m) });
+  await train(
+    { ...imageRun, data: tinyLabelledImages(), model: 'infogan', epochs: 1, out },
+    { onEvent: (m) => events.push(m) },
+  );
   assert.equal(json(path.join(out, 'metrics.json')).qAccuracy, undefined);
   assert.ok(events.some((e) => /no labelled test images for .*: D's Q head is not measured/.test(e)));
 });
@@ -113,7 +145,10 @@ test('the mixture metrics say how well G obeys its labels (cgan, acgan) or codes
 });
 
 test('the same seed gives the same conditional run; another seed another', async () => {
-  const run = (seed: number) => train({ ...small, data: 'grid25', model: 'acgan', steps: 12, seed, out: tempDir() }).then((r) => stepLines(r.runDir));
+  const run = (seed: number) =>
+    train({ ...small, data: 'grid25', model: 'acgan', steps: 12, seed, out: tempDir() }).then((r) =>
+      stepLines(r.runDir),
+    );
   const [a, b, c] = [await run(4), await run(4), await run(5)];
   assert.deepEqual(a, b);
   assert.notDeepEqual(a, c);
@@ -126,16 +161,29 @@ test('an ACGAN image run interrupted mid-epoch resumes to the same losses and sa
   await train({ ...request, out: whole });
   const split = tempDir();
   const abort = new AbortController();
-  const first = await train({ ...request, out: split }, { signal: abort.signal, onStep: (step) => step === 3 && abort.abort() });
+  const first = await train(
+    { ...request, out: split },
+    { signal: abort.signal, onStep: (step) => step === 3 && abort.abort() },
+  );
   assert.equal(first.interruptedAt, 3);
   await train({ resume: true, out: split });
   assert.deepEqual(stepLines(split), stepLines(whole));
-  const [a, b] = [await sampleRun({ run: whole, n: 6, classLabel: 4 }), await sampleRun({ run: split, n: 6, classLabel: 4 })];
+  const [a, b] = [
+    await sampleRun({ run: whole, n: 6, classLabel: 4 }),
+    await sampleRun({ run: split, n: 6, classLabel: 4 }),
+  ];
   assert.deepEqual(a.data, b.data);
 });
 
 test('an InfoGAN run on a mixture resumes exactly, its evaluations included', async () => {
-  const request: TrainRequest = { ...small, data: 'ring8', model: 'infogan', steps: 30, evalEvery: 10, checkpointEvery: 10 };
+  const request: TrainRequest = {
+    ...small,
+    data: 'ring8',
+    model: 'infogan',
+    steps: 30,
+    evalEvery: 10,
+    checkpointEvery: 10,
+  };
   const whole = tempDir();
   await train({ ...request, out: whole });
   const split = tempDir();
@@ -156,14 +204,24 @@ test('memory is flat: no tensors leak per conditional step', async () => {
     { ...imageRun, data: tinyLabelledImages(), model: 'infogan', epochs: 3 },
   ] as TrainRequest[]) {
     const counts: Record<number, number> = {};
-    const result = await train({ ...request, out: tempDir() }, { onStep: (step) => void (counts[step] = tf.memory().numTensors) });
+    const result = await train(
+      { ...request, out: tempDir() },
+      { onStep: (step) => void (counts[step] = tf.memory().numTensors) },
+    );
     const last = result.options.steps;
-    assert.equal(counts[last], counts[4], `${request.model}: tensors at step 4: ${counts[4]}, at step ${last}: ${counts[last]}`);
+    assert.equal(
+      counts[last],
+      counts[4],
+      `${request.model}: tensors at step 4: ${counts[4]}, at step ${last}: ${counts[last]}`,
+    );
   }
 });
 
 test('cgan and acgan refuse data without labels, saying what to do', async () => {
-  assert.throws(() => resolveOptions({ data: 'spiral', model: 'cgan' }), /Expected labelled data for model cgan .* but spiral has no labels; use --model infogan, which needs none/);
+  assert.throws(
+    () => resolveOptions({ data: 'spiral', model: 'cgan' }),
+    /Expected labelled data for model cgan .* but spiral has no labels; use --model infogan, which needs none/,
+  );
   assert.equal(resolveOptions({ data: 'spiral', model: 'infogan' }).infoCategories, 10);
   const npy = path.join(tempDir(), 'unlabelled.npy');
   await writeNpy(npy, patternBytes(40 * 28 * 28), [40, 28, 28, 1]);

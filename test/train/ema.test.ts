@@ -16,7 +16,8 @@ function model(): tfl.LayersModel {
 }
 
 const values = (m: tfl.LayersModel, i: number) => Array.from(m.weights[i].read().dataSync());
-const fill = (m: tfl.LayersModel, i: number, v: number) => m.weights[i].write(tf.fill(m.weights[i].shape as number[], v));
+const fill = (m: tfl.LayersModel, i: number, v: number) =>
+  m.weights[i].write(tf.fill(m.weights[i].shape as number[], v));
 
 test('the average follows β at the full rate and reaches further back as the rate decays', async () => {
   const g = model();

@@ -7,7 +7,14 @@ import { Optimizer, type OptimizerSpec } from '../../src/train/optimizers.js';
 
 await initBackend();
 
-const spec = (kind: 'adam' | 'sgd'): OptimizerSpec => ({ kind, lr: 0.01, beta1: 0.5, beta2: 0.999, eps: 1e-8, momentum: 0.9 });
+const spec = (kind: 'adam' | 'sgd'): OptimizerSpec => ({
+  kind,
+  lr: 0.01,
+  beta1: 0.5,
+  beta2: 0.999,
+  eps: 1e-8,
+  momentum: 0.9,
+});
 const start = [0.5, -1.25, 2.0];
 const gradsAt = (step: number) => [0.3 * step, -0.7, 1.1 / step];
 
@@ -60,7 +67,10 @@ test('a state of the wrong kind or size is refused', () => {
   const p = tf.variable(tf.tensor1d(start));
   const adam = new Optimizer(spec('adam'), [p]);
   const sgd = new Optimizer(spec('sgd'), [p]);
-  assert.throws(() => adam.setState(sgd.getState()), /Expected adam optimizer state with 2 slots but received sgd with 1/);
+  assert.throws(
+    () => adam.setState(sgd.getState()),
+    /Expected adam optimizer state with 2 slots but received sgd with 1/,
+  );
   const bad = adam.getState();
   bad.slots[0] = new Float32Array(2);
   assert.throws(() => adam.setState(bad), /Expected 3 values for optimizer slot 0 but received 2/);

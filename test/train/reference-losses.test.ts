@@ -38,14 +38,66 @@ import { assertSameLines, CLI, fixture, readLines, type Tolerance } from '../ref
 const TOLERANCE: Tolerance = { abs: 1e-6, rel: 1e-5 };
 const THREADS = '2';
 
-const RING8 = ['train', '--data', 'ring8', '--steps', '400', '--seed', '5', '--eval-every', '200', '--plot-every', '0', '--checkpoint-every', '0'];
-const DCGAN = ['train', '--data', 'fashion-mnist', '--model', 'dcgan', '--steps', '50', '--seed', '1', '--eval-every', '0', '--plot-every', '0', '--checkpoint-every', '0'];
+const RING8 = [
+  'train',
+  '--data',
+  'ring8',
+  '--steps',
+  '400',
+  '--seed',
+  '5',
+  '--eval-every',
+  '200',
+  '--plot-every',
+  '0',
+  '--checkpoint-every',
+  '0',
+];
+const DCGAN = [
+  'train',
+  '--data',
+  'fashion-mnist',
+  '--model',
+  'dcgan',
+  '--steps',
+  '50',
+  '--seed',
+  '1',
+  '--eval-every',
+  '0',
+  '--plot-every',
+  '0',
+  '--checkpoint-every',
+  '0',
+];
 
 const FASHION = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
 
 /** The CPU flags that decide which kernels oneDNN and the -march=native addon run. */
-const ISA_FLAGS = ['avx2', 'fma', 'avx512f', 'avx512dq', 'avx512bw', 'avx512vl', 'avx512_vnni', 'avx512_bf16', 'avx_vnni', 'amx_tile', 'avx512_fp16'];
-const RECORDED_FLAGS = ['avx2', 'fma', 'avx512f', 'avx512dq', 'avx512bw', 'avx512vl', 'avx512_vnni', 'avx512_bf16', 'avx_vnni'];
+const ISA_FLAGS = [
+  'avx2',
+  'fma',
+  'avx512f',
+  'avx512dq',
+  'avx512bw',
+  'avx512vl',
+  'avx512_vnni',
+  'avx512_bf16',
+  'avx_vnni',
+  'amx_tile',
+  'avx512_fp16',
+];
+const RECORDED_FLAGS = [
+  'avx2',
+  'fma',
+  'avx512f',
+  'avx512dq',
+  'avx512bw',
+  'avx512vl',
+  'avx512_vnni',
+  'avx512_bf16',
+  'avx_vnni',
+];
 const RECORDED_ON = `AMD EPYC (family 26) with ${RECORDED_FLAGS.join(' ')}, oneDNN 2.6.3, GANKIT_THREADS=${THREADS}`;
 
 function cpu(): { model: string; flags: string[] } | undefined {
@@ -85,17 +137,26 @@ function runNative(t: TestContext, args: string[]): string | undefined {
 
 const hint = `If the first differences are tiny and grow step by step, the order of floating-point operations changed (threads, CPU, oneDNN, compiler); the references were recorded on ${RECORDED_ON}.`;
 
-test(`ring8, native: gankit ${RING8.join(' ')} gives the recorded stats.jsonl`, { skip: machineSkip(), timeout: 600_000 }, (t) => {
-  const out = runNative(t, RING8);
-  if (!out) return;
-  const expected = readLines(fixture('reference', 'ring8.jsonl'));
-  assert.equal(expected.length, 403); // 400 steps, 2 evaluations, 1 warning
-  assertSameLines(readLines(path.join(out, 'stats.jsonl')), expected, TOLERANCE, `ring8's stats.jsonl. ${hint}`);
-});
+test(
+  `ring8, native: gankit ${RING8.join(' ')} gives the recorded stats.jsonl`,
+  { skip: machineSkip(), timeout: 600_000 },
+  (t) => {
+    const out = runNative(t, RING8);
+    if (!out) return;
+    const expected = readLines(fixture('reference', 'ring8.jsonl'));
+    assert.equal(expected.length, 403); // 400 steps, 2 evaluations, 1 warning
+    assertSameLines(readLines(path.join(out, 'stats.jsonl')), expected, TOLERANCE, `ring8's stats.jsonl. ${hint}`);
+  },
+);
 
 test(
   `DCGAN on Fashion-MNIST, native: gankit ${DCGAN.join(' ')} gives the recorded stats.jsonl`,
-  { skip: skipUnless(existsSync(FASHION), 'dataset-fashion-mnist not installed: apt-get install dataset-fashion-mnist') || machineSkip(), timeout: 600_000 },
+  {
+    skip:
+      skipUnless(existsSync(FASHION), 'dataset-fashion-mnist not installed: apt-get install dataset-fashion-mnist') ||
+      machineSkip(),
+    timeout: 600_000,
+  },
   (t) => {
     const out = runNative(t, DCGAN);
     if (!out) return;

@@ -19,14 +19,38 @@ import { runGenerator } from '../../src/generate/latent.js';
 import { modeMetrics } from '../../src/metrics/modes.js';
 import { toyDataset } from '../../src/data/toy.js';
 
-const small: TrainRequest = { gHidden: [32, 32], dHidden: [32, 32], batchSize: 64, latentDim: 2, evalSamples: 500, ema: 0.9 };
+const small: TrainRequest = {
+  gHidden: [32, 32],
+  dHidden: [32, 32],
+  batchSize: 64,
+  latentDim: 2,
+  evalSamples: 500,
+  ema: 0.9,
+};
 const tempRun = () => mkdtempSync(path.join(tmpdir(), 'gankit-run-'));
 
 test('a run writes options, stats, metrics, pictures and a checkpoint', async () => {
   const out = tempRun();
-  const result = await train({ ...small, data: 'ring8', steps: 40, evalEvery: 20, plotEvery: 20, checkpointEvery: 20, out });
+  const result = await train({
+    ...small,
+    data: 'ring8',
+    steps: 40,
+    evalEvery: 20,
+    plotEvery: 20,
+    checkpointEvery: 20,
+    out,
+  });
   const files = readdirSync(out).sort();
-  for (const f of ['checkpoints', 'curves.png', 'discriminator.png', 'metrics.json', 'options.json', 'samples.png', 'snapshots', 'stats.jsonl']) {
+  for (const f of [
+    'checkpoints',
+    'curves.png',
+    'discriminator.png',
+    'metrics.json',
+    'options.json',
+    'samples.png',
+    'snapshots',
+    'stats.jsonl',
+  ]) {
     assert.ok(files.includes(f), `missing ${f} in ${files.join(', ')}`);
   }
   const metrics = JSON.parse(readFileSync(path.join(out, 'metrics.json'), 'utf8'));
@@ -38,7 +62,8 @@ test('a run writes options, stats, metrics, pictures and a checkpoint', async ()
   // as `untruncated`, the pool's first rows.
   const G = await loadGenerator(out, 'average');
   const pool = drawPool(new Rng((1 * 7919 + 40) | 0), 'normal', 2, truncationPool(500, 0.01));
-  const score = (z: Float32Array) => modeMetrics(runGenerator(G, z, 2), toyDataset('ring8').modes!, toyDataset('ring8').modeStd!);
+  const score = (z: Float32Array) =>
+    modeMetrics(runGenerator(G, z, 2), toyDataset('ring8').modes!, toyDataset('ring8').modeStd!);
   assert.deepEqual(untruncated, score(pool.z.subarray(0, 2 * 500)));
   assert.deepEqual({ modes, totalModes: 8, highQuality, reverseKL }, score(truncateDraw(G, pool, 2, 500, 0.01).z));
   G.dispose();
@@ -55,7 +80,10 @@ test('a run writes options, stats, metrics, pictures and a checkpoint', async ()
     'step-0000040-samples.png',
   ]);
   assert.equal(readFileSync(path.join(out, 'checkpoints', 'latest'), 'utf8').trim(), 'step-0000040');
-  assert.ok(!readdirSync(path.join(out, 'checkpoints')).some((n) => n.includes('.tmp')), 'temporary checkpoint left behind');
+  assert.ok(
+    !readdirSync(path.join(out, 'checkpoints')).some((n) => n.includes('.tmp')),
+    'temporary checkpoint left behind',
+  );
 });
 
 test('the same seed gives the same run; another seed another', async () => {
@@ -75,13 +103,18 @@ test('an interrupted and resumed run gives the same losses as an uninterrupted o
   const request: TrainRequest = { ...small, data: 'grid25', steps: 60, checkpointEvery: 25, evalEvery: 25 };
   await train({ ...request, out: whole });
   const abort = new AbortController();
-  const first = await train({ ...request, out: split }, { signal: abort.signal, onStep: (step) => step === 37 && abort.abort() });
+  const first = await train(
+    { ...request, out: split },
+    { signal: abort.signal, onStep: (step) => step === 37 && abort.abort() },
+  );
   assert.equal(first.interruptedAt, 37);
   assert.equal(readFileSync(path.join(split, 'checkpoints', 'latest'), 'utf8').trim(), 'step-0000037');
   const second = await train({ resume: true, out: split });
   assert.equal(second.interruptedAt, undefined);
   assert.deepEqual(stepLines(split), stepLines(whole));
-  const { modes, highQuality, reverseKL, untruncated } = JSON.parse(readFileSync(path.join(whole, 'metrics.json'), 'utf8'));
+  const { modes, highQuality, reverseKL, untruncated } = JSON.parse(
+    readFileSync(path.join(whole, 'metrics.json'), 'utf8'),
+  );
   assert.deepEqual(second.metrics, { modes, totalModes: 25, highQuality, reverseKL, untruncated });
   const samplesWhole = await sampleRun({ run: whole, n: 50 });
   const samplesSplit = await sampleRun({ run: split, n: 50 });
@@ -89,12 +122,18 @@ test('an interrupted and resumed run gives the same losses as an uninterrupted o
 });
 
 test('resuming a run that has no checkpoint says so', async () => {
-  await assert.rejects(train({ resume: true, out: tempRun() }), /Expected .*options.json from an earlier run to resume/);
+  await assert.rejects(
+    train({ resume: true, out: tempRun() }),
+    /Expected .*options.json from an earlier run to resume/,
+  );
 });
 
 test('memory is flat: no tensors leak per step', async () => {
   const counts: Record<number, number> = {};
-  await train({ ...small, steps: 120, r1: 0.1, out: tempRun() }, { onStep: (step) => void (counts[step] = tf.memory().numTensors) });
+  await train(
+    { ...small, steps: 120, r1: 0.1, out: tempRun() },
+    { onStep: (step) => void (counts[step] = tf.memory().numTensors) },
+  );
   assert.equal(counts[120], counts[20], `tensors at step 20: ${counts[20]}, at step 120: ${counts[120]}`);
 });
 
@@ -122,7 +161,9 @@ test('WGAN clips every weight of D into [−c, c]', async () => {
   const out = tempRun();
   await train({ ...small, loss: 'wgan', clip: 0.02, steps: 5, out });
   const latest = readFileSync(path.join(out, 'checkpoints', 'latest'), 'utf8').trim();
-  const weights = new Float32Array(readFileSync(path.join(out, 'checkpoints', latest, 'discriminator', 'weights.bin')).buffer.slice(0));
+  const weights = new Float32Array(
+    readFileSync(path.join(out, 'checkpoints', latest, 'discriminator', 'weights.bin')).buffer.slice(0),
+  );
   assert.ok(weights.every((w) => Math.abs(w) <= 0.02 + 1e-7));
 });
 
@@ -133,17 +174,25 @@ test('divergence stops the run with a clear message and keeps the last good chec
     /training diverged at step \d+: .*Try lower learning rates/,
   );
   const latest = readFileSync(path.join(out, 'checkpoints', 'latest'), 'utf8').trim();
-  const weights = new Float32Array(readFileSync(path.join(out, 'checkpoints', latest, 'generator', 'weights.bin')).buffer.slice(0));
+  const weights = new Float32Array(
+    readFileSync(path.join(out, 'checkpoints', latest, 'generator', 'weights.bin')).buffer.slice(0),
+  );
   assert.ok(weights.every(Number.isFinite), 'the checkpoint holds non-finite weights');
   assert.ok(existsSync(path.join(out, 'stats.jsonl')));
 });
 
 test("the caller's own networks train, resume and sample; wrong shapes are refused", async () => {
   const rng = new Rng(2);
-  const networks = () => ({ generator: mlpGenerator(3, 2, { hidden: [16] }, rng), discriminator: mlpDiscriminator(2, { hidden: [24, 8] }, rng) });
+  const networks = () => ({
+    generator: mlpGenerator(3, 2, { hidden: [16] }, rng),
+    discriminator: mlpDiscriminator(2, { hidden: [24, 8] }, rng),
+  });
   const out = tempRun();
   const abort = new AbortController();
-  await train({ ...small, latentDim: 3, steps: 20, out, networks: networks() }, { signal: abort.signal, onStep: (s) => s === 10 && abort.abort() });
+  await train(
+    { ...small, latentDim: 3, steps: 20, out, networks: networks() },
+    { signal: abort.signal, onStep: (s) => s === 10 && abort.abort() },
+  );
   assert.equal(JSON.parse(readFileSync(path.join(out, 'options.json'), 'utf8')).model, 'custom');
   await assert.rejects(train({ resume: true, out }), /Expected the run's own generator and discriminator/);
   const done = await train({ resume: true, out, networks: networks() });
@@ -157,7 +206,17 @@ test("the caller's own networks train, resume and sample; wrong shapes are refus
 
 test('the 1D Gaussian is learned: samples move to N(2, 0.5²)', async () => {
   const out = tempRun();
-  await train({ ...small, data: 'gauss1d', latentDim: 4, batchSize: 128, steps: 1500, lrG: 2e-3, lrD: 2e-3, ema: 0.99, out });
+  await train({
+    ...small,
+    data: 'gauss1d',
+    latentDim: 4,
+    batchSize: 128,
+    steps: 1500,
+    lrG: 2e-3,
+    lrD: 2e-3,
+    ema: 0.99,
+    out,
+  });
   const { data } = await sampleRun({ run: out, n: 4000 });
   const mean = data.reduce((a, b) => a + b, 0) / data.length;
   const std = Math.sqrt(data.reduce((a, b) => a + (b - mean) ** 2, 0) / data.length);

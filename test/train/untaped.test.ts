@@ -14,7 +14,8 @@ const close = (actual: tf.Tensor, expected: number[]) => {
 };
 
 test('a gradient taken and applied with the tape paused inside another gradient leaves both right', () => {
-  const a0 = [1, 2, 3], b0 = [0.5, -1, 2];
+  const a0 = [1, 2, 3],
+    b0 = [0.5, -1, 2];
   const a = tf.variable(tf.tensor1d(a0));
   const b = tf.variable(tf.tensor1d(b0));
   const before = tf.memory().numTensors;
@@ -31,10 +32,16 @@ test('a gradient taken and applied with the tape paused inside another gradient 
     return tf.sum(tf.mul(y, b)); // ∂/∂a Σ a²b' = 2ab', b' = b after the update
   }, [a]);
   const y0 = a0.map((v) => v * v);
-  assert.deepEqual(inner.map((v) => +v.toFixed(5)), b0.map((v, i) => +(2 * v * y0[i]).toFixed(5)));
+  assert.deepEqual(
+    inner.map((v) => +v.toFixed(5)),
+    b0.map((v, i) => +(2 * v * y0[i]).toFixed(5)),
+  );
   const b1 = b0.map((v, i) => v - 0.1 * 2 * v * y0[i]);
   close(b, b1);
-  close(outer.grads[a.name], a0.map((v, i) => 2 * v * b1[i]));
+  close(
+    outer.grads[a.name],
+    a0.map((v, i) => 2 * v * b1[i]),
+  );
   tf.dispose([outer.value, ...Object.values(outer.grads)]);
   assert.equal(tf.memory().numTensors, before, 'no tensor outlives the step');
   tf.dispose([a, b]);
@@ -42,11 +49,17 @@ test('a gradient taken and applied with the tape paused inside another gradient 
 
 test('untaped restores the tape when its function throws', () => {
   const x = tf.variable(tf.scalar(3));
-  assert.throws(() => tf.variableGrads(() => {
-    const y = tf.square(x);
-    untaped(() => { throw new Error('boom'); });
-    return y as tf.Scalar;
-  }, [x]), /boom/);
+  assert.throws(
+    () =>
+      tf.variableGrads(() => {
+        const y = tf.square(x);
+        untaped(() => {
+          throw new Error('boom');
+        });
+        return y as tf.Scalar;
+      }, [x]),
+    /boom/,
+  );
   // A gradient afterwards still works: the engine's tape state was put back.
   const g = tf.variableGrads(() => tf.square(x) as tf.Scalar, [x]);
   close(g.grads[x.name], [6]);

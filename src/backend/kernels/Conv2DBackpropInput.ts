@@ -8,10 +8,19 @@ import { packConvInfo } from './conv_common.js';
 export const conv2DBackpropInputConfig = nativeKernel(Conv2DBackpropInput, ({ inputs, backend, attrs }) => {
   const { dy, filter } = inputs;
   const { inputShape, strides, pad, dataFormat, dimRoundingMode } = attrs as unknown as Conv2DBackpropInputAttrs;
-  const dyv = f32(backend, dy), wv = f32(backend, filter);
+  const dyv = f32(backend, dy),
+    wv = f32(backend, filter);
   if (!dyv || !wv) return undefined;
-  const info = backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number],
-    strides, 1, pad, dimRoundingMode, false, backend_util.convertConv2DDataFormat(dataFormat));
+  const info = backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as [number, number, number, number],
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    backend_util.convertConv2DDataFormat(dataFormat),
+  );
   const packed = packConvInfo(info);
   if (!packed || sizeOf(dy.shape) !== sizeOf(info.outShape)) return undefined;
   const dx = alloc(sizeOf(inputShape));

@@ -7,10 +7,14 @@ import { alloc } from '../pool.js';
 // length is the channel count (or 1) — other lengths go to the cpu kernel.
 export const fusedBatchNormConfig = nativeKernel(FusedBatchNorm, ({ inputs, backend, attrs }) => {
   const { x, mean, variance } = inputs;
-  const offset = inputs.offset as TensorInfo | undefined, scale = inputs.scale as TensorInfo | undefined;
+  const offset = inputs.offset as TensorInfo | undefined,
+    scale = inputs.scale as TensorInfo | undefined;
   const { varianceEpsilon } = attrs as unknown as FusedBatchNormAttrs;
-  const xv = f32(backend, x), mv = f32(backend, mean), vv = f32(backend, variance);
-  const ov = offset ? f32(backend, offset) : null, sv = scale ? f32(backend, scale) : null;
+  const xv = f32(backend, x),
+    mv = f32(backend, mean),
+    vv = f32(backend, variance);
+  const ov = offset ? f32(backend, offset) : null,
+    sv = scale ? f32(backend, scale) : null;
   if (!xv || !mv || !vv || ov === undefined || sv === undefined || x.shape.length === 0) return undefined;
   const c = x.shape[x.shape.length - 1];
   const fits = (t: Float32Array | null) => t === null || t.length === 1 || t.length === c;

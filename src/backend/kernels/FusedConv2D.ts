@@ -12,11 +12,19 @@ export const fusedConv2DConfig = nativeKernel(FusedConv2D, ({ inputs, backend, a
   const { strides, pad, dataFormat, dilations, dimRoundingMode, activation, leakyreluAlpha } =
     attrs as unknown as FusedConv2DAttrs;
   const act = activationCode(activation, preluActivationWeights);
-  const xv = f32(backend, x), wv = f32(backend, filter);
+  const xv = f32(backend, x),
+    wv = f32(backend, filter);
   if (act === undefined || !xv || !wv) return undefined;
-  const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number], strides, dilations, pad, dimRoundingMode, false,
-    backend_util.convertConv2DDataFormat(dataFormat));
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+    false,
+    backend_util.convertConv2DDataFormat(dataFormat),
+  );
   const packed = packConvInfo(info);
   if (!packed) return undefined;
   let bv: Float32Array | null = null;

@@ -9,7 +9,8 @@ export const ActivationGradOp = { Relu: 0, LeakyRelu: 1 } as const;
 
 export const gankitActivationGradConfig = nativeKernel(GANKIT_ACTIVATION_GRAD, ({ inputs, backend, attrs }) => {
   const { dy, x } = inputs;
-  const dyv = f32(backend, dy), xv = f32(backend, x);
+  const dyv = f32(backend, dy),
+    xv = f32(backend, x);
   if (!dyv || !xv || dyv.length !== xv.length) {
     throw new Error('Expected float32 dy and x of one size for GankitActivationGrad but received others');
   }

@@ -13,6 +13,14 @@ export const padV2Config = nativeKernel(PadV2, ({ inputs, attrs, backend }) => {
   const shape = x.shape.map((n, d) => paddings[d][0] + n + paddings[d][1]);
   const result = new Float32Array(sizeOf(shape));
   if (constantValue !== 0) result.fill(constantValue);
-  copyRows(input, x.shape, new Array(x.shape.length).fill(0), result, shape, paddings.map((p) => p[0]), x.shape);
+  copyRows(
+    input,
+    x.shape,
+    new Array(x.shape.length).fill(0),
+    result,
+    shape,
+    paddings.map((p) => p[0]),
+    x.shape,
+  );
   return out(backend, shape, result);
 });

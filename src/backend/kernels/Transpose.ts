@@ -9,5 +9,9 @@ export const transposeConfig = nativeKernel(Transpose, ({ inputs, backend, attrs
   if (!xv || x.shape.length > 8) return undefined;
   const result = alloc(xv.length);
   addon().transpose(xv, result, dims(x.shape), dims(perm));
-  return out(backend, perm.map((p) => x.shape[p]), result);
+  return out(
+    backend,
+    perm.map((p) => x.shape[p]),
+    result,
+  );
 });

@@ -8,5 +8,14 @@ export const fusedMatMulConfig = nativeKernel(_FusedMatMul, ({ inputs, backend, 
   const { transposeA, transposeB, activation, leakyreluAlpha } = attrs as unknown as _FusedMatMulAttrs;
   const act = activationCode(activation, inputs.preluActivationWeights as TensorInfo | undefined);
   if (act === undefined) return undefined;
-  return nativeMatMul(backend, inputs.a, inputs.b, transposeA, transposeB, inputs.bias as TensorInfo | undefined, act, leakyreluAlpha ?? 0.2);
+  return nativeMatMul(
+    backend,
+    inputs.a,
+    inputs.b,
+    transposeA,
+    transposeB,
+    inputs.bias as TensorInfo | undefined,
+    act,
+    leakyreluAlpha ?? 0.2,
+  );
 });

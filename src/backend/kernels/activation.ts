@@ -3,7 +3,12 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 
 export const ActivationCode: Readonly<Record<string, number>> = {
-  linear: 0, relu: 1, relu6: 2, leakyrelu: 3, elu: 4, sigmoid: 5,
+  linear: 0,
+  relu: 1,
+  relu6: 2,
+  leakyrelu: 3,
+  elu: 4,
+  sigmoid: 5,
 };
 
 /** The native code for a fused activation, or undefined (prelu, unknown) → cpu fallback. */

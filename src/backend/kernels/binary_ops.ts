@@ -8,8 +8,21 @@ import { addon, dims, f32, nativeKernel, out, sizeOf } from './util.js';
 import { alloc } from '../pool.js';
 
 export const BinaryOp = {
-  Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, Maximum: 4, Minimum: 5, SquaredDifference: 6, Pow: 7, CopyA: 8,
-  Greater: 9, GreaterEqual: 10, Less: 11, LessEqual: 12, Equal: 13, NotEqual: 14,
+  Add: 0,
+  Sub: 1,
+  Multiply: 2,
+  RealDiv: 3,
+  Maximum: 4,
+  Minimum: 5,
+  SquaredDifference: 6,
+  Pow: 7,
+  CopyA: 8,
+  Greater: 9,
+  GreaterEqual: 10,
+  Less: 11,
+  LessEqual: 12,
+  Equal: 13,
+  NotEqual: 14,
 } as const;
 
 function padTo(shape: readonly number[], rank: number): number[] {
@@ -17,9 +30,15 @@ function padTo(shape: readonly number[], rank: number): number[] {
 }
 
 /** Runs op on a and b broadcast to outShape (already validated); returns undefined for non-float32. */
-export function runBinary(backend: MathBackendCPU, code: number, a: TensorInfo, b: TensorInfo,
-  outShape: number[]): TensorInfo | undefined {
-  const av = f32(backend, a), bv = f32(backend, b);
+export function runBinary(
+  backend: MathBackendCPU,
+  code: number,
+  a: TensorInfo,
+  b: TensorInfo,
+  outShape: number[],
+): TensorInfo | undefined {
+  const av = f32(backend, a),
+    bv = f32(backend, b);
   if (!av || !bv || outShape.length > 8) return undefined;
   const rank = outShape.length;
   const compare = code >= BinaryOp.Greater;

@@ -7,7 +7,10 @@ import { alloc, release } from '../pool.js';
 
 export const ReduceOp = { Sum: 0, Mean: 1, Max: 2, Min: 3, Prod: 4 } as const;
 
-export function reduceKernel(kernelName: keyof typeof ReduceOp, axisOf: (attrs: NamedAttrMap) => number | number[]): KernelConfig {
+export function reduceKernel(
+  kernelName: keyof typeof ReduceOp,
+  axisOf: (attrs: NamedAttrMap) => number | number[],
+): KernelConfig {
   const code = ReduceOp[kernelName];
   return nativeKernel(kernelName, ({ inputs, backend, attrs }) => {
     const { x } = inputs;

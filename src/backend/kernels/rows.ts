@@ -3,15 +3,27 @@
 // whole output) and PadV2 (the whole input → a box of the output) all are.
 
 /** A new array holding the box of `extent` elements per axis at `start` of `from`. */
-export function box(from: Float32Array, fromShape: readonly number[], start: readonly number[], extent: readonly number[]): Float32Array {
+export function box(
+  from: Float32Array,
+  fromShape: readonly number[],
+  start: readonly number[],
+  extent: readonly number[],
+): Float32Array {
   const to = new Float32Array(extent.reduce((a, e) => a * e, 1));
   copyRows(from, fromShape, start, to, extent, new Array(extent.length).fill(0), extent);
   return to;
 }
 
 /** Copies `extent` elements per axis from `from` at `fromStart` into `to` at `toStart`. */
-export function copyRows(from: Float32Array, fromShape: readonly number[], fromStart: readonly number[],
-  to: Float32Array, toShape: readonly number[], toStart: readonly number[], extent: readonly number[]): void {
+export function copyRows(
+  from: Float32Array,
+  fromShape: readonly number[],
+  fromStart: readonly number[],
+  to: Float32Array,
+  toShape: readonly number[],
+  toStart: readonly number[],
+  extent: readonly number[],
+): void {
   const rank = extent.length;
   const run = extent[rank - 1];
   if (extent.some((e) => e === 0)) return;

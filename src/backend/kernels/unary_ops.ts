@@ -5,13 +5,32 @@ import { addon, f32, nativeKernel, out } from './util.js';
 import { alloc } from '../pool.js';
 
 export const UnaryOp = {
-  Neg: 0, Abs: 1, Square: 2, Sqrt: 3, Rsqrt: 4, Reciprocal: 5, Exp: 6, Log: 7, Log1p: 8, Tanh: 9,
-  Sigmoid: 10, Softplus: 11, Relu: 12, Relu6: 13, LeakyRelu: 14, Elu: 15, Step: 16, Sign: 17, ClipByValue: 18,
+  Neg: 0,
+  Abs: 1,
+  Square: 2,
+  Sqrt: 3,
+  Rsqrt: 4,
+  Reciprocal: 5,
+  Exp: 6,
+  Log: 7,
+  Log1p: 8,
+  Tanh: 9,
+  Sigmoid: 10,
+  Softplus: 11,
+  Relu: 12,
+  Relu6: 13,
+  LeakyRelu: 14,
+  Elu: 15,
+  Step: 16,
+  Sign: 17,
+  ClipByValue: 18,
 } as const;
 
 /** A float32 → float32 kernel; `params` reads the op's attributes into (alpha, beta). */
-export function unaryKernel(kernelName: keyof typeof UnaryOp,
-  params: (attrs: NamedAttrMap) => [number, number] = () => [0, 0]): KernelConfig {
+export function unaryKernel(
+  kernelName: keyof typeof UnaryOp,
+  params: (attrs: NamedAttrMap) => [number, number] = () => [0, 0],
+): KernelConfig {
   const code = UnaryOp[kernelName];
   return nativeKernel(kernelName, ({ inputs, backend, attrs }) => {
     const x = inputs.x;

@@ -14,7 +14,8 @@ export function setAddon(a: NativeAddon): void {
 }
 /** The loaded addon; kernels are registered only after it loaded. */
 export function addon(): NativeAddon {
-  if (!theAddon) throw new Error('Expected the native addon to be loaded before a native kernel runs but received none');
+  if (!theAddon)
+    throw new Error('Expected the native addon to be loaded before a native kernel runs but received none');
   return theAddon;
 }
 
@@ -45,8 +46,12 @@ export function sizeOf(shape: readonly number[]): number {
   return n;
 }
 
-export function out(backend: MathBackendCPU, shape: number[], values: Float32Array | Uint8Array,
-  dtype: 'float32' | 'bool' = 'float32'): TensorInfo {
+export function out(
+  backend: MathBackendCPU,
+  shape: number[],
+  values: Float32Array | Uint8Array,
+  dtype: 'float32' | 'bool' = 'float32',
+): TensorInfo {
   return backend.makeTensorInfo(shape, dtype, values);
 }
 
@@ -71,8 +76,10 @@ function bump(map: Map<string, number>, name: string): void {
 }
 
 /** Builds a KernelConfig whose function tries `native` and else runs the cpu kernel. */
-export function nativeKernel(kernelName: string,
-  native: (args: KernelArgs) => TensorInfo | TensorInfo[] | undefined): KernelConfig {
+export function nativeKernel(
+  kernelName: string,
+  native: (args: KernelArgs) => TensorInfo | TensorInfo[] | undefined,
+): KernelConfig {
   const fallback = cpuFallback(kernelName);
   const kernelFunc: KernelFunc = (args) => {
     const result = native(args as unknown as KernelArgs);

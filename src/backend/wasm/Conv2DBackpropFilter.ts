@@ -3,8 +3,14 @@
 // matmul: dW[kh·kw·ic, oc] = P[kh·kw·ic, n·oh·ow] · dy[n·oh·ow, oc], where P holds
 // the patches already transposed (wasm's matmul with transposeA was ~20× slower).
 import * as tf from '@tensorflow/tfjs-core';
-import { backend_util, Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs, type KernelConfig,
-  type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  backend_util,
+  Conv2DBackpropFilter,
+  type Conv2DBackpropFilterAttrs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 
 interface WasmBackendLike {
   readSync(dataId: object): backend_util.BackendValues;
@@ -16,16 +22,36 @@ function conv2DBackpropFilter(args: Parameters<KernelFunc>[0]): TensorInfo {
   const backend = args.backend as unknown as WasmBackendLike;
   const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as Conv2DBackpropFilterAttrs;
-  const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1,
-    pad, dimRoundingMode, false, backend_util.convertConv2DDataFormat(dataFormat));
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    backend_util.convertConv2DDataFormat(dataFormat),
+  );
   if (info.dataFormat !== 'channelsLast') {
     throw new Error(`Expected dataFormat NHWC for Conv2DBackpropFilter on wasm but received ${dataFormat}`);
   }
-  const { batchSize: n, inHeight: ih, inWidth: iw, inChannels: ic, outHeight: oh, outWidth: ow,
-    outChannels: oc, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const {
+    batchSize: n,
+    inHeight: ih,
+    inWidth: iw,
+    inChannels: ic,
+    outHeight: oh,
+    outWidth: ow,
+    outChannels: oc,
+    filterHeight: kh,
+    filterWidth: kw,
+    strideHeight: sh,
+    strideWidth: sw,
+  } = info;
   const { top, left } = info.padInfo;
   const xv = backend.readSync(x.dataId) as Float32Array;
-  const rows = n * oh * ow, k = kh * kw * ic;
+  const rows = n * oh * ow,
+    k = kh * kw * ic;
   const patches = new Float32Array(k * rows); // [k, rows]; zeros stand for the padding
   for (let b = 0; b < n; b++) {
     for (let r = 0; r < oh; r++) {
@@ -49,8 +75,10 @@ function conv2DBackpropFilter(args: Parameters<KernelFunc>[0]): TensorInfo {
   const matMul = tf.getKernel('BatchMatMul', 'wasm');
   if (!matMul) throw new Error('Expected a BatchMatMul kernel on wasm but received none');
   const result = matMul.kernelFunc({
-    inputs: { a: { dataId: patchesId, shape: [1, k, rows], dtype: 'float32' },
-      b: { dataId: dy.dataId, shape: [1, rows, oc], dtype: 'float32' } },
+    inputs: {
+      a: { dataId: patchesId, shape: [1, k, rows], dtype: 'float32' },
+      b: { dataId: dy.dataId, shape: [1, rows, oc], dtype: 'float32' },
+    },
     backend: args.backend,
     attrs: { transposeA: false, transposeB: false },
   }) as TensorInfo;

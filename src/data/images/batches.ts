@@ -21,7 +21,8 @@ export class ImageBatches implements BatchSource {
     readonly batchSize: number,
     readonly seed: number,
   ) {
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`Expected a positive integer batch size but received ${batchSize}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new Error(`Expected a positive integer batch size but received ${batchSize}`);
     if (!Number.isInteger(seed)) throw new Error(`Expected an integer seed but received ${seed}`);
     if (data.count < 1) throw new Error(`Expected at least one image in ${data.name} but it has none`);
     this.stepsPerEpoch = Math.ceil(data.count / batchSize);
@@ -37,7 +38,8 @@ export class ImageBatches implements BatchSource {
    * ignored: the order comes from (seed, epoch) and the size from the epoch's position.
    */
   batch(_rng?: Rng, _n?: number): Batch & { x: tf.Tensor4D } {
-    if (!Number.isInteger(this.drawn) || this.drawn < 0) throw new Error(`Expected drawn to be a non-negative integer but received ${this.drawn}`);
+    if (!Number.isInteger(this.drawn) || this.drawn < 0)
+      throw new Error(`Expected drawn to be a non-negative integer but received ${this.drawn}`);
     const { count, height, width, channels, images, labels } = this.data;
     const indices = this.orderOf(this.epoch);
     const start = (this.drawn % this.stepsPerEpoch) * this.batchSize;
@@ -67,7 +69,7 @@ export class ImageBatches implements BatchSource {
 /** One 32-bit seed from (seed, epoch), mixed (murmur3's finaliser) so neighbouring pairs give unrelated orders. */
 function epochSeed(seed: number, epoch: number): number {
   let h = Math.imul((seed >>> 0) ^ 0x2545f491, 0x9e3779b1);
-  h = Math.imul((h ^ (h >>> 15)) ^ epoch, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 15) ^ epoch, 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
 }

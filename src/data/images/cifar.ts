@@ -20,14 +20,20 @@ export async function cifarBatchesDir(dir: string): Promise<string | undefined> 
 
 export async function readCifarFolder(dir: string, split: Split): Promise<Omit<ImageDataset, 'name'>> {
   const batches = await cifarBatchesDir(dir);
-  if (batches === undefined) throw new Error(`Expected CIFAR-10 binary files (data_batch_1.bin … test_batch.bin) in ${dir} but found none`);
+  if (batches === undefined)
+    throw new Error(`Expected CIFAR-10 binary files (data_batch_1.bin … test_batch.bin) in ${dir} but found none`);
   const names = await fs.readdir(batches);
   const files =
     split === 'train'
       ? names.filter((n) => /^data_batch_\d+\.bin$/.test(n)).sort((a, b) => batchNumber(a) - batchNumber(b))
       : names.filter((n) => n === 'test_batch.bin');
-  if (files.length === 0) throw new Error(`Expected the ${split} split's ${split === 'train' ? 'data_batch_*.bin' : 'test_batch.bin'} in ${batches} but it is not there`);
-  const parts = await Promise.all(files.map(async (n) => decodeCifarRecords(await fs.readFile(path.join(batches, n)), path.join(batches, n))));
+  if (files.length === 0)
+    throw new Error(
+      `Expected the ${split} split's ${split === 'train' ? 'data_batch_*.bin' : 'test_batch.bin'} in ${batches} but it is not there`,
+    );
+  const parts = await Promise.all(
+    files.map(async (n) => decodeCifarRecords(await fs.readFile(path.join(batches, n)), path.join(batches, n))),
+  );
   const count = parts.reduce((sum, p) => sum + p.labels.length, 0);
   const images = new Uint8Array(count * 3 * PLANE);
   const labels = new Uint8Array(count);
@@ -38,7 +44,16 @@ export async function readCifarFolder(dir: string, split: Split): Promise<Omit<I
     at += part.labels.length;
   }
   const classNames = await readClassNames(path.join(batches, 'batches.meta.txt'));
-  return { source: batches, images, labels, count, height: SIDE, width: SIDE, channels: 3, ...(classNames && { classNames }) };
+  return {
+    source: batches,
+    images,
+    labels,
+    count,
+    height: SIDE,
+    width: SIDE,
+    channels: 3,
+    ...(classNames && { classNames }),
+  };
 }
 
 /** Records → NHWC images and labels. */
@@ -55,7 +70,10 @@ export function decodeCifarRecords(bytes: Uint8Array, file: string): { images: U
   for (let n = 0; n < count; n++) {
     const record = n * CIFAR_RECORD_BYTES;
     labels[n] = bytes[record];
-    if (labels[n] > 9) throw new Error(`Expected labels 0..9 in ${file} but record ${n} has ${labels[n]}: is it a CIFAR-10 binary file?`);
+    if (labels[n] > 9)
+      throw new Error(
+        `Expected labels 0..9 in ${file} but record ${n} has ${labels[n]}: is it a CIFAR-10 binary file?`,
+      );
     const out = n * 3 * PLANE;
     for (let c = 0; c < 3; c++) {
       const plane = record + 1 + c * PLANE;
@@ -67,7 +85,10 @@ export function decodeCifarRecords(bytes: Uint8Array, file: string): { images: U
 
 async function readClassNames(file: string): Promise<string[] | undefined> {
   if (!existsSync(file)) return undefined;
-  const names = (await fs.readFile(file, 'utf8')).split('\n').map((s) => s.trim()).filter((s) => s.length > 0);
+  const names = (await fs.readFile(file, 'utf8'))
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   return names.length > 0 ? names : undefined;
 }
 

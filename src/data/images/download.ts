@@ -51,7 +51,9 @@ export async function downloadFile(request: DownloadRequest): Promise<void> {
       if (attempt >= retries) {
         const reason = (err as Error).message;
         if (received.bytes === 0) {
-          throw new Error(`Expected to download ${url} but ${attempt + 1} attempts failed (${reason}): check the network, or set a mirror (GANKIT_DATA_MIRROR)`);
+          throw new Error(
+            `Expected to download ${url} but ${attempt + 1} attempts failed (${reason}): check the network, or set a mirror (GANKIT_DATA_MIRROR)`,
+          );
         }
         const of = bytes === undefined ? '' : ` of ${megabytes(bytes)}`;
         throw new Error(
@@ -70,7 +72,10 @@ export async function downloadFile(request: DownloadRequest): Promise<void> {
 /** Picks up an earlier run's .part: its bytes are hashed again so the digest covers the whole file. */
 async function resumeFrom(part: string, expectedBytes: number | undefined): Promise<Received> {
   const hash = createHash('sha256');
-  const size = await fs.stat(part).then((s) => s.size, () => 0);
+  const size = await fs.stat(part).then(
+    (s) => s.size,
+    () => 0,
+  );
   if (size === 0 || (expectedBytes !== undefined && size > expectedBytes)) {
     await fs.rm(part, { force: true });
     return { bytes: 0, hash };
@@ -80,7 +85,12 @@ async function resumeFrom(part: string, expectedBytes: number | undefined): Prom
 }
 
 /** One request for the bytes not yet received, appended to the .part file; throws when the connection breaks. */
-async function fetchInto(url: string, part: string, received: Received, progress: (bytes: number) => void): Promise<void> {
+async function fetchInto(
+  url: string,
+  part: string,
+  received: Received,
+  progress: (bytes: number) => void,
+): Promise<void> {
   const response = await get(url, received.bytes > 0 ? { Range: `bytes=${received.bytes}-` } : {});
   if (received.bytes > 0 && !answersRange(response, received.bytes)) {
     // The server sent the whole file (200), or a range we did not ask for, or found
@@ -116,7 +126,9 @@ async function verify(request: DownloadRequest, part: string, received: Received
   const { url, sha256, bytes } = request;
   if (bytes !== undefined && received.bytes !== bytes) {
     await fs.rm(part, { force: true });
-    throw new FatalDownloadError(`Expected ${bytes} bytes from ${url} but received ${received.bytes}; the file was deleted. The server may hold another version of it: check the URL or the mirror`);
+    throw new FatalDownloadError(
+      `Expected ${bytes} bytes from ${url} but received ${received.bytes}; the file was deleted. The server may hold another version of it: check the URL or the mirror`,
+    );
   }
   const actual = received.hash.digest('hex');
   if (actual !== sha256.toLowerCase()) {
@@ -138,13 +150,22 @@ function get(url: string, headers: Record<string, string>, redirects = 0): Promi
       const location = response.headers.location;
       if (status >= 300 && status < 400 && location) {
         response.resume(); // drain, so the socket is freed
-        if (redirects >= MAX_REDIRECTS) return reject(new FatalDownloadError(`Expected at most ${MAX_REDIRECTS} redirects from ${url} but there were more; check the URL`));
+        if (redirects >= MAX_REDIRECTS)
+          return reject(
+            new FatalDownloadError(
+              `Expected at most ${MAX_REDIRECTS} redirects from ${url} but there were more; check the URL`,
+            ),
+          );
         return resolve(get(new URL(location, url).toString(), headers, redirects + 1));
       }
       const unsatisfiable = status === 416 && headers.Range !== undefined; // fetchInto starts over
       if ((status < 200 || status >= 300) && !unsatisfiable) {
         response.resume();
-        return reject(new FatalDownloadError(`Expected HTTP 200 from ${url} but received ${status} ${response.statusMessage ?? ''}`.trimEnd()));
+        return reject(
+          new FatalDownloadError(
+            `Expected HTTP 200 from ${url} but received ${status} ${response.statusMessage ?? ''}`.trimEnd(),
+          ),
+        );
       }
       resolve(response);
     });

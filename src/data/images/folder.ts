@@ -21,7 +21,8 @@ interface Decoded {
 
 export async function readImageFolder(dir: string, size?: number): Promise<Omit<ImageDataset, 'name'>> {
   const { files, labels, classNames } = await listFolder(dir);
-  if (files.length === 0) throw new Error(`Expected PNG or JPEG images (.png, .jpg, .jpeg) in ${dir} or its sub-folders but found none`);
+  if (files.length === 0)
+    throw new Error(`Expected PNG or JPEG images (.png, .jpg, .jpeg) in ${dir} or its sub-folders but found none`);
   const decoded = await mapLimit(files, CONCURRENCY, (file) => decode(file, size));
   const first = decoded[0];
   const other = decoded.find((d) => d.width !== first.width || d.height !== first.height);
@@ -58,7 +59,8 @@ async function listFolder(dir: string): Promise<{ files: string[]; labels?: numb
   for (const name of top) if ((await fs.stat(path.join(dir, name))).isDirectory()) folders.push(name);
   const byClass = folders.length > 0 && !top.some((name) => IMAGE_FILE.test(name) && !folders.includes(name));
   if (!byClass) return { files: await imagesUnder(dir) };
-  if (folders.length > 256) throw new Error(`Expected at most 256 class folders in ${dir} (labels are bytes) but found ${folders.length}`);
+  if (folders.length > 256)
+    throw new Error(`Expected at most 256 class folders in ${dir} (labels are bytes) but found ${folders.length}`);
   const classNames = folders.sort(byCodePoint);
   const files: string[] = [];
   const labels: number[] = [];
@@ -93,11 +95,16 @@ async function decode(file: string, size?: number): Promise<Decoded> {
     // flatten: transparent pixels are composited onto black, and alpha is dropped.
     let image = sharp(file).autoOrient().flatten({ background: '#000000' });
     if (size !== undefined) image = image.resize(size, size, { fit: 'cover', position: 'centre' });
-    const { data, info } = await image.toColourspace(gray ? 'b-w' : 'srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    const { data, info } = await image
+      .toColourspace(gray ? 'b-w' : 'srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
     if (info.channels !== (gray ? 1 : 3)) throw new Error(`decoded to ${info.channels} channels`);
     return { file, pixels: data, width: info.width, height: info.height, gray };
   } catch (err) {
-    throw new Error(`Expected a readable PNG or JPEG image at ${file} but decoding failed (${(err as Error).message}): fix or remove the file`);
+    throw new Error(
+      `Expected a readable PNG or JPEG image at ${file} but decoding failed (${(err as Error).message}): fix or remove the file`,
+    );
   }
 }
 

@@ -21,9 +21,13 @@ export async function readMaybeGzip(file: string): Promise<Buffer> {
   } catch (err) {
     const message = (err as Error).message;
     if (/unexpected end of file/i.test(message)) {
-      throw new Error(`Expected a complete gzip stream in ${file} but it ends early (${message}): the file is truncated; delete it and download or copy it again`);
+      throw new Error(
+        `Expected a complete gzip stream in ${file} but it ends early (${message}): the file is truncated; delete it and download or copy it again`,
+      );
     }
-    throw new Error(`Expected a valid gzip stream in ${file} but decompression failed (${message}): the file is corrupt; delete it and download or copy it again`);
+    throw new Error(
+      `Expected a valid gzip stream in ${file} but decompression failed (${message}): the file is corrupt; delete it and download or copy it again`,
+    );
   }
 }
 
@@ -35,33 +39,51 @@ export interface IdxArray {
 export function parseIdx(bytes: Uint8Array, file: string, kind: 'images' | 'labels'): IdxArray {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const expected = kind === 'images' ? IDX_IMAGES_MAGIC : IDX_LABELS_MAGIC;
-  if (bytes.length < 4) throw new Error(`Expected an IDX ${kind} file at ${file} but it has only ${bytes.length} bytes: the file is truncated`);
+  if (bytes.length < 4)
+    throw new Error(
+      `Expected an IDX ${kind} file at ${file} but it has only ${bytes.length} bytes: the file is truncated`,
+    );
   const magic = view.getUint32(0);
   if (magic !== expected) {
-    const hint = magic === (kind === 'images' ? IDX_LABELS_MAGIC : IDX_IMAGES_MAGIC) ? `: it is an IDX ${kind === 'images' ? 'labels' : 'images'} file` : ': is it an IDX file?';
-    throw new Error(`Expected IDX magic number ${hex(expected)} (${kind}: unsigned bytes, ${expected & 0xff} dimension${expected === IDX_LABELS_MAGIC ? '' : 's'}) in ${file} but received ${hex(magic)}${hint}`);
+    const hint =
+      magic === (kind === 'images' ? IDX_LABELS_MAGIC : IDX_IMAGES_MAGIC)
+        ? `: it is an IDX ${kind === 'images' ? 'labels' : 'images'} file`
+        : ': is it an IDX file?';
+    throw new Error(
+      `Expected IDX magic number ${hex(expected)} (${kind}: unsigned bytes, ${expected & 0xff} dimension${expected === IDX_LABELS_MAGIC ? '' : 's'}) in ${file} but received ${hex(magic)}${hint}`,
+    );
   }
   const headerBytes = 4 + 4 * (magic & 0xff);
-  if (bytes.length < headerBytes) throw new Error(`Expected an IDX header of ${headerBytes} bytes in ${file} but the file has only ${bytes.length}: it is truncated`);
+  if (bytes.length < headerBytes)
+    throw new Error(
+      `Expected an IDX header of ${headerBytes} bytes in ${file} but the file has only ${bytes.length}: it is truncated`,
+    );
   const dims = Array.from({ length: magic & 0xff }, (_, i) => view.getUint32(4 + 4 * i));
   const size = dims.reduce((a, b) => a * b, 1);
   const actual = bytes.length - headerBytes;
   if (actual !== size) {
     const what = actual < size ? 'the file is truncated' : 'bytes follow the data: the file is corrupt';
-    throw new Error(`Expected ${size} data bytes (${dims.join('×')}, as the header says) in ${file} but received ${actual}: ${what}; delete it and download or copy it again`);
+    throw new Error(
+      `Expected ${size} data bytes (${dims.join('×')}, as the header says) in ${file} but received ${actual}: ${what}; delete it and download or copy it again`,
+    );
   }
   return { dims, data: bytes.subarray(headerBytes) };
 }
 
 /** Images (and labels, when given) from a pair of IDX files. */
-export async function readIdxImages(imagesFile: string, labelsFile?: string): Promise<Omit<ImageDataset, 'name' | 'source'>> {
+export async function readIdxImages(
+  imagesFile: string,
+  labelsFile?: string,
+): Promise<Omit<ImageDataset, 'name' | 'source'>> {
   const images = parseIdx(await readMaybeGzip(imagesFile), imagesFile, 'images');
   const [count, height, width] = images.dims;
   const result = { images: plain(images.data), count, height, width, channels: 1 };
   if (labelsFile === undefined) return result;
   const labels = parseIdx(await readMaybeGzip(labelsFile), labelsFile, 'labels');
   if (labels.dims[0] !== count) {
-    throw new Error(`Expected as many labels as images but ${imagesFile} has ${count} images and ${labelsFile} has ${labels.dims[0]} labels: are they from the same data set and split?`);
+    throw new Error(
+      `Expected as many labels as images but ${imagesFile} has ${count} images and ${labelsFile} has ${labels.dims[0]} labels: are they from the same data set and split?`,
+    );
   }
   return { ...result, labels: plain(labels.data) };
 }
@@ -75,7 +97,9 @@ export async function findIdxFiles(dir: string, split: Split): Promise<{ images:
   const prefix = split === 'train' ? 'train' : '(?:t10k|test)';
   const images = pick(names, new RegExp(`${prefix}-images.*idx3`, 'i'), dir, `${split} images`);
   if (images === undefined) {
-    throw new Error(`Expected a ${split} images file (*${split === 'train' ? 'train' : 't10k'}-images*idx3*) in ${dir} but found none among: ${names.join(', ') || '(an empty folder)'}`);
+    throw new Error(
+      `Expected a ${split} images file (*${split === 'train' ? 'train' : 't10k'}-images*idx3*) in ${dir} but found none among: ${names.join(', ') || '(an empty folder)'}`,
+    );
   }
   const labels = pick(names, new RegExp(`${prefix}-labels.*idx1`, 'i'), dir, `${split} labels`);
   return { images: path.join(dir, images), labels: labels && path.join(dir, labels) };
@@ -89,7 +113,10 @@ export async function isIdxFolder(dir: string): Promise<boolean> {
 function pick(names: string[], pattern: RegExp, dir: string, what: string): string | undefined {
   const matches = names.filter((n) => pattern.test(n)).sort();
   const bases = [...new Set(matches.map((n) => n.replace(/\.gz$/i, '')))];
-  if (bases.length > 1) throw new Error(`Expected one ${what} file in ${dir} but found ${bases.length}: ${matches.join(', ')}; point to a folder that holds one data set`);
+  if (bases.length > 1)
+    throw new Error(
+      `Expected one ${what} file in ${dir} but found ${bases.length}: ${matches.join(', ')}; point to a folder that holds one data set`,
+    );
   return matches.find((n) => !/\.gz$/i.test(n)) ?? matches[0];
 }
 

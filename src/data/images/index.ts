@@ -26,9 +26,11 @@ export function isImageDataName(data: string): boolean {
 
 export async function loadImages(data: string, options: LoadImagesOptions = {}): Promise<ImageDataset> {
   const split = options.split ?? 'train';
-  if (split !== 'train' && split !== 'test') throw new Error(`Expected split to be train or test but received "${split}"`);
+  if (split !== 'train' && split !== 'test')
+    throw new Error(`Expected split to be train or test but received "${split}"`);
   const { size } = options;
-  if (size !== undefined && !(Number.isInteger(size) && size > 0)) throw new Error(`Expected size to be a positive integer but received ${size}`);
+  if (size !== undefined && !(Number.isInteger(size) && size > 0))
+    throw new Error(`Expected size to be a positive integer but received ${size}`);
   const registry = options.registry ?? IMAGE_REGISTRY;
   // A known name wins over a folder of the same name in the working directory: write ./mnist for that.
   const entry = Object.hasOwn(registry, data) ? registry[data] : undefined;
@@ -46,10 +48,13 @@ async function loadPath(data: string, split: 'train' | 'test', size: number | un
   if (!existsSync(data)) {
     const known = `known image data sets: ${[...IMAGE_DATASETS].join(', ')}`;
     if (looksLikePath(data)) throw new Error(`Expected a data set at ${data} but nothing is there (${known})`);
-    throw new Error(`Expected data to be a known image data set (${IMAGE_DATASETS.join(', ')}) or a path to one but received "${data}"`);
+    throw new Error(
+      `Expected data to be a known image data set (${IMAGE_DATASETS.join(', ')}) or a path to one but received "${data}"`,
+    );
   }
   if ((await fs.stat(data)).isFile()) {
-    if (!/\.npy$/i.test(data)) throw new Error(`Expected a folder or an .npy file for data but received the file ${data}`);
+    if (!/\.npy$/i.test(data))
+      throw new Error(`Expected a folder or an .npy file for data but received the file ${data}`);
     onlyTrain(data, split);
     return { name: data, ...(await readNpyImages(data)) };
   }
@@ -64,7 +69,10 @@ async function loadPath(data: string, split: 'train' | 'test', size: number | un
 
 /** .npy files and image folders hold one set of images; a test split is a path of its own. */
 function onlyTrain(data: string, split: 'train' | 'test'): void {
-  if (split === 'test') throw new Error(`Expected a data set with a test split but ${data} holds one set of images: pass the test images as a path of their own`);
+  if (split === 'test')
+    throw new Error(
+      `Expected a data set with a test split but ${data} holds one set of images: pass the test images as a path of their own`,
+    );
 }
 
 function looksLikePath(data: string): boolean {

@@ -15,14 +15,24 @@ export function defaultDataDir(): string {
   return process.env.GANKIT_DATA || path.join(envPaths('gankit', { suffix: '' }).cache, 'data');
 }
 
-export async function loadKnown(name: string, entry: KnownImageData, options: LoadImagesOptions): Promise<ImageDataset> {
+export async function loadKnown(
+  name: string,
+  entry: KnownImageData,
+  options: LoadImagesOptions,
+): Promise<ImageDataset> {
   const split = options.split ?? 'train';
   const cache = path.join(options.dataDir ?? defaultDataDir(), name);
   if (entry.format === 'idx') {
     const wanted = idxSplitFiles(split);
     let dir = [cache, ...(entry.systemDirs ?? [])].find((d) => wanted.every((f) => existsSync(path.join(d, f))));
     if (dir === undefined) {
-      await fetchFiles(name, entry, entry.files.filter((f) => wanted.includes(f.name)), cache, options);
+      await fetchFiles(
+        name,
+        entry,
+        entry.files.filter((f) => wanted.includes(f.name)),
+        cache,
+        options,
+      );
       dir = cache;
     }
     const data = await readIdxImages(path.join(dir, wanted[0]), path.join(dir, wanted[1]));
@@ -39,12 +49,19 @@ export async function loadKnown(name: string, entry: KnownImageData, options: Lo
 }
 
 /** Downloads the files not already in the cache, after checking that each can be verified. */
-async function fetchFiles(name: string, entry: KnownImageData, files: RegistryFile[], cache: string, options: LoadImagesOptions): Promise<void> {
+async function fetchFiles(
+  name: string,
+  entry: KnownImageData,
+  files: RegistryFile[],
+  cache: string,
+  options: LoadImagesOptions,
+): Promise<void> {
   const missing = files.filter((f) => !existsSync(path.join(cache, f.name)));
   if (missing.length === 0) return;
   const mirror = options.mirror ?? process.env.GANKIT_DATA_MIRROR;
   // A mirror serves every data set, so it keeps them apart the way the cache does.
-  const urlOf = (file: RegistryFile) => (mirror ? `${mirror.replace(/\/+$/, '')}/${name}/${file.name}` : entry.baseUrl + file.name);
+  const urlOf = (file: RegistryFile) =>
+    mirror ? `${mirror.replace(/\/+$/, '')}/${name}/${file.name}` : entry.baseUrl + file.name;
   const where = [cache, ...(entry.systemDirs ?? [])].join(' or ');
   if (options.download === false) {
     throw new Error(
@@ -60,7 +77,13 @@ async function fetchFiles(name: string, entry: KnownImageData, files: RegistryFi
     );
   }
   for (const file of missing) {
-    await downloadFile({ url: urlOf(file), file: path.join(cache, file.name), sha256: file.sha256!, bytes: file.bytes, onProgress: options.onProgress });
+    await downloadFile({
+      url: urlOf(file),
+      file: path.join(cache, file.name),
+      sha256: file.sha256!,
+      bytes: file.bytes,
+      onProgress: options.onProgress,
+    });
   }
 }
 
@@ -72,10 +95,15 @@ async function extractArchive(archive: string, cache: string, onProgress?: (mess
     try {
       await extract({ file: archive, cwd: temporary, strict: true });
     } catch (err) {
-      throw new Error(`Expected a complete .tar.gz archive at ${archive} but extracting it failed (${(err as Error).message}): delete it and run again to download it anew`);
+      throw new Error(
+        `Expected a complete .tar.gz archive at ${archive} but extracting it failed (${(err as Error).message}): delete it and run again to download it anew`,
+      );
     }
     const extracted = path.join(temporary, CIFAR_FOLDER);
-    if (!existsSync(extracted)) throw new Error(`Expected ${archive} to hold the folder ${CIFAR_FOLDER} but it does not: delete it and run again to download it anew`);
+    if (!existsSync(extracted))
+      throw new Error(
+        `Expected ${archive} to hold the folder ${CIFAR_FOLDER} but it does not: delete it and run again to download it anew`,
+      );
     // Another process may have finished the same extraction first; its copy is as good.
     await fs.rename(extracted, path.join(cache, CIFAR_FOLDER)).catch((err) => {
       if (!existsSync(path.join(cache, CIFAR_FOLDER))) throw err;

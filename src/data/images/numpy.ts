@@ -11,7 +11,9 @@ export async function readNpyImages(file: string): Promise<Omit<ImageDataset, 'n
   }
   const [count, height, width, channels = 1] = shape;
   if (channels !== 1 && channels !== 3) {
-    throw new Error(`Expected 1 or 3 channels (the last axis of N×H×W×C) in ${file} but received ${channels}: save images channels-last, without alpha`);
+    throw new Error(
+      `Expected 1 or 3 channels (the last axis of N×H×W×C) in ${file} but received ${channels}: save images channels-last, without alpha`,
+    );
   }
   const images = array.dtype === 'uint8' ? array.data : toBytes(array.data, file);
   return { source: file, images, count, height, width, channels };
@@ -23,7 +25,9 @@ function toBytes(values: Float32Array, file: string): Uint8Array {
   for (let i = 0; i < values.length; i++) {
     const x = values[i];
     if (!(x >= -1 && x <= 1)) {
-      throw new Error(`Expected float32 image values in [−1, 1] in ${file} but element ${i} is ${x}: scale the images to [−1, 1], or save them as uint8 0..255`);
+      throw new Error(
+        `Expected float32 image values in [−1, 1] in ${file} but element ${i} is ${x}: scale the images to [−1, 1], or save them as uint8 0..255`,
+      );
     }
     bytes[i] = Math.round((x + 1) * 127.5);
   }

@@ -24,7 +24,8 @@ export interface KnownImageData {
 
 export type ImageRegistry = Readonly<Record<string, KnownImageData>>;
 
-const idxFiles = (sums: [string, number, string][]): RegistryFile[] => sums.map(([name, bytes, sha256]) => ({ name, bytes, sha256 }));
+const idxFiles = (sums: [string, number, string][]): RegistryFile[] =>
+  sums.map(([name, bytes, sha256]) => ({ name, bytes, sha256 }));
 
 export const IMAGE_REGISTRY: ImageRegistry = {
   mnist: {
@@ -56,7 +57,18 @@ export const IMAGE_REGISTRY: ImageRegistry = {
       ['t10k-labels-idx1-ubyte.gz', 5148, '67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5'],
     ]),
     systemDirs: ['/usr/share/datasets/fashion-mnist'],
-    classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
+    classNames: [
+      'T-shirt/top',
+      'Trouser',
+      'Pullover',
+      'Dress',
+      'Coat',
+      'Sandal',
+      'Shirt',
+      'Sneaker',
+      'Bag',
+      'Ankle boot',
+    ],
   },
   kmnist: {
     format: 'idx',
@@ -73,7 +85,13 @@ export const IMAGE_REGISTRY: ImageRegistry = {
   cifar10: {
     format: 'cifar10',
     baseUrl: 'https://www.cs.toronto.edu/~kriz/',
-    files: [{ name: 'cifar-10-binary.tar.gz', bytes: 170052171, sha256: 'c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd' }],
+    files: [
+      {
+        name: 'cifar-10-binary.tar.gz',
+        bytes: 170052171,
+        sha256: 'c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd',
+      },
+    ],
     classNames: ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'],
   },
 };

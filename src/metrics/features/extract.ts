@@ -41,12 +41,20 @@ export function featureExtractor(model: tfl.LayersModel, featureLayer?: string):
   try {
     layer = model.getLayer(layerName);
   } catch {
-    throw new Error(`Expected a layer named "${layerName}" in the feature network but it has ${model.layers.map((l) => l.name).join(', ')}; fix featureLayer in its features.json`);
+    throw new Error(
+      `Expected a layer named "${layerName}" in the feature network but it has ${model.layers.map((l) => l.name).join(', ')}; fix featureLayer in its features.json`,
+    );
   }
   const view = tfl.model({ inputs: model.inputs, outputs: [layer.output as tfl.SymbolicTensor, model.outputs[0]] });
   const inputShape = model.inputs[0].shape.slice(1);
-  if (model.inputs.length !== 1 || inputShape.length !== 3 || !inputShape.every((d) => typeof d === 'number' && d > 0)) {
-    throw new Error(`Expected a feature network that takes images [batch, H, W, C] but it takes [${model.inputs[0].shape.map(String).join(', ')}]`);
+  if (
+    model.inputs.length !== 1 ||
+    inputShape.length !== 3 ||
+    !inputShape.every((d) => typeof d === 'number' && d > 0)
+  ) {
+    throw new Error(
+      `Expected a feature network that takes images [batch, H, W, C] but it takes [${model.inputs[0].shape.map(String).join(', ')}]`,
+    );
   }
   const featureDim = (view.outputs[0].shape.slice(1) as number[]).reduce((a, d) => a * d, 1);
   const classes = (model.outputs[0].shape.slice(1) as number[]).reduce((a, d) => a * d, 1);
@@ -99,7 +107,10 @@ export function featureExtractor(model: tfl.LayersModel, featureLayer?: string):
 
 /** The name of the layer before the output layer (Inception's pool3 sits there, as does gankit's). */
 export function penultimateLayer(model: tfl.LayersModel): string {
-  if (model.layers.length < 3) throw new Error(`Expected a feature network with at least one hidden layer but ${model.name} has ${model.layers.length} layers`);
+  if (model.layers.length < 3)
+    throw new Error(
+      `Expected a feature network with at least one hidden layer but ${model.name} has ${model.layers.length} layers`,
+    );
   return model.layers[model.layers.length - 2].name;
 }
 
@@ -119,6 +130,8 @@ function isDistribution(p: tf.Tensor2D | tf.Tensor): boolean {
 
 function checkLength(length: number, count: number, size: number): void {
   if (!Number.isInteger(count) || count < 0 || length < count * size) {
-    throw new Error(`Expected ${count} images of ${size} values (${count * size} in all) but received ${length} values`);
+    throw new Error(
+      `Expected ${count} images of ${size} values (${count * size} in all) but received ${length} values`,
+    );
   }
 }

@@ -5,7 +5,15 @@ import { featureExtractor, type FeatureExtractor } from './extract.js';
 import { loadFeatureNetwork, type FeatureNetwork } from './load.js';
 
 export { featureExtractor, penultimateLayer, type FeatureExtractor, type Features } from './extract.js';
-export { loadFeatureNetwork, shippedFeaturesDir, sha256File, FEATURE_INFO_FILE, SHIPPED_FEATURES, type FeatureInfo, type FeatureNetwork } from './load.js';
+export {
+  loadFeatureNetwork,
+  shippedFeaturesDir,
+  sha256File,
+  FEATURE_INFO_FILE,
+  SHIPPED_FEATURES,
+  type FeatureInfo,
+  type FeatureNetwork,
+} from './load.js';
 export { featureNetwork, FEATURE_LAYER, FEATURE_INPUT_SHAPE, FEATURE_CLASSES } from './network.js';
 
 export interface FeatureModel {
@@ -25,7 +33,11 @@ export function openFeatureModel(dir?: string): Promise<FeatureModel> {
     model = loadFeatureNetwork(dir).then((network) => {
       try {
         const extractor = featureExtractor(network.model, network.featureLayer);
-        return { network, extractor, label: network.shipped ? "gankit's feature network" : `the feature network in ${network.dir}` };
+        return {
+          network,
+          extractor,
+          label: network.shipped ? "gankit's feature network" : `the feature network in ${network.dir}`,
+        };
       } catch (err) {
         network.model.dispose();
         throw err;

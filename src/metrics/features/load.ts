@@ -52,7 +52,10 @@ export function shippedFeaturesDir(): string {
     const candidate = path.join(dir, SHIPPED_FEATURES);
     if (existsSync(path.join(candidate, FEATURE_INFO_FILE))) return candidate;
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`Expected gankit's feature network in ${SHIPPED_FEATURES} of the package but it is missing; reinstall gankit or run npm run train-features`);
+    if (parent === dir)
+      throw new Error(
+        `Expected gankit's feature network in ${SHIPPED_FEATURES} of the package but it is missing; reinstall gankit or run npm run train-features`,
+      );
     dir = parent;
   }
 }
@@ -90,13 +93,19 @@ async function readModelJson(dir: string): Promise<{ weightFiles: string[] }> {
   try {
     json = JSON.parse(await fs.readFile(file, 'utf8'));
   } catch (err) {
-    throw new Error(`Expected a tfjs model (model.json + weights) for --features in ${dir} but could not read ${file}: ${(err as Error).message}`);
+    throw new Error(
+      `Expected a tfjs model (model.json + weights) for --features in ${dir} but could not read ${file}: ${(err as Error).message}`,
+    );
   }
   if (json.format === 'graph-model') {
-    throw new Error(`Expected a tfjs layers model for --features but ${file} is a graph model: its layers cannot be read by name; convert the network with tensorflowjs_converter --output_format tfjs_layers_model`);
+    throw new Error(
+      `Expected a tfjs layers model for --features but ${file} is a graph model: its layers cannot be read by name; convert the network with tensorflowjs_converter --output_format tfjs_layers_model`,
+    );
   }
   if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
-    throw new Error(`Expected modelTopology and weightsManifest in ${file} but it lacks them: is it a tfjs model.json?`);
+    throw new Error(
+      `Expected modelTopology and weightsManifest in ${file} but it lacks them: is it a tfjs model.json?`,
+    );
   }
   return { weightFiles: json.weightsManifest.flatMap((group) => group.paths) };
 }
@@ -104,7 +113,10 @@ async function readModelJson(dir: string): Promise<{ weightFiles: string[] }> {
 async function readInfo(dir: string, required: boolean): Promise<Partial<FeatureInfo> | undefined> {
   const file = path.join(dir, FEATURE_INFO_FILE);
   if (!existsSync(file)) {
-    if (required) throw new Error(`Expected ${file} beside the shipped feature network but it is missing; restore it (git checkout -- assets/features)`);
+    if (required)
+      throw new Error(
+        `Expected ${file} beside the shipped feature network but it is missing; restore it (git checkout -- assets/features)`,
+      );
     return undefined;
   }
   try {

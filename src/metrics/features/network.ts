@@ -20,8 +20,17 @@ function seeder(seed: number): () => number {
 }
 
 function convBlock(h: Sym, filters: number, strides: number, name: string, seed: () => number): Sym {
-  h = tfl.layers.conv2d({ filters, kernelSize: 3, strides, padding: 'same', useBias: false,
-    kernelInitializer: tfl.initializers.heNormal({ seed: seed() }), name: `${name}_conv` }).apply(h) as Sym;
+  h = tfl.layers
+    .conv2d({
+      filters,
+      kernelSize: 3,
+      strides,
+      padding: 'same',
+      useBias: false,
+      kernelInitializer: tfl.initializers.heNormal({ seed: seed() }),
+      name: `${name}_conv`,
+    })
+    .apply(h) as Sym;
   h = tfl.layers.batchNormalization({ axis: -1, momentum: 0.9, epsilon: 1e-5, name: `${name}_bn` }).apply(h) as Sym;
   return tfl.layers.reLU({ name: `${name}_relu` }).apply(h) as Sym;
 }
@@ -35,19 +44,33 @@ function convBlock(h: Sym, filters: number, strides: number, name: string, seed:
  */
 export function featureNetwork(seed = 1, classes = FEATURE_CLASSES): tfl.LayersModel {
   const s = seeder(seed);
-  const x = tfl.input({ shape: [...FEATURE_INPUT_SHAPE], name: 'images' });          // [B, 28, 28, 1]
-  let h = convBlock(x, 32, 1, 'block1', s);                                           // [B, 28, 28, 32]
-  h = convBlock(h, 64, 2, 'block2', s);                                               // [B, 14, 14, 64]
-  h = convBlock(h, 128, 2, 'block3', s);                                              // [B, 7, 7, 128]
-  h = tfl.layers.depthwiseConv2d({ kernelSize: 7, padding: 'valid', useBias: false,
-    depthwiseInitializer: tfl.initializers.heNormal({ seed: s() }), name: 'pool' }).apply(h) as Sym; // [B, 1, 1, 128]
+  const x = tfl.input({ shape: [...FEATURE_INPUT_SHAPE], name: 'images' }); // [B, 28, 28, 1]
+  let h = convBlock(x, 32, 1, 'block1', s); // [B, 28, 28, 32]
+  h = convBlock(h, 64, 2, 'block2', s); // [B, 14, 14, 64]
+  h = convBlock(h, 128, 2, 'block3', s); // [B, 7, 7, 128]
+  h = tfl.layers
+    .depthwiseConv2d({
+      kernelSize: 7,
+      padding: 'valid',
+      useBias: false,
+      depthwiseInitializer: tfl.initializers.heNormal({ seed: s() }),
+      name: 'pool',
+    })
+    .apply(h) as Sym; // [B, 1, 1, 128]
   h = tfl.layers.batchNormalization({ axis: -1, momentum: 0.9, epsilon: 1e-5, name: 'pool_bn' }).apply(h) as Sym;
-  h = tfl.layers.flatten({ name: 'flatten' }).apply(h) as Sym;                        // [B, 128]
-  h = tfl.layers.dense({ units: 128, activation: 'relu', kernelInitializer: tfl.initializers.heNormal({ seed: s() }),
-    name: FEATURE_LAYER }).apply(h) as Sym;                                           // [B, 128] the features
+  h = tfl.layers.flatten({ name: 'flatten' }).apply(h) as Sym; // [B, 128]
+  h = tfl.layers
+    .dense({
+      units: 128,
+      activation: 'relu',
+      kernelInitializer: tfl.initializers.heNormal({ seed: s() }),
+      name: FEATURE_LAYER,
+    })
+    .apply(h) as Sym; // [B, 128] the features
   h = tfl.layers.dropout({ rate: 0.3, seed: s(), name: 'dropout' }).apply(h) as Sym;
-  const logits = tfl.layers.dense({ units: classes, kernelInitializer: tfl.initializers.glorotUniform({ seed: s() }),
-    name: 'logits' }).apply(h) as Sym;                                                // [B, classes]
-  const p = tfl.layers.softmax({ name: 'probabilities' }).apply(logits) as Sym;        // [B, classes]
+  const logits = tfl.layers
+    .dense({ units: classes, kernelInitializer: tfl.initializers.glorotUniform({ seed: s() }), name: 'logits' })
+    .apply(h) as Sym; // [B, classes]
+  const p = tfl.layers.softmax({ name: 'probabilities' }).apply(logits) as Sym; // [B, classes]
   return tfl.model({ inputs: x, outputs: p, name: 'gankit_features' });
 }

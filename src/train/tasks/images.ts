@@ -38,7 +38,16 @@ export function imageTask(context: TaskContext, images: ImageDataset, batches: I
       say(`step ${step}: ${describeImageMetrics(last)}`);
     },
     pictures: (step, snapshot) =>
-      drawImagePictures({ runDir: plan.runDir, step, snapshot, name: options.data, gan, sampler, history, seed: options.seed }),
+      drawImagePictures({
+        runDir: plan.runDir,
+        step,
+        snapshot,
+        name: options.data,
+        gan,
+        sampler,
+        history,
+        seed: options.seed,
+      }),
     async finish() {
       const heads = conditioning?.auxHead ? await measureHeads(context) : undefined;
       return { summary: { ...(heads ?? {}), ...(last ?? {}) } };
@@ -54,14 +63,19 @@ async function measureHeads({ plan, gan, say }: TaskContext): Promise<HeadMetric
     const size = options.imageSize > 0 ? { size: options.imageSize } : {};
     test = await loadImages(options.data, { split: 'test', download: false, ...size });
   } catch {
-    say(`no labelled test images for ${options.data}: D's ${plan.conditioning?.auxHead === 'code' ? 'Q head' : 'class head'} is not measured`);
+    say(
+      `no labelled test images for ${options.data}: D's ${plan.conditioning?.auxHead === 'code' ? 'Q head' : 'class head'} is not measured`,
+    );
     return undefined;
   }
   const result = headMetrics(gan, test, `${options.data} (test, ${test.count})`);
   if (result?.qAccuracy !== undefined) {
-    say(`Q's categorical code as a classifier of ${result.headImages}: ${(100 * result.qAccuracy).toFixed(1)}% (best one-to-one mapping)`);
+    say(
+      `Q's categorical code as a classifier of ${result.headImages}: ${(100 * result.qAccuracy).toFixed(1)}% (best one-to-one mapping)`,
+    );
   }
-  if (result?.headAccuracy !== undefined) say(`D's class head on ${result.headImages}: ${(100 * result.headAccuracy).toFixed(1)}%`);
+  if (result?.headAccuracy !== undefined)
+    say(`D's class head on ${result.headImages}: ${(100 * result.headAccuracy).toFixed(1)}%`);
   return result;
 }
 

@@ -54,8 +54,15 @@ export function toyTask(context: TaskContext, toy: ToyDataset): DataTask {
     },
     pictures: (step, snapshot) =>
       drawPictures({
-        runDir: plan.runDir, step, snapshot, data: toy, gan, sampler, history,
-        seed: options.seed, jacobianTruncation: options.jacobianTruncation,
+        runDir: plan.runDir,
+        step,
+        snapshot,
+        data: toy,
+        gan,
+        sampler,
+        history,
+        seed: options.seed,
+        jacobianTruncation: options.jacobianTruncation,
       }),
     finish: async () => ({
       summary: last ? { ...last, jacobianTruncation: options.jacobianTruncation } : {},

@@ -14,7 +14,16 @@ await initBackend();
 function numbered(count = 10): ImageDataset {
   const images = new Uint8Array(count * 4);
   for (let i = 0; i < count; i++) images.fill(i * 25, i * 4, i * 4 + 4);
-  return { name: 'numbered', source: 'memory', images, count, height: 2, width: 2, channels: 1, labels: Uint8Array.from({ length: count }, (_, i) => i % 3) };
+  return {
+    name: 'numbered',
+    source: 'memory',
+    images,
+    count,
+    height: 2,
+    width: 2,
+    channels: 1,
+    labels: Uint8Array.from({ length: count }, (_, i) => i % 3),
+  };
 }
 
 /** The image indices in a batch, read back from its pixel values. */
@@ -45,10 +54,16 @@ test('each epoch visits every image once; the last batch holds the rest; epochs 
     first.push(...indicesOf(batch));
   }
   assert.deepEqual(sizes, [4, 4, 2]);
-  assert.deepEqual([...first].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(
+    [...first].sort((a, b) => a - b),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  );
   assert.equal(batches.epoch, 1);
   const second = epochOrder(batches);
-  assert.deepEqual([...second].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(
+    [...second].sort((a, b) => a - b),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  );
   assert.notDeepEqual(second, first);
   assert.equal(batches.drawn, 6);
 });
@@ -68,7 +83,11 @@ test('the same seed gives the same orders, another seed others; setting drawn re
     const epoch = Math.floor(k / 4);
     const step = k % 4;
     const start = epoch * 10 + step * 3;
-    assert.deepEqual(indicesOf(resumed.batch().x), all.slice(start, Math.min(start + 3, (epoch + 1) * 10)), `batch ${k + 1}`);
+    assert.deepEqual(
+      indicesOf(resumed.batch().x),
+      all.slice(start, Math.min(start + 3, (epoch + 1) * 10)),
+      `batch ${k + 1}`,
+    );
   }
   const bad = new ImageBatches(numbered(), 3, 42);
   bad.drawn = -1;
@@ -77,7 +96,16 @@ test('the same seed gives the same orders, another seed others; setting drawn re
 
 test('values are x/127.5 − 1 in NHWC float32, and labels follow the images', () => {
   const images = Uint8Array.from({ length: 3 * 2 * 2 * 3 }, (_, i) => (i * 23) % 256);
-  const data: ImageDataset = { name: 'rgb', source: 'memory', images, count: 3, height: 2, width: 2, channels: 3, labels: Uint8Array.from([7, 8, 9]) };
+  const data: ImageDataset = {
+    name: 'rgb',
+    source: 'memory',
+    images,
+    count: 3,
+    height: 2,
+    width: 2,
+    channels: 3,
+    labels: Uint8Array.from([7, 8, 9]),
+  };
   const batches = new ImageBatches(data, 3, 5);
   const source: BatchSource = batches; // satisfies the trainer's interface
   const { x, labels } = source.batch(new Rng(1), 3);
@@ -87,12 +115,17 @@ test('values are x/127.5 − 1 in NHWC float32, and labels follow the images', (
   const values = batch.dataSync();
   batch.dispose();
   // The images' first bytes (0, 20, 40) differ, so each batch row tells which image it is.
-  const order = [0, 1, 2].map((i) => [0, 1, 2].find((m) => Math.fround(images[m * 12] / 127.5 - 1) === values[i * 12])!);
+  const order = [0, 1, 2].map((i) =>
+    [0, 1, 2].find((m) => Math.fround(images[m * 12] / 127.5 - 1) === values[i * 12])!,
+  );
   assert.deepEqual([...order].sort(), [0, 1, 2]);
   for (let i = 0; i < 3; i++) {
     for (let j = 0; j < 12; j++) assert.equal(values[i * 12 + j], Math.fround(images[order[i] * 12 + j] / 127.5 - 1));
   }
-  assert.deepEqual(Array.from(labels!), order.map((n) => 7 + n));
+  assert.deepEqual(
+    Array.from(labels!),
+    order.map((n) => 7 + n),
+  );
   const unlabelled = new ImageBatches({ ...data, labels: undefined }, 2, 1);
   const plain = unlabelled.batch();
   plain.x.dispose();
@@ -110,5 +143,8 @@ test('no tensors leak over many batches', () => {
 test('bad arguments are refused', () => {
   assert.throws(() => new ImageBatches(numbered(), 0, 1), /Expected a positive integer batch size but received 0/);
   assert.throws(() => new ImageBatches(numbered(), 2, 1.5), /Expected an integer seed but received 1.5/);
-  assert.throws(() => new ImageBatches({ ...numbered(), count: 0 }, 2, 1), /Expected at least one image in numbered but it has none/);
+  assert.throws(
+    () => new ImageBatches({ ...numbered(), count: 0 }, 2, 1),
+    /Expected at least one image in numbered but it has none/,
+  );
 });

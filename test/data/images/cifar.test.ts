@@ -49,7 +49,10 @@ test('a record file whose length is not a multiple of 3073 is refused', async ()
   const bad = path.join(root, 'cifar-10-batches-bin', 'data_batch_2.bin');
   writeFileSync(bad, cifarRecords([1], patternBytes(3072)).subarray(0, 3000));
   await assert.rejects(loadImages(root), (err: Error) => {
-    assert.match(err.message, /Expected a multiple of 3073 bytes .* in .*data_batch_2.bin but received 3000: the file is truncated/);
+    assert.match(
+      err.message,
+      /Expected a multiple of 3073 bytes .* in .*data_batch_2.bin but received 3000: the file is truncated/,
+    );
     return true;
   });
 });

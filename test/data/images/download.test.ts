@@ -35,7 +35,10 @@ const request = (file: string, extra: Partial<Parameters<typeof downloadFile>[0]
 test('a download cut off halfway leaves a .part that the next run resumes with a Range request', async () => {
   const file = path.join(temporaryDir(), 'sub', 'payload.bin');
   server.cutOnce.add('/payload.bin');
-  await assert.rejects(downloadFile(request(file, { retries: 0 })), /Expected to download .*payload.bin but the connection broke off after .* MB .*; what arrived is kept in .*payload.bin.part and the next run resumes/);
+  await assert.rejects(
+    downloadFile(request(file, { retries: 0 })),
+    /Expected to download .*payload.bin but the connection broke off after .* MB .*; what arrived is kept in .*payload.bin.part and the next run resumes/,
+  );
   const kept = statSync(`${file}.part`).size;
   assert.ok(kept > 0 && kept < payload.length, `kept ${kept} bytes`);
   assert.equal(existsSync(file), false);
@@ -86,7 +89,12 @@ test('a checksum mismatch deletes the file and names expected, actual and URL', 
   const dir = temporaryDir();
   const wrong = '0'.repeat(64);
   await assert.rejects(downloadFile(request(path.join(dir, 'payload.bin'), { sha256: wrong })), (err: Error) => {
-    assert.match(err.message, new RegExp(`Expected SHA-256 ${wrong} for ${server.url}/payload.bin but the downloaded file has ${sha256(payload)}; the file was deleted`));
+    assert.match(
+      err.message,
+      new RegExp(
+        `Expected SHA-256 ${wrong} for ${server.url}/payload.bin but the downloaded file has ${sha256(payload)}; the file was deleted`,
+      ),
+    );
     return true;
   });
   assert.deepEqual(readdirSync(dir), []);
@@ -96,7 +104,10 @@ test('redirects are followed; a 404 names the URL and the status', async () => {
   const dir = temporaryDir();
   await downloadFile(request(path.join(dir, 'payload.bin'), { url: `${server.url}/redirect/payload.bin` }));
   assert.deepEqual(readFileSync(path.join(dir, 'payload.bin')), payload);
-  await assert.rejects(downloadFile(request(path.join(dir, 'x.bin'), { url: `${server.url}/missing.bin` })), new RegExp(`Expected HTTP 200 from ${server.url}/missing.bin but received 404 Not Found`));
+  await assert.rejects(
+    downloadFile(request(path.join(dir, 'x.bin'), { url: `${server.url}/missing.bin` })),
+    new RegExp(`Expected HTTP 200 from ${server.url}/missing.bin but received 404 Not Found`),
+  );
   assert.deepEqual(readdirSync(dir), ['payload.bin']);
 });
 
@@ -104,7 +115,11 @@ const tinyRegistry = (withChecksums = true): ImageRegistry => ({
   tiny: {
     format: 'idx',
     baseUrl: 'http://official.invalid/tiny/', // never used: the tests pass a mirror
-    files: Object.entries(idxFiles).map(([name, bytes]) => ({ name, bytes: bytes.length, ...(withChecksums && { sha256: sha256(bytes) }) })),
+    files: Object.entries(idxFiles).map(([name, bytes]) => ({
+      name,
+      bytes: bytes.length,
+      ...(withChecksums && { sha256: sha256(bytes) }),
+    })),
     classNames: ['a', 'b', 'c'],
   },
 });
@@ -114,7 +129,10 @@ test('a known name is downloaded through the mirror into <dataDir>/<name>/, then
   server.requests.length = 0;
   const options = { dataDir, mirror: `${server.url}/`, registry: tinyRegistry() };
   const data = await loadImages('tiny', options);
-  assert.deepEqual(server.requests.map((r) => r.path).sort(), ['/tiny/train-images-idx3-ubyte.gz', '/tiny/train-labels-idx1-ubyte.gz']);
+  assert.deepEqual(server.requests.map((r) => r.path).sort(), [
+    '/tiny/train-images-idx3-ubyte.gz',
+    '/tiny/train-labels-idx1-ubyte.gz',
+  ]);
   assert.equal(data.name, 'tiny');
   assert.equal(data.source, path.join(dataDir, 'tiny'));
   assert.deepEqual(Array.from(data.images), Array.from(trainImages));
@@ -130,7 +148,11 @@ test('a system folder holding the files is used before downloading', async () =>
   const system = temporaryDir();
   for (const [name, bytes] of Object.entries(idxFiles)) writeFileSync(path.join(system, name), bytes);
   const registry = tinyRegistry();
-  const data = await loadImages('tiny', { dataDir: temporaryDir(), download: false, registry: { tiny: { ...registry.tiny, systemDirs: [system] } } });
+  const data = await loadImages('tiny', {
+    dataDir: temporaryDir(),
+    download: false,
+    registry: { tiny: { ...registry.tiny, systemDirs: [system] } },
+  });
   assert.equal(data.source, system);
   assert.deepEqual(Array.from(data.labels!), Array.from(trainLabels));
 });
@@ -140,11 +162,15 @@ test('without a known checksum, or with downloads off, nothing is fetched and th
   server.requests.length = 0;
   await assert.rejects(
     loadImages('tiny', { dataDir, mirror: server.url, registry: tinyRegistry(false) }),
-    new RegExp(`Expected a known SHA-256 for ${server.url}/tiny/train-images-idx3-ubyte.gz but gankit has none \\(no checksum known\\)`),
+    new RegExp(
+      `Expected a known SHA-256 for ${server.url}/tiny/train-images-idx3-ubyte.gz but gankit has none \\(no checksum known\\)`,
+    ),
   );
   await assert.rejects(
     loadImages('tiny', { dataDir, mirror: server.url, registry: tinyRegistry(), download: false }),
-    new RegExp(`Expected tiny's train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz in ${dataDir}/tiny but they are not there and downloads are off: download ${server.url}/tiny/train-images-idx3-ubyte.gz`),
+    new RegExp(
+      `Expected tiny's train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz in ${dataDir}/tiny but they are not there and downloads are off: download ${server.url}/tiny/train-images-idx3-ubyte.gz`,
+    ),
   );
   assert.equal(server.requests.length, 0);
   assert.deepEqual(readdirSync(dataDir), []);
@@ -171,12 +197,20 @@ test('cifar10 through a mirror: the archive is verified, then extracted via a te
     };
     const dataDir = temporaryDir();
     const messages: string[] = [];
-    const data = await loadImages('cifar10', { dataDir, mirror: cifarServer.url, registry, onProgress: (m) => messages.push(m) });
+    const data = await loadImages('cifar10', {
+      dataDir,
+      mirror: cifarServer.url,
+      registry,
+      onProgress: (m) => messages.push(m),
+    });
     assert.deepEqual(Array.from(data.labels!), [1, 8]);
     assert.deepEqual(Array.from(data.images), Array.from(train));
     assert.deepEqual(data.classNames, registry.cifar10.classNames); // no batches.meta.txt in this archive
     assert.ok(messages.includes('extracting cifar-10-binary.tar.gz'));
-    assert.deepEqual(readdirSync(path.join(dataDir, 'cifar10')).sort(), ['cifar-10-batches-bin', 'cifar-10-binary.tar.gz']);
+    assert.deepEqual(readdirSync(path.join(dataDir, 'cifar10')).sort(), [
+      'cifar-10-batches-bin',
+      'cifar-10-binary.tar.gz',
+    ]);
     const test_ = await loadImages('cifar10', { dataDir, registry, download: false, split: 'test' });
     assert.deepEqual(Array.from(test_.labels!), [5]);
 
@@ -184,7 +218,10 @@ test('cifar10 through a mirror: the archive is verified, then extracted via a te
     const damaged = temporaryDir();
     mkdirSync(path.join(damaged, 'cifar10'));
     writeFileSync(path.join(damaged, 'cifar10', 'cifar-10-binary.tar.gz'), bytes.subarray(0, bytes.length >> 1));
-    await assert.rejects(loadImages('cifar10', { dataDir: damaged, registry, download: false }), /Expected a complete .tar.gz archive at .*cifar-10-binary.tar.gz but extracting it failed/);
+    await assert.rejects(
+      loadImages('cifar10', { dataDir: damaged, registry, download: false }),
+      /Expected a complete .tar.gz archive at .*cifar-10-binary.tar.gz but extracting it failed/,
+    );
     assert.deepEqual(readdirSync(path.join(damaged, 'cifar10')), ['cifar-10-binary.tar.gz']);
   } finally {
     await cifarServer.close();

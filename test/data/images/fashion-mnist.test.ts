@@ -8,7 +8,10 @@ import { temporaryDir } from './fixtures.js';
 import { skipUnless } from '../../requirements.js';
 
 const SYSTEM = '/usr/share/datasets/fashion-mnist';
-const skip = skipUnless(existsSync(`${SYSTEM}/train-images-idx3-ubyte.gz`), 'dataset-fashion-mnist not installed: apt-get install dataset-fashion-mnist');
+const skip = skipUnless(
+  existsSync(`${SYSTEM}/train-images-idx3-ubyte.gz`),
+  'dataset-fashion-mnist not installed: apt-get install dataset-fashion-mnist',
+);
 
 test('Fashion-MNIST train and test splits from the system folder', { skip }, async () => {
   const options = { dataDir: temporaryDir(), download: false }; // an empty cache: the system folder must be found

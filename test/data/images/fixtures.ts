@@ -22,8 +22,16 @@ export function idxBytes(magic: number, dims: number[], data: Uint8Array): Buffe
 }
 
 /** Writes images (count×h×w) and labels as IDX files named as MNIST's, gzipped or not. */
-export function writeIdxSplit(dir: string, prefix: string, images: Uint8Array, dims: [number, number, number], labels?: Uint8Array, gzip = true): void {
-  const write = (name: string, bytes: Buffer) => writeFileSync(path.join(dir, gzip ? `${name}.gz` : name), gzip ? gzipSync(bytes) : bytes);
+export function writeIdxSplit(
+  dir: string,
+  prefix: string,
+  images: Uint8Array,
+  dims: [number, number, number],
+  labels?: Uint8Array,
+  gzip = true,
+): void {
+  const write = (name: string, bytes: Buffer) =>
+    writeFileSync(path.join(dir, gzip ? `${name}.gz` : name), gzip ? gzipSync(bytes) : bytes);
   write(`${prefix}-images-idx3-ubyte`, idxBytes(0x803, dims, images));
   if (labels) write(`${prefix}-labels-idx1-ubyte`, idxBytes(0x801, [labels.length], labels));
 }
@@ -38,7 +46,8 @@ export function cifarRecords(labels: number[], nhwc: Uint8Array): Buffer {
   const out = Buffer.alloc(labels.length * 3073);
   labels.forEach((label, n) => {
     out[n * 3073] = label;
-    for (let p = 0; p < 1024; p++) for (let c = 0; c < 3; c++) out[n * 3073 + 1 + c * 1024 + p] = nhwc[(n * 1024 + p) * 3 + c];
+    for (let p = 0; p < 1024; p++)
+      for (let c = 0; c < 3; c++) out[n * 3073 + 1 + c * 1024 + p] = nhwc[(n * 1024 + p) * 3 + c];
   });
   return out;
 }
@@ -93,6 +102,10 @@ export async function serveFiles(files: Record<string, Uint8Array>): Promise<Fix
   const { port } = server.address() as AddressInfo;
   return Object.assign(state, {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   });
 }

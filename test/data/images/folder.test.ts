@@ -9,7 +9,14 @@ import sharp from 'sharp';
 import { loadImages } from '../../../src/data/images/index.js';
 import { patternBytes, temporaryDir } from './fixtures.js';
 
-async function writeImage(file: string, pixels: Uint8Array, width: number, height: number, channels: 1 | 3 | 4, format: 'png' | 'jpeg' = 'png'): Promise<void> {
+async function writeImage(
+  file: string,
+  pixels: Uint8Array,
+  width: number,
+  height: number,
+  channels: 1 | 3 | 4,
+  format: 'png' | 'jpeg' = 'png',
+): Promise<void> {
   mkdirSync(path.dirname(file), { recursive: true });
   let image = sharp(pixels, { raw: { width, height, channels } });
   if (channels === 1) image = image.toColourspace('b-w'); // else sharp writes gray as RGB
@@ -71,30 +78,41 @@ test('--size resizes the short side and crops the centre; without it, mixed size
   const dir = temporaryDir();
   // 20×10: columns 0–4 blue, 5–14 green, 15–19 red; its centre 10×10 is all green.
   const wide = new Uint8Array(20 * 10 * 3);
-  for (let y = 0; y < 10; y++) for (let x = 0; x < 20; x++) wide.set(x < 5 ? [0, 0, 255] : x < 15 ? [0, 255, 0] : [255, 0, 0], (y * 20 + x) * 3);
+  for (let y = 0; y < 10; y++)
+    for (let x = 0; x < 20; x++) wide.set(x < 5 ? [0, 0, 255] : x < 15 ? [0, 255, 0] : [255, 0, 0], (y * 20 + x) * 3);
   await writeImage(path.join(dir, 'wide.png'), wide, 20, 10, 3);
   const small = new Uint8Array(5 * 5 * 3).fill(77);
   await writeImage(path.join(dir, 'small.png'), small, 5, 5, 3);
 
-  await assert.rejects(loadImages(dir), /Expected all images in .* to share one size but .*small.png is 5×5 and .*wide.png is 20×10: pass --size N/);
+  await assert.rejects(
+    loadImages(dir),
+    /Expected all images in .* to share one size but .*small.png is 5×5 and .*wide.png is 20×10: pass --size N/,
+  );
 
   const data = await loadImages(dir, { size: 10 });
   assert.deepEqual([data.count, data.height, data.width, data.channels], [2, 10, 10, 3]);
   const [smallOut, wideOut] = [data.images.subarray(0, 300), data.images.subarray(300)];
   smallOut.forEach((v) => assert.ok(Math.abs(v - 77) <= 1));
-  for (let p = 0; p < 100; p++) assert.deepEqual(Array.from(wideOut.subarray(3 * p, 3 * p + 3)), [0, 255, 0], `pixel ${p}`);
+  for (let p = 0; p < 100; p++)
+    assert.deepEqual(Array.from(wideOut.subarray(3 * p, 3 * p + 3)), [0, 255, 0], `pixel ${p}`);
 });
 
 test('an unreadable image is named in the error', async () => {
   const dir = temporaryDir();
   await writeImage(path.join(dir, 'good.png'), patternBytes(4), 2, 2, 1);
   writeFileSync(path.join(dir, 'broken.png'), Buffer.from('this is not a PNG'));
-  await assert.rejects(loadImages(dir), /Expected a readable PNG or JPEG image at .*broken.png but decoding failed .*: fix or remove the file/);
+  await assert.rejects(
+    loadImages(dir),
+    /Expected a readable PNG or JPEG image at .*broken.png but decoding failed .*: fix or remove the file/,
+  );
 });
 
 test('an empty folder, and a test split of a single folder, are errors', async () => {
   const dir = temporaryDir();
   await assert.rejects(loadImages(dir), /Expected PNG or JPEG images .* in .* but found none/);
   await writeImage(path.join(dir, 'a.png'), patternBytes(4), 2, 2, 1);
-  await assert.rejects(loadImages(dir, { split: 'test' }), /Expected a data set with a test split but .* holds one set of images/);
+  await assert.rejects(
+    loadImages(dir, { split: 'test' }),
+    /Expected a data set with a test split but .* holds one set of images/,
+  );
 });

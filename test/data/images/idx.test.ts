@@ -46,7 +46,10 @@ test('a raw file is preferred over its .gz twin; two different data sets in one 
   writeIdxSplit(dir, 'train', patternBytes(4, 2), [1, 2, 2], undefined, true);
   assert.deepEqual(Array.from((await loadImages(dir)).images), Array.from(patternBytes(4, 1)));
   writeIdxSplit(dir, 'kmnist-train', patternBytes(4, 3), [1, 2, 2], undefined, true);
-  await assert.rejects(loadImages(dir), /Expected one train images file in .* but found 2: kmnist-train-images-idx3-ubyte.gz, train-images-idx3-ubyte/);
+  await assert.rejects(
+    loadImages(dir),
+    /Expected one train images file in .* but found 2: kmnist-train-images-idx3-ubyte.gz, train-images-idx3-ubyte/,
+  );
 });
 
 test('a wrong magic number says what was expected, what arrived and in which file', async () => {
@@ -54,36 +57,54 @@ test('a wrong magic number says what was expected, what arrived and in which fil
   const labelsAsImages = idxBytes(0x801, [2], Uint8Array.from([1, 2]));
   writeFileSync(path.join(dir, 'train-images-idx3-ubyte'), labelsAsImages);
   await assert.rejects(loadImages(dir), (err: Error) => {
-    assert.match(err.message, /Expected IDX magic number 0x00000803 \(images.*\) in .*train-images-idx3-ubyte but received 0x00000801: it is an IDX labels file/);
+    assert.match(
+      err.message,
+      /Expected IDX magic number 0x00000803 \(images.*\) in .*train-images-idx3-ubyte but received 0x00000801: it is an IDX labels file/,
+    );
     return true;
   });
 
   writeIdxSplit(dir, 'train', patternBytes(8), [2, 2, 2], undefined, false);
   writeFileSync(path.join(dir, 'train-labels-idx1-ubyte'), Buffer.from('PK\x03\x04 a zip file, not IDX'));
-  await assert.rejects(loadImages(dir), /Expected IDX magic number 0x00000801 \(labels.*\) in .*train-labels-idx1-ubyte but received 0x504b0304: is it an IDX file\?/);
+  await assert.rejects(
+    loadImages(dir),
+    /Expected IDX magic number 0x00000801 \(labels.*\) in .*train-labels-idx1-ubyte but received 0x504b0304: is it an IDX file\?/,
+  );
 });
 
 test('a truncated file, raw or gzipped, is refused with what to do', async () => {
   const dir = temporaryDir();
   const full = idxBytes(0x803, [4, 5, 5], patternBytes(100));
   writeFileSync(path.join(dir, 'train-images-idx3-ubyte'), full.subarray(0, full.length - 7));
-  await assert.rejects(loadImages(dir), /Expected 100 data bytes \(4×5×5, as the header says\) in .*train-images-idx3-ubyte but received 93: the file is truncated; delete it/);
+  await assert.rejects(
+    loadImages(dir),
+    /Expected 100 data bytes \(4×5×5, as the header says\) in .*train-images-idx3-ubyte but received 93: the file is truncated; delete it/,
+  );
 
   const gzDir = temporaryDir();
   const gz = gzipSync(full);
   writeFileSync(path.join(gzDir, 'train-images-idx3-ubyte.gz'), gz.subarray(0, gz.length >> 1));
-  await assert.rejects(loadImages(gzDir), /Expected a complete gzip stream in .*train-images-idx3-ubyte.gz but it ends early .*: the file is truncated/);
+  await assert.rejects(
+    loadImages(gzDir),
+    /Expected a complete gzip stream in .*train-images-idx3-ubyte.gz but it ends early .*: the file is truncated/,
+  );
 });
 
 test('as many labels as images, or an error naming both files', async () => {
   const dir = temporaryDir();
   writeIdxSplit(dir, 'train', patternBytes(3 * 4), [3, 2, 2], Uint8Array.from([1, 2]), true);
-  await assert.rejects(loadImages(dir), /Expected as many labels as images but .*train-images-idx3-ubyte.gz has 3 images and .*train-labels-idx1-ubyte.gz has 2 labels/);
+  await assert.rejects(
+    loadImages(dir),
+    /Expected as many labels as images but .*train-images-idx3-ubyte.gz has 3 images and .*train-labels-idx1-ubyte.gz has 2 labels/,
+  );
 });
 
 test('a folder without the split asked for says which file it looked for', async () => {
   const dir = temporaryDir();
   writeIdxSplit(dir, 'train', patternBytes(4), [1, 2, 2], Uint8Array.from([0]), true);
-  await assert.rejects(loadImages(dir, { split: 'test' }), /Expected a test images file \(\*t10k-images\*idx3\*\) in .* but found none among: train-images/);
+  await assert.rejects(
+    loadImages(dir, { split: 'test' }),
+    /Expected a test images file \(\*t10k-images\*idx3\*\) in .* but found none among: train-images/,
+  );
   assert.deepEqual(readdirSync(dir).sort(), ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz']); // nothing written beside the data
 });

@@ -33,11 +33,17 @@ test('float32 in [−1, 1] becomes round((x + 1)·127.5)', async () => {
 test('values outside [−1, 1] and non-image shapes are refused', async () => {
   const dir = temporaryDir();
   await writeNpy(path.join(dir, 'big.npy'), Float32Array.from([0, 0.5, 1.5, 0]), [1, 2, 2]);
-  await assert.rejects(loadImages(path.join(dir, 'big.npy')), /Expected float32 image values in \[−1, 1\] in .*big.npy but element 2 is 1.5/);
+  await assert.rejects(
+    loadImages(path.join(dir, 'big.npy')),
+    /Expected float32 image values in \[−1, 1\] in .*big.npy but element 2 is 1.5/,
+  );
   await writeNpy(path.join(dir, 'nan.npy'), Float32Array.from([0, NaN]), [1, 1, 2]);
   await assert.rejects(loadImages(path.join(dir, 'nan.npy')), /element 1 is NaN/);
   await writeNpy(path.join(dir, 'points.npy'), new Float32Array(6), [3, 2]);
-  await assert.rejects(loadImages(path.join(dir, 'points.npy')), /Expected images of shape N×H×W or N×H×W×C in .*points.npy but received \(3, 2\)/);
+  await assert.rejects(
+    loadImages(path.join(dir, 'points.npy')),
+    /Expected images of shape N×H×W or N×H×W×C in .*points.npy but received \(3, 2\)/,
+  );
   await writeNpy(path.join(dir, 'rgba.npy'), new Uint8Array(8), [1, 1, 2, 4]);
   await assert.rejects(loadImages(path.join(dir, 'rgba.npy')), /Expected 1 or 3 channels .* but received 4/);
 });
