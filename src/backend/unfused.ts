@@ -29,7 +29,10 @@ function isLinear(activation: string | undefined, prelu: unknown): boolean {
   return (activation === undefined || activation === 'linear') && prelu == null;
 }
 
-/** A Dense layer's call (float32 a [m, k] times b [k, n] plus bias [n]), which GankitDense runs as one kernel; else undefined. */
+/**
+ * A Dense layer's call (float32 a [m, k] times b [k, n] plus bias [n]), which GankitDense runs as one kernel;
+ * else undefined.
+ */
 function denseInputs(args: FusedMatMulArgs): { a: tf.Tensor; b: tf.Tensor; bias: tf.Tensor } | undefined {
   const { a, b, bias } = args;
   if (!(a instanceof tf.Tensor && b instanceof tf.Tensor && bias instanceof tf.Tensor)) return undefined;

@@ -30,8 +30,8 @@ const DEFAULT_METRICS = 'fid10k,kid,pr';
 export function evalCommand(): Command {
   return new Command('eval')
     .description(
-      "Measure a run's generator, or samples from any tool, on an image data set: each metric beside its real-vs-real reference " +
-        '(the same protocol with test images in place of samples). Metrics: ' +
+      "Measure a run's generator, or samples from any tool, on an image data set: each metric beside its " +
+        'real-vs-real reference (the same protocol with test images in place of samples). Metrics: ' +
         METRIC_NAMES.join(', ') +
         '.',
     )
@@ -49,15 +49,19 @@ export function evalCommand(): Command {
     .option('--json', 'print one JSON object of numbers instead of a table')
     .option(
       '--conditional',
-      'a cgan/acgan run: conditional accuracy (class-k samples the classifier calls k, averaged over classes); an infogan run: its categorical code as a classifier under the best one-to-one mapping (Hungarian); --n samples per class (default 1,000); prints one JSON object',
+      'a cgan/acgan run: conditional accuracy (class-k samples the classifier calls k, averaged over classes); an ' +
+        'infogan run: its categorical code as a classifier under the best one-to-one mapping (Hungarian); --n ' +
+        'samples per class (default 1,000); prints one JSON object',
     )
     .option(
       '--features <dir>',
-      "a tfjs layers model to take features from instead of gankit's (its features.json names the layer; else the penultimate)",
+      "a tfjs layers model to take features from instead of gankit's (its features.json names the layer; else the " +
+        'penultimate)',
     )
     .option(
       '--n <count>',
-      '--run: samples for the metrics that read all samples (fid, kid, is, pr, classes; default 10,000; fid10k, nn and parzen read their own counts); --samples: read only the first N',
+      '--run: samples for the metrics that read all samples (fid, kid, is, pr, classes; default 10,000; fid10k, ' +
+        'nn and parzen read their own counts); --samples: read only the first N',
       positiveInt,
     )
     .option('--seed <n>', "seed for z (default: the run's seed)", integer)
@@ -110,7 +114,8 @@ export function evalCommand(): Command {
         try {
           if (output.kind !== 'image')
             throw new Error(
-              `Expected an image run for eval but ${flags.run}'s generator outputs 2D points: its metrics are in metrics.json`,
+              `Expected an image run for eval but ${flags.run}'s generator outputs 2D points: its metrics are in ` +
+                'metrics.json',
             );
           say(describeBackend(await initBackend()));
           const n = flags.n ?? samplesNeeded(metrics);

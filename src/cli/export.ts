@@ -6,7 +6,8 @@ export function exportCommand(): Command {
   return new Command('export')
     .description(
       "Export a run's generator alone (the discriminator is discarded) as a tfjs LayersModel: " +
-        'model.json + weights.bin, gankit.json (latent size, prior, output shape, value range) and an example index.html.',
+        'model.json + weights.bin, gankit.json (latent size, prior, output shape, value range) ' +
+        'and an example index.html.',
     )
     .requiredOption('--run <dir>', 'run directory written by gankit train')
     .requiredOption('--out <dir>', 'folder to write (an earlier export there is replaced once the new one is complete)')
@@ -19,7 +20,8 @@ export function exportCommand(): Command {
       'after',
       '\nExample:\n  gankit export --run runs/fashion --out web/generator\n' +
         '  (cd web/generator && python3 -m http.server 8000)   # then open http://localhost:8000/\n' +
-        "  in a page: const G = await tf.loadLayersModel('web/generator/model.json'); G.predict(tf.randomNormal([64, latentDim]))",
+        "  in a page: const G = await tf.loadLayersModel('web/generator/model.json'); " +
+        'G.predict(tf.randomNormal([64, latentDim]))',
     )
     .action(async (flags: { run: string; out: string; generator: 'average' | 'trained' }) => {
       const { out, metadata: m } = await exportGenerator({
@@ -28,7 +30,8 @@ export function exportCommand(): Command {
         generator: flags.generator,
       });
       console.log(
-        `exported G (${m.weights} weights, step ${m.step}): z ∈ R^${m.latentDim} (${m.prior}) → ${m.outputShape.join('×')} to ${out}`,
+        `exported G (${m.weights} weights, step ${m.step}): z ∈ R^${m.latentDim} (${m.prior}) ` +
+          `→ ${m.outputShape.join('×')} to ${out}`,
       );
     });
 }

@@ -10,7 +10,8 @@ import { evalCommand } from './eval.js';
 
 const program = new Command('gankit')
   .description(
-    'Train, sample, interpolate, export and measure generative adversarial networks (TensorFlow.js, native CPU backend).',
+    'Train, sample, interpolate, export and measure generative adversarial networks ' +
+      '(TensorFlow.js, native CPU backend).',
   )
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)')

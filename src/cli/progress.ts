@@ -57,7 +57,8 @@ export function createProgress(interactive: boolean): Progress {
         if (step % every !== 0 && step !== total) return;
         const f = fields(plan, began, step, total, s);
         console.log(
-          `${f.epoch}step ${step}/${total}  loss D ${f.lossD}  loss G ${f.lossG}  D(x) ${f.dReal}  D(G(z)) ${f.dFake}  ${f.rate}  ETA ${f.eta}`,
+          `${f.epoch}step ${step}/${total}  loss D ${f.lossD}  loss G ${f.lossG}  D(x) ${f.dReal}  ` +
+            `D(G(z)) ${f.dFake}  ${f.rate}  ETA ${f.eta}`,
         );
       },
       log: (message) => console.log(message),
@@ -67,7 +68,8 @@ export function createProgress(interactive: boolean): Progress {
   const bars = new cliProgress.MultiBar(
     {
       format:
-        '{epoch}step {value}/{total} {bar} loss D {lossD} G {lossG} · D(x) {dReal} D(G(z)) {dFake} · {rate} · ETA {eta}',
+        '{epoch}step {value}/{total} {bar} loss D {lossD} G {lossG} · ' +
+        'D(x) {dReal} D(G(z)) {dFake} · {rate} · ETA {eta}',
       barsize: 24,
       hideCursor: true,
       clearOnComplete: false,

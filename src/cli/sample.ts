@@ -43,7 +43,9 @@ export function sampleCommand(): Command {
     .addOption(
       new Option(
         '--grid <kind>',
-        'conditional image runs: write a .png grid instead of samples: classes = one row per class (infogan: per categorical value), traversal = infogan, one row per categorical value, columns sweeping a continuous code from −2 to 2',
+        'conditional image runs: write a .png grid instead of samples: classes = one row per class (infogan: per ' +
+          'categorical value), traversal = infogan, one row per categorical value, columns sweeping a continuous ' +
+          'code from −2 to 2',
       ).choices(['classes', 'traversal']),
     )
     .option('--code <n>', 'with --grid traversal: the continuous code to sweep (1-based)', positiveInt, 1)
@@ -55,7 +57,8 @@ export function sampleCommand(): Command {
     )
     .option(
       '--jacobian-truncation <ratio>',
-      "drop this fraction of latent points, those where G's Jacobian is largest: the bridges between modes (default: the run's setting, 0.01 for 2D runs; 0 = G's samples as they come)",
+      "drop this fraction of latent points, those where G's Jacobian is largest: the bridges between modes " +
+        "(default: the run's setting, 0.01 for 2D runs; 0 = G's samples as they come)",
       fraction,
     )
     .addHelpText(
@@ -99,7 +102,8 @@ export function sampleCommand(): Command {
         jacobianTruncation: flags.jacobianTruncation,
       });
       console.log(
-        `wrote ${samples.shape.join('×')} samples${flags.class === undefined ? '' : ` of class ${flags.class}`} to ${flags.out}`,
+        `wrote ${samples.shape.join('×')} samples${flags.class === undefined ? '' : ` of class ${flags.class}`} ` +
+          `to ${flags.out}`,
       );
     });
 }

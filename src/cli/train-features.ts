@@ -36,5 +36,6 @@ console.log(describeBackend(await initBackend()));
 const script = `npm run train-features -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, '');
 const { info, seconds } = await trainFeatureNetwork({ ...flags, script, say: (m) => console.log(m) });
 console.log(
-  `wrote ${path.resolve(flags.out)} in ${seconds.toFixed(0)} s: test accuracy ${(100 * info.testAccuracy).toFixed(2)}%, sha256 ${info.sha256}`,
+  `wrote ${path.resolve(flags.out)} in ${seconds.toFixed(0)} s: test ` +
+    `accuracy ${(100 * info.testAccuracy).toFixed(2)}%, sha256 ${info.sha256}`,
 );

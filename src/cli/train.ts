@@ -29,16 +29,20 @@ export function trainCommand(): Command {
     )
     .addHelpText(
       'after',
-      `
-Examples:
-  gankit train                                   # MLP GAN on ring8 with the default settings
-  gankit train --data grid25 --seed 2 --out runs/grid
-  gankit train --data fashion-mnist --model dcgan --epochs 5 --out runs/fashion
-  gankit train --data fashion-mnist --model cgan --epochs 5 --out runs/cgan   # then: gankit sample --run runs/cgan --class 3 --n 64 --out c3.png
-  gankit train --data fashion-mnist --model infogan --epochs 5 --out runs/info  # samples.png: one row per code value; traversal-1.png, traversal-2.png
-  gankit train --data ./my-photos --size 64 --epochs 20   # a folder of PNG/JPEG images
-  gankit train --loss wgan-gp --k 5 --lr 1e-4 --beta1 0.5 --beta2 0.9
-  gankit train --resume --out runs/grid --steps 20000`,
+      [
+        '',
+        'Examples:',
+        '  gankit train                                   # MLP GAN on ring8 with the default settings',
+        '  gankit train --data grid25 --seed 2 --out runs/grid',
+        '  gankit train --data fashion-mnist --model dcgan --epochs 5 --out runs/fashion',
+        '  gankit train --data fashion-mnist --model cgan --epochs 5 --out runs/cgan   ' +
+          '# then: gankit sample --run runs/cgan --class 3 --n 64 --out c3.png',
+        '  gankit train --data fashion-mnist --model infogan --epochs 5 --out runs/info  ' +
+          '# samples.png: one row per code value; traversal-1.png, traversal-2.png',
+        '  gankit train --data ./my-photos --size 64 --epochs 20   # a folder of PNG/JPEG images',
+        '  gankit train --loss wgan-gp --k 5 --lr 1e-4 --beta1 0.5 --beta2 0.9',
+        '  gankit train --resume --out runs/grid --steps 20000',
+      ].join('\n'),
     )
     .action(async (flags: Record<string, unknown>, cmd: Command) => {
       const request = toRequest(flags, cmd);
@@ -64,14 +68,16 @@ Examples:
         progress.stop();
         if (result.interruptedAt !== undefined) {
           console.log(
-            `interrupted after step ${result.interruptedAt}; continue with: gankit train --resume --out ${result.runDir}`,
+            `interrupted after step ${result.interruptedAt}; continue with: gankit train --resume ` +
+              `--out ${result.runDir}`,
           );
           process.exitCode = 130;
           return;
         }
         const rate = (result.options.steps / result.seconds).toFixed(0);
         console.log(
-          `trained ${result.options.steps} steps in ${result.seconds.toFixed(1)} s (${rate} steps/s, backend ${result.backend.name})`,
+          `trained ${result.options.steps} steps in ${result.seconds.toFixed(1)} s (${rate} steps/s, ` +
+            `backend ${result.backend.name})`,
         );
         if (result.metrics)
           console.log(`final: ${describeMetrics(result.metrics)}${describeConditional(result.metrics)}`);

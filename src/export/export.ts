@@ -34,7 +34,8 @@ export async function exportGenerator(r: ExportRequest): Promise<ExportInfo> {
     const checkpoint = await latestCheckpoint(r.run);
     if (!checkpoint)
       throw new Error(
-        `Expected a trained run in ${r.run} (with checkpoints/latest) but found none; train one with gankit train --out ${r.run}`,
+        `Expected a trained run in ${r.run} (with checkpoints/latest) but found none; train one with gankit train ` +
+          `--out ${r.run}`,
       );
     const metadata: GeneratorMetadata = {
       format: 'gankit-generator',

@@ -10,7 +10,9 @@ export function examplePage(meta: GeneratorMetadata): string {
   // `<` escaped so no value can close the <script> element early.
   const metaJson = JSON.stringify(meta).replace(/</g, '\\u003c');
   const title = `gankit generator — ${escapeHtml(meta.data)}, step ${meta.step}`;
-  return `<!doctype html>
+  // The template is cut in pieces only to keep the source within 120 columns; the page's lines are unchanged.
+  return (
+    `<!doctype html>
 <!--
   Samples the generator exported by gankit (model.json, weights.bin, gankit.json).
   Serve this folder over HTTP and open index.html, e.g. python3 -m http.server 8000
@@ -141,9 +143,12 @@ async function drawPoints(model, canvas) {
     const draw = async () => {
       const started = performance.now();
       const n = await (meta.valueRange ? drawImages : drawPoints)(model, canvas);
-      const truncation = !meta.valueRange && meta.jacobianTruncation > 0 ? ' (' + +(100 * meta.jacobianTruncation).toFixed(2) + '% Jacobian truncation)' : '';
-      status.textContent = n + ' samples' + truncation + ' in ' + Math.round(performance.now() - started) + ' ms on the ' + tf.getBackend() + ' backend.';
-      document.body.dataset.state = 'ready';
+` +
+    `      const truncation = !meta.valueRange && meta.jacobianTruncation > 0 ` +
+    `? ' (' + +(100 * meta.jacobianTruncation).toFixed(2) + '% Jacobian truncation)' : '';\n` +
+    `      status.textContent = n + ' samples' + truncation + ' in ' + Math.round(performance.now() - started) + ` +
+    `' ms on the ' + tf.getBackend() + ' backend.';\n` +
+    `      document.body.dataset.state = 'ready';
     };
     document.getElementById('again').onclick = draw;
     await draw();
@@ -156,5 +161,6 @@ async function drawPoints(model, canvas) {
 </script>
 </body>
 </html>
-`;
+`
+  );
 }

@@ -218,7 +218,8 @@ export class Conditioning {
     if (!Number.isInteger(k) || k < 0 || k >= this.classes) {
       const what = this.trainsOnLabels ? 'classes' : 'categorical code values';
       throw new Error(
-        `Expected ${name} to be an integer in 0..${this.classes - 1} (model ${this.model}, ${this.classes} ${what}) but received ${k}`,
+        `Expected ${name} to be an integer in 0..${this.classes - 1} ` +
+          `(model ${this.model}, ${this.classes} ${what}) but received ${k}`,
       );
     }
     return k;

@@ -32,7 +32,10 @@ export interface GameSettings {
 }
 
 export interface GamePenalty {
-  /** Draws what the penalty needs for n examples from the run's RNG, before D's step, so the RNG stays the only source of randomness. */
+  /**
+   * Draws what the penalty needs for n examples from the run's RNG, before D's step, so the RNG stays the only source
+   * of randomness.
+   */
   draw(rng: Rng, n: number): tf.Tensor1D;
   /** The penalty on D for a real and a generated batch. */
   loss(critic: Critic, real: tf.Tensor, fake: tf.Tensor, drawn: tf.Tensor1D, settings: GameSettings): tf.Scalar;

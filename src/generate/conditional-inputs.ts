@@ -65,7 +65,8 @@ export function traversalInputs(
 ): GridInputs {
   if (cond.continuous === 0) {
     throw new Error(
-      `Expected an InfoGAN run with continuous codes for a traversal but received model ${cond.model} with ${cond.continuous} continuous codes`,
+      `Expected an InfoGAN run with continuous codes for a traversal but received model ${cond.model} ` +
+        `with ${cond.continuous} continuous codes`,
     );
   }
   if (!Number.isInteger(code) || code < 1 || code > cond.continuous) {

@@ -14,6 +14,7 @@ export function generatorOutput(model: tfl.LayersModel): GeneratorOutput {
     if (rest.length === 1) return { kind: 'points', dim: rest[0] };
   }
   throw new Error(
-    `Expected G to output [batch, D] points or [batch, H, W, C] images but it outputs [${shape.map(String).join(', ')}]`,
+    'Expected G to output [batch, D] points or [batch, H, W, C] images but it outputs ' +
+      `[${shape.map(String).join(', ')}]`,
   );
 }

@@ -74,7 +74,8 @@ export function keptRows(norms: Float64Array, n: number, ratio: number): Int32Ar
   const pool = norms.length;
   if (pool < truncationPool(n, ratio) && ratio > 0) {
     throw new Error(
-      `Expected a pool of at least ${truncationPool(n, ratio)} latent rows for ${n} samples at truncation ${ratio} but received ${pool}`,
+      `Expected a pool of at least ${truncationPool(n, ratio)} latent rows for ${n} samples at ` +
+        `truncation ${ratio} but received ${pool}`,
     );
   }
   const sorted = Float64Array.from(norms).sort();

@@ -28,7 +28,8 @@ export async function writeFolderAtomic(
   const existing = await folderEntries(final, name);
   if (existing && existing.length > 0 && !replaceable(existing)) {
     throw new Error(
-      `Expected ${name} to be a new or empty folder, or one gankit wrote before, but ${final} holds other files; choose another path`,
+      `Expected ${name} to be a new or empty folder, or one gankit wrote before, but ${final} holds other files; ` +
+        'choose another path',
     );
   }
   await fs.mkdir(path.dirname(final), { recursive: true });

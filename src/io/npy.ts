@@ -86,13 +86,15 @@ export function decodeNpyTyped(bytes: Buffer, name = 'the .npy file'): NpyTypedA
   const kind = descr === '<f4' ? 'f4' : descr === '<f8' ? 'f8' : /^[|<>=]?u1$/.test(descr) ? 'u1' : undefined;
   if (kind === undefined) {
     throw new Error(
-      `Expected float32 ('<f4'), float64 ('<f8') or uint8 ('|u1') data in ${name} but received '${descr}'; convert it with .astype(np.float32) or .astype(np.uint8)`,
+      `Expected float32 ('<f4'), float64 ('<f8') or uint8 ('|u1') data in ${name} but received '${descr}'; ` +
+        'convert it with .astype(np.float32) or .astype(np.uint8)',
     );
   }
   const width = kind === 'f4' ? 4 : kind === 'f8' ? 8 : 1;
   if (bytes.length - dataStart !== count * width) {
     throw new Error(
-      `Expected ${count * width} data bytes for shape (${shape.join(', ')}) in ${name} but received ${bytes.length - dataStart}: the file is truncated or corrupt`,
+      `Expected ${count * width} data bytes for shape (${shape.join(', ')}) in ${name} but ` +
+        `received ${bytes.length - dataStart}: the file is truncated or corrupt`,
     );
   }
   const body = bytes.subarray(dataStart, dataStart + count * width);

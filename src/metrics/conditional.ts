@@ -58,7 +58,9 @@ export function conditionalAccuracy(
   return { accuracy: accuracies.reduce((a, b) => a + b, 0) / numClasses, perClass: accuracies };
 }
 
-/** InfoGAN's code on generated samples: G draws perCode samples for each code value, the classifier names their class. */
+/**
+ * InfoGAN's code on generated samples: G draws perCode samples for each code value, the classifier names their class.
+ */
 export function infoganCodeAccuracy(
   classify: Classifier,
   generate: ClassSampler,
@@ -124,7 +126,8 @@ export function bestAssignment(counts: number[][]): number[] {
   const columns = counts[0]?.length ?? 0;
   if (rows === 0 || columns === 0 || counts.some((r) => r.length !== columns)) {
     throw new Error(
-      `Expected a non-empty rectangular matrix of counts but received rows of lengths [${counts.map((r) => r.length).join(', ')}]`,
+      'Expected a non-empty rectangular matrix of counts but received rows of lengths ' +
+        `[${counts.map((r) => r.length).join(', ')}]`,
     );
   }
   const largest = Math.max(...counts.flat());

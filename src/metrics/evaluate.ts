@@ -59,7 +59,8 @@ export async function evaluateSamples(samples: SampleSet, o: EvaluateOptions): P
   const reference = await ReferenceData.open(o.data, { dataDir: o.dataDir, say });
   if (samples.shape.join() !== reference.shape.join()) {
     throw new Error(
-      `Expected samples of ${reference.shape.join('×')} (the shape of ${o.data}'s images) but received ${samples.shape.join('×')}`,
+      `Expected samples of ${reference.shape.join('×')} (the shape of ${o.data}'s images) but ` +
+        `received ${samples.shape.join('×')}`,
     );
   }
   let model: FeatureModel | undefined;
@@ -170,9 +171,11 @@ function checkCounts(metrics: Metric[], count: number): void {
       const hint =
         m.samples === 'all'
           ? ''
-          : `; its protocol reads exactly ${needed.toLocaleString('en')}${m.name === 'fid10k' ? ' (fid scores however many are given)' : ''}`;
+          : `; its protocol reads exactly ${needed.toLocaleString('en')}` +
+            (m.name === 'fid10k' ? ' (fid scores however many are given)' : '');
       throw new Error(
-        `Expected at least ${needed.toLocaleString('en')} samples for ${m.name} but received ${count.toLocaleString('en')}: generate more${hint}`,
+        `Expected at least ${needed.toLocaleString('en')} samples for ${m.name} but ` +
+          `received ${count.toLocaleString('en')}: generate more${hint}`,
       );
     }
   }

@@ -65,9 +65,12 @@ export function modeMetrics(samples: Float32Array, modes: Float32Array, std: num
 
 /** One line; with `untruncated` (a Jacobian-truncated run's G alone) beside it in brackets. */
 export function describeMetrics(m: ModeMetrics & { untruncated?: ModeMetrics }): string {
-  const line = `modes ${m.modes}/${m.totalModes} · high quality ${(100 * m.highQuality).toFixed(1)}% · reverse KL ${m.reverseKL.toFixed(3)}`;
+  const line =
+    `modes ${m.modes}/${m.totalModes} · high quality ${(100 * m.highQuality).toFixed(1)}% · reverse ` +
+    `KL ${m.reverseKL.toFixed(3)}`;
   const u = m.untruncated;
   return u
-    ? `${line} (untruncated: ${u.modes}/${u.totalModes} · ${(100 * u.highQuality).toFixed(1)}% · ${u.reverseKL.toFixed(3)})`
+    ? `${line} (untruncated: ${u.modes}/${u.totalModes} · ${(100 * u.highQuality).toFixed(1)}% ` +
+        `· ${u.reverseKL.toFixed(3)})`
     : line;
 }

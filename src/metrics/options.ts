@@ -2,7 +2,10 @@
 export interface EvalOptions {
   /** Every N steps: metrics (0 = only at the end). */
   evalEvery: number;
-  /** Image data: the metrics (METRIC_NAMES, e.g. fid10k) computed every evalEvery steps and at the end, when evalEvery > 0. */
+  /**
+   * Image data: the metrics (METRIC_NAMES, e.g. fid10k) computed every evalEvery steps and at the end,
+   * when evalEvery > 0.
+   */
   evalMetrics: string[];
   /** Samples for the 2D metrics (protocol: 2,500). */
   evalSamples: number;

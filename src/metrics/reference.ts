@@ -62,12 +62,15 @@ export class ReferenceData {
       test = await loadImages(data, { dataDir, split: 'test', onProgress: say });
     } catch (err) {
       throw new Error(
-        `Expected a data set with a test split for the real-vs-real references but ${data} has none (${(err as Error).message})`,
+        `Expected a data set with a test split for the real-vs-real references but ${data} has none ` +
+          `(${(err as Error).message})`,
       );
     }
     if ([train.height, train.width, train.channels].join() !== [test.height, test.width, test.channels].join()) {
       throw new Error(
-        `Expected ${data}'s test images to have the training images' shape ${train.height}×${train.width}×${train.channels} but they are ${test.height}×${test.width}×${test.channels}`,
+        `Expected ${data}'s test images to have the training images' ` +
+          `shape ${train.height}×${train.width}×${train.channels} but they ` +
+          `are ${test.height}×${test.width}×${test.channels}`,
       );
     }
     // The cache is keyed by content, so a changed folder never reads stale features.

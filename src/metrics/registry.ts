@@ -3,6 +3,8 @@
 // values and, under the same name with the suffix _real, the same protocol applied to
 // real images the model never saw (the test set) in place of the samples — the floor
 // (or ceiling) a perfect generator would reach. --json prints them as one object.
+// Longer than 300 lines because it is one table of every metric, each row with its
+// reference protocol beside it: split, the metrics would no longer read side by side.
 import { Rng } from '../rng.js';
 import { classHistogram, klDivergence } from './classes.js';
 import type { VectorSet } from './distances.js';
@@ -74,7 +76,10 @@ function fidMetric(name: string, n: number | 'all'): Metric {
       {
         key: name,
         reference: `${name}_real`,
-        meaning: `Fréchet distance between Gaussians fitted to the features of ${n === 'all' ? 'the samples' : `${n.toLocaleString('en')} samples`} and of the training set; lower is better`,
+        meaning:
+          'Fréchet distance between Gaussians fitted to the features ' +
+          `of ${n === 'all' ? 'the samples' : `${n.toLocaleString('en')} samples`} and of the training set; lower ` +
+          'is better',
       },
     ],
     async compute(c) {
@@ -104,7 +109,8 @@ const kid: Metric = {
       key: 'kid',
       reference: 'kid_real',
       meaning:
-        'unbiased squared MMD of features to the training set (cubic kernel), mean of 100 subsets; 0 = same distribution',
+        'unbiased squared MMD of features to the training set (cubic kernel), mean of 100 subsets; 0 = same ' +
+        'distribution',
     },
   ],
   async compute(c) {
@@ -132,7 +138,8 @@ const is: Metric = {
       key: 'is',
       reference: 'is_real',
       meaning:
-        "Inception-Score analogue from gankit's classifier, exp E KL(p(y|x) ‖ p(y)), 10 splits; higher is better, at most the number of classes",
+        "Inception-Score analogue from gankit's classifier, exp E KL(p(y|x) ‖ p(y)), 10 splits; higher is better, " +
+        'at most the number of classes',
     },
   ],
   async compute(c) {
@@ -198,7 +205,8 @@ const classes: Metric = {
       key: 'classes_kl',
       reference: 'classes_kl_real',
       meaning:
-        "KL(generated ‖ data) of the classifier's class histograms, nats; 0 = the data's class balance, log(classes) = one class only",
+        "KL(generated ‖ data) of the classifier's class histograms, nats; 0 = the data's class balance, " +
+        'log(classes) = one class only',
     },
   ],
   async compute(c) {
@@ -225,7 +233,9 @@ const nn: Metric = {
     {
       key: 'nn_close',
       reference: 'nn_close_real',
-      meaning: `fraction of 1,000 samples nearer (pixel L2) to a training image than ${100 * NN_PERCENTILE}% of test images come; ≫ ${NN_PERCENTILE} suggests copying`,
+      meaning:
+        `fraction of 1,000 samples nearer (pixel L2) to a training image than ${100 * NN_PERCENTILE}% of test ` +
+        `images come; ≫ ${NN_PERCENTILE} suggests copying`,
     },
     {
       key: 'nn_median',
@@ -274,7 +284,8 @@ const parzen: Metric = {
       key: 'parzen',
       reference: 'parzen_real',
       meaning:
-        'Parzen-window log-likelihood of the test images, nats (Goodfellow et al. 2014 protocol); higher is better, unreliable in high dimensions',
+        'Parzen-window log-likelihood of the test images, nats (Goodfellow et al. 2014 protocol); higher is ' +
+        'better, unreliable in high dimensions',
     },
   ],
   async compute(c) {

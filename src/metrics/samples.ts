@@ -60,12 +60,14 @@ function checkRange(file: string, images: Float32Array): void {
     throw new Error(`Expected finite sample values in ${file} but ${bad} are NaN or infinite: the generator diverged`);
   if (min < -1.5 || max > 1.5) {
     throw new Error(
-      `Expected float samples in [−1, 1] in ${file} but they range over [${min}, ${max}]: map 0..255 with x / 127.5 − 1, or save them as uint8`,
+      `Expected float samples in [−1, 1] in ${file} but they range over [${min}, ${max}]: map 0..255 with x / ` +
+        '127.5 − 1, or save them as uint8',
     );
   }
   if (min >= 0 && max > 0) {
     throw new Error(
-      `Expected float samples in [−1, 1] in ${file} but none is negative (range [${min}, ${max}]): if they are in [0, 1], map them with 2x − 1`,
+      `Expected float samples in [−1, 1] in ${file} but none is negative (range [${min}, ${max}]): if they are in ` +
+        '[0, 1], map them with 2x − 1',
     );
   }
 }
@@ -87,7 +89,8 @@ async function readPngFolder(dir: string, channels: 1 | 3, limit?: number): Prom
         images = new Float32Array(chosen.length * pixels.length);
       } else if (shape[0] !== height || shape[1] !== width) {
         throw new Error(
-          `Expected every image in ${dir} to be ${shape[0]}×${shape[1]} (as the first is) but ${file} is ${height}×${width}`,
+          `Expected every image in ${dir} to be ${shape[0]}×${shape[1]} (as the first is) but ${file} ` +
+            `is ${height}×${width}`,
         );
       }
       const offset = (start + k) * pixels.length;

@@ -40,7 +40,8 @@ export function conditionalNetworks(
   const [height, width, channels] = shape;
   if (height !== width)
     throw new Error(
-      `Expected square images for model ${cond.model} (a DCGAN) but received ${height}×${width}; use --size to crop them`,
+      `Expected square images for model ${cond.model} (a DCGAN) but received ${height}×${width}; use --size to ` +
+        'crop them',
     );
   const image = { size: height, channels } as DcganShape;
   checkDcganShape(image);
@@ -79,7 +80,8 @@ export function dcganConditionalDiscriminator(cond: Conditioning, image: DcganSh
     const embedded = tfl.layers
       .dense({ units: width, useBias: false, kernelInitializer: dcganInit(s), name: 'discriminator_embed' })
       .apply(y) as Sym; // [B, F]: V·y
-    const projection = tfl.layers.dot({ axes: 1, name: 'discriminator_projection' }).apply([embedded, features]) as Sym; // [B, 1]
+    // [B, 1]
+    const projection = tfl.layers.dot({ axes: 1, name: 'discriminator_projection' }).apply([embedded, features]) as Sym;
     const out = tfl.layers.add({ name: 'discriminator_out' }).apply([logit, projection]) as Sym;
     return tfl.model({ inputs: [x, y], outputs: out, name: 'discriminator' });
   }
@@ -100,7 +102,10 @@ export function dcganConditionalDiscriminator(cond: Conditioning, image: DcganSh
   return tfl.model({ inputs: x, outputs: out, name: 'discriminator' });
 }
 
-/** The mlp preset's layers (dense → ReLU for G, dense → leaky ReLU 0.2 for D), Glorot weights seeded from the run's RNG. */
+/**
+ * The mlp preset's layers (dense → ReLU for G, dense → leaky ReLU 0.2 for D), Glorot weights seeded from the
+ * run's RNG.
+ */
 function denseStack(name: string, input: Sym, hidden: number[], activation: 'relu' | 'leakyRelu', rng: Rng): Sym {
   let h = input;
   hidden.forEach((units, i) => {

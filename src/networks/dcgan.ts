@@ -80,7 +80,8 @@ export function dcganGeneratorLayers(input: Sym, shape: DcganShape, s: () => num
     .apply(input) as Sym; // [B, s·s·w0]
   h = batchNorm('generator_bn0', s).apply(h) as Sym;
   h = tfl.layers.reLU({ name: 'generator_relu0' }).apply(h) as Sym;
-  h = tfl.layers.reshape({ targetShape: [start, start, widths[0]], name: 'generator_reshape' }).apply(h) as Sym; // [B, s, s, w0]
+  // [B, s, s, w0]
+  h = tfl.layers.reshape({ targetShape: [start, start, widths[0]], name: 'generator_reshape' }).apply(h) as Sym;
   // Each block: transposed conv 4×4 stride 2 doubles the side → [B, 2s, 2s, next width].
   const filters = [...widths.slice(1), shape.channels];
   filters.forEach((f, i) => {

@@ -115,7 +115,8 @@ function drawPanel(
   ctx.fillStyle = TEXT_COLOR;
   ctx.textAlign = 'left';
   ctx.textBaseline = 'alphabetic';
-  fitText(ctx, p.title + (logY ? '  (log scale)' : ''), r.left, r.top - 9, 14, r.width * 0.6, true); // room for the NaN note on the right
+  // room for the NaN note on the right
+  fitText(ctx, p.title + (logY ? '  (log scale)' : ''), r.left, r.top - 9, 14, r.width * 0.6, true);
 
   const legend: LegendItem[] = [];
   const bad: number[] = [];

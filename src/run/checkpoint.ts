@@ -124,7 +124,8 @@ export async function loadCheckpoint(dir: string): Promise<{ models: CheckpointM
   const total = sizes.reduce((a, b) => a + b, 0);
   if (bytes.length !== 4 * total) {
     throw new Error(
-      `Expected ${4 * total} bytes in ${path.join(dir, 'optimizers.bin')} but received ${bytes.length}: the checkpoint is damaged`,
+      `Expected ${4 * total} bytes in ${path.join(dir, 'optimizers.bin')} but received ${bytes.length}: the ` +
+        'checkpoint is damaged',
     );
   }
   const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
@@ -156,7 +157,8 @@ export async function loadGenerator(
   const dir = await latestCheckpoint(runDir);
   if (!dir)
     throw new Error(
-      `Expected a trained run in ${runDir} (with checkpoints/latest) but found none; train one with gankit train --out ${runDir}`,
+      `Expected a trained run in ${runDir} (with checkpoints/latest) but found none; train one with gankit train ` +
+        `--out ${runDir}`,
     );
   const useAverage = which === 'average' && (await hasAverage(dir));
   return loadModel(path.join(dir, useAverage ? 'generatorAverage' : 'generator'));

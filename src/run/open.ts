@@ -81,8 +81,9 @@ export async function openRun(
   const cond = options.conditioning;
   if (cond && accept === 'unconditional') {
     throw new Error(
-      `Expected a run whose generator takes z alone but ${run} was trained with model ${options.model}, whose generator also takes ` +
-        `${cond.trainsOnLabels ? 'a class label' : "InfoGAN's codes"}; this command does not handle conditional runs yet (gankit sample does, with --class and --grid)`,
+      `Expected a run whose generator takes z alone but ${run} was trained with model ${options.model}, ` +
+        `whose generator also takes ${cond.trainsOnLabels ? 'a class label' : "InfoGAN's codes"}; ` +
+        'this command does not handle conditional runs yet (gankit sample does, with --class and --grid)',
     );
   }
   await initBackend(options.backend);

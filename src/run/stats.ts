@@ -19,7 +19,9 @@ export interface StepStats {
   /** Mean σ(D(x)) on the real batch and σ(D(G(z))) on the generated batch of the last D step. */
   dReal: number;
   dFake: number;
-  /** ACGAN and InfoGAN: G's auxiliary loss on the last G step (class cross-entropy; the λ-weighted information loss). */
+  /**
+   * ACGAN and InfoGAN: G's auxiliary loss on the last G step (class cross-entropy; the λ-weighted information loss).
+   */
   aux?: number;
 }
 

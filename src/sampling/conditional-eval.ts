@@ -42,7 +42,8 @@ export async function evaluateConditionalRun(e: ConditionalEvaluation): Promise<
     const test = reference.test;
     if (!test.labels)
       throw new Error(
-        `Expected labelled test images in ${e.data ?? run.options.data} to score a conditional run but they have no labels`,
+        `Expected labelled test images in ${e.data ?? run.options.data} to score a conditional run but they have ` +
+          'no labels',
       );
     const predicted = argmax(extractor.fromBytes(test.images, test.count).probabilities, test.count, extractor.classes);
     let right = 0;

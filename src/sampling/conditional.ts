@@ -9,7 +9,10 @@ import { openRun, type RunOptions } from '../run/open.js';
 
 export interface GridRequest {
   run: string;
-  /** 'classes': one row per class (InfoGAN: categorical value); 'traversal': InfoGAN's continuous code `code` from −2 to 2. */
+  /**
+   * 'classes': one row per class (InfoGAN: categorical value);
+   * 'traversal': InfoGAN's continuous code `code` from −2 to 2.
+   */
   grid: 'classes' | 'traversal';
   /** The continuous code a traversal sweeps, 1-based (default 1). */
   code?: number;
@@ -36,7 +39,8 @@ export async function conditionalGrid(r: GridRequest): Promise<ConditionalGrid> 
     const cond = options.conditioning;
     if (!cond)
       throw new Error(
-        `Expected a conditional run (model cgan, acgan or infogan) for a ${r.grid} grid but ${r.run} was trained with model ${options.model}`,
+        `Expected a conditional run (model cgan, acgan or infogan) for a ${r.grid} grid but ${r.run} was trained ` +
+          `with model ${options.model}`,
       );
     if (output.kind !== 'image')
       throw new Error(
@@ -57,7 +61,10 @@ export async function conditionalGrid(r: GridRequest): Promise<ConditionalGrid> 
 }
 
 export interface ClassSamplerRun {
-  /** n samples (NHWC images or points, row-major) of class (InfoGAN: categorical value) k; z and other codes continue one seeded stream. */
+  /**
+   * n samples (NHWC images or points, row-major) of class (InfoGAN: categorical value) k; z and other codes continue
+   * one seeded stream.
+   */
   sample: (k: number, n: number) => Float32Array;
   /** Classes (or categorical values) the run's G takes. */
   classes: number;
@@ -80,7 +87,8 @@ export async function openClassSampler(r: {
   if (!cond) {
     model.dispose();
     throw new Error(
-      `Expected a conditional run (model cgan, acgan or infogan) to sample by class but ${r.run} was trained with model ${options.model}`,
+      `Expected a conditional run (model cgan, acgan or infogan) to sample by class but ${r.run} was trained with ` +
+        `model ${options.model}`,
     );
   }
   const rng = new Rng(r.seed ?? options.seed);

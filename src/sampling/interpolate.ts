@@ -143,7 +143,8 @@ export async function interpolateRun(r: InterpolateRequest): Promise<Interpolati
   try {
     if (output.kind !== 'image') {
       throw new Error(
-        `Expected an image run for interpolate but ${r.run}'s generator outputs ${output.dim}D points; use gankit sample for 2D runs`,
+        `Expected an image run for interpolate but ${r.run}'s generator outputs ${output.dim}D points; use gankit ` +
+          'sample for 2D runs',
       );
     }
     const { latentDim, prior } = options;

@@ -96,7 +96,8 @@ export async function sampleTarget(out: string): Promise<SampleTarget> {
   const format = SAMPLE_FORMATS.find((f) => f === ext);
   if (!format) {
     throw new Error(
-      `Expected --out to end in one of ${SAMPLE_FORMATS.join(', ')} but received "${out}" (image runs also write a folder of PNGs: end the path with /)`,
+      `Expected --out to end in one of ${SAMPLE_FORMATS.join(', ')} but received "${out}" (image runs also write ` +
+        'a folder of PNGs: end the path with /)',
     );
   }
   return { kind: 'file', format };
@@ -105,12 +106,14 @@ export async function sampleTarget(out: string): Promise<SampleTarget> {
 function checkTarget(out: string, target: SampleTarget, output: GeneratorOutput): void {
   if (output.kind === 'points' && target.kind === 'folder') {
     throw new Error(
-      `Expected --out to end in one of ${SAMPLE_FORMATS.join(', ')} for a 2D run but received "${out}", a folder (a folder of PNGs is for image runs)`,
+      `Expected --out to end in one of ${SAMPLE_FORMATS.join(', ')} for a 2D run but received "${out}", a folder ` +
+        '(a folder of PNGs is for image runs)',
     );
   }
   if (output.kind === 'image' && target.kind === 'file' && target.format === '.csv') {
     throw new Error(
-      `Expected --out to be a .png grid, a .npy file or a folder for an image run but received "${out}" (CSV holds 2D points only)`,
+      `Expected --out to be a .png grid, a .npy file or a folder for an image run but received "${out}" (CSV ` +
+        'holds 2D points only)',
     );
   }
 }
@@ -121,7 +124,8 @@ async function sampleChecked(r: SampleRequest, check: (output: GeneratorOutput) 
     const { model, conditioning } = await readRunInfo(r.run);
     if (!conditioning) {
       throw new Error(
-        `Expected a conditional run (model ${CONDITIONAL_MODELS.join('/')}) for --class but ${r.run} was trained with model ${model}; sample without --class`,
+        `Expected a conditional run (model ${CONDITIONAL_MODELS.join('/')}) for --class but ${r.run} was trained ` +
+          `with model ${model}; sample without --class`,
       );
     }
     conditioning.checkClass(r.classLabel, '--class');
@@ -194,7 +198,8 @@ async function plot(samples: Float32Array, shape: [number, number], dataName: st
   const data = toyDataset(dataName);
   if (data.dim !== 2)
     throw new Error(
-      `Expected 2D samples for a .png plot but the run's data (${data.name}) is ${data.dim}D; write .npy or .csv instead`,
+      `Expected 2D samples for a .png plot but the run's data (${data.name}) is ${data.dim}D; write .npy or .csv ` +
+        'instead',
     );
   const metrics = data.modes && data.modeStd ? modeMetrics(samples, data.modes, data.modeStd) : undefined;
   return plotSamples2d({

@@ -35,7 +35,9 @@ export class FailureWatch {
       const hint = this.loss === 'minimax' ? ' (the minimax game saturates here: try --loss nonsaturating)' : '';
       return {
         fatal: false,
-        message: `vanishing gradients: D has separated real from generated data (D(x) > 0.99, D(G(z)) < 0.01) for ${VANISHING_STREAK} steps${hint}`,
+        message:
+          'vanishing gradients: D has separated real from generated data (D(x) > 0.99, D(G(z)) < 0.01) ' +
+          `for ${VANISHING_STREAK} steps${hint}`,
       };
     }
     return undefined;
@@ -45,7 +47,10 @@ export class FailureWatch {
     const lost = m.modes < this.bestModes;
     this.bestModes = Math.max(this.bestModes, m.modes);
     if (lost || m.modes <= m.totalModes / 2) {
-      return `mode collapse: ${m.modes}/${m.totalModes} modes covered at step ${step}${lost ? ` (down from ${this.bestModes})` : ''}`;
+      return (
+        `mode collapse: ${m.modes}/${m.totalModes} modes covered at ` +
+        `step ${step}${lost ? ` (down from ${this.bestModes})` : ''}`
+      );
     }
     return undefined;
   }

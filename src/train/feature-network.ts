@@ -48,7 +48,8 @@ export async function trainFeatureNetwork(o: TrainFeaturesOptions): Promise<Trai
     : ['fashion-mnist (train, 60,000)'];
   const classNames = [...fashion.classNames!, ...(mnist ? mnist.classNames!.map((d) => `digit ${d}`) : [])];
   say(
-    `training on ${trainedOn.join(' + ')}${o.mnist && !mnist ? ' (MNIST not found in the cache: Fashion-MNIST only)' : ''}`,
+    `training on ${trainedOn.join(' + ')}` +
+      (o.mnist && !mnist ? ' (MNIST not found in the cache: Fashion-MNIST only)' : ''),
   );
   const data = mnist ? concatenate(fashion, mnist, 10) : fashion;
 
@@ -84,7 +85,8 @@ export async function trainFeatureNetwork(o: TrainFeaturesOptions): Promise<Trai
       if ((step + 1) % 100 === 0 || step + 1 === totalSteps) {
         const epoch = (step + 1) / batches.stepsPerEpoch;
         say(
-          `step ${step + 1}/${totalSteps} (epoch ${epoch.toFixed(2)}): loss ${loss.dataSync()[0].toFixed(4)}, ${((Date.now() - started) / 1000).toFixed(0)} s`,
+          `step ${step + 1}/${totalSteps} (epoch ${epoch.toFixed(2)}): ` +
+            `loss ${loss.dataSync()[0].toFixed(4)}, ${((Date.now() - started) / 1000).toFixed(0)} s`,
         );
       }
       loss.dispose();

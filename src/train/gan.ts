@@ -212,13 +212,17 @@ export class Gan {
 function labelsOf(labels: Int32Array | undefined, n: number, model: string): Int32Array {
   if (!labels || labels.length !== n) {
     throw new Error(
-      `Expected the labels of each real batch for model ${model} but the data gave ${labels ? `${labels.length} for ${n} examples` : 'none'}`,
+      `Expected the labels of each real batch for model ${model} but the data ` +
+        `gave ${labels ? `${labels.length} for ${n} examples` : 'none'}`,
     );
   }
   return labels;
 }
 
-/** n samples from a generator, in batches, as one Float32Array (n × dataDim). `noise` gives G's input for m examples: z, or [z, c]. */
+/**
+ * n samples from a generator, in batches, as one Float32Array (n × dataDim). `noise` gives G's input for m examples:
+ * z, or [z, c].
+ */
 export function generate(
   model: tfl.LayersModel,
   noise: (n: number) => tf.Tensor | tf.Tensor[],

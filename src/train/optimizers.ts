@@ -94,7 +94,8 @@ export class Optimizer {
   setState(state: OptimizerState): void {
     if (state.kind !== this.spec.kind || state.slots.length !== this.slots.length) {
       throw new Error(
-        `Expected ${this.spec.kind} optimizer state with ${this.slots.length} slots but received ${state.kind} with ${state.slots.length}`,
+        `Expected ${this.spec.kind} optimizer state with ${this.slots.length} slots but received ${state.kind} ` +
+          `with ${state.slots.length}`,
       );
     }
     this.step = state.step;

@@ -4,11 +4,12 @@
 // Conditional image runs show a class grid instead (one row per class or categorical
 // code value), and InfoGAN runs a traversal of each continuous code.
 // Written to RUN/*.png (latest) and, for snapshots, RUN/snapshots/step-N-*.png.
+// The curves' panels are in curve-panels.ts.
 import { promises as fs } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Grid } from '../plots/index.js';
-import { plot1d, plotCurves, plotDiscriminator2d, plotSamples2d, type Panel } from '../plots/index.js';
+import { plot1d, plotCurves, plotDiscriminator2d, plotSamples2d } from '../plots/index.js';
 import { densityGrid, gridCentres, type ToyDataset } from '../data/toy.js';
 import { Rng } from '../rng.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -16,6 +17,7 @@ import { runPaths } from '../run/paths.js';
 import { generate, type Gan } from './gan.js';
 import type { History } from '../run/stats.js';
 import { describeMetrics } from '../metrics/modes.js';
+import { curvePanels } from './curve-panels.js';
 import { tileImages, encodePng, upscale } from '../plots/grid.js';
 import { classGridInputs, traversalInputs, type GridInputs } from '../generate/conditional-inputs.js';
 import { runGenerator } from '../generate/latent.js';
@@ -72,7 +74,9 @@ export async function drawPictures(r: PictureRequest): Promise<void> {
       density: densityGrid(r.data, 200),
       modes: r.data.modes,
       bounds: r.data.bounds,
-      title: `Generated samples over the data density — ${title}${ratio > 0 ? ` · Jacobian truncation ${+(100 * ratio).toFixed(2)}%` : ''}`,
+      title:
+        `Generated samples over the data density — ${title}` +
+        (ratio > 0 ? ` · Jacobian truncation ${+(100 * ratio).toFixed(2)}%` : ''),
       subtitle,
     });
     pictures.discriminator = await plotDiscriminator2d({
@@ -150,17 +154,6 @@ export async function drawImagePictures(r: ImagePictureRequest): Promise<void> {
   await writePictures(r, pictures);
 }
 
-/** Conditional runs on mixtures: how well G obeys its labels or codes, over training. */
-function conditionalSeries(evals: ReturnType<History['evaluations']>) {
-  const steps = evals.map((e) => e.step);
-  const m = evals[0].metrics;
-  if (m.classAccuracy !== undefined)
-    return [{ name: 'class accuracy', steps, values: evals.map((e) => e.metrics.classAccuracy ?? NaN) }];
-  if (m.codeAccuracy !== undefined)
-    return [{ name: 'code accuracy', steps, values: evals.map((e) => e.metrics.codeAccuracy ?? NaN) }];
-  return [];
-}
-
 /** Examples start..end of a set of codes. */
 function sliceCodes(gan: Gan, codes: Codes, start: number, end: number): Codes {
   const c = gan.conditioning!.continuous;
@@ -180,7 +173,10 @@ async function writePictures(
   }
 }
 
-/** σ(D(x)) at the centre of every cell of the picture's grid (CGAN's D, which judges x for a class: the mean over the classes). */
+/**
+ * σ(D(x)) at the centre of every cell of the picture's grid (CGAN's D, which judges x for a class: the mean over the
+ * classes).
+ */
 function discriminatorField(gan: Gan, data: ToyDataset): Grid {
   const n = FIELD_RESOLUTION;
   const points = gridCentres(data.bounds, n);
@@ -237,80 +233,4 @@ function kernelDensity(samples: Float32Array, xs: Float32Array): Float32Array {
 /** What StepStats.aux holds for this run. */
 function auxName(gan: Gan): string {
   return gan.conditioning?.row.auxLoss ?? 'auxiliary loss';
-}
-
-function curvePanels(history: History, auxLabel: string): Panel[] {
-  const steps = history.steps();
-  const at = (pick: (l: (typeof steps)[number]) => number) => steps.map(pick);
-  const stepNumbers = at((l) => l.step);
-  const panels: Panel[] = [
-    {
-      title: 'Losses',
-      smooth: 50,
-      series: [
-        { name: 'D loss', steps: stepNumbers, values: at((l) => l.lossD) },
-        { name: 'G loss', steps: stepNumbers, values: at((l) => l.lossG) },
-      ],
-    },
-    {
-      title: 'Discriminator outputs',
-      smooth: 50,
-      yMin: 0,
-      yMax: 1,
-      series: [
-        { name: 'D(x)', steps: stepNumbers, values: at((l) => l.dReal) },
-        { name: 'D(G(z))', steps: stepNumbers, values: at((l) => l.dFake) },
-      ],
-    },
-  ];
-  const withAux = steps.filter((l) => l.aux !== undefined);
-  if (withAux.length > 0) {
-    panels.push({
-      title: 'Auxiliary loss of G',
-      smooth: 50,
-      yMin: 0,
-      series: [{ name: auxLabel, steps: withAux.map((l) => l.step), values: withAux.map((l) => l.aux!) }],
-    });
-  }
-  const evals = history.evaluations();
-  if (evals.length > 0) {
-    const evalSteps = evals.map((e) => e.step);
-    panels.push(
-      // Headroom above the total: a run that covers every mode draws its line on the top
-      // border otherwise, where it cannot be seen.
-      {
-        title: 'Modes covered',
-        yMin: 0,
-        yMax: Math.ceil(evals[0].metrics.totalModes * 1.1),
-        series: [{ name: 'modes', steps: evalSteps, values: evals.map((e) => e.metrics.modes) }],
-      },
-      {
-        title: 'High-quality samples and reverse KL',
-        yMin: 0,
-        series: [
-          { name: 'high-quality fraction', steps: evalSteps, values: evals.map((e) => e.metrics.highQuality) },
-          { name: 'reverse KL (nats)', steps: evalSteps, values: evals.map((e) => e.metrics.reverseKL), dashed: true },
-          ...conditionalSeries(evals),
-        ],
-      },
-    );
-  }
-  // Image metrics: each metric against its real-vs-real reference (dashed), one panel each.
-  const imageEvals = history.imageEvaluations();
-  if (imageEvals.length > 0) {
-    const steps = imageEvals.map((e) => e.step);
-    const names = Object.keys(imageEvals[0].imageMetrics).filter(
-      (k) => imageEvals[0].imageMetrics[`${k}_real`] !== undefined,
-    );
-    for (const name of names) {
-      panels.push({
-        title: name,
-        series: [
-          { name, steps, values: imageEvals.map((e) => e.imageMetrics[name]) },
-          { name: 'real vs real', steps, values: imageEvals.map((e) => e.imageMetrics[`${name}_real`]), dashed: true },
-        ],
-      });
-    }
-  }
-  return panels;
 }

@@ -54,7 +54,10 @@ function copyWeights(from: tfl.LayersModel, to: tfl.LayersModel): void {
   from.dispose();
 }
 
-/** G: [z] (conditional: [z, c]) → one example; D: the example (CGAN: and y) → [logit] (ACGAN, InfoGAN: [logit, aux…]). */
+/**
+ * G: [z] (conditional: [z, c]) → one example;
+ * D: the example (CGAN: and y) → [logit] (ACGAN, InfoGAN: [logit, aux…]).
+ */
 function checkShapes(
   G: tfl.LayersModel,
   D: tfl.LayersModel,

@@ -20,7 +20,8 @@ export function untaped<T>(f: () => T): T {
   const state = (tf.engine() as unknown as { state: TapeState }).state;
   if (typeof state?.gradientDepth !== 'number') {
     throw new Error(
-      'Expected the tfjs-core engine of version 4.22 (with state.gradientDepth) but found another; gankit pins @tensorflow/tfjs-core',
+      'Expected the tfjs-core engine of version 4.22 (with state.gradientDepth) but found another; gankit pins ' +
+        '@tensorflow/tfjs-core',
     );
   }
   const { gradientDepth, activeTape } = state;

@@ -13,7 +13,8 @@ const kernelFunc: KernelFunc = ({ inputs, backend }) => {
   const result = nativeMatMul(backend as MathBackendCPU, a, b, false, false, bias, 0, 0);
   if (!result) {
     throw new Error(
-      `Expected float32 a [m, k], b [k, n] and bias [n] for ${GANKIT_DENSE} but received shapes ${[a, b, bias].map((t) => `[${t.shape}] ${t.dtype}`).join(', ')}`,
+      `Expected float32 a [m, k], b [k, n] and bias [n] for ${GANKIT_DENSE} but received ` +
+        `shapes ${[a, b, bias].map((t) => `[${t.shape}] ${t.dtype}`).join(', ')}`,
     );
   }
   kernelCounts.native.set(GANKIT_DENSE, (kernelCounts.native.get(GANKIT_DENSE) ?? 0) + 1);

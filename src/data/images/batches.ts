@@ -34,8 +34,8 @@ export class ImageBatches implements BatchSource {
   }
 
   /**
-   * The next batch, NHWC float32 in [−1, 1], with its labels when the data set has them. The arguments BatchSource passes are
-   * ignored: the order comes from (seed, epoch) and the size from the epoch's position.
+   * The next batch, NHWC float32 in [−1, 1], with its labels when the data set has them. The arguments BatchSource
+   * passes are ignored: the order comes from (seed, epoch) and the size from the epoch's position.
    */
   batch(_rng?: Rng, _n?: number): Batch & { x: tf.Tensor4D } {
     if (!Number.isInteger(this.drawn) || this.drawn < 0)

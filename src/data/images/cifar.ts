@@ -29,7 +29,8 @@ export async function readCifarFolder(dir: string, split: Split): Promise<Omit<I
       : names.filter((n) => n === 'test_batch.bin');
   if (files.length === 0)
     throw new Error(
-      `Expected the ${split} split's ${split === 'train' ? 'data_batch_*.bin' : 'test_batch.bin'} in ${batches} but it is not there`,
+      `Expected the ${split} split's ${split === 'train' ? 'data_batch_*.bin' : 'test_batch.bin'} in ${batches} ` +
+        'but it is not there',
     );
   const parts = await Promise.all(
     files.map(async (n) => decodeCifarRecords(await fs.readFile(path.join(batches, n)), path.join(batches, n))),
@@ -60,7 +61,8 @@ export async function readCifarFolder(dir: string, split: Split): Promise<Omit<I
 export function decodeCifarRecords(bytes: Uint8Array, file: string): { images: Uint8Array; labels: Uint8Array } {
   if (bytes.length % CIFAR_RECORD_BYTES !== 0) {
     throw new Error(
-      `Expected a multiple of ${CIFAR_RECORD_BYTES} bytes (1 label + 3×32×32 pixels per record) in ${file} but received ${bytes.length}: ` +
+      `Expected a multiple of ${CIFAR_RECORD_BYTES} bytes (1 label + 3×32×32 pixels per record) in ${file} but ` +
+        `received ${bytes.length}: ` +
         `the file is truncated, or not CIFAR-10's binary version (CIFAR-100's records have 2 label bytes)`,
     );
   }

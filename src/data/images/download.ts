@@ -52,12 +52,14 @@ export async function downloadFile(request: DownloadRequest): Promise<void> {
         const reason = (err as Error).message;
         if (received.bytes === 0) {
           throw new Error(
-            `Expected to download ${url} but ${attempt + 1} attempts failed (${reason}): check the network, or set a mirror (GANKIT_DATA_MIRROR)`,
+            `Expected to download ${url} but ${attempt + 1} attempts failed (${reason}): check the network, or ` +
+              'set a mirror (GANKIT_DATA_MIRROR)',
           );
         }
         const of = bytes === undefined ? '' : ` of ${megabytes(bytes)}`;
         throw new Error(
-          `Expected to download ${url} but the connection broke off after ${megabytes(received.bytes)}${of} MB (${reason}); ` +
+          `Expected to download ${url} but the connection broke off after ${megabytes(received.bytes)}${of} MB ` +
+            `(${reason}); ` +
             `what arrived is kept in ${part} and the next run resumes from there`,
         );
       }
@@ -127,7 +129,8 @@ async function verify(request: DownloadRequest, part: string, received: Received
   if (bytes !== undefined && received.bytes !== bytes) {
     await fs.rm(part, { force: true });
     throw new FatalDownloadError(
-      `Expected ${bytes} bytes from ${url} but received ${received.bytes}; the file was deleted. The server may hold another version of it: check the URL or the mirror`,
+      `Expected ${bytes} bytes from ${url} but received ${received.bytes}; the file was deleted. The server may ` +
+        'hold another version of it: check the URL or the mirror',
     );
   }
   const actual = received.hash.digest('hex');

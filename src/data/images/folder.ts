@@ -28,7 +28,8 @@ export async function readImageFolder(dir: string, size?: number): Promise<Omit<
   const other = decoded.find((d) => d.width !== first.width || d.height !== first.height);
   if (other) {
     throw new Error(
-      `Expected all images in ${dir} to share one size but ${first.file} is ${first.width}×${first.height} and ${other.file} is ${other.width}×${other.height}: ` +
+      `Expected all images in ${dir} to share one size but ${first.file} is ${first.width}×${first.height} ` +
+        `and ${other.file} is ${other.width}×${other.height}: ` +
         `pass --size N (the size option) to resize and centre-crop every image to N×N`,
     );
   }
@@ -52,7 +53,10 @@ export async function readImageFolder(dir: string, size?: number): Promise<Omit<
   };
 }
 
-/** Image files in a stable order (code-point order, whatever the locale), with class labels when the folder has class folders. */
+/**
+ * Image files in a stable order (code-point order, whatever the locale), with class labels when the folder has class
+ * folders.
+ */
 async function listFolder(dir: string): Promise<{ files: string[]; labels?: number[]; classNames?: string[] }> {
   const top = await visibleEntries(dir);
   const folders: string[] = [];
@@ -103,7 +107,8 @@ async function decode(file: string, size?: number): Promise<Decoded> {
     return { file, pixels: data, width: info.width, height: info.height, gray };
   } catch (err) {
     throw new Error(
-      `Expected a readable PNG or JPEG image at ${file} but decoding failed (${(err as Error).message}): fix or remove the file`,
+      `Expected a readable PNG or JPEG image at ${file} but decoding failed (${(err as Error).message}): fix or ` +
+        'remove the file',
     );
   }
 }

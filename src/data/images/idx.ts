@@ -22,11 +22,13 @@ export async function readMaybeGzip(file: string): Promise<Buffer> {
     const message = (err as Error).message;
     if (/unexpected end of file/i.test(message)) {
       throw new Error(
-        `Expected a complete gzip stream in ${file} but it ends early (${message}): the file is truncated; delete it and download or copy it again`,
+        `Expected a complete gzip stream in ${file} but it ends early (${message}): the file is truncated; delete ` +
+          'it and download or copy it again',
       );
     }
     throw new Error(
-      `Expected a valid gzip stream in ${file} but decompression failed (${message}): the file is corrupt; delete it and download or copy it again`,
+      `Expected a valid gzip stream in ${file} but decompression failed (${message}): the file is corrupt; delete ` +
+        'it and download or copy it again',
     );
   }
 }
@@ -50,13 +52,15 @@ export function parseIdx(bytes: Uint8Array, file: string, kind: 'images' | 'labe
         ? `: it is an IDX ${kind === 'images' ? 'labels' : 'images'} file`
         : ': is it an IDX file?';
     throw new Error(
-      `Expected IDX magic number ${hex(expected)} (${kind}: unsigned bytes, ${expected & 0xff} dimension${expected === IDX_LABELS_MAGIC ? '' : 's'}) in ${file} but received ${hex(magic)}${hint}`,
+      `Expected IDX magic number ${hex(expected)} (${kind}: unsigned bytes, ${expected & 0xff} ` +
+        `dimension${expected === IDX_LABELS_MAGIC ? '' : 's'}) in ${file} but received ${hex(magic)}${hint}`,
     );
   }
   const headerBytes = 4 + 4 * (magic & 0xff);
   if (bytes.length < headerBytes)
     throw new Error(
-      `Expected an IDX header of ${headerBytes} bytes in ${file} but the file has only ${bytes.length}: it is truncated`,
+      `Expected an IDX header of ${headerBytes} bytes in ${file} but the file has only ${bytes.length}: it is ` +
+        'truncated',
     );
   const dims = Array.from({ length: magic & 0xff }, (_, i) => view.getUint32(4 + 4 * i));
   const size = dims.reduce((a, b) => a * b, 1);
@@ -64,7 +68,8 @@ export function parseIdx(bytes: Uint8Array, file: string, kind: 'images' | 'labe
   if (actual !== size) {
     const what = actual < size ? 'the file is truncated' : 'bytes follow the data: the file is corrupt';
     throw new Error(
-      `Expected ${size} data bytes (${dims.join('×')}, as the header says) in ${file} but received ${actual}: ${what}; delete it and download or copy it again`,
+      `Expected ${size} data bytes (${dims.join('×')}, as the header says) in ${file} but ` +
+        `received ${actual}: ${what}; delete it and download or copy it again`,
     );
   }
   return { dims, data: bytes.subarray(headerBytes) };
@@ -82,7 +87,8 @@ export async function readIdxImages(
   const labels = parseIdx(await readMaybeGzip(labelsFile), labelsFile, 'labels');
   if (labels.dims[0] !== count) {
     throw new Error(
-      `Expected as many labels as images but ${imagesFile} has ${count} images and ${labelsFile} has ${labels.dims[0]} labels: are they from the same data set and split?`,
+      `Expected as many labels as images but ${imagesFile} has ${count} images and ${labelsFile} ` +
+        `has ${labels.dims[0]} labels: are they from the same data set and split?`,
     );
   }
   return { ...result, labels: plain(labels.data) };
@@ -98,7 +104,8 @@ export async function findIdxFiles(dir: string, split: Split): Promise<{ images:
   const images = pick(names, new RegExp(`${prefix}-images.*idx3`, 'i'), dir, `${split} images`);
   if (images === undefined) {
     throw new Error(
-      `Expected a ${split} images file (*${split === 'train' ? 'train' : 't10k'}-images*idx3*) in ${dir} but found none among: ${names.join(', ') || '(an empty folder)'}`,
+      `Expected a ${split} images file (*${split === 'train' ? 'train' : 't10k'}-images*idx3*) in ${dir} but ` +
+        `found none among: ${names.join(', ') || '(an empty folder)'}`,
     );
   }
   const labels = pick(names, new RegExp(`${prefix}-labels.*idx1`, 'i'), dir, `${split} labels`);
@@ -115,7 +122,8 @@ function pick(names: string[], pattern: RegExp, dir: string, what: string): stri
   const bases = [...new Set(matches.map((n) => n.replace(/\.gz$/i, '')))];
   if (bases.length > 1)
     throw new Error(
-      `Expected one ${what} file in ${dir} but found ${bases.length}: ${matches.join(', ')}; point to a folder that holds one data set`,
+      `Expected one ${what} file in ${dir} but found ${bases.length}: ${matches.join(', ')}; point to a folder ` +
+        'that holds one data set',
     );
   return matches.find((n) => !/\.gz$/i.test(n)) ?? matches[0];
 }

@@ -37,7 +37,8 @@ export async function loadImages(data: string, options: LoadImagesOptions = {}):
   const dataset = entry ? await loadKnown(data, entry, { ...options, split }) : await loadPath(data, split, size);
   if (size !== undefined && (dataset.height !== size || dataset.width !== size)) {
     throw new Error(
-      `Expected --size ${size} to match ${data}'s ${dataset.height}×${dataset.width} images: resizing applies to image folders only; ` +
+      `Expected --size ${size} to match ${data}'s ${dataset.height}×${dataset.width} images: resizing applies to ` +
+        'image folders only; ' +
         `leave --size out, or convert the images to a folder of PNGs`,
     );
   }
@@ -49,7 +50,8 @@ async function loadPath(data: string, split: 'train' | 'test', size: number | un
     const known = `known image data sets: ${[...IMAGE_DATASETS].join(', ')}`;
     if (looksLikePath(data)) throw new Error(`Expected a data set at ${data} but nothing is there (${known})`);
     throw new Error(
-      `Expected data to be a known image data set (${IMAGE_DATASETS.join(', ')}) or a path to one but received "${data}"`,
+      `Expected data to be a known image data set (${IMAGE_DATASETS.join(', ')}) or a path to one but received ` +
+        `"${data}"`,
     );
   }
   if ((await fs.stat(data)).isFile()) {
@@ -71,7 +73,8 @@ async function loadPath(data: string, split: 'train' | 'test', size: number | un
 function onlyTrain(data: string, split: 'train' | 'test'): void {
   if (split === 'test')
     throw new Error(
-      `Expected a data set with a test split but ${data} holds one set of images: pass the test images as a path of their own`,
+      `Expected a data set with a test split but ${data} holds one set of images: pass the test images as a path ` +
+        'of their own',
     );
 }
 

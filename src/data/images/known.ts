@@ -65,14 +65,16 @@ async function fetchFiles(
   const where = [cache, ...(entry.systemDirs ?? [])].join(' or ');
   if (options.download === false) {
     throw new Error(
-      `Expected ${name}'s ${missing.map((f) => f.name).join(', ')} in ${where} but they are not there and downloads are off: ` +
+      `Expected ${name}'s ${missing.map((f) => f.name).join(', ')} in ${where} but they are not there and ` +
+        'downloads are off: ' +
         `download ${missing.map(urlOf).join(', ')} into ${cache}, or allow downloads`,
     );
   }
   const unverifiable = missing.find((f) => f.sha256 === undefined);
   if (unverifiable) {
     throw new Error(
-      `Expected a known SHA-256 for ${urlOf(unverifiable)} but gankit has none (no checksum known), and it downloads only files it can verify: ` +
+      `Expected a known SHA-256 for ${urlOf(unverifiable)} but gankit has none (no checksum known), and it ` +
+        'downloads only files it can verify: ' +
         `download the file yourself into ${cache}`,
     );
   }
@@ -96,13 +98,15 @@ async function extractArchive(archive: string, cache: string, onProgress?: (mess
       await extract({ file: archive, cwd: temporary, strict: true });
     } catch (err) {
       throw new Error(
-        `Expected a complete .tar.gz archive at ${archive} but extracting it failed (${(err as Error).message}): delete it and run again to download it anew`,
+        `Expected a complete .tar.gz archive at ${archive} but extracting it failed (${(err as Error).message}): ` +
+          'delete it and run again to download it anew',
       );
     }
     const extracted = path.join(temporary, CIFAR_FOLDER);
     if (!existsSync(extracted))
       throw new Error(
-        `Expected ${archive} to hold the folder ${CIFAR_FOLDER} but it does not: delete it and run again to download it anew`,
+        `Expected ${archive} to hold the folder ${CIFAR_FOLDER} but it does not: delete it and run again to ` +
+          'download it anew',
       );
     // Another process may have finished the same extraction first; its copy is as good.
     await fs.rename(extracted, path.join(cache, CIFAR_FOLDER)).catch((err) => {

@@ -12,7 +12,8 @@ export async function readNpyImages(file: string): Promise<Omit<ImageDataset, 'n
   const [count, height, width, channels = 1] = shape;
   if (channels !== 1 && channels !== 3) {
     throw new Error(
-      `Expected 1 or 3 channels (the last axis of N×H×W×C) in ${file} but received ${channels}: save images channels-last, without alpha`,
+      `Expected 1 or 3 channels (the last axis of N×H×W×C) in ${file} but received ${channels}: save images ` +
+        'channels-last, without alpha',
     );
   }
   const images = array.dtype === 'uint8' ? array.data : toBytes(array.data, file);
@@ -26,7 +27,8 @@ function toBytes(values: Float32Array, file: string): Uint8Array {
     const x = values[i];
     if (!(x >= -1 && x <= 1)) {
       throw new Error(
-        `Expected float32 image values in [−1, 1] in ${file} but element ${i} is ${x}: scale the images to [−1, 1], or save them as uint8 0..255`,
+        `Expected float32 image values in [−1, 1] in ${file} but element ${i} is ${x}: scale the images to [−1, ` +
+          '1], or save them as uint8 0..255',
       );
     }
     bytes[i] = Math.round((x + 1) * 127.5);

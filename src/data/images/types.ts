@@ -27,7 +27,9 @@ export interface LoadImagesOptions {
   size?: number;
   /** Cache folder; default $GANKIT_DATA, else the user cache folder + '/data'. */
   dataDir?: string;
-  /** Base URL replacing the official ones (default $GANKIT_DATA_MIRROR); files are fetched from <mirror>/<name>/<file>. */
+  /**
+   * Base URL replacing the official ones (default $GANKIT_DATA_MIRROR); files are fetched from <mirror>/<name>/<file>.
+   */
   mirror?: string;
   /** Default true; false turns a missing file into an error that says where to put it. */
   download?: boolean;

@@ -42,7 +42,8 @@ export function featureExtractor(model: tfl.LayersModel, featureLayer?: string):
     layer = model.getLayer(layerName);
   } catch {
     throw new Error(
-      `Expected a layer named "${layerName}" in the feature network but it has ${model.layers.map((l) => l.name).join(', ')}; fix featureLayer in its features.json`,
+      `Expected a layer named "${layerName}" in the feature network but it ` +
+        `has ${model.layers.map((l) => l.name).join(', ')}; fix featureLayer in its features.json`,
     );
   }
   const view = tfl.model({ inputs: model.inputs, outputs: [layer.output as tfl.SymbolicTensor, model.outputs[0]] });
@@ -53,7 +54,8 @@ export function featureExtractor(model: tfl.LayersModel, featureLayer?: string):
     !inputShape.every((d) => typeof d === 'number' && d > 0)
   ) {
     throw new Error(
-      `Expected a feature network that takes images [batch, H, W, C] but it takes [${model.inputs[0].shape.map(String).join(', ')}]`,
+      'Expected a feature network that takes images [batch, H, W, C] but it takes ' +
+        `[${model.inputs[0].shape.map(String).join(', ')}]`,
     );
   }
   const featureDim = (view.outputs[0].shape.slice(1) as number[]).reduce((a, d) => a * d, 1);

@@ -63,6 +63,7 @@ export function checkFeatureInput(model: FeatureModel, shape: readonly number[],
   throw new Error(
     `Expected ${what} of ${expected.join('×')} pixels for ${model.label} but they are ${shape.join('×')}: ` +
       `gankit does not resize images for a feature network (out of scope); ` +
-      `pass --features with a tfjs network that takes ${shape.join('×')} images, or use the pixel-space metrics (nn, parzen)`,
+      `pass --features with a tfjs network that takes ${shape.join('×')} images, ` +
+      'or use the pixel-space metrics (nn, parzen)',
   );
 }

@@ -54,7 +54,8 @@ export function shippedFeaturesDir(): string {
     const parent = path.dirname(dir);
     if (parent === dir)
       throw new Error(
-        `Expected gankit's feature network in ${SHIPPED_FEATURES} of the package but it is missing; reinstall gankit or run npm run train-features`,
+        `Expected gankit's feature network in ${SHIPPED_FEATURES} of the package but it is missing; reinstall ` +
+          'gankit or run npm run train-features',
       );
     dir = parent;
   }
@@ -69,8 +70,11 @@ export async function loadFeatureNetwork(dir?: string): Promise<FeatureNetwork> 
   const sha256 = await sha256Files(modelJson.weightFiles.map((f) => path.join(folder, f)));
   if (info?.sha256 !== undefined && info.sha256 !== sha256) {
     throw new Error(
-      `Expected the weights in ${folder} to have SHA-256 ${info.sha256} (from its ${FEATURE_INFO_FILE}) but they have ${sha256}: ` +
-        `the file was changed or corrupted; ${shipped ? 'restore it (git checkout -- assets/features) or retrain it with npm run train-features' : `restore it, or fix sha256 in ${FEATURE_INFO_FILE}`}`,
+      `Expected the weights in ${folder} to have SHA-256 ${info.sha256} (from its ${FEATURE_INFO_FILE}) ` +
+        `but they have ${sha256}: the file was changed or corrupted; ` +
+        (shipped
+          ? 'restore it (git checkout -- assets/features) or retrain it with npm run train-features'
+          : `restore it, or fix sha256 in ${FEATURE_INFO_FILE}`),
     );
   }
   const model = await loadModel(folder);
@@ -94,12 +98,14 @@ async function readModelJson(dir: string): Promise<{ weightFiles: string[] }> {
     json = JSON.parse(await fs.readFile(file, 'utf8'));
   } catch (err) {
     throw new Error(
-      `Expected a tfjs model (model.json + weights) for --features in ${dir} but could not read ${file}: ${(err as Error).message}`,
+      `Expected a tfjs model (model.json + weights) for --features in ${dir} but could not ` +
+        `read ${file}: ${(err as Error).message}`,
     );
   }
   if (json.format === 'graph-model') {
     throw new Error(
-      `Expected a tfjs layers model for --features but ${file} is a graph model: its layers cannot be read by name; convert the network with tensorflowjs_converter --output_format tfjs_layers_model`,
+      `Expected a tfjs layers model for --features but ${file} is a graph model: its layers cannot be read by ` +
+        'name; convert the network with tensorflowjs_converter --output_format tfjs_layers_model',
     );
   }
   if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
@@ -115,7 +121,8 @@ async function readInfo(dir: string, required: boolean): Promise<Partial<Feature
   if (!existsSync(file)) {
     if (required)
       throw new Error(
-        `Expected ${file} beside the shipped feature network but it is missing; restore it (git checkout -- assets/features)`,
+        `Expected ${file} beside the shipped feature network but it is missing; restore it (git checkout -- ` +
+          'assets/features)',
       );
     return undefined;
   }

@@ -64,14 +64,16 @@ async function measureHeads({ plan, gan, say }: TaskContext): Promise<HeadMetric
     test = await loadImages(options.data, { split: 'test', download: false, ...size });
   } catch {
     say(
-      `no labelled test images for ${options.data}: D's ${plan.conditioning?.auxHead === 'code' ? 'Q head' : 'class head'} is not measured`,
+      `no labelled test images for ${options.data}: ` +
+        `D's ${plan.conditioning?.auxHead === 'code' ? 'Q head' : 'class head'} is not measured`,
     );
     return undefined;
   }
   const result = headMetrics(gan, test, `${options.data} (test, ${test.count})`);
   if (result?.qAccuracy !== undefined) {
     say(
-      `Q's categorical code as a classifier of ${result.headImages}: ${(100 * result.qAccuracy).toFixed(1)}% (best one-to-one mapping)`,
+      `Q's categorical code as a classifier of ${result.headImages}: ${(100 * result.qAccuracy).toFixed(1)}% ` +
+        '(best one-to-one mapping)',
     );
   }
   if (result?.headAccuracy !== undefined)
