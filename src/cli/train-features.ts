@@ -8,7 +8,7 @@ import { positiveNumber as positive } from '../train/option-values.js';
 
 const positiveNumber = flagParser(positive);
 import { SHIPPED_FEATURES } from '../metrics/features/load.js';
-import { trainFeatureNetwork } from '../train/feature-network.js';
+import { trainFeatureNetwork, type TrainFeaturesOptions } from '../train/feature-network.js';
 
 const program = new Command('train-features')
   .description(
@@ -23,15 +23,7 @@ const program = new Command('train-features')
   .option('--no-mnist', 'Fashion-MNIST only, even when MNIST is in the cache');
 
 program.parse(process.argv);
-const flags = program.opts<{
-  out: string;
-  seed: number;
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  augment: boolean;
-  mnist: boolean;
-}>();
+const flags = program.opts<Omit<TrainFeaturesOptions, 'script' | 'say'>>();
 console.log(describeBackend(await initBackend()));
 const script = `npm run train-features -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, '');
 const { info, seconds } = await trainFeatureNetwork({ ...flags, script, say: (m) => console.log(m) });
