@@ -10,6 +10,7 @@ import { train, type TrainRequest } from '../train/trainer.js';
 import { flagParser, positiveInt } from './parse.js';
 import { positiveNumber } from '../train/option-values.js';
 import { createProgress } from './progress.js';
+import { releaseRunLocks } from '../run/lock.js';
 
 export function trainCommand(): Command {
   const command = new Command('train').description(
@@ -25,8 +26,10 @@ export function trainCommand(): Command {
     )
     .option(
       '--resume',
-      'continue the run in --out from its latest checkpoint (its options are kept; --steps may extend it)',
+      'continue the run in --out from its latest checkpoint (its options are kept; --steps may extend it, ' +
+        '--recover and --backend may change)',
     )
+    .option('--force', 'start a new run in --out even where a run is: the old checkpoints, record and pictures go')
     .addHelpText(
       'after',
       [
@@ -53,9 +56,7 @@ export function trainCommand(): Command {
         setNumThreads(flags.threads as number);
       }
       const progress = createProgress(Boolean(process.stdout.isTTY));
-      const abort = new AbortController();
-      const onSigint = () => abort.abort();
-      process.once('SIGINT', onSigint);
+      const stop = stopOnSignals(progress);
       console.log(describeBackend(backend));
       console.log(`run directory: ${request.out}`);
       try {
@@ -63,15 +64,16 @@ export function trainCommand(): Command {
           onStart: (plan) => progress.start(plan),
           onStep: (step, total, stats) => progress.step(step, total, stats),
           onEvent: (message) => progress.log(message),
-          signal: abort.signal,
+          signal: stop.signal,
+          nanAtStep: faultStep(),
         });
         progress.stop();
         if (result.interruptedAt !== undefined) {
           console.log(
-            `interrupted after step ${result.interruptedAt}; continue with: gankit train --resume ` +
-              `--out ${result.runDir}`,
+            `interrupted after step ${result.interruptedAt} (checkpoint saved); continue with: gankit train ` +
+              `--resume --out ${result.runDir}`,
           );
-          process.exitCode = 130;
+          process.exitCode = stop.exitCode();
           return;
         }
         const rate = (result.options.steps / result.seconds).toFixed(0);
@@ -81,14 +83,58 @@ export function trainCommand(): Command {
         );
         if (result.metrics)
           console.log(`final: ${describeMetrics(result.metrics)}${describeConditional(result.metrics)}`);
+        for (const warning of result.warnings) console.log(`warning: ${warning}`);
         console.log(
           `wrote ${path.join(result.runDir, 'metrics.json')}, pictures (*.png) and checkpoints in ${result.runDir}`,
         );
       } finally {
         progress.stop();
-        process.off('SIGINT', onSigint);
+        stop.dispose();
       }
     });
+}
+
+/**
+ * SIGINT (Ctrl-C) and SIGTERM: the first stops the run after the current step, with a
+ * checkpoint, and the command exits 128 + the signal's number (130, 143). A second one
+ * exits at once: every file of a run is replaced atomically, so this loses at most the
+ * checkpoint being written, and the previous one stays resumable.
+ */
+function stopOnSignals(progress: { log(message: string): void }) {
+  const abort = new AbortController();
+  const codes: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+  let received: string | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (received === undefined) {
+      received = signal;
+      progress.log(`${signal}: stopping after this step and saving a checkpoint (${signal} again stops at once)`);
+      abort.abort();
+      return;
+    }
+    releaseRunLocks();
+    console.error(`${signal} again: stopped without finishing the checkpoint; the previous one is intact`);
+    process.exit(codes[signal]);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: abort.signal,
+    exitCode: () => codes[received ?? 'SIGINT'],
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** GANKIT_INJECT_NAN_AT=STEP: the reliability tests' fault injection (src/train/faults.ts). */
+function faultStep(): number | undefined {
+  const text = process.env.GANKIT_INJECT_NAN_AT;
+  if (text === undefined) return undefined;
+  const step = Number(text);
+  if (!Number.isInteger(step) || step < 1)
+    throw new Error(`Expected GANKIT_INJECT_NAN_AT to be a step number (≥ 1) but received "${text}"`);
+  return step;
 }
 
 /** The flag of one option: its parser (or choices) and its defaults in the help. */
@@ -117,10 +163,13 @@ function toRequest(flags: Record<string, unknown>, command: Command): TrainReque
     (flags.out as string | undefined) ?? path.join('runs', `${path.basename(data).replace(/\.[a-z]+$/i, '')}-${stamp}`);
   if (flags.resume) {
     if (!given('out')) throw new Error('Expected --out DIR with --resume (the run to continue) but received none');
+    if (flags.force)
+      throw new Error('Expected either --resume (continue the run) or --force (replace it) but received both');
     return {
       resume: true,
       out,
       ...(given('steps') ? { steps: flags.steps as number } : {}),
+      ...(given('recover') ? { recover: flags.recover as number } : {}),
       ...(given('backend') ? { backend: flags.backend as TrainOptions['backend'] } : {}),
     };
   }
@@ -132,5 +181,5 @@ function toRequest(flags: Record<string, unknown>, command: Command): TrainReque
   const lr = flags.lr as number | undefined;
   request.lrG ??= lr;
   request.lrD ??= lr;
-  return { ...(request as Partial<TrainOptions>), data, out };
+  return { ...(request as Partial<TrainOptions>), data, out, force: Boolean(flags.force) };
 }

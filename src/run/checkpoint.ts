@@ -185,3 +185,15 @@ export async function checkpointStep(dir: string): Promise<number> {
     `Expected a checkpoint state with an integer step at ${file} but could not read one; the checkpoint is damaged`,
   );
 }
+
+/** Placeholder until the durable-checkpoint work lands: removes temporaries a killed process left. */
+export async function removeTemporaries(runDir: string): Promise<void> {
+  for (const dir of [runDir, runPaths(runDir).checkpoints]) {
+    const names = await fs.readdir(dir).catch(() => [] as string[]);
+    await Promise.all(
+      names
+        .filter((n) => /\.tmp-\d+-\d+$/.test(n))
+        .map((n) => fs.rm(path.join(dir, n), { recursive: true, force: true })),
+    );
+  }
+}

@@ -25,11 +25,26 @@ export interface StepStats {
   aux?: number;
 }
 
+/** A divergence the trainer recovered from (src/train/recovery.ts); recorded at the step it went back to. */
+export interface Rollback {
+  /** The step whose losses diverged. */
+  at: number;
+  /** The checkpoint's step (0: the start) the players went back to. */
+  to: number;
+  /** 1 for the run's first rollback; `of` is --recover. */
+  attempt: number;
+  of: number;
+  /** Both learning rates' factor from here on. */
+  lrScale: number;
+  reason: string;
+}
+
 export type StatsLine =
   | ({ step: number; lr: number; seconds: number } & StepStats)
   | { step: number; metrics: RunMetrics }
   | { step: number; imageMetrics: Record<string, number> }
-  | { step: number; warning: string };
+  | { step: number; warning: string }
+  | { step: number; rollback: Rollback };
 
 export class History {
   readonly lines: StatsLine[] = [];
@@ -70,6 +85,10 @@ export class History {
   /** The image metrics (fid10k, …) recorded every --eval-every steps of an image run. */
   imageEvaluations(): { step: number; imageMetrics: Record<string, number> }[] {
     return this.lines.filter((l): l is { step: number; imageMetrics: Record<string, number> } => 'imageMetrics' in l);
+  }
+
+  rollbacks(): Rollback[] {
+    return this.lines.flatMap((l) => ('rollback' in l ? [l.rollback] : []));
   }
 
   evaluations(): { step: number; metrics: RunMetrics }[] {

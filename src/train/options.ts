@@ -27,6 +27,8 @@ export interface ScheduleOptions {
   /** Steps between pictures and between checkpoints (0 = only at the end). */
   plotEvery: number;
   checkpointEvery: number;
+  /** Divergence: roll back to the last checkpoint with halved learning rates at most this many times (recovery.ts). */
+  recover: number;
   backend: 'auto' | 'native' | 'wasm' | 'cpu';
   /** The run directory. */
   out: string;
@@ -308,6 +310,15 @@ export const OPTIONS: readonly OptionRow[] = [
     default: 2000,
     images: 1000,
     help: 'steps between checkpoints (0 = end only)',
+  }),
+  row({
+    name: 'recover',
+    flag: '--recover <n>',
+    type: v.nonNegativeInt,
+    default: 3,
+    help:
+      'when the losses become NaN/∞ or explode, roll back to the last checkpoint and halve both learning rates, at ' +
+      'most n times (0 = stop at once)',
   }),
   row({
     name: 'backend',

@@ -13,6 +13,8 @@ import { resolveOptions, type TrainOptions } from './options.js';
 export interface TrainRequest extends Partial<TrainOptions> {
   /** Continue the run in `out` from its latest checkpoint. */
   resume?: boolean;
+  /** Start a new run in `out` even where a run is: the old run's checkpoints, record and pictures are deleted. */
+  force?: boolean;
   /**
    * Your own G (latentDim → data) and D (data → one logit) instead of the preset;
    * the run records model 'custom'. Pass the same architectures again to resume.
@@ -26,6 +28,8 @@ export interface RunPlan {
   /** The run directory: `out` as asked for, also when resuming a run that was copied or moved. */
   runDir: string;
   resume: boolean;
+  /** A new run may replace the run in runDir (--force). */
+  replace: boolean;
   backend: BackendChoice;
   data: TrainingData;
   /** Conditional models: labels and codes (src/games/conditional.ts). */
@@ -33,7 +37,9 @@ export interface RunPlan {
 }
 
 export async function planRun(request: TrainRequest, say: (message: string) => void): Promise<RunPlan> {
-  const { resume = false, networks, ...given } = request;
+  const { resume = false, force = false, networks, ...given } = request;
+  if (resume && force)
+    throw new Error('Expected either --resume (continue the run) or --force (replace it) but received both');
   if (networks) given.model = 'custom';
   const options = resume ? await resumedOptions(given) : resolveOptions(given);
   if (options.model === 'custom' && !networks) {
@@ -49,6 +55,7 @@ export async function planRun(request: TrainRequest, say: (message: string) => v
     options: Object.freeze(options),
     runDir: options.out,
     resume,
+    replace: force,
     backend,
     data,
     conditioning: conditioningFor(options),
@@ -71,6 +78,7 @@ async function resumedOptions(given: Partial<TrainOptions>): Promise<TrainOption
     ...(given.model ? { model: given.model } : {}),
     ...(given.steps ? { steps: given.steps, epochs: 0 } : {}),
     ...(given.backend ? { backend: given.backend } : {}),
+    ...(given.recover !== undefined ? { recover: given.recover } : {}),
   });
 }
 

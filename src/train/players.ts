@@ -1,11 +1,12 @@
 // The players of a run: G and D (the preset of the run's model, or the caller's own),
 // G's moving average, and the game between them (gan.ts); on resume, their weights and
 // optimizers as the latest checkpoint left them.
+import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Conditioning } from '../games/conditional.js';
 import { presetNetworks } from '../networks/presets.js';
 import type { Networks } from '../networks/options.js';
-import { loadCheckpoint } from '../run/checkpoint.js';
+import { loadCheckpoint, type CheckpointState } from '../run/checkpoint.js';
 import { Rng } from '../rng.js';
 import { WeightAverage } from './ema.js';
 import { Gan } from './gan.js';
@@ -47,6 +48,49 @@ export async function restorePlayers(players: Players, checkpoint: string): Prom
   gan.optD.setState(saved.state.optimizers.discriminator);
   gan.rng.setState(saved.state.rng);
   return saved.state.step;
+}
+
+/**
+ * The players at step 0, kept in memory: what a divergence before the first checkpoint
+ * rolls back to. Values are copied out, since the native backend updates weights in place.
+ */
+export interface StartState {
+  weights: { values: Float32Array; shape: number[] }[][];
+  state: CheckpointState;
+}
+
+export function captureStart(players: Players): StartState {
+  const models = Object.values(players.models).filter((m): m is tfl.LayersModel => m !== undefined);
+  return {
+    weights: models.map((m) =>
+      m.getWeights().map((w) => ({ values: (w.dataSync() as Float32Array).slice(), shape: w.shape })),
+    ),
+    state: players.gan.checkpointState(0),
+  };
+}
+
+/** Puts the players back to a captured step 0; returns 0, the step they are at. */
+export function restoreStart(players: Players, start: StartState): number {
+  const models = Object.values(players.models).filter((m): m is tfl.LayersModel => m !== undefined);
+  models.forEach((model, i) => {
+    const tensors = start.weights[i].map((w) => tf.tensor(w.values.slice(), w.shape));
+    model.setWeights(tensors);
+    tf.dispose(tensors);
+  });
+  players.gan.optG.setState(start.state.optimizers.generator);
+  players.gan.optD.setState(start.state.optimizers.discriminator);
+  players.gan.rng.setState(start.state.rng);
+  return 0;
+}
+
+/** Whether every weight of every model is finite: a checkpoint is never written from a diverged state. */
+export function weightsFinite(players: Players): boolean {
+  const models = Object.values(players.models).filter((m): m is tfl.LayersModel => m !== undefined);
+  const bad = tf.tidy(() => {
+    const counts = models.flatMap((m) => m.getWeights().map((w) => tf.sum(tf.logicalNot(tf.isFinite(w)))));
+    return tf.addN(counts).dataSync()[0];
+  });
+  return bad === 0;
 }
 
 function copyWeights(from: tfl.LayersModel, to: tfl.LayersModel): void {

@@ -2,17 +2,26 @@
 // steps and keep the run directory up to date — options.json before step 1, stats.jsonl,
 // pictures, checkpoints and, at the end, metrics.json. What depends on the kind of data
 // (evaluation, pictures, final numbers) is the task's (tasks/).
+//
+// Nothing in the run folder changes until every check has passed (plan.ts, the folder's
+// state, the players' shapes, the lock); then the run is locked to this process
+// (run/lock.ts). A divergence rolls back (recovery.ts); an abort signal (SIGINT,
+// SIGTERM in the CLI) is seen after the current step, which saves a checkpoint.
 import { promises as fs } from 'node:fs';
 import type { BackendChoice } from '../backend/index.js';
 import { latestCheckpoint, saveCheckpoint } from '../run/checkpoint.js';
 import { writeOptionsFile } from '../run/options-file.js';
 import { runPaths } from '../run/paths.js';
 import { History, type RunMetrics, type StepStats } from '../run/stats.js';
+import { lockRun } from '../run/lock.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { FailureWatch } from './failures.js';
+import { FailureWatch, type Problem } from './failures.js';
 import type { TrainOptions } from './options.js';
-import { planRun, type RunPlan, type TrainRequest } from './plan.js';
-import { buildPlayers, restorePlayers, type Players } from './players.js';
+import { planRun, type TrainRequest } from './plan.js';
+import { buildPlayers, captureStart, restorePlayers, restoreStart, weightsFinite, type Players } from './players.js';
+import { Recovery, describeRollback } from './recovery.js';
+import { checkOutFolder, openRecord } from './record.js';
+import { injectNan } from './faults.js';
 import type { DataTask } from './tasks/task.js';
 import { toyTask } from './tasks/toy.js';
 import { imageTask } from './tasks/images.js';
@@ -24,10 +33,12 @@ export interface TrainHooks {
   onStart?(plan: TrainPlan): void;
   /** Called after every step (the CLI's progress bar). */
   onStep?(step: number, total: number, stats: StepStats): void;
-  /** Evaluations, checkpoints, warnings: one line each. */
+  /** Evaluations, checkpoints, warnings, rollbacks: one line each. */
   onEvent?(message: string): void;
   /** When aborted, the run saves a checkpoint after the current step and returns. */
   signal?: AbortSignal;
+  /** Fault injection for tests: a NaN in the first real batch of this step (once; a rollback does not repeat it). */
+  nanAtStep?: number;
 }
 
 export interface TrainPlan {
@@ -50,21 +61,41 @@ export interface TrainResult {
   seconds: number;
   /** Set when the run stopped early on its abort signal; it can be resumed. */
   interruptedAt?: number;
+  /** Warnings of the run (mode collapse, exploded losses, …), in the order they were recorded. */
+  warnings: string[];
 }
 
 export async function train(request: TrainRequest, hooks: TrainHooks = {}): Promise<TrainResult> {
   const say = hooks.onEvent ?? (() => {});
 
-  // ── Plan: every option resolved, the data open ─────────────────────────────────
+  // ── Plan: every option resolved and checked, the data open; the run folder untouched ──
   const plan = await planRun(request, say);
-  const { options, runDir, backend } = plan;
+  await checkOutFolder(plan);
   const players = await buildPlayers(plan, request.networks);
+  await fs.mkdir(plan.runDir, { recursive: true });
+  const lock = await lockRun(plan.runDir, say).catch((err) => {
+    players.gan.dispose();
+    throw err;
+  });
+  try {
+    return await trainLocked(plan, players, hooks, say);
+  } finally {
+    players.gan.dispose();
+    lock.release();
+  }
+}
+
+type Plan = Awaited<ReturnType<typeof planRun>>;
+
+async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say: (m: string) => void) {
+  const { options, runDir, backend } = plan;
   const { gan } = players;
 
   // ── The run directory: the resumed record, or a fresh one ──────────────────────
   const { start, history } = await openRecord(plan, players, say);
   await writeOptionsFile(runDir, options);
   const watch = new FailureWatch(options.loss);
+  const recovery = new Recovery(options.recover, history);
   const context = { plan, gan, sampler: players.sampler, history, watch, say };
   const task =
     plan.data.kind === 'toy'
@@ -77,76 +108,87 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   const began = performance.now();
   const elapsed = () => (performance.now() - began) / 1000;
   const due = (every: number, step: number) => every > 0 && step % every === 0 && step < options.steps;
-  const checkpoint = (step: number) => saveCheckpoint(runDir, players.models, gan.checkpointState(step));
+  // Before the first checkpoint a divergence rolls back to the start, kept in memory.
+  let startState = start === 0 && options.recover > 0 ? captureStart(players) : undefined;
+  const checkpoint = async (step: number) => {
+    if (!weightsFinite(players)) throw new Error(`Expected finite weights to checkpoint at step ${step}`);
+    await history.flush();
+    await saveCheckpoint(runDir, players.models, gan.checkpointState(step));
+    startState = undefined;
+  };
+  const rollBack = async (at: number, problem: Problem): Promise<number> => {
+    await history.flush();
+    const dir = await latestCheckpoint(runDir);
+    const to = dir ? await restorePlayers(players, dir) : restoreStart(players, startState!);
+    const kept = await History.resume(history.file, to);
+    history.lines.splice(0, history.lines.length, ...kept.lines);
+    const rollback = recovery.rollBack(at, to, problem.message);
+    history.add({ step: to, rollback });
+    await history.flush();
+    task.resumeAt(to);
+    say(describeRollback(rollback));
+    return to;
+  };
+  const batches = injectNan(plan.data.batches, hooks.nanAtStep);
+  const r = { history, watch, task, say };
   hooks.onStart?.({ firstStep: start + 1, steps: options.steps, batchSize: options.batchSize, ...task.epochs });
   for (let step = start + 1; step <= options.steps; step++) {
+    // Signals are delivered by the event loop: give it a turn, so an abort is seen after this step.
+    await new Promise((resolve) => setImmediate(resolve));
     if (hooks.signal?.aborted) {
-      await history.flush();
-      if (step - 1 > start) await checkpoint(step - 1);
-      gan.dispose();
-      return { runDir, options, backend, seconds: elapsed(), interruptedAt: step - 1 };
+      if (step - 1 > start && weightsFinite(players)) await checkpoint(step - 1);
+      else await history.flush();
+      return { runDir, options, backend, seconds: elapsed(), interruptedAt: step - 1, warnings: warningsOf(history) };
     }
-    const scale = 1 - (1 - options.lrFinal) * ((step - 1) / options.steps);
+    const scale = (1 - (1 - options.lrFinal) * ((step - 1) / options.steps)) * recovery.lrScale;
     gan.scaleLearningRates(scale);
-    const stats = gan.step(plan.data.batches);
+    batches.step = step;
+    const stats = gan.step(batches);
     history.add({ step, ...stats, lr: options.lrG * scale, seconds: elapsed() });
-    await watchStep(step, stats, { history, watch, task, say });
     hooks.onStep?.(step, options.steps, stats);
+    const problem = watch.check(step, stats);
+    if (problem?.diverged && recovery.canRollBack()) {
+      step = await rollBack(step, problem);
+      continue;
+    }
+    if (problem) {
+      const tried =
+        recovery.rollbacks > 0 ? ` (${recovery.rollbacks} rollbacks with halved learning rates did not help)` : '';
+      await report(step, { ...problem, message: problem.message + (problem.diverged ? tried : '') }, r);
+    }
 
     if (due(options.evalEvery, step)) await task.evaluate(step, false);
     if (due(options.plotEvery, step)) await task.pictures(step, true);
-    if (due(options.checkpointEvery, step)) {
-      await history.flush();
-      await checkpoint(step);
-    }
+    if (due(options.checkpointEvery, step)) await checkpoint(step);
     if (step % 200 === 0) await history.flush();
   }
 
   // ── The end: the final evaluation, checkpoint and pictures, then metrics.json ──
   await task.evaluate(options.steps, true);
-  await history.flush();
   await checkpoint(options.steps);
   await task.pictures(options.steps, true);
   const { summary, metrics } = await task.finish();
   const seconds = elapsed();
   const epochs = task.epochs ? { epochs: options.steps / task.epochs.stepsPerEpoch } : {};
-  const final = { ...summary, steps: options.steps, ...epochs, seconds, backend: backend.name };
+  const warnings = warningsOf(history);
+  const rollbacks = history.rollbacks().length;
+  const final = { ...summary, steps: options.steps, ...epochs, seconds, backend: backend.name, rollbacks, warnings };
   await writeFileAtomic(runPaths(runDir).metrics, JSON.stringify(final, null, 2) + '\n');
-  gan.dispose();
-  return { runDir, options, backend, metrics, seconds };
+  return { runDir, options, backend, metrics, seconds, warnings };
 }
 
-/** Resume: the players and the record as the latest checkpoint left them. New run: an empty record. */
-async function openRecord(plan: RunPlan, players: Players, say: (message: string) => void) {
-  const paths = runPaths(plan.runDir);
-  await fs.mkdir(paths.root, { recursive: true });
-  if (plan.resume) {
-    const dir = await latestCheckpoint(paths.root);
-    if (!dir)
-      throw new Error(
-        `Expected a checkpoint in ${paths.checkpoints} to resume from but found none; train without --resume`,
-      );
-    const start = await restorePlayers(players, dir);
-    const history = await History.resume(paths.stats, start);
-    say(`resumed from ${dir} at step ${start}`);
-    return { start, history };
-  }
-  // A new run in an old directory: nothing of the old run may be mistaken for this one's.
-  await Promise.all(
-    [paths.checkpoints, paths.snapshots, paths.metrics].map((f) => fs.rm(f, { recursive: true, force: true })),
-  );
-  await fs.writeFile(paths.stats, '');
-  return { start: 0, history: new History(paths.stats) };
-}
+const warningsOf = (history: History) => history.lines.flatMap((l) => ('warning' in l ? [l.warning] : []));
 
-/** Records a step's warning; a fatal one (non-finite losses) stops the run after a last picture. */
-async function watchStep(
+/**
+ * Records a problem the run cannot roll back from. Non-finite losses stop the run after
+ * a last picture; exploded losses are a warning (once), and training goes on.
+ */
+async function report(
   step: number,
-  stats: StepStats,
+  problem: Problem,
   r: { history: History; watch: FailureWatch; task: DataTask; say: (m: string) => void },
 ) {
-  const problem = r.watch.check(step, stats);
-  if (!problem) return;
+  if (problem.diverged && !problem.fatal && !r.watch.reportExplosion()) return;
   r.history.add({ step, warning: problem.message });
   if (problem.fatal) {
     await r.history.flush();

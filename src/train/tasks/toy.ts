@@ -44,12 +44,12 @@ export function toyTask(context: TaskContext, toy: ToyDataset): DataTask {
       last = measure(step);
       if (!last) return;
       history.add({ step, metrics: last });
-      if (final) return;
-      say(`step ${step}: ${describeMetrics(last)}${describeConditional(last)}`);
+      // The final numbers are the caller's to print (with the run's warnings); they pass the same checks.
+      if (!final) say(`step ${step}: ${describeMetrics(last)}${describeConditional(last)}`);
       const collapse = watch.checkModes(step, last);
       if (collapse) {
         history.add({ step, warning: collapse });
-        say(`warning: ${collapse}`);
+        if (!final) say(`warning: ${collapse}`);
       }
     },
     pictures: (step, snapshot) =>

@@ -1,0 +1,54 @@
+// The run folder before the first step. checkOutFolder runs before anything is written:
+// a new run may go into a missing or empty folder, or replace a run when asked to
+// (--force); never into a folder of other files. openRecord then, holding the lock,
+// restores a resumed run (players and stats.jsonl as the checkpoint left them) or
+// clears a replaced one.
+import { promises as fs } from 'node:fs';
+import { latestCheckpoint, removeTemporaries } from '../run/checkpoint.js';
+import { folderState, removeRunFiles } from '../run/contents.js';
+import { runPaths } from '../run/paths.js';
+import { History } from '../run/stats.js';
+import type { RunPlan } from './plan.js';
+import { restorePlayers, type Players } from './players.js';
+
+export async function checkOutFolder(plan: RunPlan): Promise<void> {
+  const dir = plan.runDir;
+  const state = await folderState(dir);
+  if (plan.resume) return; // the plan has read the run's options.json: it is a run
+  if (state.kind === 'run' && !plan.replace) {
+    throw new Error(
+      `Expected --out to name a new folder but ${dir} holds a run; continue it with gankit train --resume --out ` +
+        `${dir}, or replace it (its checkpoints, record and pictures are deleted) with --force`,
+    );
+  }
+  if (state.kind === 'other') {
+    const some = state.entries.slice(0, 3).join(', ') + (state.entries.length > 3 ? ', …' : '');
+    throw new Error(
+      `Expected --out to name a new or empty folder, or a run, but ${dir} ` +
+        (state.entries.length > 0 ? `holds other files (${some})` : 'is a file') +
+        '; choose another folder',
+    );
+  }
+}
+
+/** Resume: the players and the record as the latest checkpoint left them. New run: an empty record. */
+export async function openRecord(plan: RunPlan, players: Players, say: (message: string) => void) {
+  const paths = runPaths(plan.runDir);
+  if (plan.resume) {
+    const dir = await latestCheckpoint(paths.root);
+    if (!dir)
+      throw new Error(
+        `Expected a checkpoint in ${paths.checkpoints} to resume from but found none; start the run again with ` +
+          `gankit train --force --out ${paths.root} and its options`,
+      );
+    const start = await restorePlayers(players, dir);
+    await removeTemporaries(paths.root);
+    const history = await History.resume(paths.stats, start);
+    say(`resumed from ${dir} at step ${start}`);
+    return { start, history };
+  }
+  await removeRunFiles(paths.root);
+  await removeTemporaries(paths.root);
+  await fs.writeFile(paths.stats, '');
+  return { start: 0, history: new History(paths.stats) };
+}
