@@ -70,7 +70,12 @@ async function resumedOptions(given: Partial<TrainOptions>): Promise<TrainOption
     saved = (await readOptionsFile(given.out)).values as Partial<TrainOptions>;
   } catch (err) {
     const file = runPaths(given.out).options;
-    throw new Error(`Expected ${file} from an earlier run to resume but could not read it: ${(err as Error).message}`);
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT' || /found none/.test((err as Error).message);
+    const why = missing
+      ? 'there is none: the run was stopped before it started (or --out names another folder); start it again ' +
+        'without --resume'
+      : `could not read it: ${(err as Error).message}`;
+    throw new Error(`Expected ${file} from an earlier run to resume but ${why}`);
   }
   return resolveOptions({
     ...saved,

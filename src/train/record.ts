@@ -2,11 +2,11 @@
 // a new run may go into a missing or empty folder, or replace a run when asked to
 // (--force); never into a folder of other files. openRecord then, holding the lock,
 // restores a resumed run (players and stats.jsonl as the checkpoint left them) or
-// clears a replaced one.
+// clears a replaced one. A run stopped before its first checkpoint resumes from step 0.
 import { promises as fs } from 'node:fs';
 import { latestCheckpoint, removeTemporaries } from '../run/checkpoint.js';
 import { folderState, removeRunFiles } from '../run/contents.js';
-import { runPaths } from '../run/paths.js';
+import { runPaths, type RunPaths } from '../run/paths.js';
 import { History } from '../run/stats.js';
 import type { RunPlan } from './plan.js';
 import { restorePlayers, type Players } from './players.js';
@@ -36,17 +36,26 @@ export async function openRecord(plan: RunPlan, players: Players, say: (message:
   const paths = runPaths(plan.runDir);
   if (plan.resume) {
     const dir = await latestCheckpoint(paths.root);
-    if (!dir)
-      throw new Error(
-        `Expected a checkpoint in ${paths.checkpoints} to resume from but found none; start the run again with ` +
-          `gankit train --force --out ${paths.root} and its options`,
-      );
+    if (!dir) {
+      // Stopped before its first checkpoint: a run is a function of its options, so it starts over.
+      say(`no checkpoint yet in ${paths.checkpoints}: starting the run from step 0 with its recorded options`);
+      return startOver(paths);
+    }
     const start = await restorePlayers(players, dir);
+    if (plan.options.steps < start)
+      throw new Error(
+        `Expected --steps ≥ ${start} (the step of ${dir}) to resume ${paths.root} but received ` +
+          `${plan.options.steps}; a run cannot be shortened: sample or export it as it is`,
+      );
     await removeTemporaries(paths.root);
     const history = await History.resume(paths.stats, start);
     say(`resumed from ${dir} at step ${start}`);
     return { start, history };
   }
+  return startOver(paths);
+}
+
+async function startOver(paths: RunPaths) {
   await removeRunFiles(paths.root);
   await removeTemporaries(paths.root);
   await fs.writeFile(paths.stats, '');

@@ -15,6 +15,7 @@ import { runPaths } from '../run/paths.js';
 import { History, type RunMetrics, type StepStats } from '../run/stats.js';
 import { lockRun } from '../run/lock.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import type { FileError } from '../io/file-errors.js';
 import { FailureWatch, type Problem } from './failures.js';
 import type { TrainOptions } from './options.js';
 import { planRun, type TrainRequest } from './plan.js';
@@ -79,6 +80,8 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   });
   try {
     return await trainLocked(plan, players, hooks, say);
+  } catch (err) {
+    throw await withResumeHint(err, plan.runDir);
   } finally {
     players.gan.dispose();
     lock.release();
@@ -175,6 +178,17 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
   const final = { ...summary, steps: options.steps, ...epochs, seconds, backend: backend.name, rollbacks, warnings };
   await writeFileAtomic(runPaths(runDir).metrics, JSON.stringify(final, null, 2) + '\n');
   return { runDir, options, backend, metrics, seconds, warnings };
+}
+
+/** A failed write (a full disk, a permission) leaves the last checkpoint intact: say how to go on from it. */
+async function withResumeHint(err: unknown, runDir: string): Promise<unknown> {
+  if ((err as FileError).file === undefined) return err;
+  const resumable = (await latestCheckpoint(runDir).catch(() => undefined)) !== undefined;
+  const next = resumable
+    ? `the last checkpoint is intact: when fixed, continue with gankit train --resume --out ${runDir}`
+    : `no checkpoint was written yet: when fixed, start again with gankit train --resume --out ${runDir}`;
+  (err as Error).message += `. ${next}`;
+  return err;
 }
 
 const warningsOf = (history: History) => history.lines.flatMap((l) => ('warning' in l ? [l.warning] : []));
