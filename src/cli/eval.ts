@@ -3,10 +3,10 @@
 // Progress goes to stderr, so --json leaves stdout one JSON object.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { describeBackend, initBackend } from '../backend/index.js';
-import { evaluateGenerator, evaluateSamples } from '../metrics/evaluate.js';
+import { checkCounts, evaluateGenerator, evaluateSamples } from '../metrics/evaluate.js';
 import { METRICS, METRIC_NAMES, metricsByName, samplesNeeded } from '../metrics/registry.js';
 import { ReferenceData } from '../metrics/reference.js';
-import { readSamples } from '../metrics/samples.js';
+import { countSamples, readSamples } from '../metrics/samples.js';
 import { openRun } from '../run/open.js';
 import { evaluateConditionalRun } from '../sampling/conditional-eval.js';
 import { integer, positiveInt } from './parse.js';
@@ -109,7 +109,10 @@ export function evalCommand(): Command {
       const metrics = metricsByName(flags.metrics); // unknown names fail before anything loads
       const common = { metrics: flags.metrics, features: flags.features, out: flags.out, say };
       let results: Record<string, number>;
+      // Too few samples is refused before any data set is loaded or downloaded.
       if (flags.run !== undefined) {
+        const n = flags.n ?? samplesNeeded(metrics);
+        checkCounts(metrics, n);
         const { options, model, output } = await openRun(flags.run, flags.generator);
         try {
           if (output.kind !== 'image')
@@ -118,7 +121,6 @@ export function evalCommand(): Command {
                 'metrics.json',
             );
           say(describeBackend(await initBackend()));
-          const n = flags.n ?? samplesNeeded(metrics);
           results = await evaluateGenerator(model, {
             ...common,
             data: flags.data ?? options.data,
@@ -137,6 +139,7 @@ export function evalCommand(): Command {
           );
         if (flags.seed !== undefined)
           throw new Error('Expected --seed with --run only (it seeds z) but received it with --samples');
+        checkCounts(metrics, await countSamples(flags.samples!, flags.n));
         say(describeBackend(await initBackend()));
         // PNGs decode to the data's channels (torchvision's save_image writes grey images as RGB).
         const reference = await ReferenceData.open(flags.data, { say });

@@ -164,7 +164,8 @@ function makeContext(
   };
 }
 
-function checkCounts(metrics: Metric[], count: number): void {
+/** Refuses too few samples for a metric's protocol: callers check before loading or downloading any data. */
+export function checkCounts(metrics: Metric[], count: number): void {
   for (const m of metrics) {
     const needed = m.samples === 'all' ? m.minimum : m.samples;
     if (count < needed) {

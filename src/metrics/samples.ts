@@ -26,6 +26,16 @@ export async function readSamples(file: string, o: ReadSamplesOptions = {}): Pro
   return fromNpy(file, await readNpyTyped(file), o.limit);
 }
 
+/** How many samples `file` holds (at most `limit`), without decoding them: an .npy's rows, a folder's PNGs. */
+export async function countSamples(file: string, limit?: number): Promise<number> {
+  const stat = await fs.stat(file).catch(() => undefined);
+  let count: number;
+  if (stat?.isDirectory()) count = (await fs.readdir(file)).filter((n) => IMAGE_FILE.test(n)).length;
+  else if (stat && /\.npy$/i.test(file)) count = (await readNpyTyped(file)).shape[0] ?? 0;
+  else return (await readSamples(file)).count; // its error says what is wrong
+  return Math.min(count, limit ?? count);
+}
+
 function fromNpy(file: string, array: Awaited<ReturnType<typeof readNpyTyped>>, limit?: number): SampleSet {
   const { shape } = array;
   if (!(shape.length === 4 || shape.length === 3) || shape.some((d) => d < 1)) {
