@@ -84,6 +84,12 @@ export function trainCommand(): Command {
         if (result.metrics)
           console.log(`final: ${describeMetrics(result.metrics)}${describeConditional(result.metrics)}`);
         for (const warning of result.warnings) console.log(`warning: ${warning}`);
+        const last = result.rollbacks.at(-1);
+        if (last)
+          console.log(
+            `recovered from ${result.rollbacks.length} divergence${result.rollbacks.length > 1 ? 's' : ''} by ` +
+              `rolling back; the learning rates ran at ×${last.lrScale} from step ${last.to} (stats.jsonl has each)`,
+          );
         console.log(
           `wrote ${path.join(result.runDir, 'metrics.json')}, pictures (*.png) and checkpoints in ${result.runDir}`,
         );

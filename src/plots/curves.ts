@@ -36,9 +36,19 @@ export interface Panel {
   smooth?: number;
 }
 
+/** Something that happened at a step, marked across every panel (a rollback after a divergence). */
+export interface CurveEvent {
+  step: number;
+  /** Short, drawn beside the mark in the first panel, e.g. 'lr ×0.5'. */
+  label: string;
+}
+
 export interface CurvesOptions {
   title: string;
   panels: Panel[];
+  events?: CurveEvent[];
+  /** The legend's name for the events' marks. */
+  eventsName?: string;
 }
 
 const LEFT = 76;
@@ -92,7 +102,10 @@ export async function plotCurves(o: CurvesOptions): Promise<Buffer> {
   drawHeader(ctx, g.width, o.title);
   const [s0, s1] = g.x.domain;
   const xTicks = niceTicks(s0, s1, 8);
-  panels.forEach((p, k) => drawPanel(ctx, p, g.panels[k], g.x, xTicks, k === panels.length - 1));
+  panels.forEach((p, k) => {
+    const events = { list: o.events ?? [], name: o.eventsName ?? 'event', labelled: k === 0 };
+    drawPanel(ctx, p, g.panels[k], g.x, xTicks, k === panels.length - 1, events);
+  });
   return encodePng(canvas);
 }
 
@@ -103,6 +116,7 @@ function drawPanel(
   x: Scale,
   xTicks: ReturnType<typeof niceTicks>,
   last: boolean,
+  events: { list: CurveEvent[]; name: string; labelled: boolean },
 ): void {
   const logY = p.logY === true;
   const window = Math.max(1, Math.floor(p.smooth ?? 1));
@@ -157,6 +171,10 @@ function drawPanel(
     ctx.restore();
     legend.push({ label: 'NaN / ±Inf', kind: 'tick', color: ALERT_COLOR });
   }
+  if (events.list.length > 0) {
+    drawEvents(ctx, events.list, r, x, events.labelled);
+    legend.push({ label: events.name, kind: 'dashed', color: ALERT_COLOR });
+  }
   if (p.series.length === 0 || p.series.every((s) => Math.min(s.steps.length, s.values.length) === 0)) {
     ctx.fillStyle = MUTED_TEXT;
     ctx.font = font(FONT.label);
@@ -167,6 +185,34 @@ function drawPanel(
   if (window > 1)
     legend.push({ label: `raw (faint), avg of ${window}`, kind: 'line', color: withAlpha('#555555', 0.35) });
   drawLegend(ctx, legend, r.left + r.width + GAP, r.top, COLUMN - 12);
+}
+
+/** A dashed alert-coloured line from top to bottom at each event's step; its label in the first panel. */
+function drawEvents(
+  ctx: Ctx,
+  events: CurveEvent[],
+  r: { left: number; top: number; width: number; height: number },
+  x: Scale,
+  labelled: boolean,
+): void {
+  ctx.save();
+  ctx.strokeStyle = ALERT_COLOR;
+  ctx.fillStyle = ALERT_COLOR;
+  ctx.lineWidth = 1.5;
+  ctx.setLineDash([5, 4]);
+  ctx.font = font(FONT.tick, true);
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'top';
+  for (const e of events) {
+    const px = Math.round(x(e.step)) + 0.5;
+    if (px < r.left || px > r.left + r.width) continue;
+    ctx.beginPath();
+    ctx.moveTo(px, r.top);
+    ctx.lineTo(px, r.top + r.height);
+    ctx.stroke();
+    if (labelled) ctx.fillText(e.label, px + 3, r.top + 14);
+  }
+  ctx.restore();
 }
 
 /** Data range of a panel's drawable values, padded 6%, overridden by yMin/yMax. */

@@ -1,7 +1,7 @@
 // The panels of curves.png: losses, D's outputs, G's auxiliary loss, and the
 // evaluations over training (modes and quality on mixtures, each image metric against
 // its real-vs-real reference). Used by pictures.ts for toy and image runs alike.
-import type { Panel } from '../plots/index.js';
+import type { CurvesOptions, Panel } from '../plots/index.js';
 import type { History } from '../run/stats.js';
 
 /** Conditional runs on mixtures: how well G obeys its labels or codes, over training. */
@@ -89,4 +89,10 @@ export function curvePanels(history: History, auxLabel: string): Panel[] {
     }
   }
   return panels;
+}
+
+/** The run's rollbacks (recovery.ts) as marks across the panels, at the step each went back to. */
+export function curveEvents(history: History): Pick<CurvesOptions, 'events' | 'eventsName'> {
+  const events = history.rollbacks().map((r) => ({ step: r.to, label: `lr ×${r.lrScale}` }));
+  return { events, eventsName: 'rollback (lr halved)' };
 }

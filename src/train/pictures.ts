@@ -17,7 +17,7 @@ import { runPaths } from '../run/paths.js';
 import { generate, type Gan } from './gan.js';
 import type { History } from '../run/stats.js';
 import { describeMetrics } from '../metrics/modes.js';
-import { curvePanels } from './curve-panels.js';
+import { curveEvents, curvePanels } from './curve-panels.js';
 import { tileImages, encodePng, upscale } from '../plots/grid.js';
 import { classGridInputs, traversalInputs, type GridInputs } from '../generate/conditional-inputs.js';
 import { runGenerator } from '../generate/latent.js';
@@ -93,6 +93,7 @@ export async function drawPictures(r: PictureRequest): Promise<void> {
   pictures.curves = await plotCurves({
     title: `Training curves — ${r.data.name}`,
     panels: curvePanels(r.history, auxName(r.gan)),
+    ...curveEvents(r.history),
   });
 
   await writePictures(r, pictures);
@@ -150,6 +151,7 @@ export async function drawImagePictures(r: ImagePictureRequest): Promise<void> {
   pictures.curves = await plotCurves({
     title: `Training curves — ${r.name}`,
     panels: curvePanels(r.history, auxName(r.gan)),
+    ...curveEvents(r.history),
   });
   await writePictures(r, pictures);
 }

@@ -12,7 +12,7 @@ import type { BackendChoice } from '../backend/index.js';
 import { latestCheckpoint, saveCheckpoint } from '../run/checkpoint.js';
 import { writeOptionsFile } from '../run/options-file.js';
 import { runPaths } from '../run/paths.js';
-import { History, type RunMetrics, type StepStats } from '../run/stats.js';
+import { History, type Rollback, type RunMetrics, type StepStats } from '../run/stats.js';
 import { lockRun } from '../run/lock.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import type { FileError } from '../io/file-errors.js';
@@ -64,6 +64,8 @@ export interface TrainResult {
   interruptedAt?: number;
   /** Warnings of the run (mode collapse, exploded losses, …), in the order they were recorded. */
   warnings: string[];
+  /** Divergences recovered by rolling back (recovery.ts), earlier sessions of the run included. */
+  rollbacks: Rollback[];
 }
 
 export async function train(request: TrainRequest, hooks: TrainHooks = {}): Promise<TrainResult> {
@@ -141,7 +143,8 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
     if (hooks.signal?.aborted) {
       if (step - 1 > start && weightsFinite(players)) await checkpoint(step - 1);
       else await history.flush();
-      return { runDir, options, backend, seconds: elapsed(), interruptedAt: step - 1, warnings: warningsOf(history) };
+      const warnings = warningsOf(history);
+      return { runDir, options, backend, seconds: elapsed(), interruptedAt: step - 1, warnings, rollbacks: [] };
     }
     const scale = (1 - (1 - options.lrFinal) * ((step - 1) / options.steps)) * recovery.lrScale;
     gan.scaleLearningRates(scale);
@@ -177,7 +180,7 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
   const rollbacks = history.rollbacks().length;
   const final = { ...summary, steps: options.steps, ...epochs, seconds, backend: backend.name, rollbacks, warnings };
   await writeFileAtomic(runPaths(runDir).metrics, JSON.stringify(final, null, 2) + '\n');
-  return { runDir, options, backend, metrics, seconds, warnings };
+  return { runDir, options, backend, metrics, seconds, warnings, rollbacks: history.rollbacks() };
 }
 
 /** A failed write (a full disk, a permission) leaves the last checkpoint intact: say how to go on from it. */
