@@ -7,6 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { explained, syncDirectory, syncFile, temporaryPathFor } from './atomic.js';
+import { fileError, type FileError } from './file-errors.js';
 
 /** The names in `dir`, or undefined when it does not exist; throws when it is a file. */
 export async function folderEntries(dir: string, name: string): Promise<string[] | undefined> {
@@ -67,11 +68,20 @@ export async function writeFolderAtomic(
     await fs.rm(tmp, { recursive: true, force: true }).catch(() => {});
     // Put the previous folder back if it was moved aside but the new one is not in place.
     if ((await exists(old)) && !(await exists(final))) await fs.rename(old, final).catch(() => {});
-    throw explained(err, final, `writing ${name}`);
+    throw inTarget(err, tmp, final, `writing ${name}`);
   }
   try {
     await fs.rm(old, { recursive: true, force: true });
   } catch (err) {
     throw explained(err, old, `removing the previous ${name} (the new one is in place at ${final})`);
   }
+}
+
+/** An error about the temporary folder as one about the target: the user knows the target's name, not ours. */
+function inTarget(err: unknown, tmp: string, final: string, doing: string): unknown {
+  const file = (err as FileError)?.file;
+  if (file !== undefined && (file === tmp || file.startsWith(tmp + path.sep))) {
+    return fileError((err as Error).cause ?? err, final + file.slice(tmp.length), doing);
+  }
+  return explained(err, final, doing);
 }

@@ -102,9 +102,9 @@ export function checkState(file: string, raw: unknown, advice?: string): StateFi
   if (raw.version !== 1 && raw.version !== 2) return fail('version', `1..${CHECKPOINT_VERSION}`, raw.version);
   if (!isCount(raw.step)) return fail('step', 'an integer ≥ 0', raw.step);
   const rng = raw.rng;
-  if (!Array.isArray(rng) || rng.length !== 4 || !rng.every((x) => isCount(x) && x <= 0xffffffff)) {
-    return fail('rng', 'four unsigned 32-bit integers', rng);
-  }
+  // sfc32's words, as Rng.getState gives them: some signed (an xor), some unsigned (>>> 0).
+  const is32 = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= -(2 ** 31) && (x as number) < 2 ** 32;
+  if (!Array.isArray(rng) || rng.length !== 4 || !rng.every(is32)) return fail('rng', 'four 32-bit integers', rng);
   if (!isObject(raw.optimizers)) return fail('optimizers', 'an object', raw.optimizers);
   const optimizers = {} as StateFile['optimizers'];
   for (const role of ['generator', 'discriminator'] as const) {
