@@ -230,7 +230,9 @@ export async function incompleteness(dir: string): Promise<string | undefined> {
     const file = path.join(dir, ...name.split('/'));
     const found = await fs.lstat(file).catch(() => undefined);
     if (!found?.isFile()) return `${file} is missing`;
-    if (bytes >= 0 && found.size !== bytes) return `${file} holds ${found.size} bytes instead of ${bytes}`;
+    if (bytes >= 0 && found.size !== bytes) {
+      return `${file} holds ${found.size} bytes instead of the ${bytes} that ${path.join(dir, STATE_FILE)} says`;
+    }
   }
   return undefined;
 }

@@ -6,12 +6,12 @@
 // damaged record: refused with the file, the line and what to do.
 
 import { promises as fs } from 'node:fs';
-import type { StatsLine } from './stats.js';
 
 export interface RecordLine {
   /** The line as written (kept byte for byte when the file is rewritten). */
   text: string;
-  value: StatsLine;
+  /** The line parsed: an object with an integer step, its known fields checked (stats.ts's StatsLine). */
+  value: { step: number };
 }
 
 /** stats.jsonl larger than this is refused: a million steps take about 200 MB. */
@@ -58,7 +58,7 @@ export async function readRecord(file: string, step: number): Promise<{ lines: R
   } catch (err) {
     throw new Error(`${what}, but could not read it: ${(err as Error).message}; ${advice}`);
   }
-  const entries: { n: number; text: string; value?: StatsLine; problem?: string }[] = [];
+  const entries: { n: number; text: string; value?: RecordLine['value']; problem?: string }[] = [];
   let start = 0;
   for (let n = 1; start < bytes.length; n++) {
     let end = bytes.indexOf(0x0a, start);
@@ -74,7 +74,7 @@ export async function readRecord(file: string, step: number): Promise<{ lines: R
       continue;
     }
     const problem = lineProblem(value);
-    entries.push(problem ? { n, text, problem } : { n, text, value: value as StatsLine });
+    entries.push(problem ? { n, text, problem } : { n, text, value: value as RecordLine['value'] });
   }
 
   const lines: RecordLine[] = [];

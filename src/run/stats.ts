@@ -53,7 +53,7 @@ export class History {
   static async resume(file: string, step: number): Promise<History> {
     const history = new History(file);
     const { lines, repairs } = await readRecord(file, step);
-    history.lines.push(...lines.map((l) => l.value));
+    history.lines.push(...lines.map((l) => l.value as StatsLine));
     history.repairs.push(...repairs);
     await writeFileAtomic(file, lines.map((l) => l.text + '\n').join(''), 'rewriting the run record');
     return history;

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend/index.js';
-import { loadModel } from '../../src/io/model-files.js';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { loadModel, saveModel } from '../../src/io/model-files.js';
 import { fixture } from '../reference-lines.js';
 
 /** A 2 → 16 → 16 → 2 MLP generator (Dense, ReLU, Dense, ReLU, Dense) written by gankit's saveModel. */
@@ -276,3 +277,27 @@ test(
     assert.deepEqual(outcomes, ['built', 'threw', 'looped', 'looped', 'looped']);
   },
 );
+
+test('Sequential models: saved and loaded; a damaged layer list is refused with the file named', FAST, async () => {
+  await initBackend('cpu');
+  const model = tfl.sequential({
+    layers: [tfl.layers.dense({ inputShape: [3], units: 4, activation: 'relu' }), tfl.layers.dense({ units: 2 })],
+  });
+  const dir = mkdtempSync(path.join(tmpdir(), 'gankit-sequential-'));
+  await saveModel(model, dir);
+  const loaded = await loadModel(dir);
+  const x = tf.tensor2d([[1, -2, 0.5]]);
+  assert.deepEqual(
+    tf.tidy(() => Array.from((loaded.predict(x) as tf.Tensor).dataSync())),
+    tf.tidy(() => Array.from((model.predict(x) as tf.Tensor).dataSync())),
+  );
+  const file = path.join(dir, 'model.json');
+  const json = JSON.parse(readFileSync(file, 'utf8'));
+  assert.equal(json.modelTopology.class_name, 'Sequential');
+  json.modelTopology.config.layers = 'dense';
+  writeFileSync(file, JSON.stringify(json));
+  await refused(dir, /the model \(a Sequential model\) has no list of layers/);
+  x.dispose();
+  model.dispose();
+  loaded.dispose();
+});

@@ -199,7 +199,7 @@ test('latest missing, empty, damaged or naming an incomplete checkpoint: the new
       'a truncated weights.bin',
       (run) => truncate(cp(run, 'step-0000020', 'generator', 'weights.bin'), 100),
       'step-0000010',
-      /weights\.bin holds 100 bytes instead of \d+\); using step-0000010, the newest complete checkpoint/,
+      /weights\.bin holds 100 bytes instead of the \d+ that .*step-0000020\/state\.json says\); using step-0000010, the newest complete checkpoint/,
     ],
     [
       'a torn state.json',
