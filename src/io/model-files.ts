@@ -75,8 +75,8 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
     );
   } catch (err) {
     throw new Error(
-      `Expected a tfjs model at ${jsonPath} that tfjs can build but it failed: ${(err as Error)?.message ?? err}; ` +
-        'the file is damaged or was not written by gankit: restore it or write it again',
+      `Expected a tfjs model at ${jsonPath} that tfjs can build but tfjs failed: ${(err as Error)?.message ?? err}; ` +
+        'the file is damaged or was not written by tfjs: restore it or write it again',
     );
   }
 }

@@ -35,7 +35,7 @@ export async function checkManifest(jsonFile: string, dir: string, manifest: unk
   const fail = (what: string): never => {
     throw new Error(
       `Expected model.json at ${jsonFile} to list its weights as tfjs does but ${what}; ` +
-        'the file is damaged or was not written by gankit: restore it or write it again',
+        'the file is damaged or was not written by tfjs: restore it or write it again',
     );
   };
   if (!Array.isArray(manifest)) return fail(`its weightsManifest is ${show(manifest)} instead of a list`);

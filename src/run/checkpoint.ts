@@ -186,7 +186,9 @@ export async function loadCheckpoint(dir: string): Promise<{ models: CheckpointM
   };
   const loaded: tfl.LayersModel[] = [];
   const load = async (role: Role) => {
-    const model = await loadModel(path.join(dir, role), { check });
+    const model = await loadModel(path.join(dir, role), { check }).catch((err) => {
+      throw withAdvice(err, advice);
+    });
     loaded.push(model);
     return model;
   };
@@ -251,7 +253,17 @@ export async function loadCheckpointGenerator(dir: string, which: 'average' | 't
   const advice = await recoveryAdvice(dir);
   const file = await readState(dir, advice);
   const role: Role = which === 'average' && (await averageKept(dir, file)) ? 'generatorAverage' : 'generator';
-  return loadModel(path.join(dir, role), { check: file.files ? fileChecker(dir, file.files, advice) : undefined });
+  const check = file.files ? fileChecker(dir, file.files, advice) : undefined;
+  return loadModel(path.join(dir, role), { check }).catch((err) => {
+    throw withAdvice(err, advice);
+  });
+}
+
+/** A model file's refusal with what to do about a checkpoint instead of about a lone model. */
+function withAdvice(err: unknown, advice: string): unknown {
+  if (!(err instanceof Error) || err.constructor !== Error) return err;
+  const generic = /restore it or write it again$/;
+  return generic.test(err.message) ? new Error(err.message.replace(generic, advice), { cause: err }) : err;
 }
 
 /** Whether a checkpoint kept G's moving average. */

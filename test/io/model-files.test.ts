@@ -100,7 +100,7 @@ test('an altered inbound node is refused within seconds: a node index, a layer n
   // An out-of-range tensor index makes tfjs throw (it does not loop): reported as tfjs's failure.
   await refused(
     copyModel((j) => (layers(j)[2].inbound_nodes[0][0][2] = 5)),
-    /that tfjs can build but it failed: /,
+    /that tfjs can build but tfjs failed: /,
   );
 });
 

@@ -350,3 +350,21 @@ test(
     }
   },
 );
+
+test(
+  'version 1: a model.json tfjs cannot build is refused within seconds, with what to do',
+  { timeout: 10_000 },
+  async () => {
+    const run = path.join(mkdtempSync(path.join(tmpdir(), 'gankit-v1-')), 'run');
+    cpSync(fixture('run-v0'), run, { recursive: true });
+    const file = cp(run, 'step-0000030', 'generator', 'model.json');
+    const json = readJson(file);
+    json.modelTopology.config.layers.splice(2, 1); // a deleted layer: tfjs alone would loop forever
+    writeFileSync(file, JSON.stringify(json));
+    await refused(
+      loadCheckpoint(cp(run, 'step-0000030')),
+      `Expected a tfjs model at ${file} that tfjs can build`,
+      `echo step-0000020 > ${cp(run, 'latest')}`,
+    );
+  },
+);
