@@ -1,13 +1,14 @@
 // Exporting a run's generator for use anywhere tfjs runs, browsers first. After
 // training the discriminator is thrown away (Goodfellow et al. 2014): the export holds
 // G alone as a tfjs LayersModel (model.json + weights.bin), gankit.json saying how to
-// feed it (latent size, prior) and what it returns, and an example page.
+// feed it (latent size, prior) and what it returns, and an example page. The folder is
+// written whole or not at all (io/folder.ts), also on a full disk.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { saveModel } from '../io/model-files.js';
 import { writeFolderAtomic } from '../io/folder.js';
 import { openRun } from '../run/open.js';
-import { checkpointStep, hasAverage, latestCheckpoint } from '../run/checkpoint.js';
+import { checkpointStep, hasAverage } from '../run/checkpoint.js';
 import { examplePage } from './page.js';
 import type { GeneratorMetadata } from './metadata.js';
 
@@ -26,17 +27,14 @@ export interface ExportInfo {
   out: string;
   files: string[];
   metadata: GeneratorMetadata;
+  /** Set when the run's `latest` could not be used and an older complete checkpoint was exported: why. */
+  note?: string;
 }
 
 export async function exportGenerator(r: ExportRequest): Promise<ExportInfo> {
-  const { options, model, output } = await openRun(r.run, r.generator);
+  const { options, model, output, checkpoint: found } = await openRun(r.run, r.generator);
   try {
-    const checkpoint = await latestCheckpoint(r.run);
-    if (!checkpoint)
-      throw new Error(
-        `Expected a trained run in ${r.run} (with checkpoints/latest) but found none; train one with gankit train ` +
-          `--out ${r.run}`,
-      );
+    const checkpoint = found.dir; // the one G came from, also when `latest` could not be used
     const metadata: GeneratorMetadata = {
       format: 'gankit-generator',
       version: 1,
@@ -59,7 +57,12 @@ export async function exportGenerator(r: ExportRequest): Promise<ExportInfo> {
     // An earlier export may be replaced, a folder holding anything else may not.
     const isExport = (entries: string[]) => entries.every((e) => (EXPORT_FILES as readonly string[]).includes(e));
     await writeFolderAtomic(r.out, fill, isExport, '--out');
-    return { out: path.resolve(r.out), files: [...EXPORT_FILES], metadata };
+    return {
+      out: path.resolve(r.out),
+      files: [...EXPORT_FILES],
+      metadata,
+      ...(found.note ? { note: found.note } : {}),
+    };
   } finally {
     model.dispose();
   }

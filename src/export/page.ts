@@ -1,15 +1,26 @@
 // index.html of an export: the smallest page that samples the generator in a browser.
-// Plain script (no build step) so it reads as an example to copy from.
+// Plain script (no build step) so it reads as an example to copy from. Every value from
+// the run is escaped where it lands: HTML text and attributes as entities, and the JSON
+// in the <script> element with <, U+2028 and U+2029 as \u escapes, so that no data set
+// name (a folder's name, chosen by anyone) can close the element or add markup.
 import type { GeneratorMetadata } from './metadata.js';
 
 export const TFJS_CDN = 'https://cdn.jsdelivr.net/npm/@tensorflow/tfjs@4.22.0/dist/tf.min.js';
 
-const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Text or an attribute value of HTML: the five characters that could end or open markup, as entities. */
+export const escapeHtml = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** JSON for inside a <script> element: `<` cannot start `</script>` or `<!--`; U+2028/9 end lines in old parsers. */
+export const scriptJson = (value: unknown) =>
+  JSON.stringify(value).replace(/[<\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 export function examplePage(meta: GeneratorMetadata): string {
-  // `<` escaped so no value can close the <script> element early.
-  const metaJson = JSON.stringify(meta).replace(/</g, '\\u003c');
-  const title = `gankit generator — ${escapeHtml(meta.data)}, step ${meta.step}`;
+  const metaJson = scriptJson(meta);
+  const title = `gankit generator — ${escapeHtml(meta.data)}, step ${escapeHtml(meta.step)}`;
+  const prior = meta.prior === 'normal' ? 'N(0, I)' : 'uniform on [−1, 1]';
+  const output = meta.valueRange
+    ? `${escapeHtml(meta.outputShape.join('×'))} images`
+    : `points in R<sup>${escapeHtml(meta.outputShape[0])}</sup>`;
   // The template is cut in pieces only to keep the source within 120 columns; the page's lines are unchanged.
   return (
     `<!doctype html>
@@ -30,8 +41,8 @@ export function examplePage(meta: GeneratorMetadata): string {
 </head>
 <body>
 <h1>${title}</h1>
-<p>z ~ ${meta.prior === 'normal' ? 'N(0, I)' : 'uniform on [−1, 1]'} in R<sup>${meta.latentDim}</sup> →
-  G → ${meta.valueRange ? `${meta.outputShape.join('×')} images` : `points in R<sup>${meta.outputShape[0]}</sup>`}.
+<p>z ~ ${prior} in R<sup>${escapeHtml(meta.latentDim)}</sup> →
+  G → ${output}.
   <button id="again">New samples</button></p>
 <p id="status">Loading the model…</p>
 <canvas id="canvas"></canvas>

@@ -3,7 +3,7 @@
 // of models and data sets this file does not know about still sample.
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { BACKENDS, initBackend, type BackendName } from '../backend/index.js';
-import { loadGenerator } from './checkpoint.js';
+import { findCheckpoint, loadCheckpointGenerator, type FoundCheckpoint } from './checkpoint.js';
 import { readOptionsFile } from './options-file.js';
 import { runPaths } from './paths.js';
 import { Conditioning, isConditionalModel, usesLabels } from '../games/conditional.js';
@@ -27,6 +27,8 @@ export interface OpenRun {
   options: RunOptions;
   model: tfl.LayersModel;
   output: GeneratorOutput;
+  /** The checkpoint G came from; with a note when `latest` could not be used (say it to the user). */
+  checkpoint: FoundCheckpoint;
 }
 
 /** Which runs a command takes: those whose G reads z alone, or conditional ones too (G(z, c)). */
@@ -87,7 +89,14 @@ export async function openRun(
     );
   }
   await initBackend(options.backend);
-  const model = await loadGenerator(run, which);
+  const checkpoint = await findCheckpoint(run);
+  if (!checkpoint) {
+    throw new Error(
+      `Expected a trained run in ${run} (with checkpoints/latest) but found none; train one with gankit train ` +
+        `--out ${run}`,
+    );
+  }
+  const model = await loadCheckpointGenerator(checkpoint.dir, which);
   try {
     const shapes = model.inputs.map((t) => `[${t.shape.map(String).join(', ')}]`).join(', ');
     const wanted = [options.latentDim, ...(cond ? [cond.codeDim] : [])];
@@ -100,7 +109,7 @@ export async function openRun(
         : `z of shape [batch, ${options.latentDim}]`;
       throw new Error(`Expected G to take ${what} (from options.json) but it takes ${shapes}`);
     }
-    return { options, model, output: generatorOutput(model) };
+    return { options, model, output: generatorOutput(model), checkpoint };
   } catch (err) {
     model.dispose();
     throw err;

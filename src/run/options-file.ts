@@ -7,6 +7,9 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { runPaths } from './paths.js';
 
 export const OPTIONS_VERSION = 1;
+/** options.json is a few kilobytes; a larger file is refused unread. */
+const MAX_BYTES = 1024 * 1024;
+const ADVICE = 'the file is damaged: restore it from a copy of the run';
 
 export interface OptionsFile {
   /** 0 for files from before versioning. */
@@ -17,28 +20,40 @@ export interface OptionsFile {
 
 export async function writeOptionsFile(run: string, options: object): Promise<void> {
   const text = JSON.stringify({ version: OPTIONS_VERSION, ...options }, null, 2) + '\n';
-  await writeFileAtomic(runPaths(run).options, text);
+  await writeFileAtomic(runPaths(run).options, text, "writing the run's options");
 }
 
 export async function readOptionsFile(run: string): Promise<OptionsFile> {
   const file = runPaths(run).options;
   let text: string;
   try {
+    const stat = await fs.stat(file);
+    if (!stat.isFile()) throw Object.assign(new Error('it is not a regular file'), { code: 'EISDIR' });
+    if (stat.size > MAX_BYTES) throw new Error(`it holds ${stat.size} bytes, more than the ${MAX_BYTES} allowed`);
     text = await fs.readFile(file, 'utf8');
-  } catch {
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(
+        `Expected a run directory with options.json at ${run} but found none; train one with gankit train --out ${run}`,
+      );
+    }
+    const code = (err as NodeJS.ErrnoException).code;
+    const denied = code === 'EACCES' || code === 'EPERM';
     throw new Error(
-      `Expected a run directory with options.json at ${run} but found none; train one with gankit train --out ${run}`,
+      `Expected to read the run's options from ${file} but could not: ` +
+        (denied ? 'permission denied; make it readable by this user' : `${(err as Error).message}; ${ADVICE}`),
     );
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new Error(`Expected JSON in ${file} but could not parse it: ${(err as Error).message}`);
+    throw new Error(`Expected JSON in ${file} but could not parse it: ${(err as Error).message}; ${ADVICE}`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new Error(
-      `Expected an object of options in ${file} but received ${Array.isArray(raw) ? 'a list' : JSON.stringify(raw)}`,
+      `Expected an object of options in ${file} but received ${Array.isArray(raw) ? 'a list' : JSON.stringify(raw)}; ` +
+        ADVICE,
     );
   }
   const { version = 0, ...values } = raw as Record<string, unknown>;
@@ -49,4 +64,21 @@ export async function readOptionsFile(run: string): Promise<OptionsFile> {
     );
   }
   return { version: version as number, values };
+}
+
+/**
+ * The run's saved options checked by `resolve` (the trainer's resolveOptions, passed in
+ * since it lives in a higher layer), its refusals naming the file: what `--resume` and
+ * the sampling tools do with options.json.
+ */
+export async function resolveSavedOptions<T>(run: string, resolve: (values: Record<string, unknown>) => T): Promise<T> {
+  const { values } = await readOptionsFile(run);
+  const file = runPaths(run).options;
+  try {
+    return resolve(values);
+  } catch (err) {
+    // Only refusals are explained; a TypeError or the like is a defect of `resolve` and stays one.
+    if (!(err instanceof Error) || err.constructor !== Error || err.message.includes(file)) throw err;
+    throw new Error(`${file}: ${err.message}`, { cause: err });
+  }
 }

@@ -1,7 +1,11 @@
 // The run's record: stats.jsonl, one JSON object per line. Step lines carry losses and
 // D's outputs; evaluation lines carry "metrics"; warning lines carry "warning". The
-// same record is kept in memory for the curves picture.
+// same record is kept in memory for the curves picture. Lines are appended and flushed
+// to the disk before each checkpoint; a resume reads them back as untrusted input
+// (stats-file.ts) and rewrites the file atomically.
 import { promises as fs } from 'node:fs';
+import { explained, writeFileAtomic } from '../io/atomic.js';
+import { readRecord } from './stats-file.js';
 import type { ModeMetrics } from '../metrics/modes.js';
 import type { ConditionalMetrics } from '../metrics/conditional.js';
 
@@ -48,21 +52,25 @@ export type StatsLine =
 
 export class History {
   readonly lines: StatsLine[] = [];
+  /** What resume() repaired in the file (a torn last line dropped), in words; empty when nothing. */
+  readonly repairs: string[] = [];
   private pending: string[] = [];
 
   constructor(readonly file: string) {}
 
-  /** Loads the lines of an earlier run up to and including `step` and rewrites the file to match. */
+  /**
+   * Loads the lines of an earlier run up to and including `step` (its checkpoint's) and
+   * rewrites the file to match, atomically. A torn or unreadable last line (a write cut
+   * short by a full disk or a kill) is dropped and reported in `repairs`; lines after
+   * `step` belong to the interrupted future and are dropped. Refuses a record whose lines
+   * up to `step` are damaged or miss a step, naming the file and line.
+   */
   static async resume(file: string, step: number): Promise<History> {
     const history = new History(file);
-    const text = await fs.readFile(file, 'utf8').catch(() => '');
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
-      const parsed = JSON.parse(line) as StatsLine;
-      if (parsed.step <= step) history.lines.push(parsed);
-    }
-    // Lines after the checkpoint belong to the interrupted future; the resumed run rewrites them.
-    await fs.writeFile(file, history.lines.map((l) => JSON.stringify(l) + '\n').join(''));
+    const { lines, repairs } = await readRecord(file, step);
+    history.lines.push(...lines.map((l) => l.value as StatsLine));
+    history.repairs.push(...repairs);
+    await writeFileAtomic(file, lines.map((l) => l.text + '\n').join(''), 'rewriting the run record');
     return history;
   }
 
@@ -71,11 +79,22 @@ export class History {
     this.pending.push(JSON.stringify(line) + '\n');
   }
 
+  /** Appends the pending lines and flushes them to the disk (a checkpoint follows a flush). */
   async flush(): Promise<void> {
     if (this.pending.length === 0) return;
     const text = this.pending.join('');
     this.pending = [];
-    await fs.appendFile(this.file, text);
+    try {
+      const handle = await fs.open(this.file, 'a');
+      try {
+        await handle.appendFile(text);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } catch (err) {
+      throw explained(err, this.file, 'appending to the run record');
+    }
   }
 
   steps(): (StatsLine & StepStats)[] {
