@@ -72,13 +72,14 @@ for (let trial = 1; trial <= trials; trial++) {
   for (let k = 0; k < killsPerTrial; k++) {
     // Before options.json exists there is no run to resume yet: the command starts over.
     const started = existsSync(path.join(out, 'options.json'));
-    const command = started ? ['train', '--resume', '--out', out] : [...COMMAND, '--out', out];
+    // --force: a kill during start-up may have left the run's lock file, which marks the folder as a run's.
+    const command = started ? ['train', '--resume', '--out', out] : [...COMMAND, '--force', '--out', out];
     if (await killAfter(command, 0.2 + rng.uniform() * maxDelay)) landed++;
   }
   kills += landed;
   const resumeOrStart = existsSync(path.join(out, 'options.json'))
     ? ['train', '--resume', '--out', out]
-    : [...COMMAND, '--out', out];
+    : [...COMMAND, '--force', '--out', out];
   let problem: string | undefined;
   try {
     runToEnd(resumeOrStart);

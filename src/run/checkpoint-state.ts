@@ -58,7 +58,7 @@ export async function recoveryAdvice(dir: string): Promise<string> {
   const latest = path.join(root, 'latest');
   return previous
     ? `use the previous checkpoint by writing its name into ${latest} (echo ${previous} > ${latest}), or train again`
-    : 'train the run again (gankit train without --resume)';
+    : `train the run again (gankit train --force --out ${path.dirname(root)} with its options)`;
 }
 
 /** The step of a checkpoint folder's name (step-NNNNNNN), or undefined for other names. */

@@ -158,7 +158,8 @@ export async function findCheckpoint(runDir: string): Promise<FoundCheckpoint | 
   throw new Error(
     `Expected a complete checkpoint in ${root} but ${latestFile} ${why}` +
       (problems.length > 0 ? ` and the others are incomplete too: ${problems.join('; ')}` : '') +
-      '; the checkpoints are damaged: train the run again (gankit train without --resume)',
+      `; the checkpoints are damaged: start the run again with gankit train --force --out ${runDir} and its ` +
+      'options',
   );
 }
 
@@ -284,16 +285,4 @@ async function averageKept(dir: string, file: StateFile | undefined): Promise<bo
 /** The step a checkpoint was written at, from its state.json. */
 export async function checkpointStep(dir: string): Promise<number> {
   return (await readState(dir, await recoveryAdvice(dir))).step;
-}
-
-/** Placeholder until the durable-checkpoint work lands: removes temporaries a killed process left. */
-export async function removeTemporaries(runDir: string): Promise<void> {
-  for (const dir of [runDir, runPaths(runDir).checkpoints]) {
-    const names = await fs.readdir(dir).catch(() => [] as string[]);
-    await Promise.all(
-      names
-        .filter((n) => /\.tmp-\d+-\d+$/.test(n))
-        .map((n) => fs.rm(path.join(dir, n), { recursive: true, force: true })),
-    );
-  }
 }

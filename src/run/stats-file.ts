@@ -49,7 +49,7 @@ export async function readRecord(file: string, step: number): Promise<{ lines: R
   const what =
     `Expected the run record ${file}, one JSON object a line with a line for each step up to ${step} ` +
     "(the checkpoint's)";
-  const advice = 'restore it from a copy, or train the run again without --resume';
+  const advice = 'restore it from a copy, or train the run again with --force';
   let bytes: Buffer;
   try {
     const stat = await fs.stat(file);

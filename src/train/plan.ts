@@ -2,10 +2,11 @@
 // that follow from the data (steps from epochs, the number of classes) filled in. The
 // options are then frozen: the trainer writes them to options.json before step 1, and
 // nothing changes them after.
+import { promises as fs } from 'node:fs';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend, type BackendChoice } from '../backend/index.js';
 import { conditioningFor, usesLabels, type Conditioning } from '../games/conditional.js';
-import { readOptionsFile } from '../run/options-file.js';
+import { resolveSavedOptions } from '../run/options-file.js';
 import { runPaths } from '../run/paths.js';
 import { openTrainingData, type TrainingData } from './data.js';
 import { resolveOptions, type TrainOptions } from './options.js';
@@ -65,26 +66,33 @@ export async function planRun(request: TrainRequest, say: (message: string) => v
 /** A resumed run keeps its settings; only its length and backend may change, and it lives where it is now. */
 async function resumedOptions(given: Partial<TrainOptions>): Promise<TrainOptions> {
   if (!given.out) throw new Error('Expected --out DIR naming the run to resume but received none');
-  let saved: Partial<TrainOptions>;
+  const out = given.out;
   try {
-    saved = (await readOptionsFile(given.out)).values as Partial<TrainOptions>;
+    return await resolveSavedOptions(out, (saved) =>
+      resolveOptions({
+        ...(saved as Partial<TrainOptions>),
+        out,
+        ...(given.model ? { model: given.model } : {}),
+        ...(given.steps ? { steps: given.steps, epochs: 0 } : {}),
+        ...(given.backend ? { backend: given.backend } : {}),
+        ...(given.recover !== undefined ? { recover: given.recover } : {}),
+      }),
+    );
   } catch (err) {
-    const file = runPaths(given.out).options;
-    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT' || /found none/.test((err as Error).message);
-    const why = missing
-      ? 'there is none: the run was stopped before it started (or --out names another folder); start it again ' +
-        'without --resume'
-      : `could not read it: ${(err as Error).message}`;
-    throw new Error(`Expected ${file} from an earlier run to resume but ${why}`);
+    if (!(await folderHasNoOptions(out))) throw err;
+    throw new Error(
+      `Expected ${runPaths(out).options} from an earlier run to resume but there is none: the run was stopped ` +
+        `before it started (or --out names another folder); start it again with gankit train --force --out ${out} ` +
+        'and its options',
+    );
   }
-  return resolveOptions({
-    ...saved,
-    out: given.out,
-    ...(given.model ? { model: given.model } : {}),
-    ...(given.steps ? { steps: given.steps, epochs: 0 } : {}),
-    ...(given.backend ? { backend: given.backend } : {}),
-    ...(given.recover !== undefined ? { recover: given.recover } : {}),
-  });
+}
+
+async function folderHasNoOptions(run: string): Promise<boolean> {
+  return fs.stat(runPaths(run).options).then(
+    () => false,
+    () => true,
+  );
 }
 
 /** cgan and acgan: the data's number of classes, refusing data without labels. */

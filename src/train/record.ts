@@ -4,7 +4,7 @@
 // restores a resumed run (players and stats.jsonl as the checkpoint left them) or
 // clears a replaced one. A run stopped before its first checkpoint resumes from step 0.
 import { promises as fs } from 'node:fs';
-import { latestCheckpoint, removeTemporaries } from '../run/checkpoint.js';
+import { findCheckpoint, removeTemporaries } from '../run/checkpoint.js';
 import { folderState, removeRunFiles } from '../run/contents.js';
 import { runPaths, type RunPaths } from '../run/paths.js';
 import { History } from '../run/stats.js';
@@ -35,11 +35,13 @@ export async function checkOutFolder(plan: RunPlan): Promise<void> {
 export async function openRecord(plan: RunPlan, players: Players, say: (message: string) => void) {
   const paths = runPaths(plan.runDir);
   if (plan.resume) {
-    const dir = await latestCheckpoint(paths.root);
+    const found = await findCheckpoint(paths.root);
+    if (found?.note) say(`note: ${found.note}`);
+    const dir = found?.dir;
     if (!dir) {
       // Stopped before its first checkpoint: a run is a function of its options, so it starts over.
       say(`no checkpoint yet in ${paths.checkpoints}: starting the run from step 0 with its recorded options`);
-      return startOver(paths);
+      return startOver(paths, say);
     }
     const start = await restorePlayers(players, dir);
     if (plan.options.steps < start)
@@ -47,17 +49,24 @@ export async function openRecord(plan: RunPlan, players: Players, say: (message:
         `Expected --steps ≥ ${start} (the step of ${dir}) to resume ${paths.root} but received ` +
           `${plan.options.steps}; a run cannot be shortened: sample or export it as it is`,
       );
-    await removeTemporaries(paths.root);
+    await cleanUp(paths.root, say);
     const history = await History.resume(paths.stats, start);
+    for (const repair of history.repairs) say(`repaired ${paths.stats}: ${repair}`);
     say(`resumed from ${dir} at step ${start}`);
     return { start, history };
   }
-  return startOver(paths);
+  return startOver(paths, say);
 }
 
-async function startOver(paths: RunPaths) {
+/** Temporary files and folders a killed process left (none can be live: we hold the lock). */
+async function cleanUp(run: string, say: (message: string) => void) {
+  const removed = await removeTemporaries(run);
+  if (removed.length > 0) say(`removed ${removed.length} temporary file(s) an interrupted process left in ${run}`);
+}
+
+async function startOver(paths: RunPaths, say: (message: string) => void) {
   await removeRunFiles(paths.root);
-  await removeTemporaries(paths.root);
+  await cleanUp(paths.root, say);
   await fs.writeFile(paths.stats, '');
   return { start: 0, history: new History(paths.stats) };
 }

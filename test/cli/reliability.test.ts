@@ -103,7 +103,8 @@ test('SIGKILL at random moments, then --resume until done: exactly the uninterru
   let kills = 0;
   let resumed = false;
   for (let attempt = 0; attempt < 30; attempt++) {
-    const run = start(resumed ? ['train', '--resume', '--out', out] : [...RUN, '--out', out]);
+    // --force: a kill during start-up may have left the lock file, which marks the folder as a run's.
+    const run = start(resumed ? ['train', '--resume', '--out', out] : [...RUN, '--force', '--out', out]);
     // Start-up takes about a second; kills land from before the first step to the middle of checkpoint writes.
     await sleep(500 + rng.uniform() * 2500);
     run.child.kill('SIGKILL');
@@ -179,7 +180,11 @@ test('two trainers on one run: the second is refused naming the first; a dead on
   assert.match(replace.stderr, new RegExp(`process ${pid}`));
   first.child.kill('SIGKILL');
   await first.done;
-  const saved = Number(readFileSync(path.join(out, 'checkpoints', 'latest'), 'utf8').trim().slice(5));
+  const saved = Number(
+    readFileSync(path.join(out, 'checkpoints', 'latest'), 'utf8')
+      .trim()
+      .slice(5),
+  );
   const third = gankit(['train', '--resume', '--out', out, '--steps', String(saved + 30)]);
   assert.equal(third.status, 0, third.stderr);
   assert.match(third.stdout, new RegExp(`took over the lock of process ${pid}, which is no longer running`));

@@ -238,7 +238,7 @@ test('no checkpoint at all is undefined; checkpoints that are all incomplete are
     `Expected a complete checkpoint in ${cp(damaged)}`,
     /step-0000020\/optimizers\.bin holds 8 bytes/,
     /step-0000010\/optimizers\.bin holds 8 bytes/,
-    'train the run again',
+    'start the run again',
   );
 });
 

@@ -100,7 +100,7 @@ test('a damaged line followed by lines the resumed run keeps: an error naming th
       History.resume(file, 20),
       `Expected the run record ${file}`,
       'line 7 is damaged',
-      'repair or delete line 7, or restore it from a copy, or train the run again without --resume',
+      'repair or delete line 7, or restore it from a copy, or train the run again with --force',
     ).catch((err) => {
       throw new Error(`${name}: ${err.message}`);
     });
