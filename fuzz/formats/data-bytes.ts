@@ -3,7 +3,7 @@
 // IDX and CIFAR-10 records, .npy headers, PNG chunks (with their CRCs), JPEG frame
 // headers and tar headers (with their checksums).
 import { promises as fs } from 'node:fs';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 
 /** An IDX file: big-endian magic (0x0000 08 nn), nn big-endian uint32 sizes, then the bytes. */
 export function idx(magic: number, dims: number[], data: Uint8Array): Buffer {
@@ -153,4 +153,32 @@ export function tarHeaders(tar: Buffer): number[] {
     at += 512 + Math.ceil(size / 512) * 512;
   }
   return found;
+}
+
+let zerosMember: Promise<Buffer> | undefined;
+
+/**
+ * A gzip member that inflates to 768 MB of zeros (it is under 1 MB), made once by streaming so
+ * the fuzzer never holds the zeros. Appended to a gzip file it makes a bomb: gunzip reads
+ * concatenated members as one stream.
+ */
+export function gzipBombMember(): Promise<Buffer> {
+  zerosMember ??= new Promise((resolve, reject) => {
+    const gzip = createGzip();
+    const out: Buffer[] = [];
+    gzip.on('data', (chunk: Buffer) => out.push(chunk));
+    gzip.on('end', () => resolve(Buffer.concat(out)));
+    gzip.on('error', reject);
+    const zeros = Buffer.alloc(1 << 20);
+    let left = 768;
+    const write = () => {
+      while (left > 0) {
+        left--;
+        if (!gzip.write(zeros)) return gzip.once('drain', write);
+      }
+      gzip.end();
+    };
+    write();
+  });
+  return zerosMember;
 }

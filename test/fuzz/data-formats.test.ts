@@ -25,6 +25,9 @@ test('50 damaged copies of every data format: no defect, and the damage is seen'
     const mine = results.filter((r) => r.format === format.name);
     // The mutations must reach the readers: most cases are refusals, and some damage is harmless.
     assert.ok(mine.filter((r) => r.outcome === 'refused').length >= 25, `${format.name}: too few refusals`);
-    assert.ok(mine.some((r) => r.outcome === 'accepted'), `${format.name}: nothing accepted`);
+    assert.ok(
+      mine.some((r) => r.outcome === 'accepted'),
+      `${format.name}: nothing accepted`,
+    );
   }
 });
