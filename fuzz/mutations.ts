@@ -52,7 +52,7 @@ export const BYTE_MUTATIONS: Mutation[] = [
         if (b.length === 0) return b;
         const out = Buffer.from(b);
         const at = position(rng, out.length);
-        out.fill(rng.uniform() < 0.5 ? 0xff : 0x00, at, at + 1 + rng.int(4));
+        out.fill(rng.uniform() < 0.5 ? 0xff : 0x00, at, Math.min(out.length, at + 1 + rng.int(4)));
         return out;
       }),
   },
@@ -125,7 +125,11 @@ function mutateJson(text: string, rng: Rng, kind: 'replace' | 'delete key'): str
     }
   }
   const place = places[rng.int(places.length)];
-  const replacement = WRONG_VALUES[rng.int(WRONG_VALUES.length)].value();
+  const current = JSON.stringify(place.reduce<Json>((v, k) => (v as Record<string, Json>)[k], doc));
+  // A replacement equal to the value there (true for true) would change nothing: take the next one.
+  let pick = rng.int(WRONG_VALUES.length);
+  if (JSON.stringify(WRONG_VALUES[pick].value()) === current) pick = (pick + 1) % WRONG_VALUES.length;
+  const replacement = WRONG_VALUES[pick].value();
   let out: Json = doc;
   if (place.length === 0) out = replacement;
   else {

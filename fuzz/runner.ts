@@ -121,16 +121,23 @@ export class Fuzzer {
     );
     const results: CaseResult[] = [];
     let next = 0;
+    let failure: Error | undefined;
     const lane = async () => {
-      while (next < queue.length) {
+      while (next < queue.length && !failure) {
         const { format, seed } = queue[next++];
-        const result = await this.runCase(format, seed);
-        results.push(result);
-        this.options.onCase?.(result);
+        try {
+          const result = await this.runCase(format, seed);
+          results.push(result);
+          this.options.onCase?.(result);
+        } catch (err) {
+          // A failure of the harness itself (not of a reader): stop, but let the other lanes finish their case.
+          failure ??= new Error(`The fuzz harness failed on ${format.name} --replay ${seed}: ${(err as Error).stack}`);
+        }
       }
     };
     // One more lane than workers, so that the next case is being prepared while the workers read.
     await Promise.all(Array.from({ length: this.options.jobs + 1 }, lane));
+    if (failure) throw failure;
     return results;
   }
 
