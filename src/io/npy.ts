@@ -1,9 +1,12 @@
 // NumPy .npy files (format versions 1–3), C order, little-endian: float32 and uint8
-// are written; float32, float64 and uint8 are read. Every Python user can np.load
-// them, so samples and data sets move freely between gankit and other tools.
+// are written (atomically); float32, float64 and uint8 are read. Every Python user can
+// np.load them, so samples and data sets move freely between gankit and other tools.
+// A file is untrusted input: every header field is checked against the file's real size
+// before anything is allocated, and every refusal names the file.
 import { promises as fs } from 'node:fs';
 import { endianness } from 'node:os';
 import { writeFileAtomic } from './atomic.js';
+import { withFileErrors } from './file-errors.js';
 
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // "\x93NUMPY"
 
@@ -41,8 +44,10 @@ export function encodeNpy(data: Float32Array | Uint8Array, shape: number[]): Buf
   return Buffer.concat([head, Buffer.from(header, 'latin1'), body]);
 }
 
+/** Writes atomically (a reader never sees half a file); a failure names the file and what to do. */
 export async function writeNpy(file: string, data: Float32Array | Uint8Array, shape: number[]): Promise<void> {
-  await writeFileAtomic(file, encodeNpy(data, shape));
+  const bytes = encodeNpy(data, shape);
+  await withFileErrors(file, 'writing the .npy file', () => writeFileAtomic(file, bytes));
 }
 
 /**
@@ -57,44 +62,14 @@ export function decodeNpy(bytes: Buffer, name = 'the .npy file'): NpyArray {
 
 /** Reads a C-order .npy file of any rank, keeping uint8 data as bytes. */
 export function decodeNpyTyped(bytes: Buffer, name = 'the .npy file'): NpyTypedArray {
-  if (bytes.length < 10 || !bytes.subarray(0, 6).equals(MAGIC)) {
-    throw new Error(
-      `Expected ${name} to start with the NumPy magic string \\x93NUMPY but it does not: is it an .npy file?`,
-    );
-  }
-  const major = bytes[6];
-  const headerLength = major === 1 ? bytes.readUInt16LE(8) : bytes.readUInt32LE(8);
-  const start = major === 1 ? 10 : 12;
-  const header = bytes.subarray(start, start + headerLength).toString('latin1');
-  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
-  const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
-  const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (!descr || !fortran || shapeText === undefined)
-    throw new Error(`Expected a valid .npy header in ${name} but received: ${header.trim()}`);
-  if (fortran === 'True')
-    throw new Error(`Expected C-order data in ${name} but received Fortran order; save it with np.ascontiguousarray`);
-  const shape = shapeText
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0)
-    .map(Number);
-  if (!shape.every((d) => Number.isInteger(d) && d >= 0))
-    throw new Error(`Expected a shape of non-negative integers in ${name} but received (${shapeText})`);
-  const count = shape.reduce((a, b) => a * b, 1);
-  const dataStart = start + headerLength;
-  // A byte has no byte order, so NumPy may spell uint8 '|u1', '<u1' or '>u1'.
-  const kind = descr === '<f4' ? 'f4' : descr === '<f8' ? 'f8' : /^[|<>=]?u1$/.test(descr) ? 'u1' : undefined;
-  if (kind === undefined) {
-    throw new Error(
-      `Expected float32 ('<f4'), float64 ('<f8') or uint8 ('|u1') data in ${name} but received '${descr}'; ` +
-        'convert it with .astype(np.float32) or .astype(np.uint8)',
-    );
-  }
-  const width = kind === 'f4' ? 4 : kind === 'f8' ? 8 : 1;
+  const { shape, count, kind, dataStart } = parseHeader(bytes, name);
+  const width = WIDTH[kind];
+  // Every size in the header is checked against the bytes that are really there before
+  // anything is allocated: a damaged header cannot ask for gigabytes.
   if (bytes.length - dataStart !== count * width) {
     throw new Error(
       `Expected ${count * width} data bytes for shape (${shape.join(', ')}) in ${name} but ` +
-        `received ${bytes.length - dataStart}: the file is truncated or corrupt`,
+        `received ${bytes.length - dataStart}: the file is truncated or corrupt; save it again with np.save`,
     );
   }
   const body = bytes.subarray(dataStart, dataStart + count * width);
@@ -108,10 +83,77 @@ export function decodeNpyTyped(bytes: Buffer, name = 'the .npy file'): NpyTypedA
   return { dtype: 'float32', data, shape };
 }
 
+type Kind = 'f4' | 'f8' | 'u1';
+const WIDTH: Record<Kind, number> = { f4: 4, f8: 8, u1: 1 };
+
+/** The header's shape and dtype, each checked; the data's offset. */
+function parseHeader(bytes: Buffer, name: string): { shape: number[]; count: number; kind: Kind; dataStart: number } {
+  const again = 'save it again with np.save';
+  if (bytes.length < 10 || !bytes.subarray(0, 6).equals(MAGIC)) {
+    throw new Error(
+      `Expected ${name} to start with the NumPy magic string \\x93NUMPY but it does not: is it an .npy file?`,
+    );
+  }
+  const major = bytes[6];
+  if (major < 1 || major > 3) {
+    throw new Error(
+      `Expected .npy format version 1, 2 or 3 in ${name} but received version ${major}.${bytes[7]}: the file is ` +
+        `corrupt, or from a NumPy newer than gankit knows; ${again}`,
+    );
+  }
+  const start = major === 1 ? 10 : 12;
+  if (bytes.length < start)
+    throw new Error(`Expected a ${start}-byte .npy prefix in ${name} but the file has ${bytes.length} bytes: ${again}`);
+  const headerLength = major === 1 ? bytes.readUInt16LE(8) : bytes.readUInt32LE(8);
+  if (start + headerLength > bytes.length) {
+    throw new Error(
+      `Expected a header of ${headerLength} bytes in ${name}, as its length field says, but only ` +
+        `${bytes.length - start} bytes follow: the file is truncated or corrupt; ${again}`,
+    );
+  }
+  const header = bytes.subarray(start, start + headerLength).toString('latin1');
+  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
+  const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
+  const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (!descr || !fortran || shapeText === undefined)
+    throw new Error(`Expected a valid .npy header in ${name} but received: ${quote(header.trim())}; ${again}`);
+  if (fortran === 'True')
+    throw new Error(`Expected C-order data in ${name} but received Fortran order; save it with np.ascontiguousarray`);
+  const parts = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  // Python 2's NumPy wrote long integers with an L (3L); anything but digits is damage.
+  const shape = parts.map((s) => (/^\d{1,15}L?$/.test(s) ? parseInt(s, 10) : NaN));
+  if (!shape.every((d) => Number.isSafeInteger(d)))
+    throw new Error(
+      `Expected a shape of non-negative integers in ${name} but received (${quote(shapeText)}); ${again}`,
+    );
+  // A byte has no byte order, so NumPy may spell uint8 '|u1', '<u1' or '>u1'.
+  const kind = descr === '<f4' ? 'f4' : descr === '<f8' ? 'f8' : /^[|<>=]?u1$/.test(descr) ? 'u1' : undefined;
+  if (kind === undefined) {
+    throw new Error(
+      `Expected float32 ('<f4'), float64 ('<f8') or uint8 ('|u1') data in ${name} but received '${quote(descr)}'; ` +
+        'convert it with .astype(np.float32) or .astype(np.uint8)',
+    );
+  }
+  return { shape, count: shape.reduce((a, b) => a * b, 1), kind, dataStart: start + headerLength };
+}
+
+/** Header text as it may be shown: control bytes escaped, at most 200 characters. */
+function quote(text: string): string {
+  const shown = JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text).slice(1, -1);
+  return shown.replace(/\\"/g, '"');
+}
+
 export async function readNpy(file: string): Promise<NpyArray> {
-  return decodeNpy(await fs.readFile(file), file);
+  return decodeNpy(await readWhole(file), file);
 }
 
 export async function readNpyTyped(file: string): Promise<NpyTypedArray> {
-  return decodeNpyTyped(await fs.readFile(file), file);
+  return decodeNpyTyped(await readWhole(file), file);
+}
+
+function readWhole(file: string): Promise<Buffer> {
+  return withFileErrors(file, 'reading the .npy file', () => fs.readFile(file));
 }

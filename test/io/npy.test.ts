@@ -117,3 +117,59 @@ function hasNumpy(): boolean {
     return false;
   }
 }
+
+test('damaged headers are refused before anything is allocated, naming the file and what to do', () => {
+  const good = encodeNpy(new Float32Array([1, 2, 3, 4]), [2, 2]);
+  const version = Buffer.from(good);
+  version[6] = 9;
+  assert.throws(
+    () => decodeNpy(version, 'x.npy'),
+    /^Error: Expected .npy format version 1, 2 or 3 in x.npy but received version 9.0: the file is corrupt, or from a NumPy newer than gankit knows; save it again with np.save$/,
+  );
+  const long = Buffer.from(good);
+  long.writeUInt16LE(0xffff, 8);
+  assert.throws(
+    () => decodeNpy(long, 'x.npy'),
+    new RegExp(
+      `^Error: Expected a header of 65535 bytes in x.npy, as its length field says, but only ${good.length - 10} bytes follow: the file is truncated or corrupt`,
+    ),
+  );
+  const v2 = Buffer.from(good);
+  v2[6] = 2; // a version 2 prefix is 12 bytes with a 4-byte length: read from the same bytes, it is absurd
+  assert.throws(() => decodeNpy(v2, 'x.npy'), /^Error: Expected a header of \d+ bytes in x.npy, as its length field/);
+  // The same file with another shape in its header, the padding shortened to keep the data where they were.
+  const withShape = (shape: string) => {
+    const header = good.toString('latin1', 10, 128).replace('(2, 2)', `(${shape})`);
+    const fitted = header.replace(`${' '.repeat(header.length - 118)}\n`, '\n');
+    return Buffer.concat([good.subarray(0, 10), Buffer.from(fitted, 'latin1'), good.subarray(128)]);
+  };
+  assert.equal(withShape('2, 2').length, good.length);
+  for (const shape of ['0x10, 1', '1e3,', '-1, 4', '2.0, 2', '99999999999999999999, 0']) {
+    assert.throws(
+      () => decodeNpy(withShape(shape), 'x.npy'),
+      new RegExp(
+        `^Error: Expected a shape of non-negative integers in x.npy but received \\(${shape.replace(/[.()+]/g, '\\$&')}\\)`,
+      ),
+      shape,
+    );
+  }
+  // A shape far larger than the file is refused by comparing sizes, not by allocating it.
+  assert.throws(
+    () => decodeNpy(withShape('4294967295, 4294967295'), 'x.npy'),
+    /^Error: Expected 7378697\d{13} data bytes for shape \(4294967295, 4294967295\) in x.npy but received 16:/,
+  );
+});
+
+test('a failed write names the file and leaves nothing behind; a failed read names the file', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gankit-npy-'));
+  const notAFolder = path.join(dir, 'plain');
+  await writeNpy(notAFolder, new Uint8Array(1), [1]);
+  const target = path.join(notAFolder, 'a.npy');
+  await assert.rejects(writeNpy(target, new Uint8Array(4), [4]), (err: Error & { file?: string }) => {
+    assert.match(err.message, new RegExp(`^Failed writing the .npy file: ${target}: ENOTDIR`));
+    assert.equal(err.file, target);
+    return true;
+  });
+  assert.deepEqual(readdirSync(dir), ['plain']);
+  await assert.rejects(readNpy(dir), new RegExp(`^Error: Failed reading the .npy file: ${dir}: EISDIR`));
+});

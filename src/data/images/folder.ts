@@ -1,9 +1,12 @@
 // A folder of PNG/JPEG images, found recursively. When images sit only in sub-folders
 // of the top level, each sub-folder is a class (ImageFolder's convention): labels
-// follow the sorted folder names. Decoding is sharp's (libvips).
-import { promises as fs } from 'node:fs';
+// follow the sorted folder names. Decoding is sharp's (libvips), which refuses images
+// of more than 268 megapixels before decoding them. Every refusal names the file; a
+// folder reached twice through symbolic links is read once.
+import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
+import { withFileErrors } from '../../io/file-errors.js';
 import type { ImageDataset } from './types.js';
 
 const IMAGE_FILE = /\.(png|jpe?g)$/i;
@@ -58,18 +61,28 @@ export async function readImageFolder(dir: string, size?: number): Promise<Omit<
  * folders.
  */
 async function listFolder(dir: string): Promise<{ files: string[]; labels?: number[]; classNames?: string[] }> {
+  const seen = new Set<string>([folderId(await statOf(dir))]);
   const top = await visibleEntries(dir);
   const folders: string[] = [];
-  for (const name of top) if ((await fs.stat(path.join(dir, name))).isDirectory()) folders.push(name);
+  for (const name of top) if ((await statOf(path.join(dir, name))).isDirectory()) folders.push(name);
   const byClass = folders.length > 0 && !top.some((name) => IMAGE_FILE.test(name) && !folders.includes(name));
-  if (!byClass) return { files: await imagesUnder(dir) };
+  if (!byClass) return { files: await imagesUnder(dir, seen) };
   if (folders.length > 256)
     throw new Error(`Expected at most 256 class folders in ${dir} (labels are bytes) but found ${folders.length}`);
   const classNames = folders.sort(byCodePoint);
   const files: string[] = [];
   const labels: number[] = [];
   for (const [label, name] of classNames.entries()) {
-    for (const file of await imagesUnder(path.join(dir, name))) {
+    const classDir = path.join(dir, name);
+    seen.add(folderId(await statOf(classDir)));
+    const found = await imagesUnder(classDir, seen);
+    // A class without images would still be a class of the model, one it could never learn.
+    if (found.length === 0)
+      throw new Error(
+        `Expected PNG or JPEG images in every class folder of ${dir} but ${classDir} holds none: add ` +
+          'images to it or remove it',
+      );
+    for (const file of found) {
       files.push(file);
       labels.push(label);
     }
@@ -77,18 +90,37 @@ async function listFolder(dir: string): Promise<{ files: string[]; labels?: numb
   return { files, labels, classNames };
 }
 
-async function imagesUnder(dir: string): Promise<string[]> {
+async function imagesUnder(dir: string, seen: Set<string>): Promise<string[]> {
   const found: string[] = [];
   for (const name of (await visibleEntries(dir)).sort(byCodePoint)) {
     const full = path.join(dir, name);
-    if ((await fs.stat(full)).isDirectory()) found.push(...(await imagesUnder(full)));
-    else if (IMAGE_FILE.test(name)) found.push(full);
+    const stats = await statOf(full);
+    if (stats.isDirectory()) {
+      // Symbolic links may lead back up the tree; each folder is read once.
+      if (seen.has(folderId(stats))) continue;
+      seen.add(folderId(stats));
+      found.push(...(await imagesUnder(full, seen)));
+    } else if (IMAGE_FILE.test(name)) {
+      // A pipe or a device named x.png would block the reader for ever.
+      if (!stats.isFile())
+        throw new Error(`Expected ${full} to be an image file but it is not a regular file: remove it from the folder`);
+      found.push(full);
+    }
   }
   return found;
 }
 
+function folderId(stats: Stats): string {
+  return `${stats.dev}:${stats.ino}`;
+}
+
+function statOf(file: string): Promise<Stats> {
+  return withFileErrors(file, 'reading the image folder', () => fs.stat(file));
+}
+
 async function visibleEntries(dir: string): Promise<string[]> {
-  return (await fs.readdir(dir)).filter((name) => !name.startsWith('.'));
+  const names = await withFileErrors(dir, 'reading the image folder', () => fs.readdir(dir));
+  return names.filter((name) => !name.startsWith('.'));
 }
 
 async function decode(file: string, size?: number): Promise<Decoded> {

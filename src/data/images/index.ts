@@ -9,6 +9,7 @@ import { findIdxFiles, isIdxFolder, readIdxImages } from './idx.js';
 import { loadKnown } from './known.js';
 import { readNpyImages } from './numpy.js';
 import { IMAGE_REGISTRY } from './registry.js';
+import { withFileErrors } from '../../io/file-errors.js';
 import type { ImageDataset, LoadImagesOptions } from './types.js';
 
 export type { ImageDataset, LoadImagesOptions, Split } from './types.js';
@@ -35,6 +36,7 @@ export async function loadImages(data: string, options: LoadImagesOptions = {}):
   // A known name wins over a folder of the same name in the working directory: write ./mnist for that.
   const entry = Object.hasOwn(registry, data) ? registry[data] : undefined;
   const dataset = entry ? await loadKnown(data, entry, { ...options, split }) : await loadPath(data, split, size);
+  checkDataset(dataset);
   if (size !== undefined && (dataset.height !== size || dataset.width !== size)) {
     throw new Error(
       `Expected --size ${size} to match ${data}'s ${dataset.height}×${dataset.width} images: resizing applies to ` +
@@ -54,7 +56,10 @@ async function loadPath(data: string, split: 'train' | 'test', size: number | un
         `"${data}"`,
     );
   }
-  if ((await fs.stat(data)).isFile()) {
+  const stats = await withFileErrors(data, 'reading the data', () => fs.stat(data));
+  if (!stats.isFile() && !stats.isDirectory())
+    throw new Error(`Expected a folder or an .npy file for data but ${data} is neither (a pipe, socket or device?)`);
+  if (stats.isFile()) {
     if (!/\.npy$/i.test(data))
       throw new Error(`Expected a folder or an .npy file for data but received the file ${data}`);
     onlyTrain(data, split);
@@ -67,6 +72,24 @@ async function loadPath(data: string, split: 'train' | 'test', size: number | un
   if ((await cifarBatchesDir(data)) !== undefined) return { name: data, ...(await readCifarFolder(data, split)) };
   onlyTrain(data, split);
   return { name: data, ...(await readImageFolder(data, size)) };
+}
+
+/**
+ * What every reader guarantees, checked once more where they meet: a data set with no images or with mismatched
+ * sizes would otherwise fail much later, far from the file at fault.
+ */
+function checkDataset(d: ImageDataset): void {
+  const pixels = d.count * d.height * d.width * d.channels;
+  if (!(d.count >= 1) || !(d.height >= 1) || !(d.width >= 1))
+    throw new Error(
+      `Expected at least one image of at least 1×1 pixel in ${d.source} but it holds ${d.count} images of ` +
+        `${d.height}×${d.width}: the data set is empty or damaged`,
+    );
+  if (d.images.length !== pixels || (d.labels && d.labels.length !== d.count))
+    throw new Error(
+      `Expected ${pixels} pixel bytes and ${d.count} labels from ${d.source} but received ${d.images.length} and ` +
+        `${d.labels?.length}: this is a bug in gankit's reader, please report it`,
+    );
 }
 
 /** .npy files and image folders hold one set of images; a test split is a path of its own. */

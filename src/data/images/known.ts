@@ -1,10 +1,10 @@
 // Data sets known by name: looked for in the cache folder, then in the folders a
 // system package installs them into, and otherwise downloaded (verified) into the cache.
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import envPaths from 'env-paths';
-import { extract } from 'tar';
 import { CIFAR_FOLDER, readCifarFolder } from './cifar.js';
+import { extractCifarArchive } from './cifar-archive.js';
 import { downloadFile } from './download.js';
 import { readIdxImages } from './idx.js';
 import { idxSplitFiles, type KnownImageData, type RegistryFile } from './registry.js';
@@ -35,14 +35,15 @@ export async function loadKnown(
       );
       dir = cache;
     }
-    const data = await readIdxImages(path.join(dir, wanted[0]), path.join(dir, wanted[1]));
+    const classes = { count: entry.classNames.length, why: `${name} has ${entry.classNames.length} classes` };
+    const data = await readIdxImages(path.join(dir, wanted[0]), path.join(dir, wanted[1]), classes);
     return { name, source: dir, ...data, classNames: entry.classNames };
   }
   const batches = path.join(cache, CIFAR_FOLDER);
   if (!existsSync(batches)) {
     const archive = entry.files[0];
     await fetchFiles(name, entry, [archive], cache, options);
-    await extractArchive(path.join(cache, archive.name), cache, options.onProgress);
+    await extractCifarArchive(path.join(cache, archive.name), cache, options.onProgress);
   }
   const data = await readCifarFolder(batches, split);
   return { name, ...data, classNames: data.classNames ?? entry.classNames };
@@ -86,33 +87,5 @@ async function fetchFiles(
       bytes: file.bytes,
       onProgress: options.onProgress,
     });
-  }
-}
-
-/** Extracts into a temporary folder first, so a half-extracted folder never looks complete. */
-async function extractArchive(archive: string, cache: string, onProgress?: (message: string) => void): Promise<void> {
-  onProgress?.(`extracting ${path.basename(archive)}`);
-  const temporary = await fs.mkdtemp(path.join(cache, '.extract-'));
-  try {
-    try {
-      await extract({ file: archive, cwd: temporary, strict: true });
-    } catch (err) {
-      throw new Error(
-        `Expected a complete .tar.gz archive at ${archive} but extracting it failed (${(err as Error).message}): ` +
-          'delete it and run again to download it anew',
-      );
-    }
-    const extracted = path.join(temporary, CIFAR_FOLDER);
-    if (!existsSync(extracted))
-      throw new Error(
-        `Expected ${archive} to hold the folder ${CIFAR_FOLDER} but it does not: delete it and run again to ` +
-          'download it anew',
-      );
-    // Another process may have finished the same extraction first; its copy is as good.
-    await fs.rename(extracted, path.join(cache, CIFAR_FOLDER)).catch((err) => {
-      if (!existsSync(path.join(cache, CIFAR_FOLDER))) throw err;
-    });
-  } finally {
-    await fs.rm(temporary, { recursive: true, force: true });
   }
 }

@@ -10,6 +10,12 @@ export async function readNpyImages(file: string): Promise<Omit<ImageDataset, 'n
     throw new Error(`Expected images of shape N×H×W or N×H×W×C in ${file} but received (${shape.join(', ')})`);
   }
   const [count, height, width, channels = 1] = shape;
+  if (count === 0 || height === 0 || width === 0) {
+    throw new Error(
+      `Expected at least one image of at least 1×1 pixel in ${file} but its shape is (${shape.join(', ')}): the file ` +
+        'holds no images; save the images again',
+    );
+  }
   if (channels !== 1 && channels !== 3) {
     throw new Error(
       `Expected 1 or 3 channels (the last axis of N×H×W×C) in ${file} but received ${channels}: save images ` +

@@ -3,7 +3,8 @@
 // centre-cropping, and clear errors for mixed sizes and unreadable files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import sharp from 'sharp';
 import { loadImages } from '../../../src/data/images/index.js';
@@ -114,5 +115,37 @@ test('an empty folder, and a test split of a single folder, are errors', async (
   await assert.rejects(
     loadImages(dir, { split: 'test' }),
     /Expected a data set with a test split but .* holds one set of images/,
+  );
+});
+
+test('a class folder without images is refused, naming it', async () => {
+  const dir = temporaryDir();
+  await writeImage(path.join(dir, 'cats', 'a.png'), patternBytes(4), 2, 2, 1);
+  mkdirSync(path.join(dir, 'dogs'));
+  writeFileSync(path.join(dir, 'dogs', 'notes.txt'), 'no images here');
+  await assert.rejects(
+    loadImages(dir),
+    new RegExp(`^Error: Expected PNG or JPEG images in every class folder of ${dir} but ${dir}/dogs holds none`),
+  );
+});
+
+test('a folder reached again through a symbolic link is read once; a pipe named like an image is refused', async () => {
+  const dir = temporaryDir();
+  const a = patternBytes(4, 1);
+  await writeImage(path.join(dir, 'sub', 'a.png'), a, 2, 2, 1);
+  symlinkSync(dir, path.join(dir, 'sub', 'loop')); // sub/loop → the top folder → sub → …
+  const data = await loadImages(dir);
+  assert.equal(data.count, 1);
+  assert.deepEqual(Array.from(data.images), Array.from(a));
+
+  const fifo = path.join(dir, 'sub', 'b.png');
+  execFileSync('mkfifo', [fifo]);
+  await assert.rejects(
+    loadImages(dir),
+    new RegExp(`^Error: Expected ${fifo} to be an image file but it is not a regular file: remove it from the folder`),
+  );
+  await assert.rejects(
+    loadImages(fifo),
+    new RegExp(`^Error: Expected a folder or an .npy file for data but ${fifo} is neither`),
   );
 });

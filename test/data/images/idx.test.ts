@@ -108,3 +108,21 @@ test('a folder without the split asked for says which file it looked for', async
   );
   assert.deepEqual(readdirSync(dir).sort(), ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz']); // nothing written beside the data
 });
+
+test('labels without a known class count: gaps that leave most classes empty are refused, others kept', async () => {
+  // EMNIST letters number their 26 classes 1..26: class 0 is empty, which is fine.
+  const dir = temporaryDir();
+  const letters = Uint8Array.from({ length: 52 }, (_, i) => 1 + (i % 26));
+  writeIdxSplit(dir, 'train', patternBytes(52 * 4), [52, 2, 2], letters, false);
+  assert.deepEqual(Array.from((await loadImages(dir)).labels!), Array.from(letters));
+  // A subset of classes 7 and 9, with enough images to fill 10 classes: most classes would be empty.
+  const subset = Uint8Array.from({ length: 20 }, (_, i) => (i % 2 ? 9 : 7));
+  writeIdxSplit(dir, 'train', patternBytes(20 * 4), [20, 2, 2], subset, false);
+  await assert.rejects(
+    loadImages(dir),
+    /Expected labels 0..3 in .*train-labels-idx1-ubyte, as its 2 classes with images allow, but label 0 \(counting from 0\) is 7, which would make 8 classes of which 7 hold no image: .*number them 0, 1, 2, …\)$/,
+  );
+  // Too few images to tell (a 2-image test split labelled 9 and 2): not judged.
+  writeIdxSplit(dir, 'train', patternBytes(2 * 4), [2, 2, 2], Uint8Array.from([9, 2]), false);
+  assert.deepEqual(Array.from((await loadImages(dir)).labels!), [9, 2]);
+});
