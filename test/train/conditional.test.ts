@@ -7,9 +7,14 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { PNG } from 'pngjs';
+import { initBackend } from '../../src/backend/index.js';
 import { toyDataset } from '../../src/data/toy.js';
-import { CONDITIONAL_MODELS } from '../../src/games/conditional.js';
+import { CONDITIONAL_MODELS, Conditioning } from '../../src/games/conditional.js';
+import { mlpDiscriminator } from '../../src/networks/mlp.js';
+import { mixtureConditionalMetrics } from '../../src/train/conditional-metrics.js';
+import { Gan } from '../../src/train/gan.js';
 import { writeNpy } from '../../src/io/npy.js';
 import { Rng } from '../../src/rng.js';
 import { sampleRun } from '../../src/sampling/sample.js';
@@ -136,11 +141,83 @@ test("ACGAN's class head and InfoGAN's Q are measured as classifiers of the labe
   assert.ok(events.some((e) => /no labelled test images for .*: D's Q head is not measured/.test(e)));
 });
 
-test('the mixture metrics say how well G obeys its labels (cgan, acgan) or codes (infogan)', async () => {
+/**
+ * A conditional G built by hand for ring8: G(z, c) = Σ_k c_k · mode(target(k)), z and the
+ * continuous codes ignored, so the class-k samples all sit on mode target(k).
+ */
+function handBuiltGenerator(cond: Conditioning, target: (k: number) => number): tfl.LayersModel {
+  const z = tfl.input({ shape: [2] });
+  const c = tfl.input({ shape: [cond.codeDim] });
+  const dense = tfl.layers.dense({ units: 2, useBias: false });
+  const G = tfl.model({
+    inputs: [z, c],
+    outputs: dense.apply(tfl.layers.concatenate().apply([z, c])) as tfl.SymbolicTensor,
+  });
+  const kernel = new Float32Array((2 + cond.codeDim) * 2); // rows: z1, z2, then the code's entries
+  for (let k = 0; k < cond.classes; k++) {
+    const angle = (2 * Math.PI * target(k)) / 8; // ring8's modes: the unit circle at angles 2πm/8
+    kernel[(2 + k) * 2] = Math.cos(angle);
+    kernel[(2 + k) * 2 + 1] = Math.sin(angle);
+  }
+  dense.setWeights([tf.tensor2d(kernel, [2 + cond.codeDim, 2])]);
+  return G;
+}
+
+test('the mixture metrics of hand-built conditional generators: exact fractions by construction', async () => {
+  await initBackend();
+  const modes = toyDataset('ring8').modes!;
+  const score = (model: 'cgan' | 'infogan', target: (k: number) => number) => {
+    const options = resolveOptions({ data: 'ring8', model, latentDim: 2 });
+    const cond = model === 'cgan' ? new Conditioning('cgan', 8) : new Conditioning('infogan', 8, 2);
+    const G = handBuiltGenerator(cond, target);
+    const D = mlpDiscriminator(2, { hidden: [4] }, new Rng(1));
+    const gan = new Gan(G, D, options, new Rng(1), undefined, cond);
+    try {
+      return mixtureConditionalMetrics(gan, G, cond, modes, new Rng(2), 500);
+    } finally {
+      G.dispose();
+      D.dispose();
+    }
+  };
+  // cgan: every class on its own mode; on the next mode; all on mode 0 (only class 0 right); half the classes right.
+  assert.deepEqual(
+    score('cgan', (k) => k),
+    { classAccuracy: 1 },
+  );
+  assert.deepEqual(
+    score('cgan', (k) => (k + 1) % 8),
+    { classAccuracy: 0 },
+  );
+  assert.deepEqual(
+    score('cgan', () => 0),
+    { classAccuracy: 1 / 8 },
+  );
+  assert.deepEqual(
+    score('cgan', (k) => (k < 4 ? k : 0)),
+    { classAccuracy: 4 / 8 },
+  );
+  // infogan: code values have no names, so any one-to-one mapping scores 1; a collapsed G 1/8; two codes on one mode 7/8.
+  const permutation = [3, 6, 0, 5, 1, 7, 2, 4];
+  assert.deepEqual(
+    score('infogan', (k) => permutation[k]),
+    { codeAccuracy: 1 },
+  );
+  assert.deepEqual(
+    score('infogan', () => 0),
+    { codeAccuracy: 1 / 8 },
+  );
+  assert.deepEqual(
+    score('infogan', (k) => (k === 7 ? 0 : k)),
+    { codeAccuracy: 7 / 8 },
+  );
+});
+
+test('a conditional run on a mixture records its conditional metric beside the mode metrics', async () => {
   const cgan = await train({ ...small, data: 'ring8', model: 'cgan', steps: 10, out: tempDir() });
-  assert.ok(cgan.metrics!.classAccuracy! >= 0 && cgan.metrics!.classAccuracy! <= 1);
+  assert.equal(typeof cgan.metrics!.classAccuracy, 'number');
+  assert.equal(json(path.join(cgan.runDir, 'metrics.json')).classAccuracy, cgan.metrics!.classAccuracy);
   const info = await train({ ...small, data: 'ring8', model: 'infogan', steps: 10, out: tempDir() });
-  assert.ok(info.metrics!.codeAccuracy! >= 0 && info.metrics!.codeAccuracy! <= 1);
+  assert.equal(typeof info.metrics!.codeAccuracy, 'number');
   assert.equal(info.options.infoCategories, 8, 'one categorical value per mode');
 });
 
