@@ -15,6 +15,9 @@ import { CONDITIONAL_MODELS, Conditioning } from '../../src/games/conditional.js
 import { mlpDiscriminator } from '../../src/networks/mlp.js';
 import { mixtureConditionalMetrics } from '../../src/train/conditional-metrics.js';
 import { Gan } from '../../src/train/gan.js';
+import { headMetrics } from '../../src/train/heads.js';
+import { loadCheckpoint } from '../../src/run/checkpoint.js';
+import type { ImageDataset } from '../../src/data/images/index.js';
 import { writeNpy } from '../../src/io/npy.js';
 import { Rng } from '../../src/rng.js';
 import { sampleRun } from '../../src/sampling/sample.js';
@@ -106,15 +109,92 @@ for (const model of CONDITIONAL_MODELS) {
   });
 }
 
+/**
+ * D's head on 4×4 grey images built by hand: image i is dark but for one lit pixel, and
+ * D's head outputs the pixels themselves (plus a bias of 1.5 on pixel 9's output, which
+ * only the [−1, 1] scale of the images keeps below a lit pixel), so the head's answer
+ * is the lit pixel.
+ */
+function litPixelHead(cond: Conditioning, lit: number[], labels: number[]) {
+  const images: ImageDataset = {
+    name: 'lit',
+    source: 'test',
+    images: Uint8Array.from({ length: lit.length * 16 }, (_, p) => (p % 16 === lit[Math.floor(p / 16)] ? 255 : 0)),
+    count: lit.length,
+    height: 4,
+    width: 4,
+    channels: 1,
+    labels: Uint8Array.from(labels),
+  };
+  const x = tfl.input({ shape: [4, 4, 1] });
+  const dense = tfl.layers.dense({ units: 1 + cond.auxDim });
+  const D = tfl.model({ inputs: x, outputs: dense.apply(tfl.layers.flatten().apply(x)) as tfl.SymbolicTensor });
+  const kernel = new Float32Array(16 * (1 + cond.auxDim));
+  for (let k = 0; k < cond.classes; k++) kernel[k * (1 + cond.auxDim) + 1 + k] = 1; // pixel k → head output k
+  const bias = new Float32Array(1 + cond.auxDim);
+  bias[1 + 9] = 1.5;
+  dense.setWeights([tf.tensor2d(kernel, [16, 1 + cond.auxDim]), tf.tensor1d(bias)]);
+  const G = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [2], units: 2 })] });
+  const gan = new Gan(
+    G,
+    D,
+    resolveOptions({ data: 'ring8', model: cond.model, latentDim: 2 }),
+    new Rng(1),
+    undefined,
+    cond,
+  );
+  return { gan, images, dispose: () => [G, D].forEach((m) => m.dispose()) };
+}
+
+test("D's head as a classifier of labelled images: hand-built heads score their known accuracy", async () => {
+  await initBackend();
+  const labels = Array.from({ length: 20 }, (_, i) => i % 10);
+  // ACGAN: the head names the label for the first 14 images, the next class for the last 6: 14/20.
+  const acgan = litPixelHead(
+    new Conditioning('acgan', 10),
+    labels.map((l, i) => (i < 14 ? l : (l + 1) % 10)),
+    labels,
+  );
+  assert.deepEqual(headMetrics(acgan.gan, acgan.images, 'lit (test, 20)'), {
+    headAccuracy: 0.7,
+    headImages: 'lit (test, 20)',
+  });
+  acgan.dispose();
+  // InfoGAN: Q's code is a permutation π of the label for the first 16 images, π(label + 1) for the last 4. Each
+  // code's most frequent class is π⁻¹(code) (twice for classes 0–5, once for 6–9): no mapping beats π's 16/20.
+  const pi = [4, 9, 0, 7, 2, 5, 8, 1, 6, 3];
+  const info = litPixelHead(
+    new Conditioning('infogan', 10, 2),
+    labels.map((l, i) => (i < 16 ? pi[l] : pi[(l + 1) % 10])),
+    labels,
+  );
+  assert.deepEqual(headMetrics(info.gan, info.images, 'lit'), { qAccuracy: 0.8, headImages: 'lit' });
+  info.dispose();
+});
+
+/** The largest total of counts[row][column] over one-to-one mappings of rows to columns (dynamic programming). */
+function bestOneToOne(counts: number[][]): number {
+  const memo = new Map<string, number>();
+  const best = (row: number, used: number): number => {
+    if (row === counts.length) return 0;
+    const key = `${row}/${used}`;
+    if (!memo.has(key)) {
+      let top = best(row + 1, used); // this row maps to nothing
+      counts[row].forEach((c, column) => {
+        if (!(used & (1 << column))) top = Math.max(top, c + best(row + 1, used | (1 << column)));
+      });
+      memo.set(key, top);
+    }
+    return memo.get(key)!;
+  };
+  return best(0, 0);
+}
+
 test("ACGAN's class head and InfoGAN's Q are measured as classifiers of the labelled test images", async () => {
   const data = tinyLabelledImages();
-  writeIdxSplit(
-    data,
-    't10k',
-    patternBytes(30 * 28 * 28, 5),
-    [30, 28, 28],
-    Uint8Array.from({ length: 30 }, (_, i) => i % 10),
-  );
+  const testImages = patternBytes(30 * 28 * 28, 5);
+  const testLabels = Array.from({ length: 30 }, (_, i) => i % 10);
+  writeIdxSplit(data, 't10k', testImages, [30, 28, 28], Uint8Array.from(testLabels));
   for (const [model, key] of [
     ['acgan', 'headAccuracy'],
     ['infogan', 'qAccuracy'],
@@ -123,7 +203,26 @@ test("ACGAN's class head and InfoGAN's Q are measured as classifiers of the labe
     const events: string[] = [];
     await train({ ...imageRun, data, model, epochs: 1, out }, { onEvent: (m) => events.push(m) });
     const metrics = json(path.join(out, 'metrics.json'));
-    assert.ok(metrics[key] >= 0 && metrics[key] <= 1, JSON.stringify(metrics));
+    // By hand from the final checkpoint's D: its head's most likely class (or code value) for each test image,
+    // read from D's outputs after the logit, scored plainly (ACGAN) or under the best one-to-one mapping (InfoGAN).
+    const latest = readFileSync(path.join(out, 'checkpoints', 'latest'), 'utf8').trim();
+    const { models } = await loadCheckpoint(path.join(out, 'checkpoints', latest));
+    const outputs = tf.tidy(() => {
+      const x = tf.tensor4d(
+        Float32Array.from(testImages, (v) => v / 127.5 - 1),
+        [30, 28, 28, 1],
+      );
+      return (models.discriminator.predict(x) as tf.Tensor).arraySync() as number[][];
+    });
+    [models.generator, models.discriminator, models.generatorAverage].forEach((m) => m?.dispose());
+    const predicted = outputs.map((row) => {
+      const head = row.slice(1, 11);
+      return head.indexOf(Math.max(...head));
+    });
+    const counts = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
+    predicted.forEach((p, i) => counts[p][testLabels[i]]++);
+    const right = model === 'acgan' ? predicted.filter((p, i) => p === testLabels[i]).length : bestOneToOne(counts);
+    assert.ok(Math.abs(metrics[key] - right / 30) < 1e-12, `${key} ${metrics[key]} vs ${right}/30 by hand`);
     assert.match(metrics.headImages, /\(test, 30\)$/);
     assert.ok(
       events.some((e) => /test, 30\): \d+\.\d%/.test(e)),
