@@ -14,7 +14,7 @@ import { ReferenceData } from '../../src/metrics/reference.js';
 import { dcgan28Generator } from '../../src/networks/dcgan.js';
 import { mlpGenerator } from '../../src/networks/mlp.js';
 import { Rng } from '../../src/rng.js';
-import { skipFashion as skip, TEST_DATA_DIR, toSigned } from './fixtures.js';
+import { argmax, onePerClass, skipFashion as skip, TEST_DATA_DIR, toSigned } from './fixtures.js';
 
 const SIZE = 28 * 28;
 const K = 10; // latent coordinates = image rows of G
@@ -36,12 +36,6 @@ function pickingGenerator(rows: Float32Array): tfl.LayersModel {
   return model;
 }
 
-const argmax = (row: ArrayLike<number>) => {
-  let best = 0;
-  for (let j = 1; j < row.length; j++) if (row[j] > row[best]) best = j;
-  return best;
-};
-
 test(
   'evaluateGenerator on hand-built generators: class histogram and FID as computed by hand; a collapsed G scores worse',
   { skip },
@@ -51,17 +45,7 @@ test(
     const reference = await ReferenceData.open('fashion-mnist', { dataDir: TEST_DATA_DIR });
     // For each class, the first training image the classifier puts in that class.
     const candidates = toSigned(reference.train.images.subarray(0, 200 * SIZE));
-    const predicted = model.extractor.fromFloats(candidates, 200);
-    const chosen: number[] = [];
-    for (let k = 0; k < K; k++) {
-      const i = Array.from({ length: 200 }, (_, i) => i).find(
-        (i) => argmax(predicted.probabilities.subarray(i * K, (i + 1) * K)) === k,
-      );
-      assert.ok(i !== undefined, `no image of class ${k} among the first 200`);
-      chosen.push(i);
-    }
-    const rows = new Float32Array(K * SIZE);
-    chosen.forEach((i, k) => rows.set(candidates.subarray(i * SIZE, (i + 1) * SIZE), k * SIZE));
+    const rows = onePerClass(candidates, model.extractor.fromFloats(candidates, 200).probabilities, K);
     const collapsedImage = rows.slice(3 * SIZE, 4 * SIZE); // class 3 only
     const collapsedRows = new Float32Array(K * SIZE);
     for (let k = 0; k < K; k++) collapsedRows.set(collapsedImage, k * SIZE);

@@ -38,6 +38,8 @@ export interface FixtureOptions {
   jacobianTruncation?: number;
   /** A G of the test's own to save in place of the kind's (it takes the kind's z); returned as `generator`. */
   generator?: tfl.LayersModel;
+  /** Fields of options.json to set after the defaults, e.g. a conditional model and its classes. */
+  options?: Record<string, unknown>;
 }
 
 export function tempDir(prefix = 'gankit-sampling-'): string {
@@ -98,7 +100,7 @@ export async function makeRun(kind: FixtureKind, o: FixtureOptions = {}): Promis
     jacobianTruncation: o.jacobianTruncation ?? 0,
   });
   await fs.mkdir(dir, { recursive: true });
-  await fs.writeFile(path.join(dir, 'options.json'), JSON.stringify(options, null, 1));
+  await fs.writeFile(path.join(dir, 'options.json'), JSON.stringify({ ...options, ...o.options }, null, 1));
   const optimizer = { kind: 'adam' as const, step, slots: [] };
   await saveCheckpoint(
     dir,
