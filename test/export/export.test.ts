@@ -3,14 +3,37 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { exportGenerator } from '../../src/export/export.js';
 import type { GeneratorMetadata } from '../../src/export/metadata.js';
 import { loadModel } from '../../src/io/model-files.js';
 import { Rng } from '../../src/rng.js';
 import { drawLatents } from '../../src/generate/latent.js';
 import { makeRun, tempDir, type FixtureKind } from '../sampling/fixtures.js';
+
+/**
+ * Loads the export the way its index.html does, with tfjs's own HTTP loader (weights
+ * fetched relative to model.json), from a local server whose root is `root`.
+ */
+async function loadOverHttp(root: string, modelJson: string): Promise<tfl.LayersModel> {
+  const server = http.createServer((request, response) => {
+    readFile(path.join(root, decodeURIComponent(new URL(request.url!, 'http://x').pathname))).then(
+      (body) => response.end(body),
+      () => ((response.statusCode = 404), response.end()),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as { port: number };
+    return await tfl.loadLayersModel(`http://127.0.0.1:${port}/${path.relative(root, modelJson)}`);
+  } finally {
+    server.close();
+  }
+}
 
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   assert.equal(a.length, b.length);
@@ -58,7 +81,8 @@ for (const [kind, outputShape, valueRange] of cases) {
     );
     assert.match(html, /tf\.loadLayersModel\(new URL\('model\.json', location\.href\)\.href\)/);
 
-    const loaded = await loadModel(out);
+    // Served from a folder above the export, as a web page would be, and read by tfjs itself (not gankit's loader).
+    const loaded = await loadOverHttp(path.dirname(path.dirname(out)), path.join(out, 'model.json'));
     const z = tf.tensor2d(drawLatents(new Rng(3), 'normal', 5, latentDim), [5, latentDim]);
     const expected = tf.tidy(() => (generator.predict(z) as tf.Tensor).dataSync());
     const actual = tf.tidy(() => (loaded.predict(z) as tf.Tensor).dataSync());

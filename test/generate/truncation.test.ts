@@ -18,6 +18,7 @@ import {
   truncationPool,
 } from '../../src/generate/truncation.js';
 import { makeRun } from '../sampling/fixtures.js';
+import { cutoffMargin, truncatedRows } from './reference-mlp.js';
 
 /** G(z) = tanh(zW + b): its Jacobian at z is diag(1 − G(z)²)·Wᵀ, known in closed form. */
 function tanhGenerator(
@@ -137,24 +138,36 @@ test('truncation drops a bridge: the latent points G stretches across the gap be
   model.dispose();
 });
 
-test('gankit sample truncates as the run says, and as asked', async () => {
-  const { dir, generator, latentDim } = await makeRun('mlp2d', { seed: 2, jacobianTruncation: 0.2 });
+test('gankit sample truncates as the run says, and as asked: the rows kept by hand from the exact Jacobian', async () => {
+  await initBackend();
+  // A smooth G, tanh(zW + b): its exact ‖J‖² never ties, so which rows the cut-off keeps is decided by G alone.
+  const { model, w, b } = tanhGenerator(2, 2, 8);
+  const { dir, generator } = await makeRun('mlp2d', { seed: 2, jacobianTruncation: 0.2, generator: model });
+  // 800 samples at r = 0.2 read a pool of exactly 1,000 and keep every row under the cut-off.
+  const [n, pool] = [800, 1000];
   const before = tf.memory().numTensors;
-  const byRun = await sampleRun({ run: dir, n: 40 });
+  const byRun = await sampleRun({ run: dir, n });
   const raw = await sampleRun({ run: dir, n: 40, jacobianTruncation: 0 });
   assert.equal(tf.memory().numTensors, before, 'tensors leaked');
-  // Truncated samples are G at the pool's kept rows, the same as truncateDraw picks.
-  const kept = truncateDraw(
-    generator,
-    drawPool(new Rng(2), 'normal', latentDim, truncationPool(40, 0.2)),
-    latentDim,
-    40,
-    0.2,
+  // By hand in float64: the run's seed draws the pool; G and ‖J‖²_F = Σ_j (1 − G_j²)² Σ_k W_kj² at every row.
+  const z = new Rng(2).fillNormal(new Float32Array(pool * 2));
+  const at = (i: number) => [0, 1].map((j) => Math.tanh(b[j] + z[2 * i] * w[j] + z[2 * i + 1] * w[2 + j]));
+  const norms = Array.from({ length: pool }, (_, i) =>
+    at(i).reduce((s, g, j) => s + (1 - g * g) ** 2 * (w[j] ** 2 + w[2 + j] ** 2), 0),
   );
-  const expected = runGenerator(generator, kept.z, latentDim);
-  assert.ok(byRun.data.every((v, i) => Math.abs(v - expected[i]) < 1e-5));
-  assert.deepEqual(raw.data, runGenerator(generator, drawLatents(new Rng(2), 'normal', 40, latentDim), latentDim));
-  assert.notDeepEqual(byRun.data, raw.data);
+  assert.ok(cutoffMargin(norms, 0.2) > 1e-3, 'a norm next to the cut-off: rounding could decide');
+  const kept = truncatedRows(norms, n, 0.2);
+  assert.equal(kept.length, n);
+  const expected = kept.flatMap(at);
+  assert.ok(
+    byRun.data.every((v, i) => Math.abs(v - expected[i]) < 1e-5),
+    'truncated samples are G at the rows kept by hand',
+  );
+  const untruncated = Array.from({ length: 40 }, (_, i) => at(i)).flat();
+  assert.ok(
+    raw.data.every((v, i) => Math.abs(v - untruncated[i]) < 1e-5),
+    'ratio 0: G at the first rows',
+  );
   await assert.rejects(
     sampleRun({ run: dir, n: 4, jacobianTruncation: 1.5 }),
     /Expected a Jacobian truncation ratio in \[0, 1\) but received 1\.5/,

@@ -86,14 +86,25 @@ test("a user's network: penultimate layer by default, logits turned into probabi
   const user = await openFeatureModel(dir);
   assert.equal(user.network.featureLayer, undefined); // no features.json
   assert.equal(user.extractor.featureLayer, 'hidden');
-  const f = user.extractor.fromFloats(
-    new Float32Array(3 * 8 * 8 * 3).map((_, i) => Math.sin(i)),
-    3,
-  );
+  const images = new Float32Array(3 * 8 * 8 * 3).map((_, i) => Math.sin(i));
+  const f = user.extractor.fromFloats(images, 3);
   assert.deepEqual([f.featureDim, f.classes, f.count], [5, 4, 3]);
+  // By hand from the saved weights: features = ReLU(xW₁ + b₁) (the penultimate layer), probabilities = softmax(hW₂ + b₂).
+  const [w1, b1, w2, b2] = user.network.model.getWeights().map((w) => w.dataSync());
   for (let i = 0; i < 3; i++) {
-    const sum = f.probabilities.subarray(i * 4, (i + 1) * 4).reduce((a, b) => a + b, 0);
-    assert.ok(Math.abs(sum - 1) < 1e-5);
+    const x = images.subarray(i * 192, (i + 1) * 192);
+    const h = Array.from({ length: 5 }, (_, u) =>
+      Math.max(
+        0,
+        x.reduce((s, v, p) => s + v * w1[p * 5 + u], b1[u]),
+      ),
+    );
+    const logits = Array.from({ length: 4 }, (_, c) => h.reduce((s, v, u) => s + v * w2[u * 4 + c], b2[c]));
+    const total = logits.reduce((s, l) => s + Math.exp(l), 0);
+    h.forEach((v, u) => assert.ok(Math.abs(f.features[i * 5 + u] - v) < 1e-5, `image ${i} feature ${u}`));
+    logits.forEach((l, c) =>
+      assert.ok(Math.abs(f.probabilities[i * 4 + c] - Math.exp(l) / total) < 1e-6, `image ${i} class ${c}`),
+    );
   }
   assert.throws(
     () => checkFeatureInput(user, [28, 28, 1], 'samples'),

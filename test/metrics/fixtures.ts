@@ -53,3 +53,27 @@ export function blur(images: Float32Array, h: number, w: number, sigma: number):
   }
   return out;
 }
+
+/** Index of the largest value. */
+export function argmax(row: ArrayLike<number>): number {
+  let best = 0;
+  for (let j = 1; j < row.length; j++) if (row[j] > row[best]) best = j;
+  return best;
+}
+
+/**
+ * For each of `classes` classes, the first of `images` (n × 784 floats in [−1, 1]) that a
+ * classifier's probabilities (n × classes) put in that class: images whose class is known.
+ */
+export function onePerClass(images: Float32Array, probabilities: Float32Array, classes: number): Float32Array {
+  const size = images.length / (probabilities.length / classes);
+  const out = new Float32Array(classes * size);
+  for (let k = 0; k < classes; k++) {
+    let i = 0;
+    while (i * classes < probabilities.length && argmax(probabilities.subarray(i * classes, (i + 1) * classes)) !== k)
+      i++;
+    if (i * classes >= probabilities.length) throw new Error(`Expected an image of class ${k} among the candidates`);
+    out.set(images.subarray(i * size, (i + 1) * size), k * size);
+  }
+  return out;
+}

@@ -35,6 +35,52 @@ test('precision and recall: disjoint sets score 0; a collapsed generator keeps p
   assert.ok(fresh.precision > 0.6 && fresh.recall > 0.6, JSON.stringify(fresh));
 });
 
+/** Improved precision (or recall) by brute force in float64: the fraction of `queries` inside some ball of `centres`. */
+function bruteInside(queries: number[][], centres: number[][], k: number): { fraction: number; margin: number } {
+  const dist = (a: number[], b: number[]) => Math.sqrt(a.reduce((s, v, c) => s + (v - b[c]) ** 2, 0));
+  // Each centre's ball reaches its k-th nearest other centre.
+  const radii = centres.map(
+    (c, i) =>
+      centres
+        .filter((_, j) => j !== i)
+        .map((o) => dist(c, o))
+        .sort((a, b) => a - b)[k - 1],
+  );
+  let inside = 0;
+  let margin = Infinity; // how close any query comes to a ball's edge: float32 rounding must not decide
+  for (const q of queries) {
+    let hit = false;
+    centres.forEach((c, i) => {
+      const d = dist(q, c);
+      margin = Math.min(margin, Math.abs(d - radii[i]));
+      if (d <= radii[i]) hit = true;
+    });
+    if (hit) inside++;
+  }
+  return { fraction: inside / queries.length, margin };
+}
+
+test('precision and recall equal a brute-force count of points inside the k-NN balls, for k = 1, 3, 5', async () => {
+  await initBackend();
+  const rng = new Rng(6);
+  // Sets of different sizes and spreads, so precision ≠ recall and each k gives other radii.
+  const real = gaussian(rng, 90, 3);
+  const generated = gaussian(rng, 70, 3, 0.4);
+  for (let i = 0; i < generated.values.length; i++) generated.values[i] *= 1.5;
+  const rows = (s: typeof real) =>
+    Array.from({ length: s.count }, (_, i) => Array.from(s.values.subarray(i * s.dim, (i + 1) * s.dim)));
+  for (const k of [1, 3, 5]) {
+    const precision = bruteInside(rows(generated), rows(real), k);
+    const recall = bruteInside(rows(real), rows(generated), k);
+    assert.ok(
+      Math.min(precision.margin, recall.margin) > 1e-5,
+      `k ${k}: a point lies on a ball edge (${precision.margin}, ${recall.margin})`,
+    );
+    assert.deepEqual(precisionRecall(real, generated, k), { precision: precision.fraction, recall: recall.fraction });
+    assert.notEqual(precision.fraction, recall.fraction);
+  }
+});
+
 test('kNearest and nearestDistances agree with a brute-force search', async () => {
   await initBackend();
   const rng = new Rng(4);

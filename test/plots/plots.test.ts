@@ -156,19 +156,34 @@ test('plot1d renders two panels with the learned D in green', async () => {
     pG[i] = normalPdf(xs[i], 0, 1);
     dOpt[i] = pData[i] / (pData[i] + pG[i]);
   }
-  const img = decode(
-    await plot1d({ xs, dLearned: dOpt.map((v) => v * 0.8 + 0.1), dOptimal: dOpt, pData, pG, title: '1D' }),
+  /** Pixels of the learned D's green and p_g's orange, and the mean row of the green ones left of the legends. */
+  const render = async (dLearned: Float32Array, g: Float32Array) => {
+    const img = decode(await plot1d({ xs, dLearned, dOptimal: dOpt, pData, pG: g, title: '1D' }));
+    let [green, orange, rows, plotted] = [0, 0, 0, 0];
+    for (let k = 0; k < img.data.length; k += 4) {
+      const [r, gr, b] = [img.data[k], img.data[k + 1], img.data[k + 2]];
+      if (gr > 130 && r < 60 && b > 90 && b < 150) {
+        green++;
+        if ((k / 4) % img.width < 0.6 * img.width)
+          [rows, plotted] = [rows + Math.floor(k / 4 / img.width), plotted + 1];
+      }
+      if (r > 200 && gr > 80 && gr < 120 && b < 40) orange++;
+    }
+    return { img, green, orange, row: rows / plotted };
+  };
+  const drawn = await render(
+    dOpt.map((v) => v * 0.8 + 0.1),
+    pG,
   );
-  assert.ok(img.width >= 640 && img.width <= 900);
-  let green = 0;
-  let orange = 0;
-  for (let k = 0; k < img.data.length; k += 4) {
-    const [r, g, b] = [img.data[k], img.data[k + 1], img.data[k + 2]];
-    if (g > 130 && r < 60 && b > 90 && b < 150) green++;
-    if (r > 200 && g > 80 && g < 120 && b < 40) orange++;
-  }
-  assert.ok(green > 300, `learned D line present (${green} px)`);
-  assert.ok(orange > 300, `p_g line present (${orange} px)`);
+  assert.ok(drawn.img.width >= 640 && drawn.img.width <= 900);
+  // Against the same figure without the two lines (only their legend swatches stay).
+  const none = await render(new Float32Array(n).fill(NaN), new Float32Array(n).fill(NaN));
+  assert.ok(drawn.green > 300 + none.green, `learned D line present (${drawn.green} px, ${none.green} without it)`);
+  assert.ok(drawn.orange > 300 + none.orange, `p_g line present (${drawn.orange} px, ${none.orange} without it)`);
+  // A constant D of 0.1, 0.5, 0.9 is a horizontal line: higher for larger D, equally spaced (a linear axis).
+  const [low, mid, high] = await Promise.all([0.1, 0.5, 0.9].map((d) => render(new Float32Array(n).fill(d), pG)));
+  assert.ok(high.row < mid.row && mid.row < low.row, `rows ${high.row}, ${mid.row}, ${low.row}`);
+  assert.ok(Math.abs(low.row - mid.row - (mid.row - high.row)) < 1.5, `rows ${high.row}, ${mid.row}, ${low.row}`);
 });
 
 test('plotCurves: NaN values are skipped and marked red at the top of their panel', async () => {
@@ -189,6 +204,14 @@ test('plotCurves: NaN values are skipped and marked red at the top of their pane
   const img = decode(await plotCurves({ title: 'curves', panels }));
   const g = curvesGeometry(panels);
   assert.deepEqual([img.width, img.height], [g.width, g.height]);
+  // The positions looked up below, by hand: one step axis over every finite step (0 … 1000) spans each panel's width.
+  for (const s of [0, 300, 500, 700, 1000])
+    assert.ok(Math.abs(g.x(s) - (g.panels[0].left + (s / 1000) * g.panels[0].width)) < 1e-9, `step ${s}`);
+  g.panels.forEach((r, k) => {
+    assert.deepEqual([r.left, r.width], [g.panels[0].left, g.panels[0].width]);
+    if (k > 0) assert.ok(r.top >= g.panels[k - 1].top + g.panels[k - 1].height, `panel ${k} below panel ${k - 1}`);
+  });
+  assert.ok(g.panels[3].top + g.panels[3].height <= img.height);
   for (const k of [0, 1]) {
     const r = g.panels[k];
     for (const s of [500, 700]) assert.ok(isRed(pixel(img, g.x(s), r.top + 5)), `panel ${k} step ${s} marked`);

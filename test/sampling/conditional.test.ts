@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { exportGenerator } from '../../src/export/export.js';
 import { Conditioning } from '../../src/games/conditional.js';
 import { Rng } from '../../src/rng.js';
@@ -118,6 +119,55 @@ test('the class grid and the traversals', async () => {
     conditionalGrid({ run: dir, grid: 'classes' }),
     /Expected a conditional run \(model cgan, acgan or infogan\) for a classes grid/,
   );
+});
+
+/**
+ * A conditional G built by hand for 8×8×3 images: every pixel of G(z, c) is
+ * Σ_i c_i · level[i] (z ignored), so a tile shows its codes as one grey level.
+ */
+function levelGenerator(level: number[]): tfl.LayersModel {
+  const z = tfl.input({ shape: [8] });
+  const c = tfl.input({ shape: [level.length] });
+  const dense = tfl.layers.dense({ units: 8 * 8 * 3, useBias: false });
+  const image = tfl.layers.reshape({ targetShape: [8, 8, 3] });
+  const G = tfl.model({
+    inputs: [z, c],
+    outputs: image.apply(dense.apply(tfl.layers.concatenate().apply([z, c]))) as tfl.SymbolicTensor,
+  });
+  const kernel = new Float32Array((8 + level.length) * 192);
+  level.forEach((v, i) => kernel.fill(v, (8 + i) * 192, (9 + i) * 192));
+  dense.setWeights([tf.tensor2d(kernel, [8 + level.length, 192])]);
+  return G;
+}
+
+/** The byte of tile (row, column)'s first pixel in a grid of 8×8 tiles with 2 px padding. */
+const tileByte = (grid: { pixels: Uint8Array; width: number }, row: number, column: number) =>
+  grid.pixels[((2 + row * 10) * grid.width + 2 + column * 10) * 3];
+const byte = (v: number) => Math.round((v + 1) * 127.5);
+
+test("the class grid's rows are the classes and a traversal's columns the code from −2 to 2 (hand-built G)", async () => {
+  // cgan: class k is grey level −0.9 + 0.2k in every column.
+  const cganLevels = Array.from({ length: 10 }, (_, k) => -0.9 + 0.2 * k);
+  const cganRun = await makeRun('tinyconv', {
+    options: { model: 'cgan', numClasses: 10 },
+    generator: levelGenerator(cganLevels),
+  });
+  cganRun.generator.dispose();
+  const classes = await conditionalGrid({ run: cganRun.dir, grid: 'classes', columns: 6 });
+  for (let k = 0; k < 10; k++)
+    for (let j = 0; j < 6; j++) assert.equal(tileByte(classes.picture, k, j), byte(cganLevels[k]), `tile ${k}, ${j}`);
+  // infogan: level 0.05k + 0.2·c₂ + 0.3·c₁ + 0.013; traversing c₂ holds c₁ at 0.
+  const infoLevels = [...Array.from({ length: 10 }, (_, k) => 0.05 * k + 0.013), 0.3, 0.2];
+  const infoRun = await makeRun('tinyconv', {
+    options: { model: 'infogan', infoCategories: 10, infoContinuous: 2 },
+    generator: levelGenerator(infoLevels),
+  });
+  infoRun.generator.dispose();
+  const traversal = await conditionalGrid({ run: infoRun.dir, grid: 'traversal', code: 2 });
+  assert.deepEqual([traversal.rows, traversal.columns], [10, 9]);
+  for (let k = 0; k < 10; k++)
+    for (let j = 0; j < 9; j++)
+      assert.equal(tileByte(traversal.picture, k, j), byte(infoLevels[k] + 0.2 * (-2 + 0.5 * j)), `tile ${k}, ${j}`);
 });
 
 test('interpolate and export, which feed G z alone, refuse a conditional run and say so', async () => {

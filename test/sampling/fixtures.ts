@@ -36,6 +36,10 @@ export interface FixtureOptions {
   dir?: string;
   /** The run's Jacobian truncation (default 0: samples are G(z) for the seed's z, in order). */
   jacobianTruncation?: number;
+  /** A G of the test's own to save in place of the kind's (it takes the kind's z); returned as `generator`. */
+  generator?: tfl.LayersModel;
+  /** Fields of options.json to set after the defaults, e.g. a conditional model and its classes. */
+  options?: Record<string, unknown>;
 }
 
 export function tempDir(prefix = 'gankit-sampling-'): string {
@@ -81,7 +85,10 @@ export async function makeRun(kind: FixtureKind, o: FixtureOptions = {}): Promis
   const step = o.step ?? 7;
   const dir = o.dir ?? tempDir();
   const latentDim = LATENT_DIM[kind];
-  const { generator, discriminator } = networks(kind, seed);
+  const built = networks(kind, seed);
+  const { discriminator } = built;
+  const generator = o.generator ?? built.generator;
+  if (o.generator) built.generator.dispose();
   const average = o.average ? networks(kind, seed + 100).generator : undefined;
   // data stays a toy name: options.json is validated as today's trainer writes it.
   const options = resolveOptions({
@@ -93,7 +100,7 @@ export async function makeRun(kind: FixtureKind, o: FixtureOptions = {}): Promis
     jacobianTruncation: o.jacobianTruncation ?? 0,
   });
   await fs.mkdir(dir, { recursive: true });
-  await fs.writeFile(path.join(dir, 'options.json'), JSON.stringify(options, null, 1));
+  await fs.writeFile(path.join(dir, 'options.json'), JSON.stringify({ ...options, ...o.options }, null, 1));
   const optimizer = { kind: 'adam' as const, step, slots: [] };
   await saveCheckpoint(
     dir,

@@ -7,9 +7,17 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { PNG } from 'pngjs';
+import { initBackend } from '../../src/backend/index.js';
 import { toyDataset } from '../../src/data/toy.js';
-import { CONDITIONAL_MODELS } from '../../src/games/conditional.js';
+import { CONDITIONAL_MODELS, Conditioning } from '../../src/games/conditional.js';
+import { mlpDiscriminator } from '../../src/networks/mlp.js';
+import { mixtureConditionalMetrics } from '../../src/train/conditional-metrics.js';
+import { Gan } from '../../src/train/gan.js';
+import { headMetrics } from '../../src/train/heads.js';
+import { loadCheckpoint } from '../../src/run/checkpoint.js';
+import type { ImageDataset } from '../../src/data/images/index.js';
 import { writeNpy } from '../../src/io/npy.js';
 import { Rng } from '../../src/rng.js';
 import { sampleRun } from '../../src/sampling/sample.js';
@@ -101,15 +109,92 @@ for (const model of CONDITIONAL_MODELS) {
   });
 }
 
+/**
+ * D's head on 4×4 grey images built by hand: image i is dark but for one lit pixel, and
+ * D's head outputs the pixels themselves (plus a bias of 1.5 on pixel 9's output, which
+ * only the [−1, 1] scale of the images keeps below a lit pixel), so the head's answer
+ * is the lit pixel.
+ */
+function litPixelHead(cond: Conditioning, lit: number[], labels: number[]) {
+  const images: ImageDataset = {
+    name: 'lit',
+    source: 'test',
+    images: Uint8Array.from({ length: lit.length * 16 }, (_, p) => (p % 16 === lit[Math.floor(p / 16)] ? 255 : 0)),
+    count: lit.length,
+    height: 4,
+    width: 4,
+    channels: 1,
+    labels: Uint8Array.from(labels),
+  };
+  const x = tfl.input({ shape: [4, 4, 1] });
+  const dense = tfl.layers.dense({ units: 1 + cond.auxDim });
+  const D = tfl.model({ inputs: x, outputs: dense.apply(tfl.layers.flatten().apply(x)) as tfl.SymbolicTensor });
+  const kernel = new Float32Array(16 * (1 + cond.auxDim));
+  for (let k = 0; k < cond.classes; k++) kernel[k * (1 + cond.auxDim) + 1 + k] = 1; // pixel k → head output k
+  const bias = new Float32Array(1 + cond.auxDim);
+  bias[1 + 9] = 1.5;
+  dense.setWeights([tf.tensor2d(kernel, [16, 1 + cond.auxDim]), tf.tensor1d(bias)]);
+  const G = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [2], units: 2 })] });
+  const gan = new Gan(
+    G,
+    D,
+    resolveOptions({ data: 'ring8', model: cond.model, latentDim: 2 }),
+    new Rng(1),
+    undefined,
+    cond,
+  );
+  return { gan, images, dispose: () => [G, D].forEach((m) => m.dispose()) };
+}
+
+test("D's head as a classifier of labelled images: hand-built heads score their known accuracy", async () => {
+  await initBackend();
+  const labels = Array.from({ length: 20 }, (_, i) => i % 10);
+  // ACGAN: the head names the label for the first 14 images, the next class for the last 6: 14/20.
+  const acgan = litPixelHead(
+    new Conditioning('acgan', 10),
+    labels.map((l, i) => (i < 14 ? l : (l + 1) % 10)),
+    labels,
+  );
+  assert.deepEqual(headMetrics(acgan.gan, acgan.images, 'lit (test, 20)'), {
+    headAccuracy: 0.7,
+    headImages: 'lit (test, 20)',
+  });
+  acgan.dispose();
+  // InfoGAN: Q's code is a permutation π of the label for the first 16 images, π(label + 1) for the last 4. Each
+  // code's most frequent class is π⁻¹(code) (twice for classes 0–5, once for 6–9): no mapping beats π's 16/20.
+  const pi = [4, 9, 0, 7, 2, 5, 8, 1, 6, 3];
+  const info = litPixelHead(
+    new Conditioning('infogan', 10, 2),
+    labels.map((l, i) => (i < 16 ? pi[l] : pi[(l + 1) % 10])),
+    labels,
+  );
+  assert.deepEqual(headMetrics(info.gan, info.images, 'lit'), { qAccuracy: 0.8, headImages: 'lit' });
+  info.dispose();
+});
+
+/** The largest total of counts[row][column] over one-to-one mappings of rows to columns (dynamic programming). */
+function bestOneToOne(counts: number[][]): number {
+  const memo = new Map<string, number>();
+  const best = (row: number, used: number): number => {
+    if (row === counts.length) return 0;
+    const key = `${row}/${used}`;
+    if (!memo.has(key)) {
+      let top = best(row + 1, used); // this row maps to nothing
+      counts[row].forEach((c, column) => {
+        if (!(used & (1 << column))) top = Math.max(top, c + best(row + 1, used | (1 << column)));
+      });
+      memo.set(key, top);
+    }
+    return memo.get(key)!;
+  };
+  return best(0, 0);
+}
+
 test("ACGAN's class head and InfoGAN's Q are measured as classifiers of the labelled test images", async () => {
   const data = tinyLabelledImages();
-  writeIdxSplit(
-    data,
-    't10k',
-    patternBytes(30 * 28 * 28, 5),
-    [30, 28, 28],
-    Uint8Array.from({ length: 30 }, (_, i) => i % 10),
-  );
+  const testImages = patternBytes(30 * 28 * 28, 5);
+  const testLabels = Array.from({ length: 30 }, (_, i) => i % 10);
+  writeIdxSplit(data, 't10k', testImages, [30, 28, 28], Uint8Array.from(testLabels));
   for (const [model, key] of [
     ['acgan', 'headAccuracy'],
     ['infogan', 'qAccuracy'],
@@ -118,7 +203,26 @@ test("ACGAN's class head and InfoGAN's Q are measured as classifiers of the labe
     const events: string[] = [];
     await train({ ...imageRun, data, model, epochs: 1, out }, { onEvent: (m) => events.push(m) });
     const metrics = json(path.join(out, 'metrics.json'));
-    assert.ok(metrics[key] >= 0 && metrics[key] <= 1, JSON.stringify(metrics));
+    // By hand from the final checkpoint's D: its head's most likely class (or code value) for each test image,
+    // read from D's outputs after the logit, scored plainly (ACGAN) or under the best one-to-one mapping (InfoGAN).
+    const latest = readFileSync(path.join(out, 'checkpoints', 'latest'), 'utf8').trim();
+    const { models } = await loadCheckpoint(path.join(out, 'checkpoints', latest));
+    const outputs = tf.tidy(() => {
+      const x = tf.tensor4d(
+        Float32Array.from(testImages, (v) => v / 127.5 - 1),
+        [30, 28, 28, 1],
+      );
+      return (models.discriminator.predict(x) as tf.Tensor).arraySync() as number[][];
+    });
+    [models.generator, models.discriminator, models.generatorAverage].forEach((m) => m?.dispose());
+    const predicted = outputs.map((row) => {
+      const head = row.slice(1, 11);
+      return head.indexOf(Math.max(...head));
+    });
+    const counts = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
+    predicted.forEach((p, i) => counts[p][testLabels[i]]++);
+    const right = model === 'acgan' ? predicted.filter((p, i) => p === testLabels[i]).length : bestOneToOne(counts);
+    assert.ok(Math.abs(metrics[key] - right / 30) < 1e-12, `${key} ${metrics[key]} vs ${right}/30 by hand`);
     assert.match(metrics.headImages, /\(test, 30\)$/);
     assert.ok(
       events.some((e) => /test, 30\): \d+\.\d%/.test(e)),
@@ -136,11 +240,83 @@ test("ACGAN's class head and InfoGAN's Q are measured as classifiers of the labe
   assert.ok(events.some((e) => /no labelled test images for .*: D's Q head is not measured/.test(e)));
 });
 
-test('the mixture metrics say how well G obeys its labels (cgan, acgan) or codes (infogan)', async () => {
+/**
+ * A conditional G built by hand for ring8: G(z, c) = Σ_k c_k · mode(target(k)), z and the
+ * continuous codes ignored, so the class-k samples all sit on mode target(k).
+ */
+function handBuiltGenerator(cond: Conditioning, target: (k: number) => number): tfl.LayersModel {
+  const z = tfl.input({ shape: [2] });
+  const c = tfl.input({ shape: [cond.codeDim] });
+  const dense = tfl.layers.dense({ units: 2, useBias: false });
+  const G = tfl.model({
+    inputs: [z, c],
+    outputs: dense.apply(tfl.layers.concatenate().apply([z, c])) as tfl.SymbolicTensor,
+  });
+  const kernel = new Float32Array((2 + cond.codeDim) * 2); // rows: z1, z2, then the code's entries
+  for (let k = 0; k < cond.classes; k++) {
+    const angle = (2 * Math.PI * target(k)) / 8; // ring8's modes: the unit circle at angles 2πm/8
+    kernel[(2 + k) * 2] = Math.cos(angle);
+    kernel[(2 + k) * 2 + 1] = Math.sin(angle);
+  }
+  dense.setWeights([tf.tensor2d(kernel, [2 + cond.codeDim, 2])]);
+  return G;
+}
+
+test('the mixture metrics of hand-built conditional generators: exact fractions by construction', async () => {
+  await initBackend();
+  const modes = toyDataset('ring8').modes!;
+  const score = (model: 'cgan' | 'infogan', target: (k: number) => number) => {
+    const options = resolveOptions({ data: 'ring8', model, latentDim: 2 });
+    const cond = model === 'cgan' ? new Conditioning('cgan', 8) : new Conditioning('infogan', 8, 2);
+    const G = handBuiltGenerator(cond, target);
+    const D = mlpDiscriminator(2, { hidden: [4] }, new Rng(1));
+    const gan = new Gan(G, D, options, new Rng(1), undefined, cond);
+    try {
+      return mixtureConditionalMetrics(gan, G, cond, modes, new Rng(2), 500);
+    } finally {
+      G.dispose();
+      D.dispose();
+    }
+  };
+  // cgan: every class on its own mode; on the next mode; all on mode 0 (only class 0 right); half the classes right.
+  assert.deepEqual(
+    score('cgan', (k) => k),
+    { classAccuracy: 1 },
+  );
+  assert.deepEqual(
+    score('cgan', (k) => (k + 1) % 8),
+    { classAccuracy: 0 },
+  );
+  assert.deepEqual(
+    score('cgan', () => 0),
+    { classAccuracy: 1 / 8 },
+  );
+  assert.deepEqual(
+    score('cgan', (k) => (k < 4 ? k : 0)),
+    { classAccuracy: 4 / 8 },
+  );
+  // infogan: code values have no names, so any one-to-one mapping scores 1; a collapsed G 1/8; two codes on one mode 7/8.
+  const permutation = [3, 6, 0, 5, 1, 7, 2, 4];
+  assert.deepEqual(
+    score('infogan', (k) => permutation[k]),
+    { codeAccuracy: 1 },
+  );
+  assert.deepEqual(
+    score('infogan', () => 0),
+    { codeAccuracy: 1 / 8 },
+  );
+  assert.deepEqual(
+    score('infogan', (k) => (k === 7 ? 0 : k)),
+    { codeAccuracy: 7 / 8 },
+  );
+});
+
+test('a conditional run on a mixture records its conditional metric beside the mode metrics', async () => {
   const cgan = await train({ ...small, data: 'ring8', model: 'cgan', steps: 10, out: tempDir() });
-  assert.ok(cgan.metrics!.classAccuracy! >= 0 && cgan.metrics!.classAccuracy! <= 1);
+  assert.equal(typeof cgan.metrics!.classAccuracy, 'number');
+  assert.equal(json(path.join(cgan.runDir, 'metrics.json')).classAccuracy, cgan.metrics!.classAccuracy);
   const info = await train({ ...small, data: 'ring8', model: 'infogan', steps: 10, out: tempDir() });
-  assert.ok(info.metrics!.codeAccuracy! >= 0 && info.metrics!.codeAccuracy! <= 1);
+  assert.equal(typeof info.metrics!.codeAccuracy, 'number');
   assert.equal(info.options.infoCategories, 8, 'one categorical value per mode');
 });
 

@@ -14,10 +14,16 @@ import { mlpDiscriminator, mlpGenerator } from '../../src/networks/mlp.js';
 import { Rng } from '../../src/rng.js';
 import { stepLines } from './run-files.js';
 import { loadGenerator } from '../../src/run/checkpoint.js';
-import { drawPool, truncateDraw, truncationPool } from '../../src/generate/truncation.js';
-import { runGenerator } from '../../src/generate/latent.js';
-import { modeMetrics } from '../../src/metrics/modes.js';
-import { toyDataset } from '../../src/data/toy.js';
+import { jacobianNorms } from '../../src/generate/truncation.js';
+import {
+  forwardWithJacobian,
+  modeMetricsByHand,
+  readMlp,
+  RING8_MODES,
+  truncatedRows,
+} from '../generate/reference-mlp.js';
+
+type ModeScores = ReturnType<typeof modeMetricsByHand>;
 
 const small: TrainRequest = {
   gHidden: [32, 32],
@@ -58,15 +64,39 @@ test('a run writes options, stats, metrics, pictures and a checkpoint', async ()
   const { modes, highQuality, reverseKL, untruncated } = metrics;
   assert.deepEqual(result.metrics, { modes, totalModes: 8, highQuality, reverseKL, untruncated });
   assert.equal(metrics.jacobianTruncation, 0.01);
-  // The evaluation's own draws, recomputed from the final G: the truncated sample and,
-  // as `untruncated`, the pool's first rows.
+  // The evaluation's own draws, by hand from the final G (its moving average): z of a pool of 1,000 (the least
+  // the protocol draws) from the evaluation's seed, seed·7919 + step; G's outputs by a float64 forward pass of its
+  // weights; the first 500 rows untruncated; the truncated sample drops the 1% of the pool with the largest
+  // ‖J‖²_F. The norms are jacobianNorms' (checked against the exact Jacobian in test/generate/truncation.test.ts):
+  // a ReLU G's norm is constant on each linear piece, so exact norms tie and only G's own rounding decides.
   const G = await loadGenerator(out, 'average');
-  const pool = drawPool(new Rng((1 * 7919 + 40) | 0), 'normal', 2, truncationPool(500, 0.01));
-  const score = (z: Float32Array) =>
-    modeMetrics(runGenerator(G, z, 2), toyDataset('ring8').modes!, toyDataset('ring8').modeStd!);
-  assert.deepEqual(untruncated, score(pool.z.subarray(0, 2 * 500)));
-  assert.deepEqual({ modes, totalModes: 8, highQuality, reverseKL }, score(truncateDraw(G, pool, 2, 500, 0.01).z));
+  const z = new Rng((1 * 7919 + 40) | 0).fillNormal(new Float32Array(2 * 1000));
+  const norms = jacobianNorms(G, z, 2);
+  const mlp = readMlp(G);
   G.dispose();
+  const pool = Array.from({ length: 1000 }, (_, i) => forwardWithJacobian(mlp, z.subarray(2 * i, 2 * i + 2)).x);
+  const byHand = (rows: number[]) =>
+    modeMetricsByHand(
+      rows.flatMap((i) => pool[i]),
+      RING8_MODES,
+      0.01,
+    );
+  const assertScores = (actual: ModeScores, expected: ModeScores, what: string) => {
+    assert.deepEqual(
+      [actual.modes, actual.totalModes, actual.highQuality],
+      [expected.modes, expected.totalModes, expected.highQuality],
+      what,
+    );
+    assert.ok(
+      Math.abs(actual.reverseKL - expected.reverseKL) < 1e-9,
+      `${what}: ${actual.reverseKL} vs ${expected.reverseKL}`,
+    );
+  };
+  const first500 = Array.from({ length: 500 }, (_, i) => i);
+  const kept = truncatedRows(norms, 500, 0.01);
+  assert.notDeepEqual(kept, first500, 'the truncation drops rows among the first 500');
+  assertScores(untruncated, byHand(first500), 'untruncated');
+  assertScores({ modes, totalModes: 8, highQuality, reverseKL }, byHand(kept), 'truncated');
   assert.equal(stepLines(out).length, 40);
   const options = JSON.parse(readFileSync(path.join(out, 'options.json'), 'utf8'));
   assert.equal(options.steps, 40);
