@@ -3,10 +3,13 @@
 // here (throw, hang, abort) stays in this process; the pool watches it from outside.
 //   node dist/fuzz/worker.js <formats module> [export name, default ALL_FORMATS]
 import { pathToFileURL } from 'node:url';
+import { initBackend } from '../src/backend/index.js';
 import type { FuzzFormat } from './format.js';
 import type { ChildAnswer } from './pool.js';
 
 const [modulePath, exportName = 'ALL_FORMATS'] = process.argv.slice(2);
+// As every gankit command does before it reads a model: tfjs builds layers on a backend.
+await initBackend();
 const formats = (await import(pathToFileURL(modulePath).href))[exportName] as FuzzFormat[];
 if (!Array.isArray(formats)) throw new Error(`Expected ${modulePath} to export an array ${exportName}`);
 const byName = new Map(formats.map((f) => [f.name, f]));
