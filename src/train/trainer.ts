@@ -188,8 +188,8 @@ async function withResumeHint(err: unknown, runDir: string): Promise<unknown> {
   if ((err as FileError).file === undefined) return err;
   const resumable = (await latestCheckpoint(runDir).catch(() => undefined)) !== undefined;
   const next = resumable
-    ? `the last checkpoint is intact: when fixed, continue with gankit train --resume --out ${runDir}`
-    : `no checkpoint was written yet: when fixed, start again with gankit train --resume --out ${runDir}`;
+    ? `The last checkpoint is intact: once that is fixed, continue with gankit train --resume --out ${runDir}`
+    : `No checkpoint was written yet: once that is fixed, start again with gankit train --resume --out ${runDir}`;
   (err as Error).message += `. ${next}`;
   return err;
 }
