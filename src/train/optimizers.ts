@@ -41,7 +41,7 @@ export class Optimizer {
     const copies = spec.kind === 'adam' ? 2 : 1;
     this.slots = [];
     for (let c = 0; c < copies; c++) {
-      for (const p of params) this.slots.push(tf.variable(tf.zerosLike(p), false));
+      for (const p of params) this.slots.push(tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
     }
   }
 

@@ -77,7 +77,7 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   const players = await buildPlayers(plan, request.networks);
   await fs.mkdir(plan.runDir, { recursive: true });
   const lock = await lockRun(plan.runDir, say).catch((err) => {
-    players.gan.dispose();
+    disposePlayers(players, request);
     throw err;
   });
   try {
@@ -85,7 +85,7 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   } catch (err) {
     throw await withResumeHint(err, plan.runDir);
   } finally {
-    players.gan.dispose();
+    disposePlayers(players, request);
     lock.release();
   }
 }
@@ -181,6 +181,16 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
   const final = { ...summary, steps: options.steps, ...epochs, seconds, backend: backend.name, rollbacks, warnings };
   await writeFileAtomic(runPaths(runDir).metrics, JSON.stringify(final, null, 2) + '\n');
   return { runDir, options, backend, metrics, seconds, warnings, rollbacks: history.rollbacks() };
+}
+
+/** Frees the players' tensors: the optimizers' slots, G, D and G's average; the caller's own networks stay theirs. */
+function disposePlayers(players: Players, request: TrainRequest): void {
+  players.gan.dispose();
+  if (!request.networks) {
+    players.models.generator.dispose();
+    players.models.discriminator.dispose();
+  }
+  players.models.generatorAverage?.dispose();
 }
 
 /** A failed write (a full disk, a permission) leaves the last checkpoint intact: say how to go on from it. */
