@@ -91,8 +91,14 @@ Napi::Value LastConvImpl(const Napi::CallbackInfo &info) {
 
 // One entry per direction and geometry; each binds its weights (or weight
 // gradient) as HWIO with a reorder when oneDNN chose a blocked layout.
+// Capacity: a DCGAN-28 run (training, evaluation and pictures, each batch size
+// its own geometry) uses about 20 entries, a DCGAN-64 a few more per extra
+// layer; 128 holds several such models at once (a run plus its evaluation
+// network) while bounding the blocked weight copies the entries own (≤ 0.5 MB
+// each at DCGAN sizes) and their JIT code.
+constexpr size_t kConvCacheCapacity = 128;
 Cache<Primitive> &ConvCache() {
-  static auto *c = new Cache<Primitive>();  // never destroyed, see Engine()
+  static auto *c = new Cache<Primitive>("conv", kConvCacheCapacity);  // never destroyed, see Engine()
   return *c;
 }
 
@@ -128,7 +134,7 @@ Napi::Value Conv2D(const Napi::CallbackInfo &info) {
   Primitive &e = ConvCache().Get(key, [&] {
     auto en = std::make_unique<Primitive>();
     Descs d = MakeDescs(g);
-    dnnl::primitive_attr attr;
+    dnnl::primitive_attr attr = UserScratchpad();
     if (act != kLinear) {
       dnnl::post_ops po;
       float a = alpha, b;
@@ -139,6 +145,7 @@ Napi::Value Conv2D(const Napi::CallbackInfo &info) {
     auto pd = ForwardPd(d, bias.data != nullptr, attr);
     en->prim = dnnl::convolution_forward(pd);
     en->impl = pd.impl_info_str();
+    en->scratchpadBytes = pd.scratchpad_desc().get_size();
     en->Bind(DNNL_ARG_SRC, d.src);
     en->Bind(DNNL_ARG_DST, d.dst);
     if (bias.data) en->Bind(DNNL_ARG_BIAS, d.bias);
@@ -175,9 +182,10 @@ Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo &info) {
     dnnl::convolution_backward_data::desc desc(dnnl::algorithm::convolution_direct, d.src,
                                                d.wei_any, d.dst, d.strides, d.dilates,
                                                d.pad_l, d.pad_r);
-    dnnl::convolution_backward_data::primitive_desc pd(desc, Engine(), hint);
+    dnnl::convolution_backward_data::primitive_desc pd(desc, UserScratchpad(), Engine(), hint);
     en->prim = dnnl::convolution_backward_data(pd);
     en->impl = pd.impl_info_str();
+    en->scratchpadBytes = pd.scratchpad_desc().get_size();
     en->Bind(DNNL_ARG_DIFF_SRC, d.src);
     en->Bind(DNNL_ARG_DIFF_DST, d.dst);
     en->BindWeights(DNNL_ARG_WEIGHTS, pd.weights_desc(), d.wei_user, Primitive::Flow::kIn);
@@ -209,9 +217,10 @@ Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo &info) {
     dnnl::convolution_backward_weights::desc desc(dnnl::algorithm::convolution_direct, d.src,
                                                   d.wei_any, d.dst, d.strides, d.dilates,
                                                   d.pad_l, d.pad_r);
-    dnnl::convolution_backward_weights::primitive_desc pd(desc, Engine(), hint);
+    dnnl::convolution_backward_weights::primitive_desc pd(desc, UserScratchpad(), Engine(), hint);
     en->prim = dnnl::convolution_backward_weights(pd);
     en->impl = pd.impl_info_str();
+    en->scratchpadBytes = pd.scratchpad_desc().get_size();
     en->Bind(DNNL_ARG_SRC, d.src);
     en->Bind(DNNL_ARG_DIFF_DST, d.dst);
     en->BindWeights(DNNL_ARG_DIFF_WEIGHTS, pd.diff_weights_desc(), d.wei_user, Primitive::Flow::kOut);
@@ -225,6 +234,7 @@ Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo &info) {
 }  // namespace
 
 void InitConv(Napi::Env env, Napi::Object exports) {
+  ConvCache();  // registered now, so memoryUse() lists it before its first use
   exports.Set("lastConvImpl", Napi::Function::New(env, LastConvImpl));
   exports.Set("conv2d", Napi::Function::New(env, Conv2D));
   exports.Set("conv2dBackpropInput", Napi::Function::New(env, Conv2DBackpropInput));

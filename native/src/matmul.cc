@@ -38,8 +38,13 @@ struct OneThreadIf {
   }
 };
 
+// Capacity: a DCGAN-28 or MLP run uses a few dozen products (each layer's
+// forward and two gradients, per batch size, plus the im2col convolutions'
+// GEMMs); 128 leaves room for evaluation networks and odd last batches.
+// Entries own no buffers, only JIT code, so the bound is cheap to be generous with.
+constexpr size_t kMatMulCacheCapacity = 128;
 Cache<Primitive> &MatMulCache() {
-  static auto *c = new Cache<Primitive>();  // never destroyed, see Engine()
+  static auto *c = new Cache<Primitive>("matmul", kMatMulCacheCapacity);  // never destroyed, see Engine()
   return *c;
 }
 
@@ -66,7 +71,7 @@ void Gemm(const float *a, const float *b, float *out, int64_t batchA, int64_t ba
     dnnl::memory::desc b_md(dims{batchB, K, N}, dt::f32,
                             transB ? dims{K * N, 1, K} : dims{K * N, N, 1});
     dnnl::memory::desc c_md(dims{batch, M, N}, dt::f32, dims{M * N, N, 1});
-    dnnl::primitive_attr attr;
+    dnnl::primitive_attr attr = UserScratchpad();
     if (act != kLinear) {
       dnnl::post_ops po;
       float a = alpha, b = 0.f;
@@ -83,6 +88,7 @@ void Gemm(const float *a, const float *b, float *out, int64_t batchA, int64_t ba
       pd = dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_md, b_md, c_md), attr, Engine());
     }
     en->prim = dnnl::matmul(pd);
+    en->scratchpadBytes = pd.scratchpad_desc().get_size();
     en->Bind(DNNL_ARG_SRC, a_md);
     en->Bind(DNNL_ARG_WEIGHTS, b_md);
     en->Bind(DNNL_ARG_DST, c_md);
@@ -140,6 +146,7 @@ Napi::Value MatMul(const Napi::CallbackInfo &info) {
 }  // namespace
 
 void InitMatMul(Napi::Env env, Napi::Object exports) {
+  MatMulCache();  // registered now, so memoryUse() lists it before its first use
   exports.Set("matmul", Napi::Function::New(env, MatMul));
 }
 

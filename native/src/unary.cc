@@ -107,8 +107,13 @@ bool OneDnnAlg(int op, dnnl::algorithm *alg, float *alpha) {
   }
 }
 
+// Keyed by element count, so every tensor size ≥ kJitMin gets its own entry:
+// a DCGAN-28 step has about ten such sizes (its activations and their
+// gradients at each batch size). 64 holds those of training and evaluation;
+// entries own no buffers, only small JIT kernels.
+constexpr size_t kEltCacheCapacity = 64;
 Cache<Primitive> &EltCache() {
-  static auto *c = new Cache<Primitive>();  // never destroyed, see Engine()
+  static auto *c = new Cache<Primitive>("eltwise", kEltCacheCapacity);  // never destroyed, see Engine()
   return *c;
 }
 
@@ -122,7 +127,9 @@ void RunUnary(int op, const float *x, float *y, int64_t n, float a, float b) {
       auto en = std::make_unique<Primitive>();
       dnnl::memory::desc md({n}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::x);
       dnnl::eltwise_forward::desc d(dnnl::prop_kind::forward_inference, alg, md, alpha, 0.f);
-      en->prim = dnnl::eltwise_forward(dnnl::eltwise_forward::primitive_desc(d, Engine()));
+      dnnl::eltwise_forward::primitive_desc pd(d, UserScratchpad(), Engine());
+      en->prim = dnnl::eltwise_forward(pd);
+      en->scratchpadBytes = pd.scratchpad_desc().get_size();
       en->Bind(DNNL_ARG_SRC, md);
       en->Bind(DNNL_ARG_DST, md);
       return en;
@@ -204,6 +211,7 @@ void ApplyActivation(float *y, int64_t n, int act, float alpha) {
 }
 
 void InitUnary(Napi::Env env, Napi::Object exports) {
+  EltCache();  // registered now, so memoryUse() lists it before its first use
   exports.Set("unary", Napi::Function::New(env, Unary));
   exports.Set("activationGrad", Napi::Function::New(env, ActivationGrad));
 }
