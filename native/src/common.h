@@ -309,6 +309,4 @@ void ApplyActivation(float *y, int64_t n, int act, float alpha);
 void Gemm(const float *a, const float *b, float *out, int64_t batchA, int64_t batchB, int64_t M,
           int64_t K, int64_t N, bool transA, bool transB, const float *bias, int biasKind, int act,
           float alpha);
-// The oneDNN eltwise algorithm (and its alpha/beta) for a fused activation.
-dnnl::algorithm ActivationAlgorithm(int act, float *alpha, float *beta);
 }  // namespace gk

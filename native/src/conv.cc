@@ -129,20 +129,10 @@ Napi::Value Conv2D(const Napi::CallbackInfo &info) {
     LastImpl() = &kIm2colName;
     return env.Undefined();
   }
-  Key key = GeomKey(kFwd, g, (bias.data ? 1 : 0) | (act << 1));
-  key.push_back(static_cast<int64_t>(alpha * 1e6f));
-  Primitive &e = ConvCache().Get(key, [&] {
+  Primitive &e = ConvCache().Get(GeomKey(kFwd, g, bias.data ? 1 : 0), [&] {
     auto en = std::make_unique<Primitive>();
     Descs d = MakeDescs(g);
-    dnnl::primitive_attr attr = UserScratchpad();
-    if (act != kLinear) {
-      dnnl::post_ops po;
-      float a = alpha, b;
-      dnnl::algorithm alg = ActivationAlgorithm(act, &a, &b);
-      po.append_eltwise(1.f, alg, a, b);
-      attr.set_post_ops(po);
-    }
-    auto pd = ForwardPd(d, bias.data != nullptr, attr);
+    auto pd = ForwardPd(d, bias.data != nullptr, UserScratchpad());
     en->prim = dnnl::convolution_forward(pd);
     en->impl = pd.impl_info_str();
     en->scratchpadBytes = pd.scratchpad_desc().get_size();
@@ -157,6 +147,8 @@ Napi::Value Conv2D(const Napi::CallbackInfo &info) {
   e.Run({{DNNL_ARG_SRC, x.data}, {DNNL_ARG_WEIGHTS, w.data}, {DNNL_ARG_DST, y.data},
          {DNNL_ARG_BIAS, bias.data}});
   LastImpl() = &e.impl;
+  // Not a oneDNN post-op: those turned NaN into numbers (see Gemm in matmul.cc).
+  if (act != kLinear) ApplyActivation(y.data, static_cast<int64_t>(y.length), act, alpha);
   return env.Undefined();
 }
 

@@ -16,16 +16,18 @@ export interface NativeMemoryUse {
   pool: { bytes: number; sizes: number; hits: number; misses: number };
   /** Cache entries' buffers + scratch + pool. */
   totalBytes: number;
+  /** oneDNN's internal primitive cache: 0 (off, so the caches above are all there is) unless DNNL_PRIMITIVE_CACHE_CAPACITY says otherwise. */
+  onednnCacheCapacity: number;
 }
 
 /** The native backend's own memory, or undefined when the addon is not loaded. */
 export function nativeMemoryUse(): NativeMemoryUse | undefined {
   const addon = nativeAddon();
   if (!addon) return undefined;
-  const { caches, scratch } = addon.memoryUse();
+  const { caches, scratch, onednnCacheCapacity } = addon.memoryUse();
   const pool = poolStats();
   const totalBytes = caches.reduce((t, c) => t + c.bytes, 0) + scratch.reduce((t, s) => t + s.bytes, 0) + pool.bytes;
-  return { caches, scratch, pool, totalBytes };
+  return { caches, scratch, pool, totalBytes, onednnCacheCapacity };
 }
 
 /** Empties the primitive caches, the scratch buffers and the buffer pool (they refill on the next steps). */
@@ -34,16 +36,16 @@ export function releaseNativeMemory(): void {
   clearPool();
 }
 
-const MB = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+const MiB = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
-/** One line, e.g. "native memory 104.2 MB: conv 21/128 (2.1 MB), matmul 40/128, … scratch 1.3 MB, pool 100.8 MB". */
+/** One line, e.g. "native memory 99.3 MiB: caches matmul 7/128, conv 4/128 (1.5 MiB), eltwise 1/64; scratch 0.8 MiB; pool 97.0 MiB". */
 export function describeNativeMemory(use: NativeMemoryUse): string {
   const caches = use.caches.map(
-    (c) => `${c.name} ${c.entries}/${c.capacity}${c.bytes > 0 ? ` (${MB(c.bytes)} MB)` : ''}`,
+    (c) => `${c.name} ${c.entries}/${c.capacity}${c.bytes > 0 ? ` (${MiB(c.bytes)} MiB)` : ''}`,
   );
   const scratch = use.scratch.reduce((t, s) => t + s.bytes, 0);
   return (
-    `native memory ${MB(use.totalBytes)} MB: caches ${caches.join(', ')}; ` +
-    `scratch ${MB(scratch)} MB; pool ${MB(use.pool.bytes)} MB`
+    `native memory ${MiB(use.totalBytes)} MiB: caches ${caches.join(', ')}; ` +
+    `scratch ${MiB(scratch)} MiB; pool ${MiB(use.pool.bytes)} MiB`
   );
 }
