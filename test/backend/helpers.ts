@@ -22,6 +22,8 @@ export function nativeSkipReason(): string | undefined {
 
 export async function useBackend(name: 'native' | 'cpu' | 'wasm'): Promise<void> {
   if (name === 'native') await initBackend('native');
+  else if (name === 'wasm')
+    await initBackend('wasm'); // with the kernels gankit supplies
   else if (!(await tf.setBackend(name))) throw new Error(`Expected backend ${name} to start`);
 }
 
