@@ -91,11 +91,11 @@ Napi::Value LastConvImpl(const Napi::CallbackInfo &info) {
 
 // One entry per direction and geometry; each binds its weights (or weight
 // gradient) as HWIO with a reorder when oneDNN chose a blocked layout.
-// Capacity: a DCGAN-28 run (training, evaluation and pictures, each batch size
-// its own geometry) uses about 20 entries, a DCGAN-64 a few more per extra
-// layer; 128 holds several such models at once (a run plus its evaluation
-// network) while bounding the blocked weight copies the entries own (≤ 0.5 MB
-// each at DCGAN sizes) and their JIT code.
+// Capacity: a DCGAN-28 run (training, fid10k evaluation and pictures, each
+// batch size its own geometry) uses 8 entries (bench/soak.ts), a deeper net a
+// few more per layer; 128 holds many such models at once while bounding the
+// blocked weight copies the entries own (≤ 0.5 MB each at DCGAN sizes) and
+// their JIT code.
 constexpr size_t kConvCacheCapacity = 128;
 Cache<Primitive> &ConvCache() {
   static auto *c = new Cache<Primitive>("conv", kConvCacheCapacity);  // never destroyed, see Engine()

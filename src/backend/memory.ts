@@ -16,7 +16,10 @@ export interface NativeMemoryUse {
   pool: { bytes: number; sizes: number; hits: number; misses: number };
   /** Cache entries' buffers + scratch + pool. */
   totalBytes: number;
-  /** oneDNN's internal primitive cache: 0 (off, so the caches above are all there is) unless DNNL_PRIMITIVE_CACHE_CAPACITY says otherwise. */
+  /**
+   * oneDNN's internal primitive cache: 0 (off, so the caches above are all there is)
+   * unless DNNL_PRIMITIVE_CACHE_CAPACITY says otherwise.
+   */
   onednnCacheCapacity: number;
 }
 
@@ -38,7 +41,10 @@ export function releaseNativeMemory(): void {
 
 const MiB = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
-/** One line, e.g. "native memory 99.3 MiB: caches matmul 7/128, conv 4/128 (1.5 MiB), eltwise 1/64; scratch 0.8 MiB; pool 97.0 MiB". */
+/**
+ * One line, e.g. "native memory 99.3 MiB: caches matmul 7/128, conv 4/128 (1.5 MiB),
+ * eltwise 1/64; scratch 0.8 MiB; pool 97.0 MiB".
+ */
 export function describeNativeMemory(use: NativeMemoryUse): string {
   const caches = use.caches.map(
     (c) => `${c.name} ${c.entries}/${c.capacity}${c.bytes > 0 ? ` (${MiB(c.bytes)} MiB)` : ''}`,
