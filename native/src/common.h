@@ -196,8 +196,10 @@ class Cache : public CacheBase {
 // A buffer reused across calls whose size follows what recent calls need: it
 // grows to the largest request, and at the end of every window of kWindow
 // calls it is released if it holds more than twice the largest request of
-// that window (a one-off big shape, e.g. an evaluation batch, does not pin its
-// buffer for the rest of the run). Contents do not survive between calls.
+// that window, so a one-off big shape (e.g. an evaluation batch) holds its
+// buffer for two windows at most, not for the rest of the run. A training step
+// makes from a few calls (im2col) to a few dozen (the scratchpad), so a window
+// spans several to tens of steps. Contents do not survive between calls.
 class Scratch {
  public:
   explicit Scratch(std::string name);
