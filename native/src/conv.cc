@@ -92,7 +92,7 @@ Napi::Value LastConvImpl(const Napi::CallbackInfo &info) {
 // One entry per direction and geometry; each binds its weights (or weight
 // gradient) as HWIO with a reorder when oneDNN chose a blocked layout.
 // Capacity: a DCGAN-28 run (training, fid10k evaluation and pictures, each
-// batch size its own geometry) uses 8 entries (bench/soak.ts), a deeper net a
+// batch size its own geometry) uses 12 entries (bench/soak.ts), a deeper net a
 // few more per layer; 128 holds many such models at once while bounding the
 // blocked weight copies the entries own (≤ 0.5 MB each at DCGAN sizes) and
 // their JIT code.

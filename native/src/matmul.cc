@@ -40,7 +40,7 @@ struct OneThreadIf {
 
 // Capacity: a run uses a few dozen products (each layer's forward and two
 // gradients, per batch size, plus the im2col convolutions' GEMMs): 32 for a
-// 2D run with R1 and evaluation, 11 for DCGAN-28 with fid10k (bench/soak.ts);
+// 2D run with R1 and evaluation, 18 for DCGAN-28 with fid10k (bench/soak.ts);
 // 128 leaves room for other networks and odd last batches. Entries own no
 // buffers, only JIT code, so the bound is cheap to be generous with.
 constexpr size_t kMatMulCacheCapacity = 128;

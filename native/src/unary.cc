@@ -110,9 +110,9 @@ bool OneDnnAlg(int op, dnnl::algorithm *alg, float *alpha) {
 }
 
 // Keyed by element count, so every tensor size ≥ kJitMin gets its own entry:
-// a DCGAN-28 run with fid10k evaluation uses 2 (G's tanh at the training and
-// the evaluation batch); 64 holds far more; entries own no buffers, only small
-// JIT kernels.
+// a DCGAN-28 run with fid10k evaluation uses 3 (G's tanh at the batch sizes
+// of training, pictures and evaluation); 64 holds far more; entries own no
+// buffers, only small JIT kernels.
 constexpr size_t kEltCacheCapacity = 64;
 Cache<Primitive> &EltCache() {
   static auto *c = new Cache<Primitive>("eltwise", kEltCacheCapacity);  // never destroyed, see Engine()
