@@ -13,7 +13,8 @@
         "native/src/reduce.cc",
         "native/src/transpose.cc",
         "native/src/batchnorm.cc",
-        "native/src/optim.cc"
+        "native/src/optim.cc",
+        "native/src/memory.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/backend/index.js';
 import { getNumThreads } from '../src/backend/native.js';
+import { nativeMemoryUse } from '../src/backend/memory.js';
 import { dcgan28Workload, mlp2dWorkload } from './workloads.js';
 
 // A pure-JS cpu DCGAN-28 step takes minutes; time one batch-2 step first and
@@ -61,8 +62,19 @@ export async function runChild(workload: string, backend: string, steps: number,
       steps: times.length,
       peakRssMB: Number((process.resourceUsage().maxRSS / 1024).toFixed(1)),
       numTensors: tf.memory().numTensors,
+      ...nativeMemory(),
       lossD: last.lossD,
       lossG: last.lossG,
     }),
   );
+}
+
+/** The native backend's own memory after the timed steps (src/backend/memory.ts): caches, scratch, pool. */
+function nativeMemory(): { nativeMB?: number; nativeCacheEntries?: number } {
+  const use = nativeMemoryUse();
+  if (!use) return {};
+  return {
+    nativeMB: Number((use.totalBytes / 2 ** 20).toFixed(1)),
+    nativeCacheEntries: use.caches.reduce((t, c) => t + c.entries, 0),
+  };
 }

@@ -21,6 +21,9 @@ interface Row {
   stepMs: number | null;
   ratioToTorch?: number | null;
   peakRssMB?: number;
+  /** Native backend only: its caches, scratch and buffer pool after the timed steps (MiB). */
+  nativeMB?: number;
+  nativeCacheEntries?: number;
   threads?: number;
   skipped?: string;
   note?: string;
@@ -181,11 +184,13 @@ if (!json) {
     `gankit bench — ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), load average ${loadavg()[0].toFixed(2)}, ` +
       `median of ≥ ${steps} steps and ≥ 2 s after ≥ ${warmup} steps and ≥ 1.5 s of warm-up`,
   );
-  console.log('| workload | backend | ms/step | × PyTorch | peak RSS MB | note |');
-  console.log('| --- | --- | ---: | ---: | ---: | --- |');
+  console.log('| workload | backend | ms/step | × PyTorch | peak RSS MB | native MiB (cache entries) | note |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | --- |');
   for (const r of rows) {
     console.log(
-      `| ${r.workload} | ${r.backend} | ${fmt(r.stepMs, 2)} | ${fmt(r.ratioToTorch, 2)} | ${fmt(r.peakRssMB, 0)} | ${r.skipped ? `skipped: ${r.skipped}` : (r.note ?? '')} |`,
+      `| ${r.workload} | ${r.backend} | ${fmt(r.stepMs, 2)} | ${fmt(r.ratioToTorch, 2)} | ${fmt(r.peakRssMB, 0)} | ` +
+        `${r.nativeMB === undefined ? '—' : `${fmt(r.nativeMB)} (${r.nativeCacheEntries})`} | ` +
+        `${r.skipped ? `skipped: ${r.skipped}` : (r.note ?? '')} |`,
     );
   }
 }

@@ -60,6 +60,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitTranspose(env, exports);
   InitBatchNorm(env, exports);
   InitOptim(env, exports);
+  InitMemory(env, exports);
   return exports;
 }
 

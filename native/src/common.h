@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <list>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -108,10 +109,13 @@ inline void Check(const Napi::Env &env, bool ok, const std::string &msg) {
 dnnl::engine &Engine();
 dnnl::stream &Stream();
 
-// ---- primitive cache -------------------------------------------------------
-// Primitive creation (JIT code generation) costs 0.1–10 ms; a training step
-// reuses the same few dozen shapes, so everything is cached by a key made of
-// the op kind and every integer that determines the primitive.
+// ---- bounded native memory -------------------------------------------------
+// Every cache and scratch buffer the addon keeps between calls is bounded and
+// reports its use (memory.cc: memoryUse(), releaseMemory()), so a long run's
+// native memory is as flat as its tensor count. Primitive creation (JIT code
+// generation) costs 0.1–10 ms, so primitives are cached by a key made of the op
+// kind and every integer that determines the primitive; a training step reuses
+// the same few dozen shapes.
 using Key = std::vector<int64_t>;
 struct KeyHash {
   size_t operator()(const Key &k) const noexcept {
@@ -121,23 +125,106 @@ struct KeyHash {
   }
 };
 
-template <typename Entry>
-class Cache {
+// What memoryUse() reports of one cache.
+struct CacheUse {
+  std::string name;
+  size_t entries, capacity, bytes;
+  uint64_t hits, misses, evictions;
+};
+
+// The caches register themselves here (memory.cc) so one call reports and
+// clears them all.
+class CacheBase {
  public:
+  virtual ~CacheBase() = default;
+  virtual CacheUse Use() const = 0;
+  virtual void Clear() = 0;
+};
+void RegisterCache(CacheBase *cache);
+
+// A least-recently-used cache of at most `capacity` entries. Entry must have
+// `size_t Bytes() const` (the memory the entry owns, for the report). The
+// reference Get returns stays valid until the next Get on the same cache (an
+// insertion may evict any entry but the one just made).
+template <typename Entry>
+class Cache : public CacheBase {
+ public:
+  Cache(std::string name, size_t capacity) : name_(std::move(name)), capacity_(capacity) {
+    RegisterCache(this);
+  }
+
   Entry &Get(const Key &key, const std::function<std::unique_ptr<Entry>()> &make) {
     auto it = map_.find(key);
-    if (it != map_.end()) return *it->second;
-    auto e = make();
-    Entry &ref = *e;
-    map_.emplace(key, std::move(e));
-    return ref;
+    if (it != map_.end()) {
+      ++hits_;
+      lru_.splice(lru_.begin(), lru_, it->second);  // now the most recently used
+      return *it->second->second;
+    }
+    ++misses_;
+    auto e = make();  // may throw: then nothing has changed
+    bytes_ += e->Bytes();
+    lru_.emplace_front(key, std::move(e));
+    map_.emplace(key, lru_.begin());
+    while (lru_.size() > capacity_) {
+      bytes_ -= lru_.back().second->Bytes();
+      map_.erase(lru_.back().first);
+      lru_.pop_back();
+      ++evictions_;
+    }
+    return *lru_.front().second;
   }
-  size_t size() const { return map_.size(); }
-  void clear() { map_.clear(); }
+
+  CacheUse Use() const override {
+    return {name_, lru_.size(), capacity_, bytes_, hits_, misses_, evictions_};
+  }
+  void Clear() override {
+    map_.clear();
+    lru_.clear();
+    bytes_ = 0;
+  }
 
  private:
-  std::unordered_map<Key, std::unique_ptr<Entry>, KeyHash> map_;
+  using Node = std::pair<Key, std::unique_ptr<Entry>>;
+  std::string name_;
+  size_t capacity_;
+  size_t bytes_ = 0;
+  uint64_t hits_ = 0, misses_ = 0, evictions_ = 0;
+  std::list<Node> lru_;  // front: most recently used
+  std::unordered_map<Key, typename std::list<Node>::iterator, KeyHash> map_;
 };
+
+// A buffer reused across calls whose size follows what recent calls need: it
+// grows to the largest request, and at the end of every window of kWindow
+// calls it is released if it holds more than twice the largest request of
+// that window, so a one-off big shape (e.g. an evaluation batch) holds its
+// buffer for two windows at most, not for the rest of the run. A training step
+// makes from a few calls (im2col) to a few dozen (the scratchpad), so a window
+// spans several to tens of steps. Contents do not survive between calls.
+class Scratch {
+ public:
+  explicit Scratch(std::string name);
+  // At least `bytes` bytes, 64-byte aligned; valid until the next Get.
+  void *Get(size_t bytes);
+  size_t Bytes() const { return capacity_; }
+  const std::string &Name() const { return name_; }
+  void Release();
+
+  static constexpr int kWindow = 256;
+
+ private:
+  std::string name_;
+  std::unique_ptr<char[]> raw_;
+  char *aligned_ = nullptr;
+  size_t capacity_ = 0, windowMax_ = 0;
+  int calls_ = 0;
+};
+// The two scratch buffers: oneDNN's scratchpad (every primitive runs in
+// scratchpad_mode::user on this one buffer; primitives run one at a time and
+// wait, so sharing is safe) and the im2col patch matrix (conv_im2col.cc).
+Scratch &OneDnnScratch();
+Scratch &Im2colScratch();
+// Attributes every cached primitive is created with: the scratchpad is ours.
+dnnl::primitive_attr UserScratchpad();
 
 // One cached oneDNN primitive and the memory objects it runs on (the entry
 // type of every primitive cache). Each memory object is made once without a
@@ -154,6 +241,13 @@ struct Primitive {
 
   dnnl::primitive prim;
   std::string impl;  // oneDNN's implementation name, when the owner records it
+  // The scratchpad `prim` needs (its primitive_desc's scratchpad_desc()); the
+  // primitive must be created with UserScratchpad() attributes.
+  size_t scratchpadBytes = 0;
+
+  // Memory the entry owns: the weights in oneDNN's layout, when reordered.
+  // (The JIT code is not counted: oneDNN does not say how large it is.)
+  size_t Bytes() const;
 
   // An argument whose buffer the caller hands to every Run.
   void Bind(int arg, const dnnl::memory::desc &md);
@@ -178,6 +272,8 @@ struct Primitive {
   bool reorderWeights_ = false;
   Flow flow_ = Flow::kIn;
   dnnl::reorder reorder_;
+  size_t reorderScratchpadBytes_ = 0;
+  dnnl::memory pad_, reorderPad_;  // views of the shared scratchpad, made on first use
 };
 
 // Below this many elements an element-wise loop runs on one thread. These
@@ -197,6 +293,7 @@ void InitReduce(Napi::Env env, Napi::Object exports);
 void InitTranspose(Napi::Env env, Napi::Object exports);
 void InitBatchNorm(Napi::Env env, Napi::Object exports);
 void InitOptim(Napi::Env env, Napi::Object exports);
+void InitMemory(Napi::Env env, Napi::Object exports);
 
 }  // namespace gk
 
@@ -214,6 +311,4 @@ void ApplyActivation(float *y, int64_t n, int act, float alpha);
 void Gemm(const float *a, const float *b, float *out, int64_t batchA, int64_t batchB, int64_t M,
           int64_t K, int64_t N, bool transA, bool transB, const float *bias, int biasKind, int act,
           float alpha);
-// The oneDNN eltwise algorithm (and its alpha/beta) for a fused activation.
-dnnl::algorithm ActivationAlgorithm(int act, float *alpha, float *beta);
 }  // namespace gk

@@ -91,8 +91,14 @@ Napi::Value LastConvImpl(const Napi::CallbackInfo &info) {
 
 // One entry per direction and geometry; each binds its weights (or weight
 // gradient) as HWIO with a reorder when oneDNN chose a blocked layout.
+// Capacity: a DCGAN-28 run (training, fid10k evaluation and pictures, each
+// batch size its own geometry) uses 12 entries (bench/soak.ts), a deeper net a
+// few more per layer; 128 holds many such models at once while bounding the
+// blocked weight copies the entries own (≤ 0.5 MB each at DCGAN sizes) and
+// their JIT code.
+constexpr size_t kConvCacheCapacity = 128;
 Cache<Primitive> &ConvCache() {
-  static auto *c = new Cache<Primitive>();  // never destroyed, see Engine()
+  static auto *c = new Cache<Primitive>("conv", kConvCacheCapacity);  // never destroyed, see Engine()
   return *c;
 }
 
@@ -123,22 +129,13 @@ Napi::Value Conv2D(const Napi::CallbackInfo &info) {
     LastImpl() = &kIm2colName;
     return env.Undefined();
   }
-  Key key = GeomKey(kFwd, g, (bias.data ? 1 : 0) | (act << 1));
-  key.push_back(static_cast<int64_t>(alpha * 1e6f));
-  Primitive &e = ConvCache().Get(key, [&] {
+  Primitive &e = ConvCache().Get(GeomKey(kFwd, g, bias.data ? 1 : 0), [&] {
     auto en = std::make_unique<Primitive>();
     Descs d = MakeDescs(g);
-    dnnl::primitive_attr attr;
-    if (act != kLinear) {
-      dnnl::post_ops po;
-      float a = alpha, b;
-      dnnl::algorithm alg = ActivationAlgorithm(act, &a, &b);
-      po.append_eltwise(1.f, alg, a, b);
-      attr.set_post_ops(po);
-    }
-    auto pd = ForwardPd(d, bias.data != nullptr, attr);
+    auto pd = ForwardPd(d, bias.data != nullptr, UserScratchpad());
     en->prim = dnnl::convolution_forward(pd);
     en->impl = pd.impl_info_str();
+    en->scratchpadBytes = pd.scratchpad_desc().get_size();
     en->Bind(DNNL_ARG_SRC, d.src);
     en->Bind(DNNL_ARG_DST, d.dst);
     if (bias.data) en->Bind(DNNL_ARG_BIAS, d.bias);
@@ -150,6 +147,8 @@ Napi::Value Conv2D(const Napi::CallbackInfo &info) {
   e.Run({{DNNL_ARG_SRC, x.data}, {DNNL_ARG_WEIGHTS, w.data}, {DNNL_ARG_DST, y.data},
          {DNNL_ARG_BIAS, bias.data}});
   LastImpl() = &e.impl;
+  // Not a oneDNN post-op: those turned NaN into numbers (see Gemm in matmul.cc).
+  if (act != kLinear) ApplyActivation(y.data, static_cast<int64_t>(y.length), act, alpha);
   return env.Undefined();
 }
 
@@ -175,9 +174,10 @@ Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo &info) {
     dnnl::convolution_backward_data::desc desc(dnnl::algorithm::convolution_direct, d.src,
                                                d.wei_any, d.dst, d.strides, d.dilates,
                                                d.pad_l, d.pad_r);
-    dnnl::convolution_backward_data::primitive_desc pd(desc, Engine(), hint);
+    dnnl::convolution_backward_data::primitive_desc pd(desc, UserScratchpad(), Engine(), hint);
     en->prim = dnnl::convolution_backward_data(pd);
     en->impl = pd.impl_info_str();
+    en->scratchpadBytes = pd.scratchpad_desc().get_size();
     en->Bind(DNNL_ARG_DIFF_SRC, d.src);
     en->Bind(DNNL_ARG_DIFF_DST, d.dst);
     en->BindWeights(DNNL_ARG_WEIGHTS, pd.weights_desc(), d.wei_user, Primitive::Flow::kIn);
@@ -209,9 +209,10 @@ Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo &info) {
     dnnl::convolution_backward_weights::desc desc(dnnl::algorithm::convolution_direct, d.src,
                                                   d.wei_any, d.dst, d.strides, d.dilates,
                                                   d.pad_l, d.pad_r);
-    dnnl::convolution_backward_weights::primitive_desc pd(desc, Engine(), hint);
+    dnnl::convolution_backward_weights::primitive_desc pd(desc, UserScratchpad(), Engine(), hint);
     en->prim = dnnl::convolution_backward_weights(pd);
     en->impl = pd.impl_info_str();
+    en->scratchpadBytes = pd.scratchpad_desc().get_size();
     en->Bind(DNNL_ARG_SRC, d.src);
     en->Bind(DNNL_ARG_DIFF_DST, d.dst);
     en->BindWeights(DNNL_ARG_DIFF_WEIGHTS, pd.diff_weights_desc(), d.wei_user, Primitive::Flow::kOut);
@@ -225,6 +226,7 @@ Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo &info) {
 }  // namespace
 
 void InitConv(Napi::Env env, Napi::Object exports) {
+  ConvCache();  // registered now, so memoryUse() lists it before its first use
   exports.Set("lastConvImpl", Napi::Function::New(env, LastConvImpl));
   exports.Set("conv2d", Napi::Function::New(env, Conv2D));
   exports.Set("conv2dBackpropInput", Napi::Function::New(env, Conv2DBackpropInput));

@@ -4,7 +4,7 @@
 //   forward:        y[P, oc]  = cols · W
 //   backward data:  cols      = dy[P, oc] · Wᵀ, then scatter-added into dx
 //   backward filter: dW[K, oc] = colsᵀ · dy
-// cols is small here (ic ≤ 4) and lives in a buffer reused across calls.
+// cols is small here (ic ≤ 4) and lives in a bounded buffer reused across calls.
 #include <omp.h>
 
 #include <algorithm>
@@ -20,11 +20,9 @@ namespace {
 // These loops only move memory; below a few MB one thread keeps up with it.
 constexpr int64_t kCopyGrain = 1 << 20;
 
-float *Scratch(size_t n) {
-  static auto *buf = new std::vector<float>();  // never destroyed, see Engine()
-  if (buf->size() < n) buf->resize(n);
-  return buf->data();
-}
+// The patch matrix lives in a Scratch (common.h): reused while the shapes
+// repeat, released when it is much larger than recent calls need.
+float *Cols(size_t n) { return static_cast<float *>(Im2colScratch().Get(n * sizeof(float))); }
 
 // For each output pixel and filter row the kw·ic taps of one filter row are
 // contiguous in both x (when the dilation is 1) and cols, so interior pixels
@@ -102,21 +100,21 @@ void Col2im(const Geom &g, const float *cols, float *dx) {
 void Im2colConvForward(const Geom &g, const float *x, const float *w, const float *bias, float *y,
                        int act, float alpha) {
   const int64_t K = g.kh * g.kw * g.ic, P = g.n * g.oh * g.ow;
-  float *cols = Scratch(static_cast<size_t>(P * K));
+  float *cols = Cols(static_cast<size_t>(P * K));
   Im2col(g, x, cols);
   Gemm(cols, w, y, 1, 1, P, K, g.oc, false, false, bias, bias ? 1 : 0, act, alpha);
 }
 
 void Im2colConvBackwardData(const Geom &g, const float *dy, const float *w, float *dx) {
   const int64_t K = g.kh * g.kw * g.ic, P = g.n * g.oh * g.ow;
-  float *cols = Scratch(static_cast<size_t>(P * K));
+  float *cols = Cols(static_cast<size_t>(P * K));
   Gemm(dy, w, cols, 1, 1, P, g.oc, K, false, true, nullptr, 0, kLinear, 0.f);
   Col2im(g, cols, dx);
 }
 
 void Im2colConvBackwardWeights(const Geom &g, const float *x, const float *dy, float *dw) {
   const int64_t K = g.kh * g.kw * g.ic, P = g.n * g.oh * g.ow;
-  float *cols = Scratch(static_cast<size_t>(P * K));
+  float *cols = Cols(static_cast<size_t>(P * K));
   Im2col(g, x, cols);
   Gemm(cols, dy, dw, 1, 1, K, P, g.oc, true, false, nullptr, 0, kLinear, 0.f);
 }

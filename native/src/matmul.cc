@@ -1,6 +1,6 @@
 // MatMul / BatchMatMul / _FusedMatMul through oneDNN's matmul primitive,
-// cached per shape, with bias and activation fused as its bias input and an
-// eltwise post-op. (dnnl_sgemm was the first choice — no primitive to create —
+// cached per shape, with the bias fused as its bias input and the activation
+// applied in place afterwards. (dnnl_sgemm was the first choice — no primitive to create —
 // but Debian's 2.6.3 build corrupted the heap inside sgemm when a signal, such
 // as V8's sampling profiler's, landed mid-call; the primitive path does not.)
 #include <cstdlib>
@@ -38,8 +38,14 @@ struct OneThreadIf {
   }
 };
 
+// Capacity: a run uses a few dozen products (each layer's forward and two
+// gradients, per batch size, plus the im2col convolutions' GEMMs): 32 for a
+// 2D run with R1 and evaluation, 18 for DCGAN-28 with fid10k (bench/soak.ts);
+// 128 leaves room for other networks and odd last batches. Entries own no
+// buffers, only JIT code, so the bound is cheap to be generous with.
+constexpr size_t kMatMulCacheCapacity = 128;
 Cache<Primitive> &MatMulCache() {
-  static auto *c = new Cache<Primitive>();  // never destroyed, see Engine()
+  static auto *c = new Cache<Primitive>("matmul", kMatMulCacheCapacity);  // never destroyed, see Engine()
   return *c;
 }
 
@@ -54,8 +60,7 @@ void Gemm(const float *a, const float *b, float *out, int64_t batchA, int64_t ba
   // (MLP-sized 256×128×128 steps ran 40% faster this way on a shared machine).
   const bool serial = 2.0 * static_cast<double>(batch) * M * N * K < SerialGemmFlops();
   OneThreadIf guard(serial);
-  Key key{batchA, batchB, M, K, N, transA, transB, biasKind, act,
-          static_cast<int64_t>(alpha * 1e6f), omp_get_max_threads()};
+  Key key{batchA, batchB, M, K, N, transA, transB, biasKind, omp_get_max_threads()};
   Primitive &e = MatMulCache().Get(key, [&] {
     auto en = std::make_unique<Primitive>();
     using dims = dnnl::memory::dims;
@@ -66,14 +71,7 @@ void Gemm(const float *a, const float *b, float *out, int64_t batchA, int64_t ba
     dnnl::memory::desc b_md(dims{batchB, K, N}, dt::f32,
                             transB ? dims{K * N, 1, K} : dims{K * N, N, 1});
     dnnl::memory::desc c_md(dims{batch, M, N}, dt::f32, dims{M * N, N, 1});
-    dnnl::primitive_attr attr;
-    if (act != kLinear) {
-      dnnl::post_ops po;
-      float a = alpha, b = 0.f;
-      dnnl::algorithm alg = ActivationAlgorithm(act, &a, &b);
-      po.append_eltwise(1.f, alg, a, b);
-      attr.set_post_ops(po);
-    }
+    dnnl::primitive_attr attr = UserScratchpad();
     dnnl::matmul::primitive_desc pd;
     if (biasKind) {
       dnnl::memory::desc bias_md(dims{1, 1, biasKind == 2 ? 1 : N}, dt::f32, dims{N, N, 1});
@@ -83,6 +81,7 @@ void Gemm(const float *a, const float *b, float *out, int64_t batchA, int64_t ba
       pd = dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_md, b_md, c_md), attr, Engine());
     }
     en->prim = dnnl::matmul(pd);
+    en->scratchpadBytes = pd.scratchpad_desc().get_size();
     en->Bind(DNNL_ARG_SRC, a_md);
     en->Bind(DNNL_ARG_WEIGHTS, b_md);
     en->Bind(DNNL_ARG_DST, c_md);
@@ -92,6 +91,9 @@ void Gemm(const float *a, const float *b, float *out, int64_t batchA, int64_t ba
   // one is passed (callers pass bias = nullptr with biasKind 0).
   e.Run({{DNNL_ARG_SRC, a}, {DNNL_ARG_WEIGHTS, b}, {DNNL_ARG_DST, out},
          {DNNL_ARG_BIAS, biasKind ? bias : nullptr}});
+  // The activation runs after, not as a oneDNN post-op: those turned NaN into 0
+  // (ReLU) or a number (the JIT exp behind ELU and sigmoid), where tfjs keeps NaN.
+  if (act != kLinear) ApplyActivation(out, batch * M * N, act, alpha);
 }
 
 namespace {
@@ -140,6 +142,7 @@ Napi::Value MatMul(const Napi::CallbackInfo &info) {
 }  // namespace
 
 void InitMatMul(Napi::Env env, Napi::Object exports) {
+  MatMulCache();  // registered now, so memoryUse() lists it before its first use
   exports.Set("matmul", Napi::Function::New(env, MatMul));
 }
 

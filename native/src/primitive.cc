@@ -1,5 +1,7 @@
 // Primitive: a cached oneDNN primitive bound to the caller's buffers per call,
-// with the weight reorder convolutions need when oneDNN picks a blocked layout.
+// with the weight reorder convolutions need when oneDNN picks a blocked layout,
+// and the shared scratchpad (memory.cc) handed to both.
+#include <algorithm>
 #include <stdexcept>
 
 #include "common.h"
@@ -19,11 +21,32 @@ void Primitive::BindWeights(int arg, const memory::desc &chosen, const memory::d
   user_ = memory(user, Engine(), DNNL_MEMORY_NONE);
   reorderWeights_ = chosen != user;
   if (reorderWeights_) {
-    wei_ = memory(chosen, Engine());  // oneDNN-owned scratch for the blocked weights
-    reorder_ = flow == Flow::kOut ? dnnl::reorder(wei_, user_) : dnnl::reorder(user_, wei_);
+    wei_ = memory(chosen, Engine());  // oneDNN-owned buffer for the blocked weights
+    const memory &from = flow == Flow::kOut ? wei_ : user_;
+    const memory &to = flow == Flow::kOut ? user_ : wei_;
+    dnnl::reorder::primitive_desc pd(Engine(), from.get_desc(), Engine(), to.get_desc(),
+                                     UserScratchpad());
+    reorderScratchpadBytes_ = pd.scratchpad_desc().get_size();
+    reorder_ = dnnl::reorder(pd);
   } else {
     wei_ = memory(chosen, Engine(), DNNL_MEMORY_NONE);
   }
+}
+
+size_t Primitive::Bytes() const {
+  return reorderWeights_ ? wei_.get_desc().get_size() : 0;
+}
+
+// A memory object over the shared scratchpad, made once per primitive and
+// pointed at the buffer on each run (the buffer may have moved since).
+static void AddScratchpad(std::unordered_map<int, memory> &args, memory &pad, size_t bytes, void *buf) {
+  if (bytes == 0) return;
+  if (!pad) {
+    memory::desc md({static_cast<memory::dim>(bytes)}, memory::data_type::u8, memory::format_tag::x);
+    pad = memory(md, Engine(), DNNL_MEMORY_NONE);
+  }
+  pad.set_data_handle(buf);
+  args[DNNL_ARG_SCRATCHPAD] = pad;
 }
 
 void Primitive::Run(std::initializer_list<std::pair<int, const float *>> bufs) {
@@ -49,9 +72,19 @@ void Primitive::Run(std::initializer_list<std::pair<int, const float *>> bufs) {
   // buffer: a bug in the caller, never a user error.
   if (args.size() != slots_.size() + (weiArg_ != 0 ? 1 : 0))
     throw std::logic_error("gankit: Primitive::Run got other arguments than were bound");
-  if (reorderWeights_ && flow_ == Flow::kIn) reorder_.execute(Stream(), user_, wei_);
+  // One scratchpad for the reorder and the primitive, which run one after the other.
+  const size_t need = std::max(scratchpadBytes, reorderWeights_ ? reorderScratchpadBytes_ : 0);
+  void *scratchpad = need > 0 ? OneDnnScratch().Get(need) : nullptr;
+  AddScratchpad(args, pad_, scratchpadBytes, scratchpad);
+  std::unordered_map<int, memory> reorderArgs;
+  if (reorderWeights_) {
+    reorderArgs = flow_ == Flow::kIn ? std::unordered_map<int, memory>{{DNNL_ARG_FROM, user_}, {DNNL_ARG_TO, wei_}}
+                                     : std::unordered_map<int, memory>{{DNNL_ARG_FROM, wei_}, {DNNL_ARG_TO, user_}};
+    AddScratchpad(reorderArgs, reorderPad_, reorderScratchpadBytes_, scratchpad);
+  }
+  if (reorderWeights_ && flow_ == Flow::kIn) reorder_.execute(Stream(), reorderArgs);
   prim.execute(Stream(), args);
-  if (reorderWeights_ && flow_ == Flow::kOut) reorder_.execute(Stream(), wei_, user_);
+  if (reorderWeights_ && flow_ == Flow::kOut) reorder_.execute(Stream(), reorderArgs);
   Stream().wait();
 }
 

@@ -89,6 +89,30 @@ export interface NativeAddon {
     step: number,
   ): void;
   sgdMomentumUpdate(param: Float32Array, grad: Float32Array, buf: Float32Array, lr: number, momentum: number): void;
+  /** What the addon holds between calls (native/src/memory.cc). */
+  memoryUse(): AddonMemoryUse;
+  /** Empties every primitive cache and frees the scratch buffers. */
+  releaseMemory(): void;
+}
+
+/** One bounded primitive cache: entries kept, its bound, and the buffers they own. */
+export interface CacheUse {
+  name: string;
+  entries: number;
+  capacity: number;
+  /** Buffers the entries own (blocked weight copies); their JIT code is not counted. */
+  bytes: number;
+  hits: number;
+  misses: number;
+  evictions: number;
+}
+
+export interface AddonMemoryUse {
+  caches: CacheUse[];
+  /** oneDNN's scratchpad and the im2col patch matrix. */
+  scratch: { name: string; bytes: number }[];
+  /** oneDNN's own primitive cache (0: off, so the caches above are all there is). */
+  onednnCacheCapacity: number;
 }
 
 const HOW_TO_GET =

@@ -13,6 +13,7 @@ import { installNativeGradients } from './gradients.js';
 
 export { setNumThreads, getNumThreads } from './native.js';
 export { fusedAdam, fusedSgdMomentum } from './fused.js';
+export { nativeMemoryUse, releaseNativeMemory, describeNativeMemory, type NativeMemoryUse } from './memory.js';
 
 export const BACKENDS = ['native', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];

@@ -1,25 +1,47 @@
 // Every kernel the native backend replaces, against tfjs-backend-cpu on the
 // same seeded inputs: odd sizes, batch 1, strides 1 and 2, same/valid/explicit
-// padding, dilation, every broadcasting pattern. Tolerance: 1e-4 relative
-// (see closeEnough). Each case also checks that the native path ran rather
-// than the cpu fallback.
+// padding, dilation, every broadcasting pattern; sizes above 1 M elements, where
+// the native loops and oneDNN split the work among threads; and NaN, ±Inf, −0 and
+// float32's extremes, which must come out as the cpu backend gives them.
+// Tolerance, per element (helpers.ts closeEnough): |a − e| ≤ rtol·|e| + atol, with
+// rtol 1e-5 and atol 1e-6 for element-wise ops; for sums of products (matmul,
+// convolutions, reductions, their gradients) the absolute floor is atol·Σ|terms|,
+// Σ|terms| being the same computation on the inputs' absolute values: float
+// rounding error is proportional to it, and a small output of a large sum is
+// checked as tightly as its own rounding allows. Each case also checks that the
+// native path ran rather than the cpu fallback.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { closeEnough, input, nativeSkipReason, runOn, type Input } from './helpers.js';
+import { closeEnough, input, nativeSkipReason, runOn, withSpecials, type Input } from './helpers.js';
 import { kernelCounts } from '../../src/backend/kernels/util.js';
+import { getNumThreads, setNumThreads } from '../../src/backend/index.js';
 
 const skip = nativeSkipReason() ?? false;
+
+interface AgreeOptions {
+  rtol?: number;
+  atol?: number;
+  /**
+   * A sum of products: the absolute floor scales with Σ|terms| (see the header), which
+   * f computes on absolute inputs; or this function does, for ops whose activation
+   * would squash it (the pre-activation sum: every fused activation's slope is ≤ 1).
+   */
+  sums?: boolean | ((...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[]);
+}
 
 async function agree(
   label: string,
   kernel: string | string[],
   inputs: Input[],
   f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
-  rtol = 1e-4,
+  o: AgreeOptions = {},
 ): Promise<void> {
   const kernels = Array.isArray(kernel) ? kernel : [kernel];
+  const t0 = performance.now();
   const expected = await runOn('cpu', inputs, f);
+  const scaleOf = typeof o.sums === 'function' ? o.sums : f;
+  const scales = o.sums ? await runOn('cpu', inputs.map(absolute), scaleOf) : undefined;
   const before = kernels.map((k) => kernelCounts.native.get(k) ?? 0);
   const actual = await runOn('native', inputs, f);
   kernels.forEach((k, i) => {
@@ -29,9 +51,15 @@ async function agree(
   actual.forEach((a, i) => {
     assert.deepEqual(a.shape, expected[i].shape, `${label}: shape`);
     assert.equal(a.dtype, expected[i].dtype, `${label}: dtype`);
-    const bad = closeEnough(a.values, expected[i].values, rtol);
+    const bad = closeEnough(a.values, expected[i].values, { rtol: o.rtol, atol: o.atol, scale: scales?.[i].values });
     assert.equal(bad, undefined, `${label}: ${bad}`);
   });
+  if (process.env.TIMES) console.log(`# ${label}: ${(performance.now() - t0).toFixed(0)} ms`);
+}
+
+/** The input with every value made non-negative (bool inputs unchanged). */
+function absolute(x: Input): Input {
+  return x.dtype === 'bool' ? x : { ...x, values: (x.values as Float32Array).map(Math.abs) };
 }
 
 test('MatMul / BatchMatMul: transposes, odd sizes, batch broadcasting', { skip }, async () => {
@@ -50,8 +78,12 @@ test('MatMul / BatchMatMul: transposes, odd sizes, batch broadcasting', { skip }
   ];
   let seed = 1;
   for (const [sa, sb, ta, tb] of cases) {
-    await agree(`matMul ${sa} ${sb} ${ta} ${tb}`, 'BatchMatMul', [input(sa, seed++), input(sb, seed++)], (a, b) =>
-      tf.matMul(a, b, ta, tb),
+    await agree(
+      `matMul ${sa} ${sb} ${ta} ${tb}`,
+      'BatchMatMul',
+      [input(sa, seed++), input(sb, seed++)],
+      (a, b) => tf.matMul(a, b, ta, tb),
+      { sums: true },
     );
   }
 });
@@ -64,17 +96,23 @@ test('_FusedMatMul: bias and every fused activation', { skip }, async () => {
       activation === 'linear' ? 'GankitDense' : '_FusedMatMul',
       [input([9, 17], 1, -3, 3), input([17, 11], 2), input([11], 3)],
       (a, b, bias) => tf.fused.matMul({ a, b, bias, activation, leakyreluAlpha: 0.3 }),
+      { sums: (a, b, bias) => tf.add(tf.matMul(a, b), bias) },
     );
   }
   // Other linear cases run as the plain ops.
-  await agree('fused matMul linear, no bias', 'BatchMatMul', [input([9, 17], 1), input([17, 11], 2)], (a, b) =>
-    tf.fused.matMul({ a, b }),
+  await agree(
+    'fused matMul linear, no bias',
+    'BatchMatMul',
+    [input([9, 17], 1), input([17, 11], 2)],
+    (a, b) => tf.fused.matMul({ a, b }),
+    { sums: true },
   );
   await agree(
     'fused matMul linear, transposeA',
     ['BatchMatMul', 'Add'],
     [input([17, 9], 1), input([17, 11], 2), input([11], 3)],
     (a, b, bias) => tf.fused.matMul({ a, b, bias, transposeA: true }),
+    { sums: true },
   );
   await agree(
     '_FusedMatMul kernel, linear with bias',
@@ -88,12 +126,14 @@ test('_FusedMatMul: bias and every fused activation', { skip }, async () => {
           { a: tf.reshape(a, [1, 9, 17]), b: tf.reshape(b, [1, 17, 11]), bias },
           { transposeA: false, transposeB: false, activation: 'linear', leakyreluAlpha: 0.2 },
         ) as tf.Tensor,
+    { sums: true },
   );
   await agree(
     'fused matMul scalar bias, transposeB',
     '_FusedMatMul',
     [input([4, 6], 4), input([5, 6], 5), input([1], 6)],
     (a, b, bias) => tf.fused.matMul({ a, b, bias, transposeB: true, activation: 'relu' }),
+    { sums: (a, b, bias) => tf.add(tf.matMul(a, b, false, true), bias) },
   );
 });
 
@@ -130,8 +170,12 @@ const convCases: ConvCase[] = [
 test('Conv2D: strides, padding (same/valid/explicit), dilation, batch 1, odd sizes', { skip }, async () => {
   let seed = 100;
   for (const c of convCases) {
-    await agree(`conv2d ${JSON.stringify(c)}`, 'Conv2D', [input(c.x, seed++), input(c.f, seed++)], (x, f) =>
-      tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.s, c.pad, 'NHWC', c.d ?? 1),
+    await agree(
+      `conv2d ${JSON.stringify(c)}`,
+      'Conv2D',
+      [input(c.x, seed++), input(c.f, seed++)],
+      (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.s, c.pad, 'NHWC', c.d ?? 1),
+      { sums: true },
     );
   }
 });
@@ -153,6 +197,7 @@ test('FusedConv2D: bias and activations as oneDNN post-ops', { skip }, async () 
           activation,
           leakyreluAlpha: 0.1,
         }),
+      { sums: (x, f, bias) => tf.add(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, 'same'), bias) },
     );
   }
 });
@@ -163,20 +208,19 @@ test("FusedConv2D kernel, linear with bias (tfjs-layers' path on other backends)
     'FusedConv2D',
     [input([2, 9, 7, 3], 250), input([3, 3, 3, 5], 251), input([5], 252)],
     (x, filter, bias) =>
-      tf
-        .engine()
-        .runKernel(
-          'FusedConv2D',
-          { x, filter, bias },
-          {
-            strides: [1, 1],
-            pad: 'same',
-            dataFormat: 'NHWC',
-            dilations: [1, 1],
-            activation: 'linear',
-            leakyreluAlpha: 0.2,
-          },
-        ) as tf.Tensor,
+      tf.engine().runKernel(
+        'FusedConv2D',
+        { x, filter, bias },
+        {
+          strides: [1, 1],
+          pad: 'same',
+          dataFormat: 'NHWC',
+          dilations: [1, 1],
+          activation: 'linear',
+          leakyreluAlpha: 0.2,
+        },
+      ) as tf.Tensor,
+    { sums: true },
   );
 });
 
@@ -195,6 +239,7 @@ test('Conv2DBackpropInput: transposed convolutions and input gradients', { skip 
       [input(c.x, seed++), input(c.f, seed++)],
       (x, f) =>
         tf.conv2dTranspose(x as tf.Tensor4D, f as tf.Tensor4D, c.out as [number, number, number, number], c.s, c.pad),
+      { sums: true },
     );
   }
   for (const c of convCases.filter((c) => (c.d ?? 1) === 1)) {
@@ -204,6 +249,7 @@ test('Conv2DBackpropInput: transposed convolutions and input gradients', { skip 
       [input(c.x, seed++), input(c.f, seed++)],
       (x, f) =>
         tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, f as tf.Tensor4D, c.s, c.pad), 0.5)))(x),
+      { sums: true },
     );
   }
 });
@@ -217,6 +263,7 @@ test('Conv2DBackpropFilter: filter gradients', { skip }, async () => {
       [input(c.x, seed++), input(c.f, seed++)],
       (x, f) =>
         tf.grad((ff: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, ff as tf.Tensor4D, c.s, c.pad))))(f),
+      { sums: true },
     );
   }
 });
@@ -358,11 +405,14 @@ test('reductions: Sum, Mean, Max, Min, Prod over every axis pattern', { skip }, 
           name,
           [input([3, 5, 7], seed++, lo, hi)],
           (x) => f(x, axis, keep),
+          { sums: true },
         );
       }
     }
-    await agree(`${name} batch-norm moments`, name, [input([64, 7, 7, 128], seed++, lo, hi)], (x) => f(x, [0, 1, 2]));
-    await agree(`${name} rows`, name, [input([17, 1001], seed++, lo, hi)], (x) => f(x, 1));
+    await agree(`${name} batch-norm moments`, name, [input([64, 7, 7, 128], seed++, lo, hi)], (x) => f(x, [0, 1, 2]), {
+      sums: true,
+    });
+    await agree(`${name} rows`, name, [input([17, 1001], seed++, lo, hi)], (x) => f(x, 1), { sums: true });
   }
 });
 
@@ -598,4 +648,368 @@ test('second-order gradients (gradient penalties) through batch norm and mean ma
       return tf.grad(penalty)(scale);
     },
   );
+});
+
+// ── Sizes where the work is split among threads ──────────────────────────────────
+// Element-wise loops, reductions, transposes and batch norm go parallel above 1 M
+// elements (kParallelGrain), matmul above 2^24 flops, im2col's copies above 1 M
+// values; oneDNN's convolutions always split. With one thread nothing would split,
+// so these run with at least two.
+
+const LARGE = [1030, 1030]; // 1,060,900 elements, just above 2^20
+
+async function withThreads(n: number, body: () => Promise<void>): Promise<void> {
+  const before = getNumThreads() ?? 1;
+  setNumThreads(Math.max(n, before));
+  try {
+    await body();
+  } finally {
+    setNumThreads(before);
+  }
+}
+
+test('large matmuls and convolutions (multi-threaded oneDNN and im2col)', { skip }, async () => {
+  await withThreads(2, async () => {
+    let seed = 2000;
+    await agree(
+      'matMul 1100×64 · 64×1000',
+      'BatchMatMul',
+      [input([1100, 64], seed++), input([64, 1000], seed++)],
+      (a, b) => tf.matMul(a, b),
+      { sums: true },
+    );
+    await agree(
+      'batched matMul, transposed b',
+      'BatchMatMul',
+      [input([4, 300, 64], seed++), input([4, 1000, 64], seed++)],
+      (a, b) => tf.matMul(a, b, false, true),
+      { sums: true },
+    );
+    await agree(
+      'fused matMul relu',
+      '_FusedMatMul',
+      [input([1100, 64], seed++), input([64, 1000], seed++), input([1000], seed++)],
+      (a, b, bias) => tf.fused.matMul({ a, b, bias, activation: 'relu' }),
+      { sums: (a, b, bias) => tf.add(tf.matMul(a, b), bias) },
+    );
+    // oneDNN's direct kernels (5 channels in) and the im2col path (1 channel in), each
+    // with outputs (or im2col's patch matrix) above 2^20 values.
+    const cases: ConvCase[] = [
+      { x: [4, 64, 65, 5], f: [3, 3, 5, 64], s: 1, pad: 'same' },
+      { x: [72, 64, 64, 1], f: [4, 4, 1, 32], s: 2, pad: 'same' },
+    ];
+    for (const c of cases) {
+      const [x, f] = [input(c.x, seed++), input(c.f, seed++)];
+      await agree(
+        `large conv2d ${JSON.stringify(c)}`,
+        'Conv2D',
+        [x, f],
+        (xx, ff) => tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, c.s, c.pad),
+        { sums: true },
+      );
+      const yShape = tf.backend_util.computeConv2DInfo(c.x as Shape4, c.f as Shape4, c.s, 1, c.pad as 'same').outShape;
+      const dy = input(yShape, seed++);
+      await agree(
+        `large conv2dTranspose (dx) ${JSON.stringify(c)}`,
+        'Conv2DBackpropInput',
+        [dy, f],
+        (d, ff) => tf.conv2dTranspose(d as tf.Tensor4D, ff as tf.Tensor4D, c.x as Shape4, c.s, c.pad as 'same'),
+        { sums: true },
+      );
+      await agreeFilterGradient(`large dfilter ${JSON.stringify(c)}`, x, dy, c);
+    }
+  });
+});
+
+type Shape4 = [number, number, number, number];
+
+/**
+ * Conv2DBackpropFilter at sizes where tfjs-cpu's own kernel takes minutes (37 s for a
+ * 9×64×64×8 input): the reference is the definition, in float64,
+ *   dW[i, j, c, o] = Σ_{b, r, s} x[b, r·sh + i − top, s·sw + j − left, c] · dy[b, r, s, o]
+ * (positions outside x count as zero), with Σ|terms| as the tolerance's scale.
+ */
+async function agreeFilterGradient(label: string, x: Input, dy: Input, c: ConvCase): Promise<void> {
+  const info = tf.backend_util.computeConv2DInfo(c.x as Shape4, c.f as Shape4, c.s, 1, c.pad as 'same');
+  const { batchSize: n, inHeight: ih, inWidth: iw, inChannels: ic, outHeight: oh, outWidth: ow } = info;
+  const { outChannels: oc, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
+  const [xv, dv] = [x.values as Float32Array, dy.values as Float32Array];
+  const ref = new Float64Array(kh * kw * ic * oc),
+    mag = new Float64Array(ref.length);
+  for (let b = 0; b < n; b++) {
+    for (let r = 0; r < oh; r++) {
+      for (let s = 0; s < ow; s++) {
+        const d = ((b * oh + r) * ow + s) * oc;
+        for (let i = 0; i < kh; i++) {
+          const y = r * sh + i - top;
+          if (y < 0 || y >= ih) continue;
+          for (let j = 0; j < kw; j++) {
+            const xx = s * sw + j - left;
+            if (xx < 0 || xx >= iw) continue;
+            for (let ch = 0; ch < ic; ch++) {
+              const xval = xv[((b * ih + y) * iw + xx) * ic + ch];
+              const w = ((i * kw + j) * ic + ch) * oc;
+              for (let o = 0; o < oc; o++) {
+                ref[w + o] += xval * dv[d + o];
+                mag[w + o] += Math.abs(xval * dv[d + o]);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  const before = kernelCounts.native.get('Conv2DBackpropFilter') ?? 0;
+  const [actual] = await runOn(
+    'native',
+    [x, dy],
+    (xx, d) =>
+      tf.engine().runKernel(
+        'Conv2DBackpropFilter',
+        { x: xx, dy: d },
+        {
+          strides: c.s,
+          pad: c.pad,
+          dataFormat: 'NHWC',
+          filterShape: c.f,
+        },
+      ) as tf.Tensor,
+  );
+  assert.ok((kernelCounts.native.get('Conv2DBackpropFilter') ?? 0) > before, `${label}: did not run natively`);
+  assert.deepEqual(actual.shape, c.f);
+  const bad = closeEnough(actual.values, ref, { scale: mag });
+  assert.equal(bad, undefined, `${label}: ${bad}`);
+}
+
+const unaryOps: [string, (x: tf.Tensor) => tf.Tensor, number, number][] = [
+  ['Neg', tf.neg, -3, 3],
+  ['Abs', tf.abs, -3, 3],
+  ['Square', tf.square, -3, 3],
+  ['Sqrt', tf.sqrt, 0.01, 4],
+  ['Rsqrt', tf.rsqrt, 0.01, 4],
+  ['Reciprocal', tf.reciprocal, 0.1, 4],
+  ['Exp', tf.exp, -5, 5],
+  ['Log', tf.log, 0.01, 9],
+  ['Log1p', tf.log1p, -0.5, 9],
+  ['Tanh', tf.tanh, -6, 6],
+  ['Sigmoid', tf.sigmoid, -9, 9],
+  ['Softplus', tf.softplus, -20, 20],
+  ['Relu', tf.relu, -3, 3],
+  ['Relu6', tf.relu6, -3, 9],
+  ['LeakyRelu', (x) => tf.leakyRelu(x, 0.2), -3, 3],
+  ['Elu', tf.elu, -4, 4],
+  ['Step', (x) => tf.step(x, 0.3), -3, 3],
+  ['Sign', tf.sign, -3, 3],
+  ['ClipByValue', (x) => tf.clipByValue(x, -0.5, 0.7), -3, 3],
+];
+
+const binaryOps: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, number, number][] = [
+  ['Add', tf.add, -2, 2],
+  ['Sub', tf.sub, -2, 2],
+  ['Multiply', tf.mul, -2, 2],
+  ['RealDiv', tf.div, 0.5, 2],
+  ['Maximum', tf.maximum, -2, 2],
+  ['Minimum', tf.minimum, -2, 2],
+  ['SquaredDifference', tf.squaredDifference, -2, 2],
+  ['Pow', tf.pow, 0.5, 2],
+];
+
+const comparisons: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor][] = [
+  ['Greater', tf.greater],
+  ['GreaterEqual', tf.greaterEqual],
+  ['Less', tf.less],
+  ['LessEqual', tf.lessEqual],
+  ['Equal', tf.equal],
+  ['NotEqual', tf.notEqual],
+];
+
+const reductions: [string, (x: tf.Tensor, axis?: number | number[]) => tf.Tensor][] = [
+  ['Sum', tf.sum],
+  ['Mean', tf.mean],
+  ['Max', tf.max],
+  ['Min', tf.min],
+  ['Prod', tf.prod],
+];
+
+test('large element-wise ops, reductions, transposes and batch norm (multi-threaded loops)', { skip }, async () => {
+  await withThreads(2, async () => {
+    let seed = 2100;
+    for (const [name, f, lo, hi] of unaryOps) {
+      await agree(`large ${name}`, name, [input(LARGE, seed++, lo, hi)], f);
+    }
+    for (const [name, f, lo, hi] of binaryOps) {
+      await agree(`large ${name}`, name, [input(LARGE, seed++, lo, hi), input(LARGE, seed++, lo, hi)], f);
+      await agree(
+        `large ${name}, row broadcast`,
+        name,
+        [input(LARGE, seed++, lo, hi), input([1030], seed++, lo, hi)],
+        f,
+      );
+    }
+    for (const [name, f] of comparisons) {
+      const round = (x: Input) => ({ ...x, values: x.values.map((v) => Math.round(v)) });
+      await agree(`large ${name}`, name, [round(input(LARGE, seed++, -2, 2)), round(input([1030], seed++, -2, 2))], f);
+    }
+    const c = input(LARGE, seed++);
+    const cond: Input = { shape: LARGE, values: Uint8Array.from(c.values, (v) => (v > 0 ? 1 : 0)), dtype: 'bool' };
+    await agree('large Select', 'Select', [cond, input(LARGE, seed++), input(LARGE, seed++)], (cc, t, e) =>
+      tf.where(cc, t, e),
+    );
+    // Rows (inner 1), one outer block split by rows among threads, and many outer blocks.
+    for (const [name, f] of reductions) {
+      const [lo, hi] = name === 'Prod' ? [0.999, 1.001] : [-2, 2];
+      await agree(`large ${name} rows`, name, [input(LARGE, seed++, lo, hi)], (x) => f(x, 1), { sums: true });
+      await agree(`large ${name} columns`, name, [input([2100, 505], seed++, lo, hi)], (x) => f(x, 0), { sums: true });
+      await agree(`large ${name} middle axis`, name, [input([8, 1030, 130], seed++, lo, hi)], (x) => f(x, 1), {
+        sums: true,
+      });
+    }
+    await agree('large transpose', 'Transpose', [input([16, 32, 32, 130], seed++)], (x) =>
+      tf.transpose(x, [0, 3, 1, 2]),
+    );
+    await agree('large tile', 'Tile', [input([1, 32, 32, 130], seed++)], (x) => tf.tile(x, [16, 1, 1, 1]));
+    const x = input([16, 32, 32, 130], seed++);
+    const stat = (lo: number, hi: number) => input([130], seed++, lo, hi);
+    await agree(
+      'large batchNorm',
+      'FusedBatchNorm',
+      [x, stat(-1, 1), stat(0.1, 2), stat(-1, 1), stat(0.5, 1.5)],
+      (xx, m, v, o, s) => tf.batchNorm(xx, m, v, o, s, 1e-3),
+    );
+    await agree('large relu grad', 'GankitActivationGrad', [input(LARGE, seed++), input(LARGE, seed++)], (xx, ww) =>
+      tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), ww)))(xx),
+    );
+  });
+});
+
+// ── NaN, ±Inf, −0 and float32's extremes ──────────────────────────────────────────
+// Sizes both below and above the thresholds where a loop goes parallel or a unary op
+// goes to oneDNN's JIT (2^14 elements), since each path handles them its own way.
+
+test('unary ops pass NaN, ±Inf, −0 and extremes through as cpu does', { skip }, async () => {
+  await withThreads(2, async () => {
+    let seed = 3000;
+    for (const [name, f, lo, hi] of unaryOps) {
+      for (const shape of [[3, 17], [200, 101], LARGE]) {
+        const x = withSpecials(input(shape, seed++, lo, hi), seed++, { extremes: true });
+        await agree(`${name} ${shape} with specials`, name, [x], f);
+      }
+    }
+  });
+});
+
+test('binary ops, comparisons and Select with NaN, ±Inf, −0 and extremes on either side', { skip }, async () => {
+  let seed = 3200;
+  const special = (shape: number[], lo: number, hi: number) =>
+    withSpecials(input(shape, seed++, lo, hi), seed++, { extremes: true, count: 3 });
+  for (const [name, f, lo, hi] of binaryOps) {
+    for (const [sa, sb] of [
+      [
+        [7, 9],
+        [7, 9],
+      ],
+      [[7, 9], [9]],
+      [
+        [300, 301],
+        [300, 301],
+      ],
+    ]) {
+      await agree(
+        `${name} ${JSON.stringify(sa)} ${JSON.stringify(sb)} with specials`,
+        name,
+        [special(sa, lo, hi), special(sb, lo, hi)],
+        f,
+      );
+    }
+  }
+  for (const [name, f] of comparisons) {
+    await agree(`${name} with specials`, name, [special([7, 9], -2, 2), special([7, 9], -2, 2)], f);
+  }
+  const shape = [300, 301];
+  const c = input(shape, seed++);
+  const cond: Input = { shape, values: Uint8Array.from(c.values, (v) => (v > 0 ? 1 : 0)), dtype: 'bool' };
+  await agree('Select with specials', 'Select', [cond, special(shape, -1, 1), special(shape, -1, 1)], (cc, t, e) =>
+    tf.where(cc, t, e),
+  );
+});
+
+test('reductions with NaN and ±Inf: rows, columns, all axes', { skip }, async () => {
+  await withThreads(2, async () => {
+    let seed = 3400;
+    for (const [name, f] of reductions) {
+      const [lo, hi] = name === 'Prod' ? [0.999, 1.001] : [-2, 2];
+      // Few specials in a large tensor, so that most outputs stay finite.
+      for (const [shape, axis] of [
+        [[40, 50], 1],
+        [[40, 50], 0],
+        [
+          [3, 5, 7],
+          [0, 2],
+        ],
+        [LARGE, 1],
+        [[2100, 505], 0],
+      ] as [number[], number | number[]][]) {
+        const x = withSpecials(input(shape, seed++, lo, hi), seed++, { count: 1 });
+        await agree(`${name} ${shape} axis ${JSON.stringify(axis)} with specials`, name, [x], (t) => f(t, axis), {
+          sums: true,
+        });
+      }
+    }
+  });
+});
+
+test('matmul, fused activations, convolutions and batch norm with NaN and ±Inf inputs', { skip }, async () => {
+  let seed = 3600;
+  const special = (shape: number[], lo = -1, hi = 1) =>
+    withSpecials(input(shape, seed++, lo, hi), seed++, { count: 1 });
+  await agree(
+    'matMul with specials',
+    'BatchMatMul',
+    [special([37, 129]), special([129, 65])],
+    (a, b) => tf.matMul(a, b),
+    {
+      sums: true,
+    },
+  );
+  for (const activation of ['relu', 'relu6', 'leakyrelu', 'elu', 'sigmoid'] as const) {
+    await agree(
+      `fused matMul ${activation} with specials`,
+      '_FusedMatMul',
+      [special([37, 29], -3, 3), special([29, 31]), input([31], seed++)],
+      (a, b, bias) => tf.fused.matMul({ a, b, bias, activation, leakyreluAlpha: 0.3 }),
+      { sums: (a, b, bias) => tf.add(tf.matMul(a, b), bias) },
+    );
+  }
+  // Specials in the activations only: in a filter, the padding's zeros would meet
+  // them (0·Inf = NaN) in some implementations and not in others.
+  for (const c of [
+    { x: [2, 9, 11, 8], f: [3, 3, 8, 5], s: 1, pad: 'same' },
+    { x: [4, 28, 28, 1], f: [4, 4, 1, 16], s: 2, pad: 'same' },
+  ] as ConvCase[]) {
+    await agree(
+      `conv2d ${JSON.stringify(c)} with specials`,
+      'Conv2D',
+      [special(c.x), input(c.f, seed++)],
+      (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.s, c.pad),
+      { sums: true },
+    );
+    await agree(
+      `dconv/dfilter ${JSON.stringify(c)} with specials`,
+      'Conv2DBackpropFilter',
+      [special(c.x), input(c.f, seed++)],
+      (x, f) => tf.grad((ff: tf.Tensor) => tf.sum(tf.conv2d(x as tf.Tensor4D, ff as tf.Tensor4D, c.s, c.pad)))(f),
+      { sums: true },
+    );
+  }
+  await agree(
+    'batchNorm with specials',
+    'FusedBatchNorm',
+    [special([3, 5, 7, 6]), input([6], seed++), input([6], seed++, 0.1, 2), input([6], seed++), input([6], seed++)],
+    (xx, m, v, o, s) => tf.batchNorm(xx, m, v, o, s, 1e-3),
+  );
+  await agree('relu grad with specials', 'GankitActivationGrad', [special([40, 50]), special([40, 50])], (xx, ww) =>
+    tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), ww)))(xx),
+  );
+  await agree('transpose with specials', 'Transpose', [special([5, 6, 7])], (x) => tf.transpose(x, [2, 0, 1]));
 });

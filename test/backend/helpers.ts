@@ -22,6 +22,8 @@ export function nativeSkipReason(): string | undefined {
 
 export async function useBackend(name: 'native' | 'cpu' | 'wasm'): Promise<void> {
   if (name === 'native') await initBackend('native');
+  else if (name === 'wasm')
+    await initBackend('wasm'); // with the kernels gankit supplies
   else if (!(await tf.setBackend(name))) throw new Error(`Expected backend ${name} to start`);
 }
 
@@ -57,40 +59,83 @@ export function input(shape: number[], seed: number, lo = -1, hi = 1): Input {
   };
 }
 
-/** Runs f on fresh copies of the inputs on one backend; returns flat copies of the outputs. */
+/** Runs f on fresh copies of the inputs on one backend; returns copies of the outputs' values. */
 export async function runOn(
   backend: 'native' | 'cpu' | 'wasm',
   inputs: Input[],
   f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
-): Promise<{ shape: number[]; dtype: string; values: number[] }[]> {
+): Promise<{ shape: number[]; dtype: string; values: Float32Array | Int32Array | Uint8Array }[]> {
   await useBackend(backend);
-  return tf.tidy(() => {
+  // The values are read outside tidy: tidy walks its result looking for tensors,
+  // which took seconds on a million-element array.
+  const ys = tf.tidy(() => {
     const xs = inputs.map((i) => tf.tensor(i.values.slice(), i.shape, i.dtype ?? 'float32'));
-    const ys = f(...xs);
-    return (Array.isArray(ys) ? ys : [ys]).map((y) => ({
-      shape: y.shape,
-      dtype: y.dtype,
-      values: Array.from(y.dataSync()),
-    }));
+    const out = f(...xs);
+    return Array.isArray(out) ? out : [out];
   });
+  const result = ys.map((y) => ({
+    shape: y.shape,
+    dtype: y.dtype,
+    values: (y.dataSync() as Float32Array | Int32Array | Uint8Array).slice(),
+  }));
+  tf.dispose(ys);
+  return result;
+}
+
+/** Tolerances of closeEnough. */
+export interface Tolerance {
+  /** Relative, per element: allowed |a − e| grows with |e|. */
+  rtol?: number;
+  /** Absolute floor, multiplied by `scale[i]` when a scale is given. */
+  atol?: number;
+  /**
+   * Per-element magnitude for the absolute floor: for a sum of products, Σ|terms| (the
+   * same function on the inputs' absolute values), the quantity float rounding error is
+   * proportional to. Without it the floor is atol itself.
+   */
+  scale?: ArrayLike<number>;
 }
 
 /**
- * |a − e| ≤ 1e-4 · max(|e|, mean|e|) element-wise: relative error, with the
- * tensor's mean magnitude as the floor for entries that cancel to near zero.
+ * Element by element: |a − e| ≤ rtol·|e| + atol·scale (scale 1 without one); NaN
+ * exactly where the reference has NaN, and the same infinities. Returns the first
+ * disagreement in words, or undefined. Defaults: rtol 1e-5 (a few float32 ulps),
+ * atol 1e-6.
  */
-export function closeEnough(actual: number[], expected: number[], rtol = 1e-4): string | undefined {
+export function closeEnough(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: Tolerance | number = {},
+): string | undefined {
+  const { rtol = 1e-5, atol = 1e-6, scale } = typeof tol === 'number' ? { rtol: tol } : tol;
   if (actual.length !== expected.length) return `length ${actual.length} vs ${expected.length}`;
-  let meanAbs = 0;
-  for (const e of expected) meanAbs += Math.abs(e);
-  meanAbs = expected.length ? meanAbs / expected.length : 0;
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i],
       e = expected[i];
-    if (Number.isNaN(e) && Number.isNaN(a)) continue;
-    if (a === e) continue;
-    const tol = rtol * Math.max(Math.abs(e), meanAbs, 1e-30);
-    if (!(Math.abs(a - e) <= tol)) return `element ${i}: ${a} vs ${e} (tolerance ${tol.toExponential(2)})`;
+    if (Number.isNaN(e) || !Number.isFinite(e)) {
+      if (Object.is(a, e) || (Number.isNaN(a) && Number.isNaN(e))) continue;
+      return `element ${i}: ${a} where the reference has ${e}`;
+    }
+    const floor = scale && Number.isFinite(scale[i]) ? atol * Math.abs(scale[i]) : atol;
+    const bound = rtol * Math.abs(e) + floor;
+    if (!(Math.abs(a - e) <= bound)) return `element ${i}: ${a} vs ${e} (tolerance ${bound.toExponential(2)})`;
   }
   return undefined;
+}
+
+/**
+ * A copy of an input with NaN, +Inf, −Inf and −0 at `count` seeded positions each, and
+ * with `extremes` also float32's largest finite values, its smallest normal and a
+ * denormal: what a kernel must pass through as the cpu backend does. (Extremes only for
+ * element-wise ops: where a sum of them overflows depends on the order of addition.)
+ */
+export function withSpecials(x: Input, seed: number, o: { count?: number; extremes?: boolean } = {}): Input {
+  const { count = 2, extremes = false } = o;
+  const values = Float32Array.from(x.values as Float32Array);
+  const specials = [NaN, Infinity, -Infinity, -0, ...(extremes ? [3.4e38, -3.4e38, 1.2e-38, -1e-45] : [])];
+  const pick = rand(specials.length * count, seed, 0, values.length);
+  specials.forEach((v, k) => {
+    for (let c = 0; c < count; c++) values[Math.floor(pick[k * count + c])] = v;
+  });
+  return { ...x, values };
 }

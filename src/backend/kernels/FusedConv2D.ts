@@ -4,7 +4,8 @@ import { alloc } from '../pool.js';
 import { packConvInfo } from './conv_common.js';
 import { activationCode } from './activation.js';
 
-// Bias and activation become oneDNN post-ops of the convolution.
+// The bias is the convolution primitive's own; the activation runs on its output in
+// place (native/src/conv.cc: oneDNN's post-ops turned NaN into numbers).
 export const fusedConv2DConfig = nativeKernel(FusedConv2D, ({ inputs, backend, attrs }) => {
   const { x, filter } = inputs;
   const bias = inputs.bias as TensorInfo | undefined;
