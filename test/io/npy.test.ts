@@ -166,7 +166,7 @@ test('a failed write names the file and leaves nothing behind; a failed read nam
   await writeNpy(notAFolder, new Uint8Array(1), [1]);
   const target = path.join(notAFolder, 'a.npy');
   await assert.rejects(writeNpy(target, new Uint8Array(4), [4]), (err: Error & { file?: string }) => {
-    assert.match(err.message, new RegExp(`^Failed writing the .npy file: ${target}: ENOTDIR`));
+    assert.match(err.message, new RegExp(`^Failed writing a.npy: ${target}: ENOTDIR`));
     assert.equal(err.file, target);
     return true;
   });
