@@ -87,8 +87,8 @@ export function trainCommand(): Command {
         const last = result.rollbacks.at(-1);
         if (last)
           console.log(
-            `recovered from ${result.rollbacks.length} divergence${result.rollbacks.length > 1 ? 's' : ''} by ` +
-              `rolling back; the learning rates ran at ×${last.lrScale} from step ${last.to} (stats.jsonl has each)`,
+            `rolled back ${result.rollbacks.length} time${result.rollbacks.length > 1 ? 's' : ''} after the ` +
+              `losses diverged; the learning rates ran at ×${last.lrScale} from step ${last.to} (stats.jsonl has each)`,
           );
         console.log(
           `wrote ${path.join(result.runDir, 'metrics.json')}, pictures (*.png) and checkpoints in ${result.runDir}`,
