@@ -24,6 +24,17 @@ const VANISHING_STREAK = 500;
  */
 export const EXPLODED_LOSS = 1e6;
 
+/** Weights that became NaN/∞ (an update overflowed although the losses it came from were finite). */
+export function nonFiniteWeights(step: number): Problem {
+  return {
+    diverged: true,
+    fatal: true,
+    message:
+      `training diverged at step ${step}: the weights became NaN or infinite. Try lower learning rates ` +
+      '(--lr-g, --lr-d), a gradient penalty (--r1 1) or another --loss',
+  };
+}
+
 export class FailureWatch {
   private confidentSteps = 0;
   private bestModes = 0;

@@ -16,7 +16,7 @@ import { History, type Rollback, type RunMetrics, type StepStats } from '../run/
 import { lockRun } from '../run/lock.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import type { FileError } from '../io/file-errors.js';
-import { FailureWatch, type Problem } from './failures.js';
+import { FailureWatch, nonFiniteWeights, type Problem } from './failures.js';
 import type { TrainOptions } from './options.js';
 import { planRun, type TrainRequest } from './plan.js';
 import { buildPlayers, captureStart, restorePlayers, restoreStart, weightsFinite, type Players } from './players.js';
@@ -144,7 +144,8 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
       if (step - 1 > start && weightsFinite(players)) await checkpoint(step - 1);
       else await history.flush();
       const warnings = warningsOf(history);
-      return { runDir, options, backend, seconds: elapsed(), interruptedAt: step - 1, warnings, rollbacks: [] };
+      const rollbacks = history.rollbacks();
+      return { runDir, options, backend, seconds: elapsed(), interruptedAt: step - 1, warnings, rollbacks };
     }
     const scale = (1 - (1 - options.lrFinal) * ((step - 1) / options.steps)) * recovery.lrScale;
     gan.scaleLearningRates(scale);
@@ -165,7 +166,16 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
 
     if (due(options.evalEvery, step)) await task.evaluate(step, false);
     if (due(options.plotEvery, step)) await task.pictures(step, true);
-    if (due(options.checkpointEvery, step)) await checkpoint(step);
+    if (due(options.checkpointEvery, step)) {
+      // Finite losses, then an update that overflowed: never checkpoint it, roll back as for a divergence.
+      const broken = weightsFinite(players) ? undefined : nonFiniteWeights(step);
+      if (broken && recovery.canRollBack()) {
+        step = await rollBack(step, broken);
+        continue;
+      }
+      if (broken) await report(step, broken, r);
+      await checkpoint(step);
+    }
     if (step % 200 === 0) await history.flush();
   }
 
