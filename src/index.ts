@@ -55,7 +55,15 @@ export {
 } from './run/checkpoint.js';
 export { runPaths, type RunPaths } from './run/paths.js';
 export { readOptionsFile, writeOptionsFile, OPTIONS_VERSION, type OptionsFile } from './run/options-file.js';
-export { History, type StatsLine, type StepStats, type RunMetrics } from './run/stats.js';
+export { History, type StatsLine, type StepStats, type RunMetrics, type Rollback } from './run/stats.js';
+export { findCheckpoint, removeTemporaries, type FoundCheckpoint } from './run/checkpoint.js';
+export { lockRun, type RunLock } from './run/lock.js';
+export {
+  nativeMemoryUse,
+  releaseNativeMemory,
+  describeNativeMemory,
+  type NativeMemoryUse,
+} from './backend/memory.js';
 export {
   modeMetrics,
   describeMetrics,

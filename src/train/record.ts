@@ -12,9 +12,9 @@ import type { RunPlan } from './plan.js';
 import { restorePlayers, type Players } from './players.js';
 
 export async function checkOutFolder(plan: RunPlan): Promise<void> {
+  if (plan.resume) return; // the plan has read the run's options.json: it is a run
   const dir = plan.runDir;
   const state = await folderState(dir);
-  if (plan.resume) return; // the plan has read the run's options.json: it is a run
   if (state.kind === 'run' && !plan.replace) {
     throw new Error(
       `Expected --out to name a new folder but ${dir} holds a run; continue it with gankit train --resume --out ` +
