@@ -58,7 +58,6 @@ export function trainCommand(): Command {
       const progress = createProgress(Boolean(process.stdout.isTTY));
       const stop = stopOnSignals(progress);
       console.log(describeBackend(backend));
-      console.log(`run directory: ${request.out}`);
       try {
         const result = await train(request, {
           onStart: (plan) => progress.start(plan),

@@ -98,6 +98,7 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
 
   // ── The run directory: the resumed record, or a fresh one ──────────────────────
   const { start, history } = await openRecord(plan, players, say);
+  say(`run directory: ${runDir}`); // only once every check has passed: a refused command names none
   await writeOptionsFile(runDir, options);
   const watch = new FailureWatch(options.loss);
   const recovery = new Recovery(options.recover, history);

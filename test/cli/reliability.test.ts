@@ -222,6 +222,7 @@ test('refused commands leave an existing run byte-identical and write nothing el
     const r = gankit(args);
     assert.notEqual(r.status, 0, args.join(' '));
     assert.match(r.stderr, message);
+    assert.doesNotMatch(r.stdout, /run directory/, 'a refused command names no run directory');
     assert.deepEqual(snapshot(out), before, `${args.join(' ')} changed the run`);
   }
   // Damaged checkpoints (every one: a damaged latest alone falls back to the one before) refuse the resume
