@@ -10,6 +10,7 @@ import { countSamples, readSamples } from '../metrics/samples.js';
 import { openRun } from '../run/open.js';
 import { evaluateConditionalRun } from '../sampling/conditional-eval.js';
 import { integer, positiveInt } from './parse.js';
+import { didYouMean } from '../suggest.js';
 
 interface EvalFlags {
   run?: string;
@@ -161,7 +162,8 @@ function metricList(text: string): string[] {
   const unknown = names.find((n) => !METRIC_NAMES.includes(n));
   if (names.length === 0 || unknown !== undefined) {
     throw new InvalidArgumentError(
-      `Expected a comma-separated list from ${METRIC_NAMES.join(', ')} but received "${text}".`,
+      `Expected a comma-separated list from ${METRIC_NAMES.join(', ')} but received "${text}".` +
+        (unknown !== undefined ? didYouMean(unknown, METRIC_NAMES) : ''),
     );
   }
   return [...new Set(names)];

@@ -8,7 +8,7 @@ import { describeConditional } from '../train/conditional-metrics.js';
 import { DEFAULT_OPTIONS, OPTIONS, type OptionRow, type TrainOptions } from '../train/options.js';
 import { train, type TrainRequest } from '../train/trainer.js';
 import { flagParser, positiveInt } from './parse.js';
-import { positiveNumber } from '../train/option-values.js';
+import { oneOf, positiveNumber } from '../train/option-values.js';
 import { createProgress } from './progress.js';
 import { releaseRunLocks } from '../run/lock.js';
 
@@ -151,8 +151,11 @@ function optionFor(row: OptionRow): Option {
   const help = plain ? row.help : `${row.help} (default: ${row.defaultShown ?? show(row.default)}${images}${note})`;
   const option = new Option(row.flag!, help);
   // 'custom' networks come only through the library (TrainRequest.networks).
-  if (row.type.choices) option.choices(row.type.choices.filter((c) => c !== 'custom'));
-  else option.argParser(flagParser(row.type));
+  // Choices show in the help; the parser after them refuses a near miss with "did you mean".
+  if (row.type.choices) {
+    const choices = row.type.choices.filter((c) => c !== 'custom');
+    option.choices(choices).argParser(flagParser(oneOf(choices)));
+  } else option.argParser(flagParser(row.type));
   // A default that is the same for every data set is commander's (it shows it); one that
   // depends on the data is left to the library, so an option left out stays undefined.
   if (plain) option.default(row.default, Array.isArray(row.default) ? show(row.default) : undefined);

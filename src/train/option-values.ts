@@ -2,6 +2,8 @@
 // options.json (`accepts`) and parses one from the command line (`parse`), so the CLI
 // and the library refuse the same values with the same words.
 
+import { didYouMean } from '../suggest.js';
+
 export interface ValueType<T = unknown> {
   /** What a valid value is, as errors say it: "a positive integer". */
   expected: string;
@@ -13,6 +15,8 @@ export interface ValueType<T = unknown> {
   parse(text: string): T;
   /** The valid values, when they are a list of names. */
   choices?: readonly string[];
+  /** Names a typo is checked against for "did you mean" (src/suggest.ts); the choices when absent. */
+  names?: readonly string[];
 }
 
 function kind<T>(
@@ -70,7 +74,17 @@ export function oneOf<T extends string>(values: readonly T[]): ValueType<T> {
     (v) => values.includes(v as T),
     (text) => text as T,
   );
-  return { ...type, choices: values };
+  const parse = (text: string) => {
+    if (values.includes(text.trim() as T)) return text.trim() as T;
+    throw new Error(`Expected ${type.flagExpected} but received "${text}".${didYouMean(text.trim(), values)}`);
+  };
+  return { ...type, parse, choices: values };
+}
+
+/** " Did you mean …?" for a value of this type, when it is a near miss of one of its names. */
+export function suggestFor(type: ValueType, value: unknown): string {
+  const names = type.names ?? type.choices;
+  return names ? didYouMean(value, names) : '';
 }
 
 export const intList = kind(

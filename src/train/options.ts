@@ -68,6 +68,7 @@ const dataName: v.ValueType<string> = {
   flagExpected: 'a data set name or a path',
   accepts: (x) => typeof x === 'string' && (TOY_DATASETS.includes(x as never) || isImageDataName(x)),
   parse: (text) => text,
+  names: [...TOY_DATASETS, ...IMAGE_DATASETS],
 };
 
 const MODELS = ['mlp', 'dcgan', ...CONDITIONAL_MODELS, 'custom'] as const;
@@ -409,7 +410,10 @@ export function resolveOptions(partial: Partial<TrainOptions>): TrainOptions {
   const o: TrainOptions = { ...defaults(!toy), ...given };
   const check = (r: OptionRow) => {
     if (!r.type.accepts(o[r.name])) {
-      throw new Error(`Expected ${r.name} to be ${r.type.expected} but received ${JSON.stringify(o[r.name])}`);
+      throw new Error(
+        `Expected ${r.name} to be ${r.type.expected} but received ${JSON.stringify(o[r.name])}.` +
+          v.suggestFor(r.type, o[r.name]),
+      );
     }
   };
   const rowOf = (name: Name) => OPTIONS.find((r) => r.name === name)!;

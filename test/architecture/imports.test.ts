@@ -3,7 +3,7 @@
 // (not dist/), so it checks what is written, type-only imports included.
 //
 // Layers, by a file's top-level entry under src/ (a folder, or a file at src/'s root):
-//   0  rng.ts, io, backend                                   (foundations)
+//   0  rng.ts, suggest.ts, io, backend                       (foundations)
 //   1  data, games, networks, metrics, plots, generate        (pieces)
 //   2  run                                                   (a run directory)
 //   3  train
@@ -24,6 +24,7 @@ const SRC = path.join(REPO, 'src');
 
 const LAYERS: Record<string, number> = {
   'rng.ts': 0,
+  'suggest.ts': 0,
   io: 0,
   backend: 0,
   data: 1,
