@@ -75,9 +75,13 @@ export function trainCommand(): Command {
           process.exitCode = stop.exitCode();
           return;
         }
-        const rate = (result.options.steps / result.seconds).toFixed(0);
+        const rate = (result.trainedSteps / result.seconds).toFixed(0);
+        const of =
+          result.trainedSteps < result.options.steps
+            ? ` (steps ${result.options.steps - result.trainedSteps + 1}–${result.options.steps} of the run)`
+            : '';
         console.log(
-          `trained ${result.options.steps} steps in ${result.seconds.toFixed(1)} s (${rate} steps/s, ` +
+          `trained ${result.trainedSteps} steps${of} in ${result.seconds.toFixed(1)} s (${rate} steps/s, ` +
             `backend ${result.backend.name})`,
         );
         if (result.metrics)

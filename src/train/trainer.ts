@@ -59,7 +59,10 @@ export interface TrainResult {
   backend: BackendChoice;
   /** Final mode metrics (mixture data only), with the conditional metrics of conditional runs. */
   metrics?: RunMetrics;
+  /** Seconds this call trained (metrics.json's `seconds` counts every session of the run). */
   seconds: number;
+  /** Steps this call trained: all of them, or those after the checkpoint it resumed from. */
+  trainedSteps: number;
   /** Set when the run stopped early on its abort signal; it can be resumed. */
   interruptedAt?: number;
   /** Warnings of the run (mode collapse, exploded losses, …), in the order they were recorded. */
@@ -111,8 +114,12 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
   await task.prepare();
 
   // ── The loop ──────────────────────────────────────────────────────────────────
+  // Seconds count across sessions: a resumed run goes on from its record's last step line.
+  const last = history.steps().at(-1) as { seconds?: number } | undefined;
+  const before = last?.seconds ?? 0;
   const began = performance.now();
-  const elapsed = () => (performance.now() - began) / 1000;
+  const thisCall = () => (performance.now() - began) / 1000;
+  const elapsed = () => before + thisCall();
   const due = (every: number, step: number) => every > 0 && step % every === 0 && step < options.steps;
   // Before the first checkpoint a divergence rolls back to the start, kept in memory.
   let startState = start === 0 && options.recover > 0 ? captureStart(players) : undefined;
@@ -146,7 +153,17 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
       else await history.flush();
       const warnings = warningsOf(history);
       const rollbacks = history.rollbacks();
-      return { runDir, options, backend, seconds: elapsed(), interruptedAt: step - 1, warnings, rollbacks };
+      const trainedSteps = step - 1 - start;
+      return {
+        runDir,
+        options,
+        backend,
+        seconds: thisCall(),
+        trainedSteps,
+        interruptedAt: step - 1,
+        warnings,
+        rollbacks,
+      };
     }
     const scale = (1 - (1 - options.lrFinal) * ((step - 1) / options.steps)) * recovery.lrScale;
     gan.scaleLearningRates(scale);
@@ -185,13 +202,15 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
   await checkpoint(options.steps);
   await task.pictures(options.steps, true);
   const { summary, metrics } = await task.finish();
-  const seconds = elapsed();
+  const seconds = thisCall();
   const epochs = task.epochs ? { epochs: options.steps / task.epochs.stepsPerEpoch } : {};
   const warnings = warningsOf(history);
   const rollbacks = history.rollbacks().length;
-  const final = { ...summary, steps: options.steps, ...epochs, seconds, backend: backend.name, rollbacks, warnings };
+  const total = { seconds: elapsed() };
+  const final = { ...summary, steps: options.steps, ...epochs, ...total, backend: backend.name, rollbacks, warnings };
   await writeFileAtomic(runPaths(runDir).metrics, JSON.stringify(final, null, 2) + '\n');
-  return { runDir, options, backend, metrics, seconds, warnings, rollbacks: history.rollbacks() };
+  const trainedSteps = options.steps - start;
+  return { runDir, options, backend, metrics, seconds, trainedSteps, warnings, rollbacks: history.rollbacks() };
 }
 
 /** Frees the players' tensors: the optimizers' slots, G, D and G's average; the caller's own networks stay theirs. */

@@ -149,6 +149,14 @@ for (const [signal, code] of [
     const resumed = gankit(['train', '--resume', '--out', out]);
     assert.equal(resumed.status, 0, resumed.stderr);
     assertExactContinuation(out);
+    // The resumed call reports its own steps; the record's seconds go on across the two sessions.
+    const trained = 1200 - interrupted;
+    assert.match(resumed.stdout, new RegExp(`trained ${trained} steps \\(steps ${interrupted + 1}–1200 of the run\\)`));
+    const clock = statsLines(out).flatMap((l) => ('lossD' in l ? [l.seconds as number] : []));
+    assert.ok(
+      clock.every((t, i) => i === 0 || t >= clock[i - 1]),
+      'seconds never go back',
+    );
   });
 }
 
