@@ -248,6 +248,22 @@ test('refused commands leave an existing run byte-identical and write nothing el
   const bad = gankit(['train', '--data', 'no-such-data'], { cwd });
   assert.equal(bad.status, 1);
   assert.deepEqual(readdirSync(cwd), []);
+  // --out naming a file, --resume on a folder that does not exist: what was expected, not EEXIST or ENOENT.
+  const file = path.join(temp(), 'notes.txt');
+  writeFileSync(file, 'mine');
+  const onFile = gankit([...RUN, '--out', file]);
+  assert.equal(onFile.status, 1);
+  assert.match(onFile.stderr, /Expected --out to name a new or empty folder, or a run, but .*notes\.txt is a file/);
+  assert.equal(readFileSync(file, 'utf8'), 'mine');
+  const missing = path.join(temp(), 'nothing-here');
+  const resumeMissing = gankit(['train', '--resume', '--out', missing]);
+  assert.equal(resumeMissing.status, 1);
+  assert.match(
+    resumeMissing.stderr,
+    /Expected .*nothing-here\/options\.json from an earlier run to resume but there is none/,
+  );
+  assert.doesNotMatch(onFile.stderr + resumeMissing.stderr, /EEXIST|ENOENT/);
+  assert.ok(!existsSync(missing), 'a refused resume creates no folder');
   // A folder of other files is never a run's: refused, even with --force.
   const other = temp();
   writeFileSync(path.join(other, 'notes.txt'), 'mine');
