@@ -86,6 +86,12 @@ async function fetchFiles(
       sha256: file.sha256!,
       bytes: file.bytes,
       onProgress: options.onProgress,
+    }).catch((err: Error) => {
+      // The way on without a network: which files, from where, into which folder.
+      err.message +=
+        `. To work offline, put ${missing.map((f) => f.name).join(', ')} (from ${missing.map(urlOf).join(', ')}) ` +
+        `into ${cache} (GANKIT_DATA sets the data folder)`;
+      throw err;
     });
   }
 }

@@ -144,6 +144,21 @@ test('a known name is downloaded through the mirror into <dataDir>/<name>/, then
   assert.equal(server.requests.length, 2, 'the second load reads the cache');
 });
 
+test('a failed download says which files to put into which folder to work offline', async () => {
+  const dataDir = temporaryDir();
+  const options = { dataDir, mirror: `${server.url}/nothing-here/`, registry: tinyRegistry() };
+  await assert.rejects(loadImages('tiny', options), (err: Error) => {
+    assert.match(err.message, /received 404/);
+    const files = 'train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz';
+    assert.ok(
+      err.message.includes(`To work offline, put ${files} (from ${server.url}/nothing-here/tiny/`),
+      err.message,
+    );
+    assert.ok(err.message.includes(`into ${path.join(dataDir, 'tiny')} (GANKIT_DATA sets the data folder)`));
+    return true;
+  });
+});
+
 test('a system folder holding the files is used before downloading', async () => {
   const system = temporaryDir();
   for (const [name, bytes] of Object.entries(idxFiles)) writeFileSync(path.join(system, name), bytes);
