@@ -123,8 +123,8 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
   const due = (every: number, step: number) => every > 0 && step % every === 0 && step < options.steps;
   // Before the first checkpoint a divergence rolls back to the start, kept in memory.
   let startState = start === 0 && options.recover > 0 ? captureStart(players) : undefined;
+  // Callers have checked the weights are finite: a checkpoint is never written from a diverged state.
   const checkpoint = async (step: number) => {
-    if (!weightsFinite(players)) throw new Error(`Expected finite weights to checkpoint at step ${step}`);
     await history.flush();
     await saveCheckpoint(runDir, players.models, gan.checkpointState(step));
     startState = undefined;
@@ -199,6 +199,7 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
 
   // ── The end: the final evaluation, checkpoint and pictures, then metrics.json ──
   await task.evaluate(options.steps, true);
+  if (!weightsFinite(players)) await report(options.steps, nonFiniteWeights(options.steps), r);
   await checkpoint(options.steps);
   await task.pictures(options.steps, true);
   const { summary, metrics } = await task.finish();

@@ -268,28 +268,52 @@ test('Conv2DBackpropFilter: filter gradients', { skip }, async () => {
   }
 });
 
+// The element-wise ops under test, each with the input range it is checked on; the
+// small-shape tests and the large (multi-threaded) ones below share them.
+const unaryOps: [string, (x: tf.Tensor) => tf.Tensor, number, number][] = [
+  ['Neg', tf.neg, -3, 3],
+  ['Abs', tf.abs, -3, 3],
+  ['Square', tf.square, -3, 3],
+  ['Sqrt', tf.sqrt, 0.01, 4],
+  ['Rsqrt', tf.rsqrt, 0.01, 4],
+  ['Reciprocal', tf.reciprocal, 0.1, 4],
+  ['Exp', tf.exp, -5, 5],
+  ['Log', tf.log, 0.01, 9],
+  ['Log1p', tf.log1p, -0.5, 9],
+  ['Tanh', tf.tanh, -6, 6],
+  ['Sigmoid', tf.sigmoid, -9, 9],
+  ['Softplus', tf.softplus, -20, 20],
+  ['Relu', tf.relu, -3, 3],
+  ['Relu6', tf.relu6, -3, 9],
+  ['LeakyRelu', (x) => tf.leakyRelu(x, 0.2), -3, 3],
+  ['Elu', tf.elu, -4, 4],
+  ['Step', (x) => tf.step(x, 0.3), -3, 3],
+  ['Sign', tf.sign, -3, 3],
+  ['ClipByValue', (x) => tf.clipByValue(x, -0.5, 0.7), -3, 3],
+];
+
+const binaryOps: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, number, number][] = [
+  ['Add', tf.add, -2, 2],
+  ['Sub', tf.sub, -2, 2],
+  ['Multiply', tf.mul, -2, 2],
+  ['RealDiv', tf.div, 0.5, 2],
+  ['Maximum', tf.maximum, -2, 2],
+  ['Minimum', tf.minimum, -2, 2],
+  ['SquaredDifference', tf.squaredDifference, -2, 2],
+  ['Pow', tf.pow, 0.5, 2],
+];
+
+const comparisons: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor][] = [
+  ['Greater', tf.greater],
+  ['GreaterEqual', tf.greaterEqual],
+  ['Less', tf.less],
+  ['LessEqual', tf.lessEqual],
+  ['Equal', tf.equal],
+  ['NotEqual', tf.notEqual],
+];
+
 test('unary element-wise ops: small, odd and large (JIT path) sizes', { skip }, async () => {
-  const ops: [string, (x: tf.Tensor) => tf.Tensor, number, number][] = [
-    ['Neg', tf.neg, -3, 3],
-    ['Abs', tf.abs, -3, 3],
-    ['Square', tf.square, -3, 3],
-    ['Sqrt', tf.sqrt, 0.01, 4],
-    ['Rsqrt', tf.rsqrt, 0.01, 4],
-    ['Reciprocal', tf.reciprocal, 0.1, 4],
-    ['Exp', tf.exp, -5, 5],
-    ['Log', tf.log, 0.01, 9],
-    ['Log1p', tf.log1p, -0.5, 9],
-    ['Tanh', tf.tanh, -6, 6],
-    ['Sigmoid', tf.sigmoid, -9, 9],
-    ['Softplus', tf.softplus, -20, 20],
-    ['Relu', tf.relu, -3, 3],
-    ['Relu6', tf.relu6, -3, 9],
-    ['LeakyRelu', (x) => tf.leakyRelu(x, 0.2), -3, 3],
-    ['Elu', tf.elu, -4, 4],
-    ['Step', (x) => tf.step(x, 0.3), -3, 3],
-    ['Sign', tf.sign, -3, 3],
-    ['ClipByValue', (x) => tf.clipByValue(x, -0.5, 0.7), -3, 3],
-  ];
+  const ops = unaryOps;
   let seed = 500;
   for (const [name, f, lo, hi] of ops) {
     for (const shape of [[1], [3, 17], [101, 1001]]) {
@@ -331,16 +355,7 @@ const broadcastPatterns: [number[], number[]][] = [
 ];
 
 test('binary arithmetic ops with every broadcasting pattern', { skip }, async () => {
-  const ops: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, number, number][] = [
-    ['Add', tf.add, -2, 2],
-    ['Sub', tf.sub, -2, 2],
-    ['Multiply', tf.mul, -2, 2],
-    ['RealDiv', tf.div, 0.5, 2],
-    ['Maximum', tf.maximum, -2, 2],
-    ['Minimum', tf.minimum, -2, 2],
-    ['SquaredDifference', tf.squaredDifference, -2, 2],
-    ['Pow', tf.pow, 0.5, 2],
-  ];
+  const ops = binaryOps;
   let seed = 600;
   for (const [name, f, lo, hi] of ops) {
     for (const [sa, sb] of broadcastPatterns) {
@@ -359,14 +374,7 @@ test('binary arithmetic ops with every broadcasting pattern', { skip }, async ()
 });
 
 test('comparisons (bool outputs) and Select, as gradients use them', { skip }, async () => {
-  const ops: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor][] = [
-    ['Greater', tf.greater],
-    ['GreaterEqual', tf.greaterEqual],
-    ['Less', tf.less],
-    ['LessEqual', tf.lessEqual],
-    ['Equal', tf.equal],
-    ['NotEqual', tf.notEqual],
-  ];
+  const ops = comparisons;
   let seed = 700;
   for (const [name, f] of ops) {
     for (const [sa, sb] of broadcastPatterns.slice(0, 8)) {
@@ -781,48 +789,6 @@ async function agreeFilterGradient(label: string, x: Input, dy: Input, c: ConvCa
   const bad = closeEnough(actual.values, ref, { scale: mag });
   assert.equal(bad, undefined, `${label}: ${bad}`);
 }
-
-const unaryOps: [string, (x: tf.Tensor) => tf.Tensor, number, number][] = [
-  ['Neg', tf.neg, -3, 3],
-  ['Abs', tf.abs, -3, 3],
-  ['Square', tf.square, -3, 3],
-  ['Sqrt', tf.sqrt, 0.01, 4],
-  ['Rsqrt', tf.rsqrt, 0.01, 4],
-  ['Reciprocal', tf.reciprocal, 0.1, 4],
-  ['Exp', tf.exp, -5, 5],
-  ['Log', tf.log, 0.01, 9],
-  ['Log1p', tf.log1p, -0.5, 9],
-  ['Tanh', tf.tanh, -6, 6],
-  ['Sigmoid', tf.sigmoid, -9, 9],
-  ['Softplus', tf.softplus, -20, 20],
-  ['Relu', tf.relu, -3, 3],
-  ['Relu6', tf.relu6, -3, 9],
-  ['LeakyRelu', (x) => tf.leakyRelu(x, 0.2), -3, 3],
-  ['Elu', tf.elu, -4, 4],
-  ['Step', (x) => tf.step(x, 0.3), -3, 3],
-  ['Sign', tf.sign, -3, 3],
-  ['ClipByValue', (x) => tf.clipByValue(x, -0.5, 0.7), -3, 3],
-];
-
-const binaryOps: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, number, number][] = [
-  ['Add', tf.add, -2, 2],
-  ['Sub', tf.sub, -2, 2],
-  ['Multiply', tf.mul, -2, 2],
-  ['RealDiv', tf.div, 0.5, 2],
-  ['Maximum', tf.maximum, -2, 2],
-  ['Minimum', tf.minimum, -2, 2],
-  ['SquaredDifference', tf.squaredDifference, -2, 2],
-  ['Pow', tf.pow, 0.5, 2],
-];
-
-const comparisons: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor][] = [
-  ['Greater', tf.greater],
-  ['GreaterEqual', tf.greaterEqual],
-  ['Less', tf.less],
-  ['LessEqual', tf.lessEqual],
-  ['Equal', tf.equal],
-  ['NotEqual', tf.notEqual],
-];
 
 const reductions: [string, (x: tf.Tensor, axis?: number | number[]) => tf.Tensor][] = [
   ['Sum', tf.sum],

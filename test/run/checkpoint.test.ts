@@ -24,24 +24,13 @@ import { Rng } from '../../src/rng.js';
 import { fixture } from '../reference-lines.js';
 import { procUnavailable, recordDiskEvents, srcModule } from '../io/failing-disk.js';
 import { filesUnder, flipByte, tinyRunCopy, truncate } from './tiny-run.js';
+import { refused } from '../refusals.js';
 
 const cp = (run: string, ...parts: string[]) => path.join(run, 'checkpoints', ...parts);
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 /** A file's bytes as float32 values (a copy: small Buffers share a pool at an offset). */
 const floats = (file: string) => new Float32Array(Uint8Array.from(readFileSync(file)).buffer);
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
-
-/** Rejects with a plain Error (never a TypeError or the like) whose message matches every pattern. */
-async function refused(work: Promise<unknown>, ...patterns: (RegExp | string)[]): Promise<void> {
-  await assert.rejects(work, (err: Error) => {
-    assert.equal(err.constructor, Error, `a ${err.constructor.name}: ${err.message}`);
-    for (const p of patterns) {
-      if (typeof p === 'string') assert.ok(err.message.includes(p), `"${p}" is not in: ${err.message}`);
-      else assert.match(err.message, p);
-    }
-    return true;
-  });
-}
 
 test('a checkpoint is state.json version 2 with the size and SHA-256 of every other file', async () => {
   const run = await tinyRunCopy();

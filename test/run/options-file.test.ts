@@ -10,6 +10,7 @@ import path from 'node:path';
 import { readOptionsFile, resolveSavedOptions } from '../../src/run/options-file.js';
 import { resolveOptions } from '../../src/train/options.js';
 import { srcModule } from '../io/failing-disk.js';
+import { refused } from '../refusals.js';
 
 function runWith(text: string | null): { run: string; file: string } {
   const run = mkdtempSync(path.join(tmpdir(), 'gankit-options-'));
@@ -17,17 +18,6 @@ function runWith(text: string | null): { run: string; file: string } {
   if (text === null) mkdirSync(file);
   else writeFileSync(file, text);
   return { run, file };
-}
-
-async function refused(work: Promise<unknown>, ...patterns: (RegExp | string)[]): Promise<void> {
-  await assert.rejects(work, (err: Error) => {
-    assert.equal(err.constructor, Error, `a ${err.constructor.name}: ${err.message}`);
-    for (const p of patterns) {
-      if (typeof p === 'string') assert.ok(err.message.includes(p), `"${p}" is not in: ${err.message}`);
-      else assert.match(err.message, p);
-    }
-    return true;
-  });
 }
 
 test('a missing file, a folder, bad JSON, a list, a newer version: each names the file', async () => {

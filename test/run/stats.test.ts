@@ -12,6 +12,7 @@ import path from 'node:path';
 import { History } from '../../src/run/stats.js';
 import { Rng } from '../../src/rng.js';
 import { procUnavailable, recordDiskEvents, srcModule } from '../io/failing-disk.js';
+import { refused } from '../refusals.js';
 
 const stepLine = (step: number) =>
   JSON.stringify({ step, lossD: 1.25 + step / 100, lossG: 0.5, dReal: 0.6, dFake: 0.4, lr: 0.001, seconds: step / 10 });
@@ -35,17 +36,6 @@ function writeRecord(lines: string[], tail = '\n'): string {
 
 /** The lines a resume at `step` must keep: every line up to and including it, text unchanged. */
 const upTo = (lines: string[], step: number) => lines.filter((l) => JSON.parse(l).step <= step);
-
-async function refused(work: Promise<unknown>, ...patterns: (RegExp | string)[]): Promise<void> {
-  await assert.rejects(work, (err: Error) => {
-    assert.equal(err.constructor, Error, `a ${err.constructor.name}: ${err.message}`);
-    for (const p of patterns) {
-      if (typeof p === 'string') assert.ok(err.message.includes(p), `"${p}" is not in: ${err.message}`);
-      else assert.match(err.message, p);
-    }
-    return true;
-  });
-}
 
 test("lines past the checkpoint are cut; the kept lines are the file's own, in order", async () => {
   const lines = recordText(25);
