@@ -1,31 +1,11 @@
 #!/usr/bin/env node
-// The gankit command line. Options are parsed and validated here, at the edge, into
-// the library's typed option objects; the work happens in the library.
-import { Command } from 'commander';
-import { trainCommand } from './train.js';
-import { sampleCommand } from './sample.js';
-import { interpolateCommand } from './interpolate.js';
-import { exportCommand } from './export.js';
-import { evalCommand } from './eval.js';
+// The gankit command. Loading TensorFlow.js and the native backend takes a second or
+// more on a busy machine, so a terminal shows "starting gankit" when it takes longer
+// than half a second (a log gets no such line); then the command line (program.ts) runs.
+import { LiveLine } from './live-line.js';
 
-const program = new Command('gankit')
-  .description(
-    'Train, sample, interpolate, export and measure generative adversarial networks ' +
-      '(TensorFlow.js, native CPU backend).',
-  )
-  .version('0.1.0')
-  .showHelpAfterError('(run with --help for usage)')
-  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'gankit: error: ')) });
-
-program.addCommand(trainCommand());
-program.addCommand(sampleCommand());
-program.addCommand(interpolateCommand());
-program.addCommand(exportCommand());
-program.addCommand(evalCommand());
-
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
-  console.error(`gankit: ${(err as Error).message}`);
-  process.exitCode = 1;
-}
+const starting = process.stdout.isTTY ? new LiveLine({ showAfterSeconds: 0.5, everySeconds: 1 }) : undefined;
+starting?.begin({ label: 'starting gankit', total: 0 });
+const { run } = await import('./program.js');
+starting?.stop();
+await run(process.argv);

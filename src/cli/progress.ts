@@ -1,91 +1,52 @@
-// Progress display: a live bar on a terminal, plain lines (about 20 per run) when the
-// output goes to a file or a pipe, so logs stay readable. Image runs also show the
-// epoch and images per second.
-import cliProgress from 'cli-progress';
+// The training run's progress on the live line (live-line.ts): what is being prepared
+// before the first step, then step (and epoch) with the bar, the losses, D(x), D(G(z)),
+// steps or images per second and the ETA. On a terminal the line is redrawn four times
+// a second even while one step runs for minutes; otherwise a plain line is printed
+// every GANKIT_PROGRESS_EVERY seconds (10 by default; train's --progress-every).
 import type { StepStats } from '../run/stats.js';
 import type { TrainPlan } from '../train/trainer.js';
+import { LiveLine, type LiveLineOptions } from './live-line.js';
 
 export interface Progress {
+  /** Work before the first step (opening data, preparing the evaluation): its name and elapsed time. */
+  phase(text: string): void;
   /** The run's plan (its length, and epochs for image data); call before the first step. */
   start(plan: TrainPlan): void;
   step(step: number, total: number, stats: StepStats): void;
-  /** A message that must not be overwritten by the bar. */
+  /** A message that must not be overwritten by the line. */
   log(message: string): void;
   stop(): void;
 }
 
 const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : String(v));
 
-function formatEta(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '?';
-  if (seconds < 60) return `${Math.round(seconds)}s`;
-  return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
-}
+const detail = (s: StepStats) =>
+  `loss D ${fmt(s.lossD)} G ${fmt(s.lossG)} · D(x) ${fmt(s.dReal, 2)} D(G(z)) ${fmt(s.dFake, 2)}`;
 
-/** The fields both displays show, from the plan, the step and the time since start. */
-function fields(plan: TrainPlan | undefined, began: number, step: number, total: number, s: StepStats) {
-  const first = plan?.firstStep ?? 1;
-  const perSecond = (step - first + 1) / Math.max((performance.now() - began) / 1000, 1e-9);
-  const perEpoch = plan?.stepsPerEpoch;
-  const epoch = perEpoch ? `epoch ${Math.ceil(step / perEpoch)}/${Math.ceil(total / perEpoch)} · ` : '';
-  const rate =
-    perEpoch && plan ? `${(perSecond * plan.batchSize).toFixed(0)} images/s` : `${perSecond.toFixed(0)} steps/s`;
-  return {
-    epoch,
-    lossD: fmt(s.lossD),
-    lossG: fmt(s.lossG),
-    dReal: fmt(s.dReal, 2),
-    dFake: fmt(s.dFake, 2),
-    rate,
-    eta: formatEta((total - step) / perSecond),
-  };
-}
-
-export function createProgress(interactive: boolean): Progress {
-  let began = performance.now();
+export function createProgress(options: LiveLineOptions = {}): Progress {
+  const line = new LiveLine(options);
   let plan: TrainPlan | undefined;
-  const start = (p: TrainPlan) => {
-    plan = p;
-    began = performance.now();
+  const label = (step: number, total: number) => {
+    const perEpoch = plan?.stepsPerEpoch;
+    if (!perEpoch) return 'step';
+    return `epoch ${Math.max(1, Math.ceil(step / perEpoch))}/${Math.ceil(total / perEpoch)} · step`;
   };
-  if (!interactive) {
-    let every = 0;
-    return {
-      start,
-      step(step, total, s) {
-        if (every === 0) every = Math.max(1, Math.round(total / 20));
-        if (step % every !== 0 && step !== total) return;
-        const f = fields(plan, began, step, total, s);
-        console.log(
-          `${f.epoch}step ${step}/${total}  loss D ${f.lossD}  loss G ${f.lossG}  D(x) ${f.dReal}  ` +
-            `D(G(z)) ${f.dFake}  ${f.rate}  ETA ${f.eta}`,
-        );
-      },
-      log: (message) => console.log(message),
-      stop() {},
-    };
-  }
-  const bars = new cliProgress.MultiBar(
-    {
-      format:
-        '{epoch}step {value}/{total} {bar} loss D {lossD} G {lossG} · ' +
-        'D(x) {dReal} D(G(z)) {dFake} · {rate} · ETA {eta}',
-      barsize: 24,
-      hideCursor: true,
-      clearOnComplete: false,
-      fps: 10,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  let bar: cliProgress.SingleBar | undefined;
   return {
-    start,
-    step(step, total, s) {
-      const payload = fields(plan, began, step, total, s);
-      if (!bar) bar = bars.create(total, step, payload);
-      else bar.update(step, payload);
+    phase: (text) => line.begin({ label: text, total: 0 }),
+    start(p) {
+      plan = p;
+      const images = p.stepsPerEpoch !== undefined;
+      line.begin({
+        label: label(p.firstStep, p.steps),
+        total: p.steps,
+        startDone: p.firstStep - 1,
+        doneUnit: 'step',
+        rateUnit: images ? 'images' : 'steps',
+        rateScale: images ? p.batchSize : 1,
+      });
     },
-    log: (message) => bars.log(message + '\n'),
-    stop: () => bars.stop(),
+    step: (step, total, stats) => line.update(step, { detail: detail(stats), label: label(step, total) }),
+    log: (message) => line.log(message),
+    stop: () => line.stop(),
   };
 }

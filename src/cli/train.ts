@@ -29,6 +29,11 @@ export function trainCommand(): Command {
       'continue the run in --out from its latest checkpoint (its options are kept; --steps may extend it, ' +
         '--recover and --backend may change)',
     )
+    .option(
+      '--progress-every <seconds>',
+      'seconds between progress lines when the output is not a terminal (default: GANKIT_PROGRESS_EVERY, else 10)',
+      flagParser(positiveNumber),
+    )
     .option('--force', 'start a new run in --out even where a run is: the old checkpoints, record and pictures go')
     .addHelpText(
       'after',
@@ -55,16 +60,20 @@ export function trainCommand(): Command {
           throw new Error(`Expected the native backend for --threads but ${backend.name} runs (${backend.note})`);
         setNumThreads(flags.threads as number);
       }
-      const progress = createProgress(Boolean(process.stdout.isTTY));
-      const stop = stopOnSignals(progress);
       console.log(describeBackend(backend));
+      const every = flags.progressEvery as number | undefined;
+      const progress = createProgress(every !== undefined ? { everySeconds: every } : {});
+      const stop = stopOnSignals(progress);
       try {
+        progress.phase(request.resume ? `opening the run in ${request.out}` : `opening ${request.data}`);
         const result = await train(request, {
+          onPhase: (text) => progress.phase(text),
           onStart: (plan) => progress.start(plan),
           onStep: (step, total, stats) => progress.step(step, total, stats),
           onEvent: (message) => progress.log(message),
           signal: stop.signal,
           nanAtStep: faultStep(),
+          slowStepMs: slowStepMs(),
         });
         progress.stop();
         if (result.interruptedAt !== undefined) {
@@ -75,7 +84,8 @@ export function trainCommand(): Command {
           process.exitCode = stop.exitCode();
           return;
         }
-        const rate = (result.trainedSteps / result.seconds).toFixed(0);
+        const perSecond = result.trainedSteps / result.seconds;
+        const rate = perSecond >= 10 ? perSecond.toFixed(0) : perSecond.toPrecision(2);
         const of =
           result.trainedSteps < result.options.steps
             ? ` (steps ${result.options.steps - result.trainedSteps + 1}–${result.options.steps} of the run)`
@@ -144,6 +154,16 @@ function faultStep(): number | undefined {
   if (!Number.isInteger(step) || step < 1)
     throw new Error(`Expected GANKIT_INJECT_NAN_AT to be a step number (≥ 1) but received "${text}"`);
   return step;
+}
+
+/** GANKIT_SLOW_STEP_MS=MS: every step blocks this much longer (the progress tests' slow steps). */
+function slowStepMs(): number | undefined {
+  const text = process.env.GANKIT_SLOW_STEP_MS;
+  if (text === undefined) return undefined;
+  const ms = Number(text);
+  if (!Number.isFinite(ms) || ms < 0)
+    throw new Error(`Expected GANKIT_SLOW_STEP_MS to be milliseconds (≥ 0) but received "${text}"`);
+  return ms;
 }
 
 /** The flag of one option: its parser (or choices) and its defaults in the help. */

@@ -1,7 +1,9 @@
-// Fault injection, for the tests of recovery from divergence: a NaN in one real batch,
-// as a corrupt example or a flaky device would put there. It fires once: the rollback
-// that follows trains through the same step again, this time on clean data.
-// The CLI reads GANKIT_INJECT_NAN_AT=STEP (documented in docs/design.md, "Reliability").
+// Fault injection for tests. A NaN in one real batch, as a corrupt example or a flaky
+// device would put there, for the tests of recovery from divergence: it fires once, and
+// the rollback that follows trains through the same step again, on clean data. And slow
+// steps, for the tests of the progress line: each step's first batch blocks the thread
+// for a while, as a large image model's step does.
+// The CLI reads GANKIT_INJECT_NAN_AT=STEP and GANKIT_SLOW_STEP_MS=MS (docs/design.md, "Reliability").
 import * as tf from '@tensorflow/tfjs-core';
 import type { BatchSource } from '../data/batches.js';
 
@@ -10,11 +12,17 @@ export interface SteppedBatches extends BatchSource {
   step: number;
 }
 
-export function injectNan(source: BatchSource, at?: number): SteppedBatches {
+export function injectFaults(source: BatchSource, faults: { nanAt?: number; slowStepMs?: number }): SteppedBatches {
+  const at = faults.nanAt;
   let fired = false;
+  let slowed = -1;
   const stepped: SteppedBatches = {
     step: 0,
     batch(rng, n) {
+      if (faults.slowStepMs && slowed !== stepped.step) {
+        slowed = stepped.step;
+        block(faults.slowStepMs);
+      }
       const batch = source.batch(rng, n);
       if (at === undefined || fired || stepped.step !== at) return batch;
       fired = true;
@@ -26,4 +34,9 @@ export function injectNan(source: BatchSource, at?: number): SteppedBatches {
     },
   };
   return stepped;
+}
+
+/** Blocks this thread, as a long synchronous kernel does (timers and I/O wait). */
+function block(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }

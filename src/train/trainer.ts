@@ -22,7 +22,7 @@ import { planRun, type TrainRequest } from './plan.js';
 import { buildPlayers, captureStart, restorePlayers, restoreStart, weightsFinite, type Players } from './players.js';
 import { Recovery, describeRollback } from './recovery.js';
 import { checkOutFolder, openRecord } from './record.js';
-import { injectNan } from './faults.js';
+import { injectFaults } from './faults.js';
 import type { DataTask } from './tasks/task.js';
 import { toyTask } from './tasks/toy.js';
 import { imageTask } from './tasks/images.js';
@@ -30,6 +30,8 @@ import { imageTask } from './tasks/images.js';
 export type { TrainRequest } from './plan.js';
 
 export interface TrainHooks {
+  /** Work before the first step that may take a while (the CLI shows it with its elapsed time). */
+  onPhase?(text: string): void;
   /** Called once before the first step: the run's length and, for image data, its epochs. */
   onStart?(plan: TrainPlan): void;
   /** Called after every step (the CLI's progress bar). */
@@ -40,6 +42,8 @@ export interface TrainHooks {
   signal?: AbortSignal;
   /** Fault injection for tests: a NaN in the first real batch of this step (once; a rollback does not repeat it). */
   nanAtStep?: number;
+  /** Fault injection for tests: every step blocks the thread this many milliseconds longer. */
+  slowStepMs?: number;
 }
 
 export interface TrainPlan {
@@ -77,6 +81,7 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   // ── Plan: every option resolved and checked, the data open; the run folder untouched ──
   const plan = await planRun(request, say);
   await checkOutFolder(plan);
+  hooks.onPhase?.('building the networks');
   const players = await buildPlayers(plan, request.networks);
   await fs.mkdir(plan.runDir, { recursive: true });
   const lock = await lockRun(plan.runDir, say).catch((err) => {
@@ -111,6 +116,7 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
       ? toyTask(context, plan.data.toy)
       : imageTask(context, plan.data.images, plan.data.batches);
   task.resumeAt(start);
+  hooks.onPhase?.('preparing the run');
   await task.prepare();
 
   // ── The loop ──────────────────────────────────────────────────────────────────
@@ -142,7 +148,7 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
     say(describeRollback(rollback));
     return to;
   };
-  const batches = injectNan(plan.data.batches, hooks.nanAtStep);
+  const batches = injectFaults(plan.data.batches, { nanAt: hooks.nanAtStep, slowStepMs: hooks.slowStepMs });
   const r = { history, watch, task, say };
   hooks.onStart?.({ firstStep: start + 1, steps: options.steps, batchSize: options.batchSize, ...task.epochs });
   for (let step = start + 1; step <= options.steps; step++) {
@@ -198,6 +204,7 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
   }
 
   // ── The end: the final evaluation, checkpoint and pictures, then metrics.json ──
+  hooks.onPhase?.('final evaluation, checkpoint and pictures');
   await task.evaluate(options.steps, true);
   if (!weightsFinite(players)) await report(options.steps, nonFiniteWeights(options.steps), r);
   await checkpoint(options.steps);

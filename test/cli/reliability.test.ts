@@ -57,7 +57,9 @@ function uninterrupted() {
 
 /** Starts gankit in the background; resolves with its exit code or signal, and how long it took after `signal`. */
 function start(args: string[]) {
-  const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Progress lines five times a second: waitForStep reads them.
+  const env = { ...process.env, GANKIT_PROGRESS_EVERY: '0.2' };
+  const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

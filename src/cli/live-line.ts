@@ -1,0 +1,156 @@
+// A progress line that stays alive: the main thread posts what it is doing
+// (begin/update), and a worker thread (live-line-worker.ts) draws it — on a terminal a
+// line redrawn four times a second, otherwise a plain line every few seconds. The
+// main thread of a training run is busy for the whole of each step (the backends run
+// synchronously), so a line drawn from it would freeze for as long as a step lasts;
+// the worker keeps the clock, the ETA and "step 12 running 40s" moving meanwhile.
+//
+// Messages (log) are written at once by the main thread, over the line, which the
+// worker then redraws below them. stop() waits (at most a second) until the worker has
+// drawn its last line, so whatever is printed next comes after it.
+import { writeSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { LineState } from './progress-format.js';
+import type { LineMessage } from './live-line-worker.js';
+
+export interface LiveLineOptions {
+  /** A terminal (redrawn line) or not (plain lines). Default: whether stdout is a terminal. */
+  interactive?: boolean;
+  /** Plain lines: seconds between two lines (default: GANKIT_PROGRESS_EVERY, else 10). */
+  everySeconds?: number;
+  /** Work that ends sooner than this shows nothing (default 0: shown at once). */
+  showAfterSeconds?: number;
+}
+
+export interface Work {
+  label: string;
+  total: number;
+  detail?: string;
+  doneUnit?: string;
+  rateUnit?: string;
+  rateScale?: number;
+  /** Where the count starts (a resumed run starts past 0). */
+  startDone?: number;
+}
+
+/** Seconds between plain progress lines: GANKIT_PROGRESS_EVERY, else 10. */
+export function progressEverySeconds(): number {
+  const text = process.env.GANKIT_PROGRESS_EVERY;
+  if (text === undefined || text === '') return 10;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new Error(
+      `Expected GANKIT_PROGRESS_EVERY to be a number of seconds (> 0) between progress lines but received "${text}"`,
+    );
+  }
+  return seconds;
+}
+
+const POST_MS = 100;
+
+export class LiveLine {
+  private readonly worker: Worker;
+  private readonly stopped = new Int32Array(new SharedArrayBuffer(4));
+  private readonly interactive: boolean;
+  private state?: LineState;
+  private work = 0;
+  private lastPost = 0;
+  private ended = false;
+  private readonly onResize = () => this.post({ type: 'columns', columns: terminalColumns() });
+
+  constructor(options: LiveLineOptions = {}) {
+    this.interactive = options.interactive ?? Boolean(process.stdout.isTTY);
+    this.worker = new Worker(new URL('./live-line-worker.js', import.meta.url));
+    this.worker.unref();
+    this.post({
+      type: 'config',
+      interactive: this.interactive,
+      columns: terminalColumns(),
+      everyMs: 1000 * (options.everySeconds ?? progressEverySeconds()),
+      showAfterMs: 1000 * (options.showAfterSeconds ?? 0),
+      done: this.stopped,
+    });
+    if (this.interactive) process.stdout.on('resize', this.onResize);
+  }
+
+  /** Starts a new piece of work; the previous one's last line stays above it. */
+  begin(work: Work): void {
+    const now = Date.now();
+    this.work++;
+    this.state = {
+      label: work.label,
+      done: work.startDone ?? 0,
+      total: work.total,
+      detail: work.detail,
+      doneUnit: work.doneUnit ?? 'step',
+      rateUnit: work.rateUnit ?? 'steps',
+      rateScale: work.rateScale ?? 1,
+      startedAt: now,
+      startDone: work.startDone ?? 0,
+      updatedAt: now,
+    };
+    this.send(now);
+  }
+
+  /** The count (and optionally the detail and label) now; posted at most ten times a second, and always at the end. */
+  update(done: number, change: { detail?: string; label?: string } = {}): void {
+    if (!this.state) return;
+    const now = Date.now();
+    this.state.done = done;
+    if (change.detail !== undefined) this.state.detail = change.detail;
+    if (change.label !== undefined) this.state.label = change.label;
+    this.state.updatedAt = now;
+    if (now - this.lastPost >= POST_MS || done >= this.state.total) this.send(now);
+  }
+
+  /** A message that stays: printed at once, with the line drawn again below it. */
+  log(message: string): void {
+    if (this.ended) return void console.log(message);
+    writeLine((this.interactive ? '\r\x1b[K' : '') + message + '\n');
+    this.post({ type: 'logged' });
+  }
+
+  /** Ends the current piece of work: its last line stays, and nothing is drawn until the next begin(). */
+  end(): void {
+    if (!this.state) return;
+    this.state = undefined;
+    this.post({ type: 'clear' });
+  }
+
+  /** Draws the last line and stops the worker; output after this comes after the line. */
+  stop(): void {
+    if (this.ended) return;
+    this.ended = true;
+    process.stdout.off('resize', this.onResize);
+    this.post({ type: 'stop' });
+    Atomics.wait(this.stopped, 0, 0, 1000);
+    void this.worker.terminate();
+  }
+
+  private send(now: number): void {
+    this.lastPost = now;
+    this.post({ type: 'state', work: this.work, state: { ...this.state! } });
+  }
+
+  private post(message: LineMessage): void {
+    if (message.type !== 'stop' && this.ended) return;
+    this.worker.postMessage(message);
+  }
+}
+
+/** Writes a whole line in one call (see the worker: lines never interleave). */
+function writeLine(text: string): void {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeSync(1, text);
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN' || attempt > 100) throw err;
+    }
+  }
+}
+
+/** The terminal's width; a pseudo-terminal without a size (script(1) without a terminal) has none: COLUMNS, else 80. */
+function terminalColumns(): number {
+  return process.stdout.columns || Number(process.env.COLUMNS) || 80;
+}
