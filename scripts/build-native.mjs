@@ -19,6 +19,9 @@ function skip(reason) {
 }
 
 if (process.env.GANKIT_SKIP_NATIVE === '1') skip('GANKIT_SKIP_NATIVE=1');
+// Under npx (npm_command "exec"), npm links this folder into its cache and runs the install
+// step again on the first call: reuse the addon that npm install built (scripts/prepare.mjs).
+if (process.env.npm_command === 'exec' && existsSync(join(root, 'build', 'Release', 'gankit_native.node'))) process.exit(0);
 
 // Fail fast and clearly when the oneDNN headers are nowhere to be found.
 const headerDirs = ['/usr/include', '/usr/local/include', '/opt/homebrew/include',

@@ -38,6 +38,14 @@ function lineProblem(value: unknown): string | undefined {
     if (key in line && (typeof v !== 'object' || v === null || Array.isArray(v))) return `its ${key} is ${show(v)}`;
   }
   if ('warning' in line && typeof line.warning !== 'string') return `its warning is ${show(line.warning)}`;
+  if ('resume' in line) {
+    const r = line.resume as Record<string, unknown> | null;
+    const scale = r?.lrScale;
+    if (typeof r !== 'object' || r === null || !Number.isSafeInteger(r.steps) || (r.steps as number) < 1)
+      return `its resume is ${show(r)}`;
+    if (scale !== undefined && (typeof scale !== 'number' || !(scale > 0) || !Number.isFinite(scale)))
+      return `its resume's lrScale is ${show(scale)}`;
+  }
   return undefined;
 }
 

@@ -1,5 +1,6 @@
 // The run's record: stats.jsonl, one JSON object per line. Step lines carry losses and
-// D's outputs; evaluation lines carry "metrics"; warning lines carry "warning". The
+// D's outputs; evaluation lines carry "metrics"; warning lines carry "warning"; a resumed
+// session starts with a "resume" line and a rollback leaves a "rollback" line. The
 // same record is kept in memory for the curves picture. Lines are appended and flushed
 // to the disk before each checkpoint; a resume reads them back as untrusted input
 // (stats-file.ts) and rewrites the file atomically.
@@ -43,12 +44,24 @@ export interface Rollback {
   reason: string;
 }
 
+/**
+ * A resumed session, recorded at the checkpoint's step: the run's length from then on and,
+ * when that length changed (--steps on --resume), the learning rates' schedule factor
+ * at the next step, from which they decay linearly to --lr-final by the new last step
+ * (src/train/schedule.ts) instead of jumping back up.
+ */
+export interface Resume {
+  steps: number;
+  lrScale?: number;
+}
+
 export type StatsLine =
   | ({ step: number; lr: number; seconds: number } & StepStats)
   | { step: number; metrics: RunMetrics }
   | { step: number; imageMetrics: Record<string, number> }
   | { step: number; warning: string }
-  | { step: number; rollback: Rollback };
+  | { step: number; rollback: Rollback }
+  | { step: number; resume: Resume };
 
 export class History {
   readonly lines: StatsLine[] = [];
@@ -108,6 +121,11 @@ export class History {
 
   rollbacks(): Rollback[] {
     return this.lines.flatMap((l) => ('rollback' in l ? [l.rollback] : []));
+  }
+
+  /** The sessions after the first, each at the step it resumed from. */
+  resumes(): { step: number; resume: Resume }[] {
+    return this.lines.filter((l): l is { step: number; resume: Resume } => 'resume' in l);
   }
 
   evaluations(): { step: number; metrics: RunMetrics }[] {

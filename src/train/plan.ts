@@ -29,6 +29,8 @@ export interface RunPlan {
   /** The run directory: `out` as asked for, also when resuming a run that was copied or moved. */
   runDir: string;
   resume: boolean;
+  /** A resumed run: its length as last planned (options.json's steps); --steps may change it. */
+  previousSteps?: number;
   /** A new run may replace the run in runDir (--force). */
   replace: boolean;
   backend: BackendChoice;
@@ -42,7 +44,8 @@ export async function planRun(request: TrainRequest, say: (message: string) => v
   if (resume && force)
     throw new Error('Expected either --resume (continue the run) or --force (replace it) but received both');
   if (networks) given.model = 'custom';
-  const options = resume ? await resumedOptions(given) : resolveOptions(given);
+  let previousSteps: number | undefined;
+  const options = resume ? await resumedOptions(given, (steps) => (previousSteps = steps)) : resolveOptions(given);
   if (options.model === 'custom' && !networks) {
     throw new Error(
       `Expected the run's own generator and discriminator (model 'custom') in request.networks but received none`,
@@ -56,6 +59,7 @@ export async function planRun(request: TrainRequest, say: (message: string) => v
     options: Object.freeze(options),
     runDir: options.out,
     resume,
+    previousSteps,
     replace: force,
     backend,
     data,
@@ -64,20 +68,21 @@ export async function planRun(request: TrainRequest, say: (message: string) => v
 }
 
 /** A resumed run keeps its settings; only its length and backend may change, and it lives where it is now. */
-async function resumedOptions(given: Partial<TrainOptions>): Promise<TrainOptions> {
+async function resumedOptions(given: Partial<TrainOptions>, saw: (steps: number) => void): Promise<TrainOptions> {
   if (!given.out) throw new Error('Expected --out DIR naming the run to resume but received none');
   const out = given.out;
   try {
-    return await resolveSavedOptions(out, (saved) =>
-      resolveOptions({
+    return await resolveSavedOptions(out, (saved) => {
+      if (typeof saved.steps === 'number') saw(saved.steps);
+      return resolveOptions({
         ...(saved as Partial<TrainOptions>),
         out,
         ...(given.model ? { model: given.model } : {}),
         ...(given.steps ? { steps: given.steps, epochs: 0 } : {}),
         ...(given.backend ? { backend: given.backend } : {}),
         ...(given.recover !== undefined ? { recover: given.recover } : {}),
-      }),
-    );
+      });
+    });
   } catch (err) {
     if (!(await folderHasNoOptions(out))) throw err;
     throw new Error(

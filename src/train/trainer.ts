@@ -23,6 +23,7 @@ import { buildPlayers, captureStart, restorePlayers, restoreStart, weightsFinite
 import { Recovery, describeRollback } from './recovery.js';
 import { checkOutFolder, openRecord } from './record.js';
 import { injectFaults } from './faults.js';
+import { replanSchedule, scheduleAnchor, scheduleScale } from './schedule.js';
 import type { DataTask } from './tasks/task.js';
 import { toyTask } from './tasks/toy.js';
 import { imageTask } from './tasks/images.js';
@@ -107,6 +108,7 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
   // ── The run directory: the resumed record, or a fresh one ──────────────────────
   const { start, history } = await openRecord(plan, players, say);
   say(`run directory: ${runDir}`); // only once every check has passed: a refused command names none
+  const anchor = start > 0 ? resumeSchedule(plan, start, history, say) : undefined;
   await writeOptionsFile(runDir, options);
   const watch = new FailureWatch(options.loss);
   const recovery = new Recovery(options.recover, history);
@@ -171,7 +173,7 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
         rollbacks,
       };
     }
-    const scale = (1 - (1 - options.lrFinal) * ((step - 1) / options.steps)) * recovery.lrScale;
+    const scale = scheduleScale(step, options.steps, options.lrFinal, anchor) * recovery.lrScale;
     gan.scaleLearningRates(scale);
     batches.step = step;
     const stats = gan.step(batches);
@@ -219,6 +221,26 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
   await writeFileAtomic(runPaths(runDir).metrics, JSON.stringify(final, null, 2) + '\n');
   const trainedSteps = options.steps - start;
   return { runDir, options, backend, metrics, seconds, trainedSteps, warnings, rollbacks: history.rollbacks() };
+}
+
+/**
+ * Records the resumed session; a new length re-plans the learning rates' schedule from
+ * the rate reached (schedule.ts), and says so. Returns the schedule's anchor, if any.
+ */
+function resumeSchedule(plan: Plan, start: number, history: History, say: (m: string) => void) {
+  const { steps, lrFinal } = plan.options;
+  const before = plan.previousSteps ?? steps;
+  const replanned = replanSchedule(history, start, before, steps, lrFinal);
+  history.add({ step: start, resume: { steps, ...(replanned ? { lrScale: replanned.lrScale } : {}) } });
+  if (replanned && lrFinal !== 1) {
+    const percent = (x: number) => `${+(100 * x).toFixed(1)}%`;
+    say(
+      `learning rates: the run now ends at step ${steps} (it was ${before}); they go on from ` +
+        `${percent(replanned.lrScale)} of their set values, where the schedule had reached, and decay to ` +
+        `${percent(lrFinal)} (--lr-final) by step ${steps}`,
+    );
+  }
+  return replanned ?? scheduleAnchor(history);
 }
 
 /** Frees the players' tensors: the optimizers' slots, G, D and G's average; the caller's own networks stay theirs. */

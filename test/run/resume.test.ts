@@ -17,11 +17,12 @@ const stepsIn = (run: string) =>
     .filter((l) => 'lossD' in l)
     .map((l) => l.step as number);
 const oneTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+// The resumed session's own "resume" line (at the checkpoint's step) is not the old record's.
 const linesUpTo = (text: string, step: number) =>
   text
     .trim()
     .split('\n')
-    .filter((l) => JSON.parse(l).step <= step);
+    .filter((l) => JSON.parse(l).step <= step && !('resume' in JSON.parse(l)));
 
 async function resume(run: string, steps: number): Promise<string[]> {
   const events: string[] = [];
