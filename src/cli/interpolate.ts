@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { writeFileAtomic } from '../io/atomic.js';
 import { encodeInterpolation, interpolateRun, type LatentPath } from '../sampling/interpolate.js';
 import { integer, positiveInt } from './parse.js';
+import { withProgress } from './live-line.js';
 
 interface InterpolateFlags {
   run: string;
@@ -53,16 +54,18 @@ export function interpolateCommand(): Command {
         throw new Error(`Expected at least 2 for --steps (both ends of each path) but received ${flags.steps}`);
       if (flags.gif !== undefined && flags.frames < 2)
         throw new Error(`Expected at least 2 for --frames but received ${flags.frames}`);
-      const result = await interpolateRun({
-        run: flags.run,
-        rows: flags.rows,
-        steps: flags.steps,
-        path: flags.path,
-        seed: flags.seed,
-        frames: flags.gif !== undefined ? flags.frames : undefined,
-        generator: flags.generator,
+      const { result, png, gif } = await withProgress(`interpolating in ${flags.run}`, async () => {
+        const result = await interpolateRun({
+          run: flags.run,
+          rows: flags.rows,
+          steps: flags.steps,
+          path: flags.path,
+          seed: flags.seed,
+          frames: flags.gif !== undefined ? flags.frames : undefined,
+          generator: flags.generator,
+        });
+        return { result, ...(await encodeInterpolation(result)) };
       });
-      const { png, gif } = await encodeInterpolation(result);
       await writeFile(flags.out, png);
       console.log(`wrote ${flags.rows}×${flags.steps} ${result.path} grid to ${flags.out}`);
       if (flags.gif !== undefined && gif) {

@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { fitWidth, renderLine, type LineState } from './progress-format.js';
 
 export type LineMessage =
-  | { type: 'config'; interactive: boolean; columns: number; everyMs: number; showAfterMs: number; done: Int32Array }
+  | { type: 'config'; interactive: boolean; columns: number; everyMs: number; showAfterMs: number; createdAt: number; done: Int32Array }
   | { type: 'state'; work: number; state: LineState }
   | { type: 'columns'; columns: number }
   | { type: 'logged' }
@@ -37,7 +37,8 @@ function write(text: string): void {
   }
 }
 
-const visible = (now: number) => state !== undefined && now - state.startedAt >= config!.showAfterMs;
+// Shown once the line has existed showAfterMs (its work may be in its second stage by then).
+const visible = (now: number) => state !== undefined && now - config!.createdAt >= config!.showAfterMs;
 
 function tick(final = false): void {
   if (!config || !state) return;

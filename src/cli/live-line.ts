@@ -68,6 +68,7 @@ export class LiveLine {
       columns: terminalColumns(),
       everyMs: 1000 * (options.everySeconds ?? progressEverySeconds()),
       showAfterMs: 1000 * (options.showAfterSeconds ?? 0),
+      createdAt: Date.now(),
       done: this.stopped,
     });
     if (this.interactive) process.stdout.on('resize', this.onResize);
@@ -153,4 +154,32 @@ function writeLine(text: string): void {
 /** The terminal's width; a pseudo-terminal without a size (script(1) without a terminal) has none: COLUMNS, else 80. */
 function terminalColumns(): number {
   return process.stdout.columns || Number(process.env.COLUMNS) || 80;
+}
+
+/**
+ * Runs a command's work under a live line that appears once it has taken 2 s: its label
+ * and the time so far, and counted progress when the work reports it. Messages go above it.
+ */
+export async function withProgress<T>(label: string, work: (progress: CommandProgress) => Promise<T>): Promise<T> {
+  const line = new LiveLine({ showAfterSeconds: 2 });
+  line.begin({ label, total: 0 });
+  let counting: string | undefined;
+  try {
+    return await work({
+      say: (message) => line.log(message),
+      count(done, total, what = label) {
+        if (counting !== what) line.begin({ label: what, total, doneUnit: '', rateUnit: 'samples' });
+        counting = what;
+        line.update(done);
+      },
+    });
+  } finally {
+    line.stop();
+  }
+}
+
+/** What a command's work reports: messages, and counts of a named stage ("features of G's samples"). */
+export interface CommandProgress {
+  say(message: string): void;
+  count(done: number, total: number, what?: string): void;
 }

@@ -12,7 +12,7 @@ export interface LineState {
   total: number;
   /** Shown after the bar, e.g. "loss D 1.234 G 0.789 · D(x) 0.61 D(G(z)) 0.38". */
   detail?: string;
-  /** What one unit of `done` is ("step", "batch"), for "step 12 running 5s". */
+  /** What one unit of `done` is ("step", "batch"), for "step 12 running 5s"; empty: not said. */
   doneUnit: string;
   /** The rate's unit ("steps", "images", "samples") and how many of them one unit of `done` is. */
   rateUnit: string;
@@ -66,7 +66,7 @@ export function renderLine(s: LineState, now: number, withBar = true): string {
     const remaining = (s.total - s.done) / perSecond - (s.done < s.total ? stalled / 1000 : 0);
     parts.push(`ETA ${formatDuration(Math.max(remaining, 0))}`);
   } else parts.push(`elapsed ${formatDuration(sinceStart)}`);
-  if (s.done < s.total && stalled > STALL_MS)
+  if (s.doneUnit && s.done < s.total && stalled > STALL_MS)
     parts.push(`${s.doneUnit} ${s.done + 1} running ${formatDuration(stalled / 1000)}`);
   if (perSecond !== undefined) parts.push(`${formatRate(perSecond * s.rateScale)} ${s.rateUnit}/s`);
   if (s.detail) parts.push(s.detail);

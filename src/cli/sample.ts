@@ -7,6 +7,7 @@ import { conditionalGrid } from '../sampling/conditional.js';
 import { encodePng } from '../plots/grid.js';
 import { sampleToFile } from '../sampling/sample.js';
 import { fraction, integer, nonNegativeInt, positiveInt } from './parse.js';
+import { withProgress } from './live-line.js';
 
 interface SampleFlags {
   run: string;
@@ -92,15 +93,18 @@ export function sampleCommand(): Command {
         console.log(`wrote ${grid.rows}×${grid.columns} ${flags.grid} grid to ${flags.out}`);
         return;
       }
-      const samples = await sampleToFile({
-        run: flags.run,
-        n: flags.n,
-        out: flags.out,
-        seed: flags.seed,
-        classLabel: flags.class,
-        generator: flags.generator,
-        jacobianTruncation: flags.jacobianTruncation,
-      });
+      const samples = await withProgress(`sampling ${flags.n} from ${flags.run}`, (progress) =>
+        sampleToFile({
+          run: flags.run,
+          n: flags.n,
+          out: flags.out,
+          seed: flags.seed,
+          classLabel: flags.class,
+          generator: flags.generator,
+          jacobianTruncation: flags.jacobianTruncation,
+          onProgress: (done, total) => progress.count(done, total, `sampling from ${flags.run}`),
+        }),
+      );
       console.log(
         `wrote ${samples.shape.join('×')} samples${flags.class === undefined ? '' : ` of class ${flags.class}`} ` +
           `to ${flags.out}`,

@@ -17,6 +17,7 @@ export function drawLatents(rng: Rng, prior: Prior, n: number, latentDim: number
  * G applied to every row of z (n × latentDim), `batch` rows at a time so large n do
  * not hold every intermediate activation at once; returns G's outputs concatenated.
  * A conditional G also gets its code for each row (n × codeDim values, G's second input).
+ * `onRows` hears how many rows are done after each batch (a command's progress line).
  */
 export function runGenerator(
   model: tfl.LayersModel,
@@ -24,6 +25,7 @@ export function runGenerator(
   latentDim: number,
   batch = 500,
   code?: { values: Float32Array; dim: number },
+  onRows?: (done: number, total: number) => void,
 ): Float32Array {
   const n = z.length / latentDim;
   if (!Number.isInteger(n))
@@ -46,6 +48,7 @@ export function runGenerator(
     } finally {
       y.dispose();
     }
+    onRows?.(start + m, n);
   }
   return out;
 }

@@ -44,6 +44,8 @@ export interface SampleRequest {
    * sampling/truncation.ts); default: the run's own setting, 0 for G's samples as they come.
    */
   jacobianTruncation?: number;
+  /** Called after each batch of G with the samples made so far. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface Samples {
@@ -140,7 +142,7 @@ async function sampleChecked(r: SampleRequest, check: (output: GeneratorOutput) 
     const codes = cond && { dim: cond.codeDim, draw: (g: Rng, m: number) => cond.draw(g, m, r.classLabel) };
     const ratio = r.jacobianTruncation ?? options.jacobianTruncation;
     const draw = drawTruncated(model, rng, options.prior, options.latentDim, r.n, ratio, codes);
-    const data = runGenerator(model, draw.z, options.latentDim, r.batch ?? 500, draw.codes);
+    const data = runGenerator(model, draw.z, options.latentDim, r.batch ?? 500, draw.codes, r.onProgress);
     const shape: Samples['shape'] = output.kind === 'image' ? [r.n, ...output.shape] : [r.n, output.dim];
     return { data, shape, options, ...(draw.classes ? { classes: draw.classes } : {}) };
   } finally {

@@ -108,7 +108,7 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
   // ── The run directory: the resumed record, or a fresh one ──────────────────────
   const { start, history } = await openRecord(plan, players, say);
   say(`run directory: ${runDir}`); // only once every check has passed: a refused command names none
-  const anchor = start > 0 ? resumeSchedule(plan, start, history, say) : undefined;
+  let anchor = start > 0 ? resumeSchedule(plan, start, history, say) : undefined;
   await writeOptionsFile(runDir, options);
   const watch = new FailureWatch(options.loss);
   const recovery = new Recovery(options.recover, history);
@@ -143,6 +143,7 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
     const to = dir ? await restorePlayers(players, dir) : restoreStart(players, startState!);
     const kept = await History.resume(history.file, to);
     history.lines.splice(0, history.lines.length, ...kept.lines);
+    anchor = scheduleAnchor(history); // gone with the rest of that future if the rollback went back past it
     const rollback = recovery.rollBack(at, to, problem.message);
     history.add({ step: to, rollback });
     await history.flush();
