@@ -52,8 +52,10 @@ export async function locateTfjs(from: string = import.meta.url): Promise<TfjsSo
   const sources: TfjsSource[] = [];
   for (const [name, files] of BUNDLES) {
     let manifest: string;
+    let version: string;
     try {
       manifest = require.resolve(`${name}/package.json`);
+      ({ version } = JSON.parse(await fs.readFile(manifest, 'utf8')) as { version: string });
     } catch {
       throw new Error(
         `Expected the npm package ${name}, a dependency of gankit whose browser build the exported page loads, ` +
@@ -61,7 +63,6 @@ export async function locateTfjs(from: string = import.meta.url): Promise<TfjsSo
           '(npm install)',
       );
     }
-    const { version } = JSON.parse(await fs.readFile(manifest, 'utf8')) as { version: string };
     const dist = path.join(path.dirname(manifest), 'dist');
     for (const file of files) {
       const stat = await fs.stat(path.join(dist, file)).catch(() => undefined);
