@@ -59,8 +59,8 @@ export async function locateTfjs(from: string = import.meta.url): Promise<TfjsSo
     } catch {
       throw new Error(
         `Expected the npm package ${name}, a dependency of gankit whose browser build the exported page loads, ` +
-          `to be installed, but it cannot be found from ${path.dirname(fileOf(from))}; reinstall gankit's dependencies ` +
-          '(npm install)',
+          `to be installed, but it cannot be found from ${path.dirname(fileOf(from))}; ` +
+          "reinstall gankit's dependencies (npm install)",
       );
     }
     const dist = path.join(path.dirname(manifest), 'dist');

@@ -4,7 +4,7 @@
 // written beside it, and an error naming the folder.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { exportGenerator } from '../../src/export/export.js';
 import { examplePage } from '../../src/export/page.js';
@@ -35,9 +35,7 @@ function parse(html: string): { tags: string[]; scripts: string[] } {
 
 /** Every file under `dir`, as paths relative to it (the export's tfjs/ folder included). */
 const files = (dir: string) =>
-  readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
+  (readdirSync(dir, { recursive: true }) as string[]).filter((f) => statSync(path.join(dir, f)).isFile());
 
 const decode = (text: string) =>
   text.replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&');
