@@ -7,7 +7,7 @@ export function exportCommand(): Command {
     .description(
       "Export a run's generator alone (the discriminator is discarded) as a tfjs LayersModel: " +
         'model.json + weights.bin, gankit.json (latent size, prior, output shape, value range) ' +
-        'and an example index.html.',
+        'and an example index.html, with the TensorFlow.js it runs on copied into tfjs/ so it works offline.',
     )
     .requiredOption('--run <dir>', 'run directory written by gankit train')
     .requiredOption('--out <dir>', 'folder to write (an earlier export there is replaced once the new one is complete)')

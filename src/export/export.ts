@@ -1,8 +1,10 @@
 // Exporting a run's generator for use anywhere tfjs runs, browsers first. After
 // training the discriminator is thrown away (Goodfellow et al. 2014): the export holds
 // G alone as a tfjs LayersModel (model.json + weights.bin), gankit.json saying how to
-// feed it (latent size, prior) and what it returns, and an example page. The folder is
-// written whole or not at all (io/folder.ts), also on a full disk.
+// feed it (latent size, prior) and what it returns, and an example page with the
+// TensorFlow.js it runs on copied beside it (tfjs/, vendor.ts), so it works offline. The
+// folder is written whole or not at all (io/folder.ts), flushed to the disk, also on a
+// full disk.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { saveModel } from '../io/model-files.js';
@@ -10,8 +12,10 @@ import { writeFolderAtomic } from '../io/folder.js';
 import { openRun } from '../run/open.js';
 import { checkpointStep, hasAverage } from '../run/checkpoint.js';
 import { examplePage } from './page.js';
+import { copyTfjs, locateTfjs, TFJS_FOLDER, vendored } from './vendor.js';
 import type { GeneratorMetadata } from './metadata.js';
 
+/** The export's files; beside them the folder tfjs/ (TFJS_FOLDER) holds the page's TensorFlow.js. */
 export const EXPORT_FILES = ['model.json', 'weights.bin', 'gankit.json', 'index.html'] as const;
 
 export interface ExportRequest {
@@ -25,6 +29,7 @@ export interface ExportRequest {
 export interface ExportInfo {
   /** Absolute path of the export folder. */
   out: string;
+  /** Every file written, relative to `out` (tfjs/… included). */
   files: string[];
   metadata: GeneratorMetadata;
   /** Set when the run's `latest` could not be used and an older complete checkpoint was exported: why. */
@@ -32,6 +37,7 @@ export interface ExportInfo {
 }
 
 export async function exportGenerator(r: ExportRequest): Promise<ExportInfo> {
+  const tfjs = await locateTfjs(); // before anything is read or written: a damaged install is refused first
   const { options, model, output, checkpoint: found } = await openRun(r.run, r.generator);
   try {
     const checkpoint = found.dir; // the one G came from, also when `latest` could not be used
@@ -48,18 +54,21 @@ export async function exportGenerator(r: ExportRequest): Promise<ExportInfo> {
       weights: (await hasAverage(checkpoint)) && r.generator !== 'trained' ? 'average' : 'trained',
       jacobianTruncation: options.jacobianTruncation,
       exportedAt: new Date().toISOString(),
+      tfjs: vendored(tfjs),
     };
     const fill = async (dir: string) => {
       await saveModel(model, dir);
       await fs.writeFile(path.join(dir, 'gankit.json'), JSON.stringify(metadata, null, 1) + '\n');
       await fs.writeFile(path.join(dir, 'index.html'), examplePage(metadata));
+      await copyTfjs(tfjs, dir);
     };
     // An earlier export may be replaced, a folder holding anything else may not.
-    const isExport = (entries: string[]) => entries.every((e) => (EXPORT_FILES as readonly string[]).includes(e));
+    const ours: string[] = [...EXPORT_FILES, TFJS_FOLDER];
+    const isExport = (entries: string[]) => entries.every((e) => ours.includes(e));
     await writeFolderAtomic(r.out, fill, isExport, '--out');
     return {
       out: path.resolve(r.out),
-      files: [...EXPORT_FILES],
+      files: [...EXPORT_FILES, ...tfjs.flatMap((p) => p.files)],
       metadata,
       ...(found.note ? { note: found.note } : {}),
     };

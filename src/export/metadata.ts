@@ -25,4 +25,17 @@ export interface GeneratorMetadata {
   jacobianTruncation: number;
   /** ISO 8601 time of the export. */
   exportedAt: string;
+  /**
+   * The TensorFlow.js copied beside index.html (in tfjs/) so the page needs no network:
+   * each package's version and its files. Absent from exports written before gankit did this.
+   */
+  tfjs?: VendoredPackage[];
+}
+
+/** One npm package whose browser build an export carries. */
+export interface VendoredPackage {
+  package: string;
+  version: string;
+  /** Paths relative to the export folder, e.g. tfjs/tf-core.min.js. */
+  files: string[];
 }

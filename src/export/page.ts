@@ -1,11 +1,12 @@
 // index.html of an export: the smallest page that samples the generator in a browser.
-// Plain script (no build step) so it reads as an example to copy from. Every value from
+// Plain script (no build step) so it reads as an example to copy from. It loads only
+// files of its own folder, TensorFlow.js from tfjs/ (vendor.ts), so it works offline, and
+// runs on the best backend that starts there, naming it on the page. Every value from
 // the run is escaped where it lands: HTML text and attributes as entities, and the JSON
 // in the <script> element with <, U+2028 and U+2029 as \u escapes, so that no data set
 // name (a folder's name, chosen by anyone) can close the element or add markup.
 import type { GeneratorMetadata } from './metadata.js';
-
-export const TFJS_CDN = 'https://cdn.jsdelivr.net/npm/@tensorflow/tfjs@4.22.0/dist/tf.min.js';
+import { PAGE_BACKENDS, TFJS_FOLDER, TFJS_SCRIPTS } from './vendor.js';
 
 /** Text or an attribute value of HTML: the five characters that could end or open markup, as entities. */
 export const escapeHtml = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -28,12 +29,14 @@ export function examplePage(meta: GeneratorMetadata): string {
   Samples the generator exported by gankit (model.json, weights.bin, gankit.json).
   Serve this folder over HTTP and open index.html, e.g. python3 -m http.server 8000
   then http://localhost:8000/ (browsers refuse to fetch model.json from file://).
+  Everything it loads is in this folder, TensorFlow.js in ${TFJS_FOLDER}/, so it works offline.
+  Add ?backend=cpu to the address to choose the backend.
 -->
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>${title}</title>
-<script src="${TFJS_CDN}"></script>
+${TFJS_SCRIPTS.map((src) => `<script src="${src}"></script>`).join('\n')}
 <style>
   body { font: 15px/1.4 system-ui, sans-serif; margin: 2rem; color: #222; }
   canvas { image-rendering: pixelated; border: 1px solid #ccc; display: block; margin-top: 1rem; }
@@ -48,6 +51,19 @@ export function examplePage(meta: GeneratorMetadata): string {
 <canvas id="canvas"></canvas>
 <script>
 const meta = ${metaJson};
+
+// The backends of the TensorFlow.js in ${TFJS_FOLDER}/, best first: wasm (WebAssembly, its .wasm
+// files are in ${TFJS_FOLDER}/ too), then cpu (plain JavaScript: slower, but it always starts).
+// The first that starts in this browser runs, unless the address asks for one.
+const backends = ${JSON.stringify(PAGE_BACKENDS)};
+
+async function startBackend() {
+  tf.wasm.setWasmPaths(new URL('${TFJS_FOLDER}/', location.href).href);
+  const asked = new URLSearchParams(location.search).get('backend');
+  const candidates = asked ? [asked] : backends;
+  for (const name of candidates) if (await tf.setBackend(name).catch(() => false)) return name;
+  throw new Error('no TensorFlow.js backend could start (tried ' + candidates.join(', ') + ')');
+}
 
 // z from the prior the generator was trained with.
 function latents(n) {
@@ -148,6 +164,9 @@ async function drawPoints(model, canvas) {
   const status = document.getElementById('status');
   const canvas = document.getElementById('canvas');
   try {
+    status.textContent = 'Starting TensorFlow.js…';
+    document.body.dataset.backend = await startBackend();
+    status.textContent = 'Loading the model on the ' + tf.getBackend() + ' backend…';
     // An absolute URL: given plain 'model.json', tfjs looks for the weights at the
     // site's root (/weights.bin) instead of beside model.json.
     const model = await tf.loadLayersModel(new URL('model.json', location.href).href);

@@ -91,7 +91,7 @@ test('export writes G for the browser', async () => {
   const r = await gankit('export', '--run', await dcgan, '--out', out);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /exported G \(trained weights, step 7\): z ∈ R\^100 \(normal\) → 28×28×1 to .*web/);
-  assert.deepEqual(readdirSync(out).sort(), ['gankit.json', 'index.html', 'model.json', 'weights.bin']);
+  assert.deepEqual(readdirSync(out).sort(), ['gankit.json', 'index.html', 'model.json', 'tfjs', 'weights.bin']);
   const meta = JSON.parse(readFileSync(path.join(out, 'gankit.json'), 'utf8'));
   assert.deepEqual(
     [meta.format, meta.latentDim, meta.outputShape, meta.valueRange],

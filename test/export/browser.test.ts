@@ -1,16 +1,18 @@
-// The export in a real browser: Chromium loads model.json over HTTP with tfjs and must
-// compute what G computes in Node; the example index.html must sample and draw.
+// The export in a real browser with no network: Chromium loads model.json over HTTP with
+// the TensorFlow.js the export carries in tfjs/, must compute what G computes in Node on
+// each vendored backend, and the example index.html must sample, draw and name its
+// backend. Every request that is not to the test's own server on 127.0.0.1 is aborted
+// and recorded, and none may be attempted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { exportGenerator } from '../../src/export/export.js';
-import { TFJS_CDN } from '../../src/export/page.js';
+import { TFJS_SCRIPTS } from '../../src/export/vendor.js';
 import { Rng } from '../../src/rng.js';
 import { drawLatents } from '../../src/generate/latent.js';
 import { jacobianNorms, truncateDraw } from '../../src/generate/truncation.js';
@@ -18,34 +20,30 @@ import { makeRun, tempDir, type FixtureKind } from '../sampling/fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const TRUNCATION = 0.2;
-const require = createRequire(import.meta.url);
-const bundle = (pkg: string, file: string) =>
-  path.join(path.dirname(require.resolve(`${pkg}/package.json`)), 'dist', file);
-// The parts of the full tfjs bundle a LayersModel needs, loaded in this order.
-const TFJS_FILES = [
-  bundle('@tensorflow/tfjs-core', 'tf-core.min.js'),
-  bundle('@tensorflow/tfjs-backend-cpu', 'tf-backend-cpu.min.js'),
-  bundle('@tensorflow/tfjs-layers', 'tf-layers.min.js'),
-];
 
-const TEST_PAGE = `<!doctype html><meta charset="utf-8"><title>gankit export test</title>
-${TFJS_FILES.map((f) => `<script src="/tfjs/${path.basename(f)}"></script>`).join('\n')}`;
+// A bare page with the first export's TensorFlow.js, to run G by hand on each backend.
+const testPage = (exportName: string) => `<!doctype html><meta charset="utf-8"><title>gankit export test</title>
+${TFJS_SCRIPTS.map((src) => `<script src="/${exportName}/${src}"></script>`).join('\n')}`;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html',
   '.js': 'application/javascript',
   '.json': 'application/json',
   '.bin': 'application/octet-stream',
+  '.wasm': 'application/wasm',
 };
 
-/** Serves /tfjs/<bundle>, /test.html and everything under `root`, on 127.0.0.1. */
-async function serve(root: string): Promise<{ url: string; close: () => Promise<void> }> {
+/** Serves everything under `root`, and `pages` by name, on 127.0.0.1; lists the paths asked for. */
+async function serve(
+  root: string,
+  pages: Record<string, string>,
+): Promise<{ url: string; asked: string[]; close: () => Promise<void> }> {
+  const asked: string[] = [];
   const server = http.createServer(async (req, res) => {
     const name = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const bundleFile = TFJS_FILES.find((f) => name === `/tfjs/${path.basename(f)}`);
-    const file = bundleFile ?? path.join(root, path.normalize(name));
+    asked.push(name);
     try {
-      const body = name === '/test.html' ? Buffer.from(TEST_PAGE) : await fs.readFile(file);
+      const body = name in pages ? Buffer.from(pages[name]) : await fs.readFile(path.join(root, path.normalize(name)));
       res.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(name)] ?? 'application/octet-stream' });
       res.end(body);
     } catch {
@@ -54,12 +52,34 @@ async function serve(root: string): Promise<{ url: string; close: () => Promise<
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    asked,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The example page's state after a draw, and its canvas's RGBA bytes. */
+async function pageState(page: Page) {
+  const state = await page.evaluate(() => {
+    const canvas = document.getElementById('canvas') as HTMLCanvasElement;
+    const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let binary = ''; // as base64: playwright would pass an array as one object per byte, a minute for 480×480
+    for (let i = 0; i < pixels.length; i += 8192) binary += String.fromCharCode(...pixels.subarray(i, i + 8192));
+    return {
+      state: document.body.dataset.state,
+      backend: document.body.dataset.backend,
+      status: document.getElementById('status')!.textContent ?? '',
+      width: canvas.width,
+      pixels: btoa(binary),
+    };
+  });
+  return { ...state, pixels: Buffer.from(state.pixels, 'base64') };
 }
 
 test(
   'Chromium runs the exported generators as Node does, and the example page draws samples',
-  { timeout: 60_000 },
+  { timeout: 120_000 },
   async (t) => {
     if (!existsSync(CHROMIUM)) {
       if (process.env.CI)
@@ -94,63 +114,91 @@ test(
       generator.dispose();
     }
 
-    const server = await serve(root);
+    const server = await serve(root, { '/test.html': testPage(kinds[0]) });
+    const outside: string[] = []; // requests to anywhere but the test's server: each one aborted
     let browser: Browser | undefined;
     try {
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-      const page = await browser.newPage();
+      // No name resolves but 127.0.0.1, so nothing could reach the network even past the route below.
+      const args = ['--no-sandbox', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'];
+      browser = await chromium.launch({ executablePath: CHROMIUM, args });
+      const context = await browser.newContext();
+      await context.route('**/*', (route) => {
+        const url = route.request().url();
+        if (url.startsWith(server.url + '/')) return route.continue();
+        outside.push(url);
+        return route.abort();
+      });
+      const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (err) => errors.push(err.message));
       await page.goto(`${server.url}/test.html`);
-      for (const kind of kinds) {
-        const { z, n, latentDim, outputs } = expected[kind];
-        const inBrowser = await page.evaluate(
-          async ({ url, z, n, latentDim }) => {
-            const tf = (globalThis as unknown as { tf: any }).tf; // eslint-disable-line @typescript-eslint/no-explicit-any
-            const model = await tf.loadLayersModel(url);
-            const x = tf.tensor2d(z, [n, latentDim]);
-            const y = model.predict(x);
-            const values = Array.from(await y.data()) as number[];
-            tf.dispose([x, y]);
-            model.dispose();
-            return { values, backend: tf.getBackend() as string };
-          },
-          { url: `${server.url}/${kind}/model.json`, z, n, latentDim },
-        );
-        assert.equal(inBrowser.backend, 'cpu');
-        assert.equal(inBrowser.values.length, outputs.length);
-        const diff = inBrowser.values.reduce((m, v, i) => Math.max(m, Math.abs(v - outputs[i])), 0);
-        assert.ok(diff <= 1e-4, `${kind}: max abs diff ${diff} between browser and Node`);
+      for (const backend of ['cpu', 'wasm']) {
+        for (const kind of kinds) {
+          const { z, n, latentDim, outputs } = expected[kind];
+          const inBrowser = await page.evaluate(
+            async ({ url, z, n, latentDim, backend, wasmFolder }) => {
+              const tf = (globalThis as unknown as { tf: any }).tf; // eslint-disable-line @typescript-eslint/no-explicit-any
+              if (backend === 'wasm' && tf.findBackend('wasm') === null) tf.wasm.setWasmPaths(wasmFolder);
+              if (!(await tf.setBackend(backend))) throw new Error(`the ${backend} backend did not start`);
+              const model = await tf.loadLayersModel(url);
+              const x = tf.tensor2d(z, [n, latentDim]);
+              const y = model.predict(x);
+              const values = Array.from(await y.data()) as number[];
+              tf.dispose([x, y]);
+              model.dispose();
+              return { values, backend: tf.getBackend() as string };
+            },
+            {
+              url: `${server.url}/${kind}/model.json`,
+              z,
+              n,
+              latentDim,
+              backend,
+              wasmFolder: `${server.url}/${kinds[0]}/tfjs/`,
+            },
+          );
+          assert.equal(inBrowser.backend, backend);
+          assert.equal(inBrowser.values.length, outputs.length);
+          const diff = inBrowser.values.reduce((m, v, i) => Math.max(m, Math.abs(v - outputs[i])), 0);
+          assert.ok(diff <= 1e-4, `${kind} on ${backend}: max abs diff ${diff} between browser and Node`);
+        }
       }
 
-      // The example page, with the CDN's tfjs answered by the local bundles (no network here).
-      const tfjs = (await Promise.all(TFJS_FILES.map((f) => fs.readFile(f, 'utf8')))).join(';\n');
-      await page.route(TFJS_CDN, (route) => route.fulfill({ body: tfjs, contentType: 'application/javascript' }));
-      for (const [kind, width] of [
-        ['dcgan28', 8 * 30 + 2],
-        ['mlp2d', 480],
-      ] as const) {
-        await page.goto(`${server.url}/${kind}/index.html`);
+      // The example pages, on the best backend they carry (wasm in Chromium) or the one the address asks for.
+      const pages = [
+        ['dcgan28', '', 'wasm', 8 * 30 + 2, /^64 samples in \d+ ms on the wasm backend\.$/],
+        ['tinyconv', '', 'wasm', 8 * 10 + 2, /^64 samples in \d+ ms on the wasm backend\.$/],
+        ['tinyconv', '?backend=cpu', 'cpu', 8 * 10 + 2, /^64 samples in \d+ ms on the cpu backend\.$/],
+        ['mlp2d', '', 'wasm', 480, /^2000 samples \(20% Jacobian truncation\) in \d+ ms on the wasm backend\.$/],
+      ] as const;
+      for (const [kind, query, backend, width, status] of pages) {
+        const where = `${kind}/index.html${query}`;
+        server.asked.length = 0;
+        await page.goto(`${server.url}/${where}`);
         await page.waitForSelector('body[data-state]');
-        const state = await page.evaluate(() => {
-          const canvas = document.getElementById('canvas') as HTMLCanvasElement;
-          const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-          return {
-            state: document.body.dataset.state,
-            status: document.getElementById('status')!.textContent,
-            width: canvas.width,
-            drawn: pixels.some((v) => v !== 255),
-          };
+        const first = await pageState(page);
+        assert.equal(first.state, 'ready', `${where}: ${first.status}`);
+        assert.equal(first.backend, backend, where);
+        assert.match(first.status, status);
+        assert.equal(first.width, width);
+        assert.ok(new Set(first.pixels).size > 2, `${where}: the canvas is blank or one colour`);
+        // The page's TensorFlow.js came from the export's own folder, the .wasm file too when wasm runs.
+        for (const src of TFJS_SCRIPTS) assert.ok(server.asked.includes(`/${kind}/${src}`), `${where}: ${src}`);
+        const wasm = server.asked.filter((p) => p.startsWith(`/${kind}/tfjs/`) && p.endsWith('.wasm'));
+        assert.equal(wasm.length, backend === 'wasm' ? 1 : 0, `${where} fetched ${wasm.join(', ') || 'no .wasm'}`);
+        // "New samples" draws other samples: new z, so other pixels.
+        await page.evaluate(() => {
+          delete document.body.dataset.state;
+          document.getElementById('again')!.click();
         });
-        assert.equal(state.state, 'ready', `${kind}: ${state.status}`);
-        assert.equal(state.width, width);
-        assert.ok(state.drawn, `${kind}: the canvas is blank`);
-        assert.match(
-          state.status ?? '',
-          kind === 'mlp2d'
-            ? /2000 samples \(20% Jacobian truncation\) in \d+ ms on the cpu backend/
-            : /64 samples in \d+ ms on the cpu backend/,
-        );
+        await page.waitForSelector('body[data-state]');
+        const second = await pageState(page);
+        assert.equal(second.state, 'ready', `${where}: ${second.status}`);
+        const changed = second.pixels.filter((v, i) => v !== first.pixels[i]).length;
+        const drawn = first.pixels.filter((v) => v !== 255).length; // the white background of a scatter stays
+        // A fresh DCGAN's outputs sit near 0, so its pixels change by a byte or so, but they change.
+        const share = kind === 'dcgan28' ? 1000 : 10;
+        assert.ok(changed > drawn / share, `${where}: ${changed} of ${drawn} drawn bytes changed`);
       }
       // The page's truncation keeps the rows gankit keeps. A ReLU G is piecewise linear,
       // so the rows of one linear piece share a Jacobian: where that piece straddles the
@@ -185,6 +233,7 @@ test(
         );
       }
       assert.deepEqual(errors, []);
+      assert.deepEqual(outside, [], 'requests to outside the test server');
     } finally {
       await browser?.close();
       await server.close();

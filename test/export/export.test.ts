@@ -1,8 +1,10 @@
-// Exporting G: the files, gankit.json, a round trip through the tfjs format, and
-// an export that appears whole or not at all.
+// Exporting G: the files, gankit.json, a round trip through the tfjs format, the
+// TensorFlow.js copied beside the page (byte for byte what npm installed), and an export
+// that appears whole or not at all.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
@@ -10,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { exportGenerator } from '../../src/export/export.js';
 import type { GeneratorMetadata } from '../../src/export/metadata.js';
+import { locateTfjs } from '../../src/export/vendor.js';
 import { loadModel } from '../../src/io/model-files.js';
 import { Rng } from '../../src/rng.js';
 import { drawLatents } from '../../src/generate/latent.js';
@@ -42,6 +45,19 @@ const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   return m;
 };
 
+/** The browser builds npm installed, found by this test itself: `package/dist/file` → bytes. */
+const require = createRequire(import.meta.url);
+const installed = (pkg: string, file: string) =>
+  readFileSync(path.join(path.dirname(require.resolve(`${pkg}/package.json`)), 'dist', file));
+const TFJS_VERSION = JSON.parse(readFileSync(require.resolve('@tensorflow/tfjs-core/package.json'), 'utf8')).version;
+const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+const VENDORED: [string, string[]][] = [
+  ['@tensorflow/tfjs-core', ['tf-core.min.js']],
+  ['@tensorflow/tfjs-backend-cpu', ['tf-backend-cpu.min.js']],
+  ['@tensorflow/tfjs-backend-wasm', ['tf-backend-wasm.min.js', ...WASM_FILES]],
+  ['@tensorflow/tfjs-layers', ['tf-layers.min.js']],
+];
+
 const cases: [FixtureKind, number[], [number, number] | null][] = [
   ['dcgan28', [28, 28, 1], [-1, 1]],
   ['mlp2d', [2], null],
@@ -53,7 +69,16 @@ for (const [kind, outputShape, valueRange] of cases) {
     const out = path.join(tempDir(), 'web', 'generator');
     const info = await exportGenerator({ run: dir, out });
     assert.equal(info.out, out);
-    assert.deepEqual(readdirSync(out).sort(), ['gankit.json', 'index.html', 'model.json', 'weights.bin']);
+    assert.deepEqual(readdirSync(out).sort(), ['gankit.json', 'index.html', 'model.json', 'tfjs', 'weights.bin']);
+    const copied = VENDORED.flatMap(([, files]) => files);
+    assert.deepEqual(readdirSync(path.join(out, 'tfjs')).sort(), [...copied].sort());
+    for (const [pkg, files] of VENDORED) {
+      for (const f of files) assert.ok(readFileSync(path.join(out, 'tfjs', f)).equals(installed(pkg, f)), f);
+    }
+    assert.deepEqual(info.files, [
+      ...['model.json', 'weights.bin', 'gankit.json', 'index.html'],
+      ...copied.map((f) => `tfjs/${f}`),
+    ]);
     assert.ok(!readdirSync(path.dirname(out)).some((n) => n.includes('.tmp')), 'temporary folder left behind');
 
     const meta: GeneratorMetadata = JSON.parse(readFileSync(path.join(out, 'gankit.json'), 'utf8'));
@@ -70,15 +95,24 @@ for (const [kind, outputShape, valueRange] of cases) {
       model: 'mlp',
       weights: 'trained',
       jacobianTruncation: 0,
+      tfjs: VENDORED.map(([pkg, files]) => ({
+        package: pkg,
+        version: TFJS_VERSION,
+        files: files.map((f) => `tfjs/${f}`),
+      })),
     });
+    assert.equal(TFJS_VERSION, '4.22.0'); // package.json pins it; a change should be looked at in a browser
     assert.ok(Math.abs(Date.parse(exportedAt) - Date.now()) < 60_000);
     assert.deepEqual(info.metadata, meta);
 
     const html = readFileSync(path.join(out, 'index.html'), 'utf8');
-    assert.match(
-      html,
-      /<script src="https:\/\/cdn\.jsdelivr\.net\/npm\/@tensorflow\/tfjs@4\.22\.0\/dist\/tf\.min\.js"><\/script>/,
+    // Only relative sources, from the export's own folder, in the order each needs the one before.
+    assert.deepEqual(
+      [...html.matchAll(/<script src="([^"]*)">/g)].map((m) => m[1]),
+      ['tfjs/tf-core.min.js', 'tfjs/tf-backend-cpu.min.js', 'tfjs/tf-backend-wasm.min.js', 'tfjs/tf-layers.min.js'],
     );
+    assert.ok(!/https?:/.test(html.replace(/<!--[\s\S]*?-->/, '')), 'index.html names a URL');
+    assert.match(html, /tf\.wasm\.setWasmPaths\(new URL\('tfjs\/', location\.href\)\.href\)/);
     assert.match(html, /tf\.loadLayersModel\(new URL\('model\.json', location\.href\)\.href\)/);
 
     // Served from a folder above the export, as a web page would be, and read by tfjs itself (not gankit's loader).
@@ -149,4 +183,45 @@ test('errors: missing run, run without checkpoint, a folder that is not an expor
   );
   assert.deepEqual(readdirSync(mine).sort(), ['model.json', 'thesis.tex']);
   assert.deepEqual(readdirSync(root).sort(), ['bare', 'mine']);
+});
+
+test('a missing tfjs package or browser file is refused, naming it and how to reinstall', async () => {
+  // A fake install: each package's package.json and dist/ files, as npm lays them out.
+  const root = tempDir();
+  for (const [pkg, files] of VENDORED) {
+    const dir = path.join(root, 'node_modules', pkg);
+    mkdirSync(path.join(dir, 'dist'), { recursive: true });
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: pkg, version: '9.8.7' }));
+    for (const f of files) writeFileSync(path.join(dir, 'dist', f), f);
+  }
+  const from = path.join(root, 'main.js');
+  const located = await locateTfjs(from);
+  assert.deepEqual(
+    located.map((p) => [p.package, p.version, p.dist]),
+    VENDORED.map(([pkg]) => [pkg, '9.8.7', path.join(root, 'node_modules', pkg, 'dist')]),
+  );
+
+  const simd = path.join(root, 'node_modules', '@tensorflow/tfjs-backend-wasm', 'dist', WASM_FILES[1]);
+  const missing = new RegExp(
+    `^Error: Expected ${simd.replace(/[.]/g, '\\.')}, part of @tensorflow/tfjs-backend-wasm 9\\.8\\.7's browser ` +
+      'build that the exported page loads, but it is missing; the installation is damaged: reinstall it ' +
+      '\\(npm install @tensorflow/tfjs-backend-wasm@9\\.8\\.7\\)$',
+  );
+  rmSync(simd);
+  await assert.rejects(locateTfjs(from), missing);
+  mkdirSync(simd); // a folder where the file should be is as good as missing
+  await assert.rejects(locateTfjs(from), missing);
+
+  rmSync(simd, { recursive: true });
+  writeFileSync(simd, 'back');
+  await locateTfjs(from);
+  rmSync(path.join(root, 'node_modules', '@tensorflow/tfjs-layers'), { recursive: true });
+  await assert.rejects(
+    locateTfjs(from),
+    new RegExp(
+      '^Error: Expected the npm package @tensorflow/tfjs-layers, a dependency of gankit whose browser build the ' +
+        `exported page loads, to be installed, but it cannot be found from ${root}; reinstall gankit's ` +
+        'dependencies \\(npm install\\)$',
+    ),
+  );
 });

@@ -4,7 +4,7 @@
 // written beside it, and an error naming the folder.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { exportGenerator } from '../../src/export/export.js';
 import { examplePage } from '../../src/export/page.js';
@@ -33,6 +33,10 @@ function parse(html: string): { tags: string[]; scripts: string[] } {
   return { tags, scripts };
 }
 
+/** Every file under `dir`, as paths relative to it (the export's tfjs/ folder included). */
+const files = (dir: string) =>
+  (readdirSync(dir, { recursive: true }) as string[]).filter((f) => statSync(path.join(dir, f)).isFile());
+
 const decode = (text: string) =>
   text.replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&');
 
@@ -52,9 +56,15 @@ test('hostile strings from a run are escaped in index.html: no new tag, the scri
     tags.filter((t) => !pageTags.includes(t)),
     [],
   );
-  assert.equal(scripts.length, 2, 'a script element was added or cut');
-  assert.ok(!/[\u2028\u2029]/.test(scripts[1]), 'a raw line separator in the script');
-  const embedded = /const meta = (.*);\n/.exec(scripts[1]);
+  // The four TensorFlow.js scripts (external: no body), then the page's own.
+  assert.deepEqual(
+    scripts.map((body) => body.length > 0),
+    [false, false, false, false, true],
+    'a script element was added or cut',
+  );
+  const script = scripts[4];
+  assert.ok(!/[\u2028\u2029]/.test(script), 'a raw line separator in the script');
+  const embedded = /const meta = (.*);\n/.exec(script);
   assert.ok(embedded, 'the metadata is not in the script');
   assert.deepEqual(JSON.parse(embedded[1]), JSON.parse(readFileSync(path.join(out, 'gankit.json'), 'utf8')));
   assert.equal(JSON.parse(embedded[1]).model, HOSTILE);
@@ -89,8 +99,9 @@ test('an export that hits a file-size limit leaves the previous export whole and
   const parent = tempDir();
   const out = path.join(parent, 'web');
   await exportGenerator({ run: dir, out });
-  const before = Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(path.join(out, f))]));
+  const before = Object.fromEntries(files(out).map((f) => [f, readFileSync(path.join(out, f))]));
   assert.ok(before['weights.bin'].length > 1024 * 1024, 'DCGAN-28 weights take more than 1 MiB');
+  assert.ok(before[path.join('tfjs', 'tf-core.min.js')], 'the first export has no tfjs/');
   const code = `
     const { exportGenerator } = await import(${JSON.stringify(srcModule('export/export.js'))});
     try { await exportGenerator({ run: ${JSON.stringify(dir)}, out: ${JSON.stringify(out)} }); console.log('{}'); }
@@ -102,5 +113,5 @@ test('an export that hits a file-size limit leaves the previous export whole and
   assert.match(failure.message, new RegExp(`^Failed writing --out: ${out}/weights\\.bin: EFBIG`));
   assert.deepEqual(readdirSync(parent), ['web']);
   for (const [f, bytes] of Object.entries(before)) assert.deepEqual(readFileSync(path.join(out, f)), bytes, f);
-  assert.deepEqual(readdirSync(out).sort(), Object.keys(before).sort());
+  assert.deepEqual(files(out).sort(), Object.keys(before).sort());
 });

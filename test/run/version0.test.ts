@@ -117,12 +117,12 @@ test('version 0: sample --run COPY --n 100 --out s.npy writes a float32 100×2 .
   assert.ok(new Set(values).size > 100, 'samples are not varied');
 });
 
-test('version 0: export --run COPY --out web writes model.json, weights.bin, gankit.json, index.html', () => {
+test('version 0: export --run COPY --out web writes model.json, weights.bin, gankit.json, index.html, tfjs/', () => {
   const run = copyRun();
   const web = path.join(run, 'web');
   const r = gankit('export', '--run', run, '--out', web);
   assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(readdirSync(web).sort(), ['gankit.json', 'index.html', 'model.json', 'weights.bin']);
+  assert.deepEqual(readdirSync(web).sort(), ['gankit.json', 'index.html', 'model.json', 'tfjs', 'weights.bin']);
   const meta = JSON.parse(readFileSync(path.join(web, 'gankit.json'), 'utf8'));
   assert.equal(meta.format, 'gankit-generator');
   assert.deepEqual([meta.latentDim, meta.outputShape, meta.data, meta.step], [2, [2], 'ring8', 30]);
