@@ -7,7 +7,16 @@ import { parentPort } from 'node:worker_threads';
 import { fitWidth, renderLine, type LineState } from './progress-format.js';
 
 export type LineMessage =
-  | { type: 'config'; interactive: boolean; columns: number; everyMs: number; showAfterMs: number; createdAt: number; done: Int32Array }
+  | {
+      type: 'config';
+      fd: 1 | 2;
+      interactive: boolean;
+      columns: number;
+      everyMs: number;
+      showAfterMs: number;
+      createdAt: number;
+      done: Int32Array;
+    }
   | { type: 'state'; work: number; state: LineState }
   | { type: 'columns'; columns: number }
   | { type: 'logged' }
@@ -31,7 +40,7 @@ let lastPrintedAt = 0;
 /** One write per line: a write to a terminal or a pipe this small is not split, so lines never interleave. */
 function write(text: string): void {
   try {
-    writeSync(1, text);
+    writeSync(config?.fd ?? 1, text);
   } catch {
     // A full pipe (EAGAIN) or a closed one: skip this frame; the next one says the same.
   }

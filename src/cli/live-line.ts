@@ -14,6 +14,8 @@ import type { LineState } from './progress-format.js';
 import type { LineMessage } from './live-line-worker.js';
 
 export interface LiveLineOptions {
+  /** Where the line and the messages go (default stdout; eval keeps stdout for its results). */
+  stream?: 'stdout' | 'stderr';
   /** A terminal (redrawn line) or not (plain lines). Default: whether stdout is a terminal. */
   interactive?: boolean;
   /** Plain lines: seconds between two lines (default: GANKIT_PROGRESS_EVERY, else 10). */
@@ -52,26 +54,31 @@ export class LiveLine {
   private readonly worker: Worker;
   private readonly stopped = new Int32Array(new SharedArrayBuffer(4));
   private readonly interactive: boolean;
+  private readonly fd: 1 | 2;
+  private readonly stream: NodeJS.WriteStream;
   private state?: LineState;
   private work = 0;
   private lastPost = 0;
   private ended = false;
-  private readonly onResize = () => this.post({ type: 'columns', columns: terminalColumns() });
+  private readonly onResize = () => this.post({ type: 'columns', columns: terminalColumns(this.stream) });
 
   constructor(options: LiveLineOptions = {}) {
-    this.interactive = options.interactive ?? Boolean(process.stdout.isTTY);
+    this.stream = options.stream === 'stderr' ? process.stderr : process.stdout;
+    this.fd = options.stream === 'stderr' ? 2 : 1;
+    this.interactive = options.interactive ?? Boolean(this.stream.isTTY);
     this.worker = new Worker(new URL('./live-line-worker.js', import.meta.url));
     this.worker.unref();
     this.post({
       type: 'config',
+      fd: this.fd,
       interactive: this.interactive,
-      columns: terminalColumns(),
+      columns: terminalColumns(this.stream),
       everyMs: 1000 * (options.everySeconds ?? progressEverySeconds()),
       showAfterMs: 1000 * (options.showAfterSeconds ?? 0),
       createdAt: Date.now(),
       done: this.stopped,
     });
-    if (this.interactive) process.stdout.on('resize', this.onResize);
+    if (this.interactive) this.stream.on('resize', this.onResize);
   }
 
   /** Starts a new piece of work; the previous one's last line stays above it. */
@@ -106,8 +113,8 @@ export class LiveLine {
 
   /** A message that stays: printed at once, with the line drawn again below it. */
   log(message: string): void {
-    if (this.ended) return void console.log(message);
-    writeLine((this.interactive ? '\r\x1b[K' : '') + message + '\n');
+    if (this.ended) return void writeLine(this.fd, message + '\n');
+    writeLine(this.fd, (this.interactive ? '\r\x1b[K' : '') + message + '\n');
     this.post({ type: 'logged' });
   }
 
@@ -122,7 +129,7 @@ export class LiveLine {
   stop(): void {
     if (this.ended) return;
     this.ended = true;
-    process.stdout.off('resize', this.onResize);
+    this.stream.off('resize', this.onResize);
     this.post({ type: 'stop' });
     Atomics.wait(this.stopped, 0, 0, 1000);
     void this.worker.terminate();
@@ -140,10 +147,10 @@ export class LiveLine {
 }
 
 /** Writes a whole line in one call (see the worker: lines never interleave). */
-function writeLine(text: string): void {
+function writeLine(fd: number, text: string): void {
   for (let attempt = 0; ; attempt++) {
     try {
-      writeSync(1, text);
+      writeSync(fd, text);
       return;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EAGAIN' || attempt > 100) throw err;
@@ -152,16 +159,20 @@ function writeLine(text: string): void {
 }
 
 /** The terminal's width; a pseudo-terminal without a size (script(1) without a terminal) has none: COLUMNS, else 80. */
-function terminalColumns(): number {
-  return process.stdout.columns || Number(process.env.COLUMNS) || 80;
+function terminalColumns(stream: NodeJS.WriteStream): number {
+  return stream.columns || Number(process.env.COLUMNS) || 80;
 }
 
 /**
  * Runs a command's work under a live line that appears once it has taken 2 s: its label
  * and the time so far, and counted progress when the work reports it. Messages go above it.
  */
-export async function withProgress<T>(label: string, work: (progress: CommandProgress) => Promise<T>): Promise<T> {
-  const line = new LiveLine({ showAfterSeconds: 2 });
+export async function withProgress<T>(
+  label: string,
+  work: (progress: CommandProgress) => Promise<T>,
+  options: LiveLineOptions = {},
+): Promise<T> {
+  const line = new LiveLine({ showAfterSeconds: 2, ...options });
   line.begin({ label, total: 0 });
   let counting: string | undefined;
   try {

@@ -77,11 +77,15 @@ test('version 0: train --resume --out COPY --steps 40 continues the copy, exactl
   // hand when final evaluations began to pass the same checks as the others (issue 15).
   const copied = readLines(fixture('run-v0', 'stats.jsonl'));
   const uninterrupted = readLines(fixture('reference', 'run-v0-40.jsonl'));
+  // The resumed session's own line comes at the checkpoint's step: the run's new length,
+  // and the learning rates' factor from which they decay (1: this run keeps --lr-final 1).
+  assert.equal(JSON.parse(readFileSync(fixture('run-v0', 'options.json'), 'utf8')).lrFinal, 1);
   const expected = [
     ...copied.filter((l) => (l.step as number) <= 30),
+    { step: 30, resume: { steps: 40, lrScale: 1 } },
     ...uninterrupted.filter((l) => (l.step as number) > 30),
   ];
-  assert.equal(expected.length, 47);
+  assert.equal(expected.length, 48);
   assertSameLines(readLines(path.join(run, 'stats.jsonl')), expected, { abs: 1e-6, rel: 1e-5 }, `${run}/stats.jsonl`);
 
   assert.equal(readFileSync(path.join(run, 'checkpoints', 'latest'), 'utf8').trim(), 'step-0000040');
