@@ -43,13 +43,31 @@ export interface CurveEvent {
   label: string;
 }
 
+/** Where a run was resumed from a checkpoint, or wrote a warning line (see stats.jsonl for its words). */
+export interface CurveMark {
+  step: number;
+  kind: 'resume' | 'warning';
+}
+
 export interface CurvesOptions {
   title: string;
   panels: Panel[];
   events?: CurveEvent[];
   /** The legend's name for the events' marks. */
   eventsName?: string;
+  marks?: CurveMark[];
 }
+
+/** How each kind of mark is drawn; the legend draws its swatch from the same entry. */
+export const MARK_STYLES = {
+  event: { color: ALERT_COLOR, width: 1.5, dash: [5, 4] },
+  resume: { color: '#444444', width: 2, dash: [] as number[] },
+  warning: { color: '#B35900', width: 1.5, dash: [2, 3] },
+} as const;
+
+/** Raw values under a moving average: each series' own colour, faint and thin. */
+export const RAW_ALPHA = 0.28;
+const RAW_WIDTH = 1;
 
 const LEFT = 76;
 const PLOT_W = 620;
@@ -103,7 +121,7 @@ export async function plotCurves(o: CurvesOptions): Promise<Buffer> {
   const [s0, s1] = g.x.domain;
   const xTicks = niceTicks(s0, s1, 8);
   panels.forEach((p, k) => {
-    const events = { list: o.events ?? [], name: o.eventsName ?? 'event', labelled: k === 0 };
+    const events = { list: o.events ?? [], name: o.eventsName ?? 'event', labelled: k === 0, marks: o.marks ?? [] };
     drawPanel(ctx, p, g.panels[k], g.x, xTicks, k === panels.length - 1, events);
   });
   return encodePng(canvas);
@@ -116,7 +134,7 @@ function drawPanel(
   x: Scale,
   xTicks: ReturnType<typeof niceTicks>,
   last: boolean,
-  events: { list: CurveEvent[]; name: string; labelled: boolean },
+  events: { list: CurveEvent[]; name: string; labelled: boolean; marks: CurveMark[] },
 ): void {
   const logY = p.logY === true;
   const window = Math.max(1, Math.floor(p.smooth ?? 1));
@@ -141,15 +159,26 @@ function drawPanel(
     const n = Math.min(s.steps.length, s.values.length);
     for (let j = 0; j < n; j++) if (!Number.isFinite(s.values[j]) && Number.isFinite(s.steps[j])) bad.push(s.steps[j]);
     if (window > 1) {
-      drawLine(ctx, s.steps, s.values, x, y, { color: withAlpha(color, 0.28), width: 1 });
+      drawLine(ctx, s.steps, s.values, x, y, { color: withAlpha(color, RAW_ALPHA), width: RAW_WIDTH });
       drawLine(ctx, s.steps, movingAverage(s.values, window, logY), x, y, { color, width: 2.4, dash });
     } else {
       drawLine(ctx, s.steps, s.values, x, y, { color, width: 2, dash });
     }
     const empty = n === 0 ? ' (no data)' : '';
-    legend.push({ label: s.name + empty, kind: s.dashed ? 'dashed' : 'line', color });
+    legend.push({
+      label: s.name + empty + (window > 1 ? ` (avg of ${window})` : ''),
+      kind: 'line',
+      color,
+      dash,
+      width: window > 1 ? 2.4 : 2,
+    });
   });
   ctx.restore();
+  if (window > 1 && p.series.length > 0) {
+    // The faint lines as drawn: one stroke per series, in its colour, alpha and width.
+    const colors = p.series.map((_, i) => withAlpha(SERIES_COLORS[i % SERIES_COLORS.length], RAW_ALPHA));
+    legend.push({ label: 'raw value, each step', kind: 'line', color: colors[0], colors, width: RAW_WIDTH });
+  }
 
   // Divergence: a red tick hanging from the top edge at every step with NaN/±Inf.
   if (bad.length > 0) {
@@ -173,7 +202,13 @@ function drawPanel(
   }
   if (events.list.length > 0) {
     drawEvents(ctx, events.list, r, x, events.labelled);
-    legend.push({ label: events.name, kind: 'dashed', color: ALERT_COLOR });
+    legend.push({ label: events.name, kind: 'line', ...styleOf('event') });
+  }
+  for (const kind of ['resume', 'warning'] as const) {
+    const steps = events.marks.filter((m) => m.kind === kind).map((m) => m.step);
+    if (steps.length === 0) continue;
+    drawMarks(ctx, steps, MARK_STYLES[kind], r, x, events.labelled ? MARK_LABELS[kind] : undefined);
+    legend.push({ label: MARK_NAMES[kind], kind: 'line', ...styleOf(kind) });
   }
   if (p.series.length === 0 || p.series.every((s) => Math.min(s.steps.length, s.values.length) === 0)) {
     ctx.fillStyle = MUTED_TEXT;
@@ -182,9 +217,44 @@ function drawPanel(
     ctx.textBaseline = 'middle';
     ctx.fillText('no data yet', r.left + r.width / 2, r.top + r.height / 2);
   }
-  if (window > 1)
-    legend.push({ label: `raw (faint), avg of ${window}`, kind: 'line', color: withAlpha('#555555', 0.35) });
   drawLegend(ctx, legend, r.left + r.width + GAP, r.top, COLUMN - 12);
+}
+
+const MARK_NAMES = { resume: 'resumed from a checkpoint', warning: 'warning (in stats.jsonl)' } as const;
+const MARK_LABELS = { resume: 'resumed', warning: 'warning' } as const;
+
+function styleOf(kind: keyof typeof MARK_STYLES): { color: string; width: number; dash: number[] } {
+  const s = MARK_STYLES[kind];
+  return { color: s.color, width: s.width, dash: [...s.dash] };
+}
+
+/** A vertical line from top to bottom at each step, in the mark's style; a label beside each in the first panel. */
+function drawMarks(
+  ctx: Ctx,
+  steps: number[],
+  style: { color: string; width: number; dash: readonly number[] },
+  r: { left: number; top: number; width: number; height: number },
+  x: Scale,
+  label: string | undefined,
+): void {
+  ctx.save();
+  ctx.strokeStyle = style.color;
+  ctx.fillStyle = style.color;
+  ctx.lineWidth = style.width;
+  ctx.setLineDash([...style.dash]);
+  ctx.font = font(FONT.tick, true);
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'bottom';
+  for (const step of steps) {
+    const px = Math.round(x(step)) + 0.5;
+    if (px < r.left || px > r.left + r.width) continue;
+    ctx.beginPath();
+    ctx.moveTo(px, r.top);
+    ctx.lineTo(px, r.top + r.height);
+    ctx.stroke();
+    if (label) ctx.fillText(label, px - 3, r.top + r.height - 3);
+  }
+  ctx.restore();
 }
 
 /** A dashed alert-coloured line from top to bottom at each event's step; its label in the first panel. */
@@ -196,10 +266,10 @@ function drawEvents(
   labelled: boolean,
 ): void {
   ctx.save();
-  ctx.strokeStyle = ALERT_COLOR;
-  ctx.fillStyle = ALERT_COLOR;
-  ctx.lineWidth = 1.5;
-  ctx.setLineDash([5, 4]);
+  ctx.strokeStyle = MARK_STYLES.event.color;
+  ctx.fillStyle = MARK_STYLES.event.color;
+  ctx.lineWidth = MARK_STYLES.event.width;
+  ctx.setLineDash([...MARK_STYLES.event.dash]);
   ctx.font = font(FONT.tick, true);
   ctx.textAlign = 'left';
   ctx.textBaseline = 'top';
