@@ -1,7 +1,11 @@
 // Figure 4: training curves, one panel per quantity family (losses, D outputs, metrics),
-// all on a shared step axis so events line up vertically across panels.
+// all on a shared step axis so events line up vertically across panels; rollbacks,
+// resumes and warnings are marked across them (curve-marks.ts). Every legend entry is
+// drawn with the colour, width and dash of what the panel draws, the faint raw lines
+// under a moving average included.
 
 import { linearScale, logScale, logTicks, niceTicks, type Scale } from './axes.js';
+import { drawCurveMarks, type CurveEvent, type CurveMark } from './curve-marks.js';
 import { ALERT_COLOR, MUTED_TEXT, SERIES_COLORS, TEXT_COLOR, withAlpha } from './colors.js';
 import {
   clipTo,
@@ -36,18 +40,8 @@ export interface Panel {
   smooth?: number;
 }
 
-/** Something that happened at a step, marked across every panel (a rollback after a divergence). */
-export interface CurveEvent {
-  step: number;
-  /** Short, drawn beside the mark in the first panel, e.g. 'lr ×0.5'. */
-  label: string;
-}
-
-/** Where a run was resumed from a checkpoint, or wrote a warning line (see stats.jsonl for its words). */
-export interface CurveMark {
-  step: number;
-  kind: 'resume' | 'warning';
-}
+export type { CurveEvent, CurveMark };
+export { MARK_STYLES } from './curve-marks.js';
 
 export interface CurvesOptions {
   title: string;
@@ -57,13 +51,6 @@ export interface CurvesOptions {
   eventsName?: string;
   marks?: CurveMark[];
 }
-
-/** How each kind of mark is drawn; the legend draws its swatch from the same entry. */
-export const MARK_STYLES = {
-  event: { color: ALERT_COLOR, width: 1.5, dash: [5, 4] },
-  resume: { color: '#444444', width: 2, dash: [] as number[] },
-  warning: { color: '#B35900', width: 1.5, dash: [2, 3] },
-} as const;
 
 /** Raw values under a moving average: each series' own colour, faint and thin. */
 export const RAW_ALPHA = 0.28;
@@ -200,16 +187,7 @@ function drawPanel(
     ctx.restore();
     legend.push({ label: 'NaN / ±Inf', kind: 'tick', color: ALERT_COLOR });
   }
-  if (events.list.length > 0) {
-    drawEvents(ctx, events.list, r, x, events.labelled);
-    legend.push({ label: events.name, kind: 'line', ...styleOf('event') });
-  }
-  for (const kind of ['resume', 'warning'] as const) {
-    const steps = events.marks.filter((m) => m.kind === kind).map((m) => m.step);
-    if (steps.length === 0) continue;
-    drawMarks(ctx, steps, MARK_STYLES[kind], r, x, events.labelled ? MARK_LABELS[kind] : undefined);
-    legend.push({ label: MARK_NAMES[kind], kind: 'line', ...styleOf(kind) });
-  }
+  legend.push(...drawCurveMarks(ctx, events.list, events.name, events.marks, r, x, events.labelled));
   if (p.series.length === 0 || p.series.every((s) => Math.min(s.steps.length, s.values.length) === 0)) {
     ctx.fillStyle = MUTED_TEXT;
     ctx.font = font(FONT.label);
@@ -218,71 +196,6 @@ function drawPanel(
     ctx.fillText('no data yet', r.left + r.width / 2, r.top + r.height / 2);
   }
   drawLegend(ctx, legend, r.left + r.width + GAP, r.top, COLUMN - 12);
-}
-
-const MARK_NAMES = { resume: 'resumed from a checkpoint', warning: 'warning (in stats.jsonl)' } as const;
-const MARK_LABELS = { resume: 'resumed', warning: 'warning' } as const;
-
-function styleOf(kind: keyof typeof MARK_STYLES): { color: string; width: number; dash: number[] } {
-  const s = MARK_STYLES[kind];
-  return { color: s.color, width: s.width, dash: [...s.dash] };
-}
-
-/** A vertical line from top to bottom at each step, in the mark's style; a label beside each in the first panel. */
-function drawMarks(
-  ctx: Ctx,
-  steps: number[],
-  style: { color: string; width: number; dash: readonly number[] },
-  r: { left: number; top: number; width: number; height: number },
-  x: Scale,
-  label: string | undefined,
-): void {
-  ctx.save();
-  ctx.strokeStyle = style.color;
-  ctx.fillStyle = style.color;
-  ctx.lineWidth = style.width;
-  ctx.setLineDash([...style.dash]);
-  ctx.font = font(FONT.tick, true);
-  ctx.textAlign = 'right';
-  ctx.textBaseline = 'bottom';
-  for (const step of steps) {
-    const px = Math.round(x(step)) + 0.5;
-    if (px < r.left || px > r.left + r.width) continue;
-    ctx.beginPath();
-    ctx.moveTo(px, r.top);
-    ctx.lineTo(px, r.top + r.height);
-    ctx.stroke();
-    if (label) ctx.fillText(label, px - 3, r.top + r.height - 3);
-  }
-  ctx.restore();
-}
-
-/** A dashed alert-coloured line from top to bottom at each event's step; its label in the first panel. */
-function drawEvents(
-  ctx: Ctx,
-  events: CurveEvent[],
-  r: { left: number; top: number; width: number; height: number },
-  x: Scale,
-  labelled: boolean,
-): void {
-  ctx.save();
-  ctx.strokeStyle = MARK_STYLES.event.color;
-  ctx.fillStyle = MARK_STYLES.event.color;
-  ctx.lineWidth = MARK_STYLES.event.width;
-  ctx.setLineDash([...MARK_STYLES.event.dash]);
-  ctx.font = font(FONT.tick, true);
-  ctx.textAlign = 'left';
-  ctx.textBaseline = 'top';
-  for (const e of events) {
-    const px = Math.round(x(e.step)) + 0.5;
-    if (px < r.left || px > r.left + r.width) continue;
-    ctx.beginPath();
-    ctx.moveTo(px, r.top);
-    ctx.lineTo(px, r.top + r.height);
-    ctx.stroke();
-    if (labelled) ctx.fillText(e.label, px + 3, r.top + 14);
-  }
-  ctx.restore();
 }
 
 /** Data range of a panel's drawable values, padded 6%, overridden by yMin/yMax. */
