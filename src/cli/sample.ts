@@ -3,8 +3,7 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { writeFileAtomic } from '../io/atomic.js';
-import { conditionalGrid } from '../sampling/conditional.js';
-import { encodePng } from '../plots/grid.js';
+import { conditionalGrid, encodeConditionalGrid } from '../sampling/conditional.js';
 import { sampleToFile } from '../sampling/sample.js';
 import { fraction, integer, nonNegativeInt, positiveInt } from './parse.js';
 import { withProgress } from './live-line.js';
@@ -89,7 +88,7 @@ export function sampleCommand(): Command {
           seed: flags.seed,
           generator: flags.generator,
         });
-        await writeFileAtomic(flags.out, await encodePng(grid.picture));
+        await writeFileAtomic(flags.out, await encodeConditionalGrid(grid));
         console.log(`wrote ${grid.rows}×${grid.columns} ${flags.grid} grid to ${flags.out}`);
         return;
       }

@@ -73,6 +73,7 @@ export function traversalInputs(
     throw new Error(`Expected the continuous code to traverse to be 1..${cond.continuous} but received ${code}`);
   }
   const rows = cond.classes;
+  const values = traversalValues(steps, range);
   const one = drawLatents(rng, prior, 1, latentDim);
   const z = new Float32Array(rows * steps * latentDim);
   const classes = new Int32Array(rows * steps);
@@ -82,8 +83,62 @@ export function traversalInputs(
       const i = k * steps + j;
       z.set(one, i * latentDim);
       classes[i] = k;
-      cont[i * cond.continuous + code - 1] = -range + (2 * range * j) / (steps - 1);
+      cont[i * cond.continuous + code - 1] = values[j];
     }
   }
   return { z, codes: cond.encode(classes, cont), rows, columns: steps };
+}
+
+/** The values a traversal's columns give the swept code: −range … range in `steps` even steps. */
+export function traversalValues(steps = TRAVERSAL_STEPS, range = 2): number[] {
+  return Array.from({ length: steps }, (_, j) => -range + (2 * range * j) / (steps - 1));
+}
+
+/**
+ * What the class grid's rows show: the data's class names for models that learn from
+ * labels (cgan, acgan; "class k" where the data has none), and for InfoGAN "code k", the
+ * categorical code's value, which means whatever G came to make of it.
+ */
+export function classGridLabels(cond: Conditioning, classNames?: readonly string[]): RowLabels {
+  const rows = Array.from({ length: cond.classes }, (_, k) => k);
+  if (!cond.trainsOnLabels) return { rowHeading: 'categorical code', rowLabels: rows.map((k) => `code ${k}`) };
+  const named = classNames !== undefined && classNames.length === cond.classes;
+  return { rowHeading: 'class', rowLabels: rows.map((k) => (named ? classNames[k] : `class ${k}`)) };
+}
+
+/** A traversal's rows (the categorical code's values) and columns (the swept code's values, "c2 = −2 … 2"). */
+export function traversalLabels(cond: Conditioning, code: number, steps = TRAVERSAL_STEPS, range = 2): AxisLabels {
+  return {
+    ...classGridLabels(cond),
+    columnHeading: `c${code} =`,
+    columnLabels: traversalValues(steps, range).map(signed),
+  };
+}
+
+/** −1.5 with a true minus sign; 0 without one. */
+function signed(v: number): string {
+  const text = String(+Math.abs(v).toFixed(3));
+  return v < 0 && text !== '0' ? `−${text}` : text;
+}
+
+export interface RowLabels {
+  rowHeading: string;
+  rowLabels: string[];
+}
+
+export interface AxisLabels extends RowLabels {
+  columnHeading: string;
+  columnLabels: string[];
+}
+
+/** Under a class grid's title: what its rows and columns hold. */
+export function classGridSubtitle(cond: Conditioning): string {
+  return cond.trainsOnLabels
+    ? 'one row per class, one fixed noise vector per column'
+    : "one row per value of InfoGAN's categorical code, one fixed z and continuous codes per column";
+}
+
+/** Under a traversal's title: what is swept and what is held. */
+export function traversalSubtitle(code: number): string {
+  return `one row per categorical code value; c${code} swept beyond training's [−1, 1]; z and the other codes fixed`;
 }

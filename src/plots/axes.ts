@@ -94,8 +94,9 @@ function pow10(e: number): number {
 export function formatTick(v: number, step: number = NaN): string {
   if (v === 0) {
     // "0.0" beside "0.5", "1.0" keeps a column of labels uniform; tiny steps print "0".
+    // An axis whose other labels are written 2.0e-4 (steps below 1e-4) shows its zero as "0".
     const d = Number.isFinite(step) ? decimalsFor(step) : 0;
-    return d > 0 && d <= 4 ? (0).toFixed(d) : '0';
+    return d > 0 && d <= 4 && !(step < 1e-4) ? (0).toFixed(d) : '0';
   }
   const a = Math.abs(v);
   if (!Number.isFinite(step)) {

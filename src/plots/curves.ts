@@ -1,7 +1,11 @@
 // Figure 4: training curves, one panel per quantity family (losses, D outputs, metrics),
-// all on a shared step axis so events line up vertically across panels.
+// all on a shared step axis so events line up vertically across panels; rollbacks,
+// resumes and warnings are marked across them (curve-marks.ts). Every legend entry is
+// drawn with the colour, width and dash of what the panel draws, the faint raw lines
+// under a moving average included.
 
 import { linearScale, logScale, logTicks, niceTicks, type Scale } from './axes.js';
+import { drawCurveMarks, type CurveEvent, type CurveMark } from './curve-marks.js';
 import { ALERT_COLOR, MUTED_TEXT, SERIES_COLORS, TEXT_COLOR, withAlpha } from './colors.js';
 import {
   clipTo,
@@ -36,12 +40,8 @@ export interface Panel {
   smooth?: number;
 }
 
-/** Something that happened at a step, marked across every panel (a rollback after a divergence). */
-export interface CurveEvent {
-  step: number;
-  /** Short, drawn beside the mark in the first panel, e.g. 'lr ×0.5'. */
-  label: string;
-}
+export type { CurveEvent, CurveMark };
+export { MARK_STYLES } from './curve-marks.js';
 
 export interface CurvesOptions {
   title: string;
@@ -49,7 +49,12 @@ export interface CurvesOptions {
   events?: CurveEvent[];
   /** The legend's name for the events' marks. */
   eventsName?: string;
+  marks?: CurveMark[];
 }
+
+/** Raw values under a moving average: each series' own colour, faint and thin. */
+export const RAW_ALPHA = 0.28;
+const RAW_WIDTH = 1;
 
 const LEFT = 76;
 const PLOT_W = 620;
@@ -103,7 +108,7 @@ export async function plotCurves(o: CurvesOptions): Promise<Buffer> {
   const [s0, s1] = g.x.domain;
   const xTicks = niceTicks(s0, s1, 8);
   panels.forEach((p, k) => {
-    const events = { list: o.events ?? [], name: o.eventsName ?? 'event', labelled: k === 0 };
+    const events = { list: o.events ?? [], name: o.eventsName ?? 'event', labelled: k === 0, marks: o.marks ?? [] };
     drawPanel(ctx, p, g.panels[k], g.x, xTicks, k === panels.length - 1, events);
   });
   return encodePng(canvas);
@@ -116,7 +121,7 @@ function drawPanel(
   x: Scale,
   xTicks: ReturnType<typeof niceTicks>,
   last: boolean,
-  events: { list: CurveEvent[]; name: string; labelled: boolean },
+  events: { list: CurveEvent[]; name: string; labelled: boolean; marks: CurveMark[] },
 ): void {
   const logY = p.logY === true;
   const window = Math.max(1, Math.floor(p.smooth ?? 1));
@@ -141,15 +146,26 @@ function drawPanel(
     const n = Math.min(s.steps.length, s.values.length);
     for (let j = 0; j < n; j++) if (!Number.isFinite(s.values[j]) && Number.isFinite(s.steps[j])) bad.push(s.steps[j]);
     if (window > 1) {
-      drawLine(ctx, s.steps, s.values, x, y, { color: withAlpha(color, 0.28), width: 1 });
+      drawLine(ctx, s.steps, s.values, x, y, { color: withAlpha(color, RAW_ALPHA), width: RAW_WIDTH });
       drawLine(ctx, s.steps, movingAverage(s.values, window, logY), x, y, { color, width: 2.4, dash });
     } else {
       drawLine(ctx, s.steps, s.values, x, y, { color, width: 2, dash });
     }
     const empty = n === 0 ? ' (no data)' : '';
-    legend.push({ label: s.name + empty, kind: s.dashed ? 'dashed' : 'line', color });
+    legend.push({
+      label: s.name + empty + (window > 1 ? ` (avg of ${window})` : ''),
+      kind: 'line',
+      color,
+      dash,
+      width: window > 1 ? 2.4 : 2,
+    });
   });
   ctx.restore();
+  if (window > 1 && p.series.length > 0) {
+    // The faint lines as drawn: one stroke per series, in its colour, alpha and width.
+    const colors = p.series.map((_, i) => withAlpha(SERIES_COLORS[i % SERIES_COLORS.length], RAW_ALPHA));
+    legend.push({ label: 'raw value, each step', kind: 'line', color: colors[0], colors, width: RAW_WIDTH });
+  }
 
   // Divergence: a red tick hanging from the top edge at every step with NaN/±Inf.
   if (bad.length > 0) {
@@ -171,10 +187,7 @@ function drawPanel(
     ctx.restore();
     legend.push({ label: 'NaN / ±Inf', kind: 'tick', color: ALERT_COLOR });
   }
-  if (events.list.length > 0) {
-    drawEvents(ctx, events.list, r, x, events.labelled);
-    legend.push({ label: events.name, kind: 'dashed', color: ALERT_COLOR });
-  }
+  legend.push(...drawCurveMarks(ctx, events.list, events.name, events.marks, r, x, events.labelled));
   if (p.series.length === 0 || p.series.every((s) => Math.min(s.steps.length, s.values.length) === 0)) {
     ctx.fillStyle = MUTED_TEXT;
     ctx.font = font(FONT.label);
@@ -182,37 +195,7 @@ function drawPanel(
     ctx.textBaseline = 'middle';
     ctx.fillText('no data yet', r.left + r.width / 2, r.top + r.height / 2);
   }
-  if (window > 1)
-    legend.push({ label: `raw (faint), avg of ${window}`, kind: 'line', color: withAlpha('#555555', 0.35) });
   drawLegend(ctx, legend, r.left + r.width + GAP, r.top, COLUMN - 12);
-}
-
-/** A dashed alert-coloured line from top to bottom at each event's step; its label in the first panel. */
-function drawEvents(
-  ctx: Ctx,
-  events: CurveEvent[],
-  r: { left: number; top: number; width: number; height: number },
-  x: Scale,
-  labelled: boolean,
-): void {
-  ctx.save();
-  ctx.strokeStyle = ALERT_COLOR;
-  ctx.fillStyle = ALERT_COLOR;
-  ctx.lineWidth = 1.5;
-  ctx.setLineDash([5, 4]);
-  ctx.font = font(FONT.tick, true);
-  ctx.textAlign = 'left';
-  ctx.textBaseline = 'top';
-  for (const e of events) {
-    const px = Math.round(x(e.step)) + 0.5;
-    if (px < r.left || px > r.left + r.width) continue;
-    ctx.beginPath();
-    ctx.moveTo(px, r.top);
-    ctx.lineTo(px, r.top + r.height);
-    ctx.stroke();
-    if (labelled) ctx.fillText(e.label, px + 3, r.top + 14);
-  }
-  ctx.restore();
 }
 
 /** Data range of a panel's drawable values, padded 6%, overridden by yMin/yMax. */

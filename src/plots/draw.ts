@@ -178,6 +178,11 @@ export interface LegendItem {
   color: string;
   /** Second colour: dot outline, swatch gradient end. */
   color2?: string;
+  /** Lines: the stroke width and dash pattern drawn in the plot, so the swatch looks like it (default 2.5, solid). */
+  width?: number;
+  dash?: number[];
+  /** Lines: several strokes stacked in one swatch, one per colour (e.g. each series' faint raw line). */
+  colors?: string[];
 }
 
 /** Vertical legend starting at (x, y); returns the y below its last entry. */
@@ -193,15 +198,22 @@ export function drawLegend(ctx: Ctx, items: LegendItem[], x: number, y: number, 
     ctx.setLineDash([]);
     switch (it.kind) {
       case 'line':
-      case 'dashed':
-        ctx.lineWidth = 2.5;
-        if (it.kind === 'dashed') ctx.setLineDash([6, 4]);
-        ctx.beginPath();
-        ctx.moveTo(x, cy);
-        ctx.lineTo(x + 26, cy);
-        ctx.stroke();
+      case 'dashed': {
+        ctx.lineWidth = it.width ?? 2.5;
+        ctx.setLineDash(it.dash ?? (it.kind === 'dashed' ? [6, 4] : []));
+        const colors = it.colors ?? [it.color];
+        colors.forEach((color, k) => {
+          // On a pixel centre, so a 1 px stroke is one row in its own colour, as in the plot.
+          const py = Math.round(cy + (k - (colors.length - 1) / 2) * 4) + 0.5;
+          ctx.strokeStyle = color;
+          ctx.beginPath();
+          ctx.moveTo(x, py);
+          ctx.lineTo(x + 26, py);
+          ctx.stroke();
+        });
         ctx.setLineDash([]);
         break;
+      }
       case 'dot':
         ctx.beginPath();
         ctx.arc(x + 13, cy, 4, 0, 2 * Math.PI);

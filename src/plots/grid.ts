@@ -87,12 +87,27 @@ export async function encodePng(picture: Picture): Promise<Buffer> {
   return (channels === 1 ? image.toColourspace('b-w') : image).png().toBuffer();
 }
 
-/** An animated GIF that loops forever, one frame every `delayMs` (frames identical to the one before merge into it). */
+/**
+ * An animated GIF that loops forever, one frame every `delayMs`, every pixel opaque.
+ * Frames go to the encoder as one tall RGB image, a page per frame: given grey frames,
+ * libvips stored black as the GIF's transparent colour, and dark garments vanished on a
+ * light page.
+ */
 export async function encodeGif(frames: Picture[], delayMs = 80): Promise<Buffer> {
   if (frames.length === 0) throw new Error('Expected at least one frame for a GIF but received none');
-  const pngs = await Promise.all(frames.map(encodePng));
+  const { width, height } = frames[0];
+  const page = width * height * 3;
+  const rgb = Buffer.alloc(page * frames.length);
+  frames.forEach((f, k) => {
+    if (f.width !== width || f.height !== height)
+      throw new Error(
+        `Expected every GIF frame to be ${width}×${height} like the first but frame ${k} is ${f.width}×${f.height}`,
+      );
+    for (let i = 0; i < width * height; i++)
+      for (let c = 0; c < 3; c++) rgb[k * page + 3 * i + c] = f.pixels[i * f.channels + (f.channels === 1 ? 0 : c)];
+  });
   // A single delay would apply to the first frame only; one per frame applies to all.
-  return sharp(pngs, { join: { animated: true } })
+  return sharp(rgb, { raw: { width, height: height * frames.length, channels: 3, pageHeight: height } })
     .gif({ loop: 0, delay: frames.map(() => delayMs) })
     .toBuffer();
 }

@@ -3,9 +3,20 @@
 // as a per-class sampler for the conditional metrics.
 import { Rng } from '../rng.js';
 import { tileImages, type Picture } from '../plots/grid.js';
+import { describeSource, labelledGrid, tilingFor, type GridLabels } from '../plots/labelled-grid.js';
 import { drawLatents, runGenerator } from '../generate/latent.js';
-import { classGridInputs, traversalInputs } from '../generate/conditional-inputs.js';
+import {
+  classGridInputs,
+  classGridLabels,
+  classGridSubtitle,
+  traversalInputs,
+  traversalLabels,
+  traversalSubtitle,
+} from '../generate/conditional-inputs.js';
+import { IMAGE_REGISTRY } from '../data/images/index.js';
+import { checkpointStep } from '../run/checkpoint.js';
 import { openRun, type RunOptions } from '../run/open.js';
+import { generatorUsed } from './sample.js';
 
 export interface GridRequest {
   run: string;
@@ -24,17 +35,28 @@ export interface GridRequest {
 }
 
 export interface ConditionalGrid {
+  /** The tiles alone, pixels exact (encodeConditionalGrid adds the labels). */
   picture: Picture;
   rows: number;
   columns: number;
+  /** The title (run, step, generator), the rows' names and, for a traversal, the columns' values. */
+  labels: GridLabels;
+  /** One image's height and width. */
+  tile: [number, number];
   options: RunOptions;
+}
+
+/** The grid as a PNG: its tiles enlarged to a readable width, under its title, rows and columns labelled. */
+export function encodeConditionalGrid(grid: ConditionalGrid): Promise<Buffer> {
+  const [h, w] = grid.tile;
+  return labelledGrid(grid.picture, tilingFor(grid.rows * grid.columns, h, w, grid.columns), grid.labels);
 }
 
 /** The class grid or a traversal of a conditional image run, tiled with pixels kept exact. */
 export async function conditionalGrid(r: GridRequest): Promise<ConditionalGrid> {
   if (r.grid !== 'classes' && r.grid !== 'traversal')
     throw new Error(`Expected the grid to be classes or traversal but received "${r.grid}"`);
-  const { options, model, output } = await openRun(r.run, r.generator, 'any');
+  const { options, model, output, checkpoint } = await openRun(r.run, r.generator, 'any');
   try {
     const cond = options.conditioning;
     if (!cond)
@@ -54,7 +76,28 @@ export async function conditionalGrid(r: GridRequest): Promise<ConditionalGrid> 
         : traversalInputs(cond, rng, prior, latentDim, r.code ?? 1);
     const images = runGenerator(model, inputs.z, latentDim, 500, { values: inputs.codes.input, dim: cond.codeDim });
     const picture = tileImages(images, [inputs.rows * inputs.columns, ...output.shape], { columns: inputs.columns });
-    return { picture, rows: inputs.rows, columns: inputs.columns, options };
+    const generator = await generatorUsed(checkpoint.dir, r.generator ?? 'average');
+    const source = describeSource({
+      run: r.run,
+      data: options.data,
+      step: await checkpointStep(checkpoint.dir),
+      generator,
+    });
+    const code = r.code ?? 1;
+    const labels: GridLabels =
+      r.grid === 'classes'
+        ? {
+            title: source,
+            subtitle: classGridSubtitle(cond),
+            ...classGridLabels(cond, IMAGE_REGISTRY[options.data]?.classNames),
+          }
+        : {
+            title: `Continuous code c${code} from −2 to 2 — ${source}`,
+            subtitle: traversalSubtitle(code),
+            ...traversalLabels(cond, code),
+          };
+    const tile: [number, number] = [output.shape[0], output.shape[1]];
+    return { picture, rows: inputs.rows, columns: inputs.columns, labels, tile, options };
   } finally {
     model.dispose();
   }

@@ -1,9 +1,11 @@
 // Sampling a trained run: load its generator, draw z from the run's prior with a
 // seed of the caller's choosing (less the latent points Jacobian truncation drops, when
-// the run or the caller asks for it: 2D runs do by default), and write the samples. 2D runs: .npy, .csv or a .png
-// plot. Image runs (G outputs [batch, H, W, C]): a .png grid, .npy (N×H×W×C in
-// [−1, 1]) or a folder of PNGs, one per sample. Conditional runs sample one class (or
-// InfoGAN categorical code value) on request, else classes uniformly, from the seed.
+// the run or the caller asks for it: 2D runs do by default), and write the samples.
+// 2D runs: .npy, .csv or a .png plot. Image runs (G outputs [batch, H, W, C]): a .png
+// grid (titled with the run, step and generator, enlarged to a readable width by a
+// whole factor), .npy (N×H×W×C in [−1, 1]) or a folder of PNGs, one per sample.
+// Conditional runs sample one class (or InfoGAN categorical code value) on request,
+// else classes uniformly, from the seed.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { densityGrid, toyDataset } from '../data/toy.js';
@@ -15,12 +17,23 @@ import { Rng } from '../rng.js';
 import { resolveOptions, type TrainOptions } from '../train/options.js';
 import { CONDITIONAL_MODELS } from '../games/conditional.js';
 import { writeFolderAtomic } from '../io/folder.js';
-import { encodePng, tileImages, writeImageGrid } from '../plots/grid.js';
+import { encodePng, tileImages } from '../plots/grid.js';
+import { describeSource, labelledGrid, tilingFor } from '../plots/labelled-grid.js';
+import { IMAGE_REGISTRY } from '../data/images/index.js';
+import { checkpointStep, hasAverage } from '../run/checkpoint.js';
 import { runGenerator } from '../generate/latent.js';
 import { drawTruncated } from '../generate/truncation.js';
 import { openRun, readRunInfo, type RunOptions } from '../run/open.js';
 import { readOptionsFile } from '../run/options-file.js';
 import type { GeneratorOutput } from '../generate/output.js';
+
+/** The generator openRun loaded: the average when asked for and the checkpoint kept one, else G. */
+export async function generatorUsed(
+  checkpointDir: string,
+  asked: 'average' | 'trained',
+): Promise<'average' | 'trained'> {
+  return asked === 'average' && (await hasAverage(checkpointDir)) ? 'average' : 'trained';
+}
 
 export const SAMPLE_FORMATS = ['.npy', '.csv', '.png'] as const;
 /** Models that take a class label; `--class` needs one of them. */
@@ -55,6 +68,8 @@ export interface Samples {
   options: RunOptions;
   /** Conditional runs: the class (InfoGAN: categorical code value) of each sample. */
   classes?: Int32Array;
+  /** What drew them (run, step, generator, truncation), for a .png grid's title. */
+  caption?: { title: string; subtitle?: string };
 }
 
 /** Where samples go, by the path's form: a file by its extension, or a folder of PNGs. */
@@ -132,7 +147,7 @@ async function sampleChecked(r: SampleRequest, check: (output: GeneratorOutput) 
     }
     conditioning.checkClass(r.classLabel, '--class');
   }
-  const { options, model, output } = await openRun(r.run, r.generator, 'any');
+  const { options, model, output, checkpoint } = await openRun(r.run, r.generator, 'any');
   try {
     check(output);
     // z for all n at once, then the codes: sample i is the same whatever the batch
@@ -144,10 +159,31 @@ async function sampleChecked(r: SampleRequest, check: (output: GeneratorOutput) 
     const draw = drawTruncated(model, rng, options.prior, options.latentDim, r.n, ratio, codes);
     const data = runGenerator(model, draw.z, options.latentDim, r.batch ?? 500, draw.codes, r.onProgress);
     const shape: Samples['shape'] = output.kind === 'image' ? [r.n, ...output.shape] : [r.n, output.dim];
-    return { data, shape, options, ...(draw.classes ? { classes: draw.classes } : {}) };
+    const caption = await captionOf(r, options, checkpoint.dir, ratio);
+    return { data, shape, options, caption, ...(draw.classes ? { classes: draw.classes } : {}) };
   } finally {
     model.dispose();
   }
+}
+
+/** "run · data · step N · G's moving average" over "64 samples · seed 1 · class 4 (Coat)". */
+async function captionOf(
+  r: SampleRequest,
+  options: RunOptions,
+  checkpointDir: string,
+  jacobianTruncation: number,
+): Promise<Samples['caption']> {
+  const generator = await generatorUsed(checkpointDir, r.generator ?? 'average');
+  const step = await checkpointStep(checkpointDir);
+  const title = describeSource({ run: r.run, data: options.data, step, generator, jacobianTruncation });
+  const names = IMAGE_REGISTRY[options.data]?.classNames;
+  const cond = options.conditioning;
+  const what = cond && !cond.trainsOnLabels ? 'categorical code' : 'class';
+  const label =
+    r.classLabel === undefined
+      ? ''
+      : ` · ${what} ${r.classLabel}${cond?.trainsOnLabels && names?.[r.classLabel] ? ` (${names[r.classLabel]})` : ''}`;
+  return { title, subtitle: `${r.n} samples · seed ${r.seed ?? options.seed}${label}` };
 }
 
 function outputOf(samples: Samples): GeneratorOutput {
@@ -162,9 +198,25 @@ async function writeSamplesTo(out: string, target: SampleTarget, samples: Sample
   await fs.mkdir(path.dirname(path.resolve(out)), { recursive: true });
   const { shape } = samples;
   if (target.format === '.npy') return writeNpy(out, samples.data, shape);
-  if (shape.length === 4) return writeImageGrid(out, samples.data, shape);
+  if (shape.length === 4) return writeLabelledGrid(out, samples.data, shape, samples.caption);
   if (target.format === '.csv') return writeFileAtomic(out, toCsv(samples.data, shape));
   return writeFileAtomic(out, await plot(samples.data, shape, samples.options.data));
+}
+
+/** A grid of ceil(√n) columns, enlarged to a readable width, under the caption (or "N samples"). */
+async function writeLabelledGrid(
+  out: string,
+  data: Float32Array,
+  shape: [number, number, number, number],
+  caption: Samples['caption'],
+): Promise<void> {
+  const [n, h, w] = shape;
+  const columns = Math.max(1, Math.ceil(Math.sqrt(n)));
+  const labels = caption ?? { title: `${n} samples` };
+  await writeFileAtomic(
+    out,
+    await labelledGrid(tileImages(data, shape, { columns }), tilingFor(n, h, w, columns), labels),
+  );
 }
 
 const PNG_NAME = /^\d{6,}\.png$/;

@@ -1,6 +1,8 @@
-// The panels of curves.png: losses, D's outputs, G's auxiliary loss, and the
-// evaluations over training (modes and quality on mixtures, each image metric against
-// its real-vs-real reference). Used by pictures.ts for toy and image runs alike.
+// The panels of curves.png: losses, D's outputs, G's auxiliary loss, the learning rate,
+// and the evaluations over training (modes, the fractions, reverse KL on mixtures; each
+// image metric against its real-vs-real reference). Every quantity with a scale of its
+// own gets a panel of its own, so that none is drawn flat against another's range.
+// Rollbacks, resumes and warnings are marked across the panels. Used by pictures.ts.
 import type { CurvesOptions, Panel } from '../plots/index.js';
 import type { History } from '../run/stats.js';
 
@@ -39,6 +41,12 @@ export function curvePanels(history: History, auxLabel: string): Panel[] {
       ],
     },
   ];
+  // Rollbacks halve it and --lr-final decays it: a panel shows what the run did to it.
+  panels.push({
+    title: "G's learning rate",
+    yMin: 0,
+    series: [{ name: 'lr', steps: stepNumbers, values: at((l) => ('lr' in l ? l.lr : NaN)) }],
+  });
   const withAux = steps.filter((l) => l.aux !== undefined);
   if (withAux.length > 0) {
     panels.push({
@@ -60,14 +68,20 @@ export function curvePanels(history: History, auxLabel: string): Panel[] {
         yMax: Math.ceil(evals[0].metrics.totalModes * 1.1),
         series: [{ name: 'modes', steps: evalSteps, values: evals.map((e) => e.metrics.modes) }],
       },
+      // Fractions share [0, 1]; reverse KL, in nats and often below 0.05, has its own axis.
       {
-        title: 'High-quality samples and reverse KL',
+        title: 'Fractions of samples',
         yMin: 0,
+        yMax: 1,
         series: [
           { name: 'high-quality fraction', steps: evalSteps, values: evals.map((e) => e.metrics.highQuality) },
-          { name: 'reverse KL (nats)', steps: evalSteps, values: evals.map((e) => e.metrics.reverseKL), dashed: true },
           ...conditionalSeries(evals),
         ],
+      },
+      {
+        title: 'Reverse KL (nats)',
+        yMin: 0,
+        series: [{ name: 'reverse KL', steps: evalSteps, values: evals.map((e) => e.metrics.reverseKL) }],
       },
     );
   }
@@ -91,8 +105,30 @@ export function curvePanels(history: History, auxLabel: string): Panel[] {
   return panels;
 }
 
-/** The run's rollbacks (recovery.ts) as marks across the panels, at the step each went back to. */
-export function curveEvents(history: History): Pick<CurvesOptions, 'events' | 'eventsName'> {
+/**
+ * The run's rollbacks (recovery.ts) as marks across the panels, at the step each went
+ * back to; its resumes and warnings as marks of their own.
+ */
+export function curveEvents(history: History): Pick<CurvesOptions, 'events' | 'eventsName' | 'marks'> {
   const events = history.rollbacks().map((r) => ({ step: r.to, label: `lr ×${r.lrScale}` }));
-  return { events, eventsName: 'rollback (lr halved)' };
+  const warnings = history.lines.flatMap((l) => ('warning' in l ? [{ step: l.step, kind: 'warning' as const }] : []));
+  const resumes = resumeSteps(history).map((step) => ({ step, kind: 'resume' as const }));
+  return { events, eventsName: 'rollback (lr halved)', marks: [...resumes, ...warnings] };
+}
+
+/**
+ * The steps a run was resumed from: lines {"step": N, "resumed": true} (the checkpoint's
+ * step), and, for records written while `seconds` restarted at each resume, the last
+ * step before `seconds` falls.
+ */
+export function resumeSteps(history: History): number[] {
+  const found = new Set<number>();
+  for (const line of history.lines) if ((line as { resumed?: unknown }).resumed === true) found.add(line.step);
+  const steps = history.steps();
+  for (let i = 1; i < steps.length; i++) {
+    const [before, after] = [steps[i - 1], steps[i]] as { step: number; seconds?: number }[];
+    if (after.seconds !== undefined && before.seconds !== undefined && after.seconds < before.seconds)
+      found.add(before.step);
+  }
+  return [...found].sort((a, b) => a - b);
 }

@@ -18,8 +18,18 @@ import { generate, type Gan } from './gan.js';
 import type { History } from '../run/stats.js';
 import { describeMetrics } from '../metrics/modes.js';
 import { curveEvents, curvePanels } from './curve-panels.js';
-import { tileImages, encodePng, upscale } from '../plots/grid.js';
-import { classGridInputs, traversalInputs, type GridInputs } from '../generate/conditional-inputs.js';
+import { tileImages } from '../plots/grid.js';
+import { describeSource, labelledGrid, tilingFor, type GridLabels } from '../plots/labelled-grid.js';
+import {
+  classGridInputs,
+  classGridLabels,
+  classGridSubtitle,
+  traversalInputs,
+  traversalLabels,
+  traversalSubtitle,
+  type GridInputs,
+} from '../generate/conditional-inputs.js';
+import { IMAGE_REGISTRY } from '../data/images/index.js';
 import { runGenerator } from '../generate/latent.js';
 import { drawTruncated } from '../generate/truncation.js';
 import type { Codes } from '../games/conditional.js';
@@ -123,9 +133,15 @@ const GRID = 8;
 export async function drawImagePictures(r: ImagePictureRequest): Promise<void> {
   const fixed = () => new Rng(r.seed + 1_000_003);
   const [h, w, c] = r.sampler.outputs[0].shape.slice(1) as number[];
-  // Small images (MNIST's 28 px) are shown twice their size, pixels kept sharp.
-  const png = (images: Float32Array, n: number, columns: number) =>
-    encodePng(upscale(tileImages(images, [n, h, w, c], { columns }), h <= 32 ? 2 : 1));
+  const source = describeSource({
+    run: r.runDir,
+    data: r.name,
+    step: r.step,
+    generator: r.gan.average !== undefined && r.sampler === r.gan.average.model ? 'average' : 'trained',
+  });
+  // Enlarged to a readable width by a whole factor, pixels kept sharp, under a title.
+  const png = (images: Float32Array, n: number, columns: number, labels: GridLabels) =>
+    labelledGrid(tileImages(images, [n, h, w, c], { columns }), tilingFor(n, h, w, columns), labels);
   const pictures: Record<string, Buffer> = {};
   const cond = r.gan.conditioning;
   const { prior, latentDim } = r.gan.options;
@@ -135,18 +151,28 @@ export async function drawImagePictures(r: ImagePictureRequest): Promise<void> {
       generate(r.sampler, (m) => r.gan.noise(m, fixed()), n),
       n,
       GRID,
+      { title: source, subtitle: `${n} samples from one fixed noise vector (the same at every step)` },
     );
   } else {
-    const grid = (g: GridInputs) =>
+    const grid = (g: GridInputs, labels: GridLabels) =>
       png(
         runGenerator(r.sampler, g.z, latentDim, 500, { values: g.codes.input, dim: cond.codeDim }),
         g.rows * g.columns,
         g.columns,
+        labels,
       );
-    pictures.samples = await grid(classGridInputs(cond, fixed(), prior, latentDim));
+    pictures.samples = await grid(classGridInputs(cond, fixed(), prior, latentDim), {
+      title: source,
+      subtitle: classGridSubtitle(cond),
+      ...classGridLabels(cond, IMAGE_REGISTRY[r.name]?.classNames),
+    });
     // The traversals' one z is the class grid's first column's.
     for (let code = 1; code <= cond.continuous; code++)
-      pictures[`traversal-${code}`] = await grid(traversalInputs(cond, fixed(), prior, latentDim, code));
+      pictures[`traversal-${code}`] = await grid(traversalInputs(cond, fixed(), prior, latentDim, code), {
+        title: `Continuous code c${code} from −2 to 2 — ${source}`,
+        subtitle: traversalSubtitle(code),
+        ...traversalLabels(cond, code),
+      });
   }
   pictures.curves = await plotCurves({
     title: `Training curves — ${r.name}`,

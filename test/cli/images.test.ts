@@ -27,7 +27,9 @@ test('sample an image run: a .png grid, .npy and a folder of PNGs', async () => 
   assert.match(png.stdout, /wrote 10×28×28×1 samples to .*grid\.png/);
 
   const grid = await sharp(path.join(out, 'grid.png')).metadata();
-  assert.deepEqual([grid.width, grid.height, grid.channels], [4 * 30 + 2, 3 * 30 + 2, 1]); // ceil(√10) = 4 columns, 28 px + 2 padding
+  // ceil(√10) = 4 columns of 28 px + 2 padding (122 px), enlarged ×5 to a readable width, under a title; still grey.
+  assert.ok(grid.width! >= 5 * (4 * 30 + 2) && grid.height! > 5 * (3 * 30 + 2), `${grid.width}×${grid.height}`);
+  assert.equal(grid.channels, 1);
 
   const bytes = readFileSync(path.join(out, 's.npy'));
   assert.match(
@@ -84,6 +86,14 @@ test('interpolate: a grid of walks and an animated loop', async () => {
   assert.equal(gif.format, 'gif');
   assert.equal(gif.pages, 8);
   assert.deepEqual([gif.width, gif.pageHeight ?? gif.height], [32, 32]); // 8 px × 4
+  // Opaque, every frame: nothing vanishes on a light page.
+  const frames = await sharp(path.join(out, 'tiny.gif'), { animated: true })
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  assert.equal(frames.info.height, 8 * 32);
+  for (let k = 3; k < frames.data.length; k += 4)
+    if (frames.data[k] !== 255) assert.fail(`pixel ${(k - 3) / 4} transparent`);
 });
 
 test('export writes G for the browser', async () => {

@@ -106,6 +106,30 @@ test('GIF: one page per frame, looping, 80 ms each', async () => {
   assert.deepEqual(meta.delay, [80, 80, 80]);
 });
 
+test('GIF: every pixel of every frame opaque, black kept black (grey and RGB frames)', async () => {
+  for (const c of [1, 3] as const) {
+    const images = ramp(3, 4, 4, c); // −1 (black) … 1 (white)
+    const frames = [0, 1, 2].map((k) =>
+      tileImages(images.subarray(k * 16 * c, (k + 1) * 16 * c), [1, 4, 4, c], { padding: 0 }),
+    );
+    const { data, info } = await sharp(await encodeGif(frames), { animated: true })
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    assert.deepEqual([info.width, info.height, info.channels], [4, 12, 4]);
+    for (let i = 0; i < 48; i++) {
+      assert.equal(data[4 * i + 3], 255, `pixel ${i} opaque (${c} channels)`);
+      // GIF has 256 colours a frame: 16 grey levels come back as they were (RGB within the palette's rounding).
+      const expected = Array.from({ length: 3 }, (_, k) => toByte(images[i * c + (c === 1 ? 0 : k)]));
+      const got = Array.from(data.subarray(4 * i, 4 * i + 3));
+      assert.ok(
+        got.every((v, k) => Math.abs(v - expected[k]) <= 8),
+        `pixel ${i}: ${got} vs ${expected}`,
+      );
+    }
+  }
+});
+
 test('writeImageGrid writes a PNG atomically', async () => {
   const dir = tempDir();
   const file = path.join(dir, 'grid.png');

@@ -63,6 +63,12 @@ test('tick labels: no float noise, uniform decimals, short big numbers', () => {
     ['0.001', '0.01', '0.1', '1', '10'],
   );
   assert.equal(formatTick(1e-6), '1e-6');
+  // A learning-rate axis (0 … 2e-4): its zero matches its other labels' style.
+  const lr = niceTicks(0, 2.1e-4, 4);
+  assert.deepEqual(
+    lr.values.map((v) => formatTick(v, lr.step)),
+    ['0', '1.0e-4', '2.0e-4'],
+  );
 });
 
 test('data → pixel mapping puts ymin at the bottom and round-trips', () => {

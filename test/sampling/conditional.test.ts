@@ -10,7 +10,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { exportGenerator } from '../../src/export/export.js';
 import { Conditioning } from '../../src/games/conditional.js';
 import { Rng } from '../../src/rng.js';
-import { conditionalGrid, openClassSampler } from '../../src/sampling/conditional.js';
+import { conditionalGrid, encodeConditionalGrid, openClassSampler } from '../../src/sampling/conditional.js';
+import sharp from 'sharp';
+import { labelledGridGeometry } from '../../src/plots/labelled-grid.js';
 import { conditionalAccuracy } from '../../src/metrics/conditional.js';
 import { interpolateRun } from '../../src/sampling/interpolate.js';
 import { drawLatents } from '../../src/generate/latent.js';
@@ -119,6 +121,64 @@ test('the class grid and the traversals', async () => {
     conditionalGrid({ run: dir, grid: 'classes' }),
     /Expected a conditional run \(model cgan, acgan or infogan\) for a classes grid/,
   );
+});
+
+test("labelled grids: Fashion-MNIST's class names, InfoGAN's code values and sweep; the tiles' bytes kept", async () => {
+  // Xiao et al. 2017, Table 1: the labels 0–9.
+  const names = [
+    'T-shirt/top',
+    'Trouser',
+    'Pullover',
+    'Dress',
+    'Coat',
+    'Sandal',
+    'Shirt',
+    'Sneaker',
+    'Bag',
+    'Ankle boot',
+  ];
+  const run = await makeRun('tinyconv', {
+    options: { model: 'cgan', numClasses: 10, data: 'fashion-mnist' },
+    generator: levelGenerator(Array.from({ length: 10 }, (_, k) => -0.9 + 0.2 * k)),
+  });
+  run.generator.dispose();
+  const grid = await conditionalGrid({ run: run.dir, grid: 'classes' });
+  assert.deepEqual(grid.labels.rowLabels, names);
+  assert.equal(grid.labels.title, `${path.basename(run.dir)} · fashion-mnist · step 7 · trained G`);
+  const png = await encodeConditionalGrid(grid);
+  const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+  const g = labelledGridGeometry(grid.picture, grid.labels);
+  assert.ok(info.width >= 512 && g.scale === Math.ceil(512 / grid.picture.width), `width ${info.width}`);
+  const at = (x: number, y: number, k = 0) => data[(y * info.width + x) * info.channels + k];
+  // The tiles, enlarged: each pixel of the unlabelled tiling repeated scale × scale times.
+  for (let y = 0; y < grid.picture.height * g.scale; y += 3)
+    for (let x = 0; x < grid.picture.width * g.scale; x += 3)
+      for (let k = 0; k < 3; k++) {
+        const source = (Math.floor(y / g.scale) * grid.picture.width + Math.floor(x / g.scale)) * 3 + k;
+        if (at(g.left + x, g.top + y, k) !== grid.picture.pixels[source]) assert.fail(`tile pixel (${x}, ${y})`);
+      }
+  // Ink left of every row: its name.
+  for (let r = 0; r < 10; r++) {
+    let ink = 0;
+    const top = g.top + (2 + r * 10) * g.scale;
+    for (let y = top; y < top + 8 * g.scale; y++) for (let x = 0; x < g.left; x++) if (at(x, y) < 128) ink++;
+    assert.ok(ink > 20, `row ${r} (${names[r]}) labelled`);
+  }
+
+  const info2 = await makeRun('tinyconv', {
+    options: { model: 'infogan', infoCategories: 10, infoContinuous: 2 },
+    generator: levelGenerator(Array.from({ length: 12 }, (_, k) => 0.05 * k)),
+  });
+  info2.generator.dispose();
+  const classes = await conditionalGrid({ run: info2.dir, grid: 'classes' });
+  assert.deepEqual(
+    classes.labels.rowLabels,
+    Array.from({ length: 10 }, (_, k) => `code ${k}`),
+  );
+  const traversal = await conditionalGrid({ run: info2.dir, grid: 'traversal', code: 2 });
+  assert.deepEqual(traversal.labels.columnLabels, ['−2', '−1.5', '−1', '−0.5', '0', '0.5', '1', '1.5', '2']);
+  assert.equal(traversal.labels.columnHeading, 'c2 =');
+  assert.match(traversal.labels.title, /^Continuous code c2 from −2 to 2 — /);
 });
 
 /**

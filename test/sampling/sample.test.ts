@@ -73,7 +73,18 @@ test('image samples as a .png grid, .npy and a folder of PNGs', async () => {
 
   await writeSamples(path.join(out, 'grid.png'), samples);
   const png = await sharp(path.join(out, 'grid.png')).metadata();
-  assert.deepEqual([png.width, png.height, png.channels], [4 * 10 + 2, 3 * 10 + 2, 3]);
+  // 4 × 3 tiles of 8 px + 2 padding (42 px wide) enlarged ×13 to at least 512 px, under a title.
+  assert.ok(png.width! >= 13 * 42 && png.height! > 13 * 32, `${png.width}×${png.height}`);
+  assert.equal(png.channels, 3);
+  assert.equal(samples.caption?.title, `${path.basename(dir)} · ring8 · step 7 · trained G`);
+  assert.equal(samples.caption?.subtitle, '10 samples · seed 1');
+  const averaged = await makeRun('tinyconv', { average: true });
+  averaged.generator.dispose();
+  const fromAverage = await sampleRun({ run: averaged.dir, n: 2, seed: 5, jacobianTruncation: 0.25 });
+  assert.equal(
+    fromAverage.caption?.title,
+    `${path.basename(averaged.dir)} · ring8 · step 7 · G's moving average · Jacobian truncation 25%`,
+  );
 
   await writeSamples(path.join(out, 'all.npy'), samples);
   const npy = decodeNpy(readFileSync(path.join(out, 'all.npy')));
