@@ -117,13 +117,12 @@ export function curveEvents(history: History): Pick<CurvesOptions, 'events' | 'e
 }
 
 /**
- * The steps a run was resumed from: lines {"step": N, "resumed": true} (the checkpoint's
- * step), and, for records written while `seconds` restarted at each resume, the last
- * step before `seconds` falls.
+ * The steps a run was resumed from: its "resume" lines (at the checkpoint's step), and,
+ * for records written while `seconds` restarted at each resume, the last step before
+ * `seconds` falls.
  */
 export function resumeSteps(history: History): number[] {
-  const found = new Set<number>();
-  for (const line of history.lines) if ((line as { resumed?: unknown }).resumed === true) found.add(line.step);
+  const found = new Set(history.resumes().map((r) => r.step));
   const steps = history.steps();
   for (let i = 1; i < steps.length; i++) {
     const [before, after] = [steps[i - 1], steps[i]] as { step: number; seconds?: number }[];

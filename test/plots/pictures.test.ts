@@ -112,7 +112,7 @@ test('curves.png: a learning-rate panel shows the decay and the halving at a rol
 test('curves.png: resumes and warnings are marked across every panel', async () => {
   const history = toyHistory();
   history.add({ step: 200, warning: 'mode collapse: 3 of 8 modes' });
-  history.add({ step: 400, resumed: true } as never);
+  history.add({ step: 400, resume: { steps: 1000 } });
   const events = curveEvents(history);
   assert.deepEqual(events.marks, [
     { step: 400, kind: 'resume' },
