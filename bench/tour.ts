@@ -30,7 +30,7 @@ export function tourCommands(quick: boolean): string[][] {
     ['train', '--data', 'grid25', '--seed', '1', '--out', 'runs/grid', ...steps('', '--steps 400').split(' ')],
     ['sample', '--run', 'runs/grid', '--n', '2500', '--out', 's.npy'],
     ['sample', '--run', 'runs/grid', '--n', '2500', '--out', 's.png'],
-    ['train', '--resume', '--out', 'runs/grid', '--steps', steps('20000', '600')],
+    ['train', '--resume', '--out', 'runs/grid'],
     ['train', '--data', 'gauss1d', '--out', 'runs/1d', ...steps('', '--steps 300').split(' ')],
     [
       'train',

@@ -164,15 +164,18 @@ function terminalColumns(stream: NodeJS.WriteStream): number {
 }
 
 /**
- * Runs a command's work under a live line that appears once it has taken 2 s: its label
- * and the time so far, and counted progress when the work reports it. Messages go above it.
+ * Runs a command's work under a live line (on a terminal at once, in a log once it has
+ * taken 2 s): its label and the time so far, and counted progress when the work reports
+ * it. Messages go above it.
  */
 export async function withProgress<T>(
   label: string,
   work: (progress: CommandProgress) => Promise<T>,
   options: LiveLineOptions = {},
 ): Promise<T> {
-  const line = new LiveLine({ showAfterSeconds: 2, ...options });
+  // A terminal shows the line at once (no silence); a log only for work that takes 2 s.
+  const stream = options.stream === 'stderr' ? process.stderr : process.stdout;
+  const line = new LiveLine({ showAfterSeconds: stream.isTTY ? 0 : 2, ...options });
   line.begin({ label, total: 0 });
   let counting: string | undefined;
   try {

@@ -1,11 +1,20 @@
 #!/usr/bin/env node
 // The gankit command. Loading TensorFlow.js and the native backend takes a second or
-// more on a busy machine, so a terminal shows "starting gankit" when it takes longer
-// than half a second (a log gets no such line); then the command line (program.ts) runs.
+// more on a busy machine, so a terminal shows "starting gankit" at once (written here,
+// before anything loads) and a live line keeps its clock moving while the modules load;
+// then the command line (program.ts) runs. A log (not a terminal) gets no such line.
+import { writeSync } from 'node:fs';
 import { LiveLine } from './live-line.js';
 
-const starting = process.stdout.isTTY ? new LiveLine({ showAfterSeconds: 0.5, everySeconds: 1 }) : undefined;
-starting?.begin({ label: 'starting gankit', total: 0 });
+let starting: LiveLine | undefined;
+if (process.stdout.isTTY) {
+  writeSync(1, 'starting gankit …');
+  starting = new LiveLine({ everySeconds: 1 });
+  starting.begin({ label: 'starting gankit', total: 0 });
+}
 const { run } = await import('./program.js');
-starting?.stop();
+if (starting) {
+  starting.stop();
+  writeSync(1, '\r\x1b[K'); // the line goes, whether or not the worker drew over it
+}
 await run(process.argv);

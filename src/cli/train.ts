@@ -49,7 +49,8 @@ export function trainCommand(): Command {
           '# samples.png: one row per code value; traversal-1.png, traversal-2.png',
         '  gankit train --data ./my-photos --size 64 --epochs 20   # a folder of PNG/JPEG images',
         '  gankit train --loss wgan-gp --k 5 --lr 1e-4 --beta1 0.5 --beta2 0.9',
-        '  gankit train --resume --out runs/grid --steps 20000',
+        '  gankit train --resume --out runs/grid            # after Ctrl-C: go on from the last checkpoint',
+        '  gankit train --resume --out runs/fashion --steps 20000   # a longer run (the rates continue their decay)',
       ].join('\n'),
     )
     .action(async (flags: Record<string, unknown>, cmd: Command) => {

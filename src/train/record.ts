@@ -49,6 +49,7 @@ export async function openRecord(plan: RunPlan, players: Players, say: (message:
         `Expected --steps ≥ ${start} (the step of ${dir}) to resume ${paths.root} but received ` +
           `${plan.options.steps}; a run cannot be shortened: sample or export it as it is`,
       );
+    refuseExtendingAtRateZero(plan, start);
     await cleanUp(paths.root, say);
     const history = await History.resume(paths.stats, start);
     for (const repair of history.repairs) say(`repaired ${paths.stats}: ${repair}`);
@@ -56,6 +57,22 @@ export async function openRecord(plan: RunPlan, players: Players, say: (message:
     return { start, history };
   }
   return startOver(paths, say);
+}
+
+/**
+ * A run that finished with --lr-final 0 ended at learning rate 0, and its schedule goes
+ * on from there (schedule.ts): more steps would change nothing. Refused before the run's
+ * files change.
+ */
+function refuseExtendingAtRateZero(plan: RunPlan, start: number): void {
+  const { steps, lrFinal } = plan.options;
+  if (lrFinal !== 0 || plan.previousSteps === undefined || start < plan.previousSteps || steps <= start) return;
+  throw new Error(
+    `Expected a run whose learning rates have not decayed to 0 to extend with --steps, but ${plan.runDir} ` +
+      `finished its ${start} steps at rate 0 (--lr-final 0), and the schedule goes on from the rate reached: ` +
+      `steps to ${steps} would change nothing. Train a longer run into a new folder (gankit train --steps ` +
+      `${steps} --out NEW with the same options), or sample and export this one as it is`,
+  );
 }
 
 /** Temporary files and folders a killed process left (none can be live: we hold the lock). */

@@ -4,7 +4,7 @@
 // The expected rates are the closed form of a linear decay, written out here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { train } from '../../src/train/trainer.js';
@@ -57,4 +57,21 @@ test('--steps on --resume continues the decay from the rate reached; a later res
     assert.ok(Math.abs(lr.get(s)! - expected) < 1e-12, `step ${s}: ${lr.get(s)} ≠ ${expected}`);
   }
   assert.ok(events.some((e) => /the run now ends at step 80 \(it was 40\); they go on from 60% .* by step 80/.test(e)));
+});
+
+test('a run that finished at rate 0 (--lr-final 0) is not extended: refused before its files change', async () => {
+  const out = path.join(mkdtempSync(path.join(tmpdir(), 'gankit-schedule-')), 'run');
+  await session({ ...TINY, out, steps: 20, lrFinal: 0 });
+  const files = () => readdirSync(out, { recursive: true, encoding: 'utf8' }).sort();
+  const before = { files: files(), stats: readFileSync(path.join(out, 'stats.jsonl'), 'utf8') };
+  await assert.rejects(
+    session({ resume: true, out, steps: 30 }),
+    new RegExp(
+      `finished its 20 steps at rate 0 \\(--lr-final 0\\), .* steps to 30 would change nothing\\. Train a longer run ` +
+        'into a new folder \\(gankit train --steps 30 --out NEW',
+    ),
+  );
+  assert.deepEqual({ files: files(), stats: readFileSync(path.join(out, 'stats.jsonl'), 'utf8') }, before);
+  // Resumed without a new length, the finished run is left as it is.
+  await session({ resume: true, out });
 });
