@@ -71,6 +71,19 @@ const dataName: v.ValueType<string> = {
   names: [...TOY_DATASETS, ...IMAGE_DATASETS],
 };
 
+/** --eval-metrics: metric names, or "none" (the empty list: no evaluation, not even the final one). */
+const metricList: v.ValueType<string[]> = (() => {
+  const names = v.namesFrom(METRIC_NAMES);
+  const flagExpected = `${names.flagExpected}, or none`;
+  const parse = (text: string) => {
+    if (text.trim() === 'none') return [];
+    const list = names.parse(text);
+    if (list.length === 0) throw new Error(`Expected ${flagExpected} but received "${text}".`);
+    return list;
+  };
+  return { ...names, expected: `${names.expected} (empty: none)`, flagExpected, parse };
+})();
+
 const MODELS = ['mlp', 'dcgan', ...CONDITIONAL_MODELS, 'custom'] as const;
 
 // The defaults aim at the README's 2D results in under two minutes on 2 cores:
@@ -348,9 +361,11 @@ export const OPTIONS: readonly OptionRow[] = [
   row({
     name: 'evalMetrics',
     flag: '--eval-metrics <list>',
-    type: v.namesFrom(METRIC_NAMES),
+    type: metricList,
     default: ['fid10k'],
-    help: 'images: metrics for --eval-every (see gankit eval --help)',
+    help:
+      'images: metrics computed at the end of the run and every --eval-every steps (see gankit eval --help); ' +
+      '"none" skips them, the final evaluation included',
   }),
   row({
     name: 'evalSamples',
