@@ -23,6 +23,8 @@ const PLOT_W = 600;
 const GAP = 24;
 const COLUMN = 200;
 const PLOT_H = 300;
+/** The plot's pixel columns (the x axis spans left … left + width): tests read positions off the picture. */
+export const SAMPLES1D_PLOT = Object.freeze({ left: LEFT, width: PLOT_W });
 const PDATA_COLOR = SERIES_COLORS[0];
 
 /** Bar heights as a density: count / (n · bin width), n counting every sample, in range or not. */
