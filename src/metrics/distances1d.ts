@@ -30,7 +30,11 @@ export interface Distances1d {
 }
 
 /** G's samples against real ones, each distance beside the same distance between two real samples. */
-export function distances1d(fake: ArrayLike<number>, real: ArrayLike<number>, otherReal: ArrayLike<number>): Distances1d {
+export function distances1d(
+  fake: ArrayLike<number>,
+  real: ArrayLike<number>,
+  otherReal: ArrayLike<number>,
+): Distances1d {
   return {
     wasserstein1: wasserstein1(fake, real),
     wasserstein1_real: wasserstein1(otherReal, real),

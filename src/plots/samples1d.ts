@@ -3,7 +3,16 @@
 // Samples outside the picture's range are counted in the legend, never dropped silently.
 import { linearScale, niceTicks } from './axes.js';
 import { FAKE_COLOR, SERIES_COLORS, withAlpha } from './colors.js';
-import { clipTo, createFigure, drawAxes, drawHeader, drawLegend, drawLine, encodePng, type LegendItem } from './draw.js';
+import {
+  clipTo,
+  createFigure,
+  drawAxes,
+  drawHeader,
+  drawLegend,
+  drawLine,
+  encodePng,
+  type LegendItem,
+} from './draw.js';
 
 export interface Samples1dOptions {
   /** G's samples. */

@@ -62,7 +62,10 @@ export interface TrainResult {
   metrics?: RunMetrics;
   /** Final scores of image and 1D runs, flat, each beside its real-vs-real reference (`fid10k`, `fid10k_real`). */
   scores?: Record<string, number>;
-  /** One sentence: how good the result is and what to look at next (also metrics.json's `verdict`); not when interrupted. */
+  /**
+   * One sentence: how good the result is and what to look at next (train/verdict.ts; metrics.json's
+   * `verdict`). None when interrupted.
+   */
   verdict?: string;
   /** Seconds this call trained (metrics.json's `seconds` counts every session of the run). */
   seconds: number;

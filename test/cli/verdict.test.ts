@@ -35,7 +35,10 @@ test(
     assert.ok(metrics.fid10k > 100, `fid10k ${metrics.fid10k}`);
     assert.ok(metrics.fid10k_real > 0 && metrics.fid10k_real < 2, `fid10k_real ${metrics.fid10k_real}`);
     // The final evaluation is in the record too, at the last step.
-    const lines = readFileSync(path.join(out, 'stats.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(path.join(out, 'stats.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.deepEqual(
       lines.filter((l) => 'imageMetrics' in l),
       [{ step: 3, imageMetrics: { fid10k: metrics.fid10k, fid10k_real: metrics.fid10k_real } }],

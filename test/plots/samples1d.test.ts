@@ -51,7 +51,12 @@ test('samples.png (1D): orange bars only over the samples, from x = 1 to 1.5, un
 
 test('samples.png (1D): samples beyond the axis are said in the legend, not dropped silently', async () => {
   const bounds = { xmin: -2, xmax: 5 };
-  const inside = await plotSamples1d({ fake: new Float32Array(100).fill(2), bounds, density: normal(2, 0.5), title: 't' });
+  const inside = await plotSamples1d({
+    fake: new Float32Array(100).fill(2),
+    bounds,
+    density: normal(2, 0.5),
+    title: 't',
+  });
   const fake = new Float32Array(100).fill(2);
   fake.fill(40, 0, 10);
   const beyond = await plotSamples1d({ fake, bounds, density: normal(2, 0.5), title: 't' });

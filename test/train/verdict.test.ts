@@ -86,7 +86,10 @@ test('images: fashion-mnist judged against DCGAN-28 numbers; other data without 
       'train longer (--epochs 5) or try another --loss',
   );
   assert.match(say(fid(150, { epochs: 20 })), /and train longer or try another --loss$/);
-  assert.match(say(fid(40, { headAccuracy: 0.852 })), /^fair — fid10k 40\.0 \(real vs real 0\.16\), D's class head 85\.2%;/);
+  assert.match(
+    say(fid(40, { headAccuracy: 0.852 })),
+    /^fair — fid10k 40\.0 \(real vs real 0\.16\), D's class head 85\.2%;/,
+  );
   assert.match(say(fid(40, { qAccuracy: 0.5 })), /Q's code as a classifier 50\.0%/);
   assert.equal(
     say({ ...fid(12.5), data: 'mnist' }),
