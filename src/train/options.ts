@@ -356,7 +356,7 @@ export const OPTIONS: readonly OptionRow[] = [
     type: v.nonNegativeInt,
     default: 2000,
     images: 0,
-    help: 'steps between metric evaluations: the 2D metrics (0 = end only), or for images --eval-metrics (0 = none)',
+    help: 'steps between metric evaluations (0 = only at the end): the toy-data metrics, or for images --eval-metrics',
   }),
   row({
     name: 'evalMetrics',
@@ -372,7 +372,7 @@ export const OPTIONS: readonly OptionRow[] = [
     flag: '--eval-samples <n>',
     type: v.positiveInt,
     default: 2500,
-    help: 'samples for the 2D metrics',
+    help: 'samples for the toy-data metrics (2D: the mode metrics; 1D: the distances, with as many real points)',
   }),
   // 1% drops nearly only the bridges between modes: grid25's high quality rises by
   // about a point (97.5 → 98.4% on 20,000 samples) to just under real data's 98.9%.
