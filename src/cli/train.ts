@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import { describeBackend, initBackend, setNumThreads } from '../backend/index.js';
 import { describeMetrics } from '../metrics/modes.js';
+import { describeScores } from '../metrics/describe.js';
 import { describeConditional } from '../train/conditional-metrics.js';
 import { DEFAULT_OPTIONS, OPTIONS, type OptionRow, type TrainOptions } from '../train/options.js';
 import { train, type TrainRequest } from '../train/trainer.js';
@@ -97,6 +98,7 @@ export function trainCommand(): Command {
         );
         if (result.metrics)
           console.log(`final: ${describeMetrics(result.metrics)}${describeConditional(result.metrics)}`);
+        if (result.scores) console.log(`final: ${describeScores(result.scores)}`);
         for (const warning of result.warnings) console.log(`warning: ${warning}`);
         const last = result.rollbacks.at(-1);
         if (last)
@@ -107,6 +109,7 @@ export function trainCommand(): Command {
         console.log(
           `wrote ${path.join(result.runDir, 'metrics.json')}, pictures (*.png) and checkpoints in ${result.runDir}`,
         );
+        if (result.verdict) console.log(`verdict: ${result.verdict}`); // the last line: how good, what to look at
       } finally {
         progress.stop();
         stop.dispose();

@@ -5,9 +5,11 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomic } from '../io/atomic.js';
+import { IMAGE_DATASETS } from '../data/images/index.js';
 import { Rng } from '../rng.js';
 import { drawLatents, runGenerator, type Prior } from '../generate/latent.js';
 import { generatorOutput } from '../generate/output.js';
+import type { CodeSource } from '../generate/truncation.js';
 import type { VectorSet } from './distances.js';
 import { checkFeatureInput, openFeatureModel, type FeatureModel, type Features } from './features/index.js';
 import { ReferenceData } from './reference.js';
@@ -44,6 +46,11 @@ export interface GeneratorEvaluation {
   metrics: readonly string[];
   /** Samples for metrics that read all samples given (default 10,000). */
   samples?: number;
+  /**
+   * A conditional G's codes (class or categorical value uniform, as the data's classes
+   * are), drawn after z from the same seeded stream: its samples are scored as a whole.
+   */
+  codes?: CodeSource;
   features?: string;
   out?: string;
   dataDir?: string;
@@ -91,8 +98,10 @@ export async function evaluateGenerator(
     throw new Error(`Expected an image generator for the image metrics but G outputs points in R^${output.dim}`);
   const metrics = metricsByName(o.metrics);
   const n = samplesNeeded(metrics, o.samples ?? DEFAULT_SAMPLES);
-  const z = drawLatents(new Rng(o.seed), o.prior, n, o.latentDim);
-  const images = runGenerator(generator, z, o.latentDim);
+  const rng = new Rng(o.seed);
+  const z = drawLatents(rng, o.prior, n, o.latentDim);
+  const codes = o.codes && { values: o.codes.draw(rng, n).input, dim: o.codes.dim };
+  const images = runGenerator(generator, z, o.latentDim, 500, codes);
   return evaluateSamples({ images, count: n, shape: output.shape }, o);
 }
 
@@ -110,6 +119,32 @@ export async function prepareEvaluation(o: Omit<EvaluateOptions, 'out'>): Promis
     checkFeatureInput(model, reference.shape, `${o.data}'s images`);
     await reference.stats('train', model);
   }
+}
+
+/**
+ * Why the metrics cannot run on `data` at all, in words, or undefined when they can: a
+ * path that holds one set of images (no test split for the real-vs-real references), or
+ * images of a shape the feature network does not take. A trainer whose evaluation is only
+ * the default final one says this and trains on. Anything else (a missing file of a named
+ * data set, a damaged feature network) is thrown, as prepareEvaluation would.
+ */
+export async function evaluationGap(o: Omit<EvaluateOptions, 'out'>): Promise<string | undefined> {
+  const metrics = metricsByName(o.metrics);
+  let reference: ReferenceData;
+  try {
+    reference = await ReferenceData.open(o.data, { dataDir: o.dataDir, say: o.say });
+  } catch (err) {
+    if (IMAGE_DATASETS.includes(o.data)) throw err;
+    return (err as Error).message;
+  }
+  if (!metrics.some((m) => m.features)) return undefined;
+  const model = await openFeatureModel(o.features);
+  try {
+    checkFeatureInput(model, reference.shape, `${o.data}'s images`);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return undefined;
 }
 
 function makeContext(

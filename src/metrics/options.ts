@@ -3,11 +3,11 @@ export interface EvalOptions {
   /** Every N steps: metrics (0 = only at the end). */
   evalEvery: number;
   /**
-   * Image data: the metrics (METRIC_NAMES, e.g. fid10k) computed every evalEvery steps and at the end,
-   * when evalEvery > 0.
+   * Image data: the metrics (METRIC_NAMES, e.g. fid10k) computed at the end of the run and every
+   * evalEvery steps; empty (the CLI's "none"): no evaluation at all.
    */
   evalMetrics: string[];
-  /** Samples for the 2D metrics (protocol: 2,500). */
+  /** Samples for the toy-data metrics: the 2D mode metrics (protocol: 2,500), the 1D distances. */
   evalSamples: number;
   /**
    * Jacobian-based truncation when sampling (metrics and gankit sample): drop this

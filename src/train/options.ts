@@ -71,6 +71,19 @@ const dataName: v.ValueType<string> = {
   names: [...TOY_DATASETS, ...IMAGE_DATASETS],
 };
 
+/** --eval-metrics: metric names, or "none" (the empty list: no evaluation, not even the final one). */
+const metricList: v.ValueType<string[]> = (() => {
+  const names = v.namesFrom(METRIC_NAMES);
+  const flagExpected = `${names.flagExpected}, or none`;
+  const parse = (text: string) => {
+    if (text.trim() === 'none') return [];
+    const list = names.parse(text);
+    if (list.length === 0) throw new Error(`Expected ${flagExpected} but received "${text}".`);
+    return list;
+  };
+  return { ...names, expected: `${names.expected} (empty: none)`, flagExpected, parse };
+})();
+
 const MODELS = ['mlp', 'dcgan', ...CONDITIONAL_MODELS, 'custom'] as const;
 
 // The defaults aim at the README's 2D results in under two minutes on 2 cores:
@@ -343,21 +356,23 @@ export const OPTIONS: readonly OptionRow[] = [
     type: v.nonNegativeInt,
     default: 2000,
     images: 0,
-    help: 'steps between metric evaluations: the 2D metrics (0 = end only), or for images --eval-metrics (0 = none)',
+    help: 'steps between metric evaluations (0 = only at the end): the toy-data metrics, or for images --eval-metrics',
   }),
   row({
     name: 'evalMetrics',
     flag: '--eval-metrics <list>',
-    type: v.namesFrom(METRIC_NAMES),
+    type: metricList,
     default: ['fid10k'],
-    help: 'images: metrics for --eval-every (see gankit eval --help)',
+    help:
+      'images: metrics computed at the end of the run and every --eval-every steps (see gankit eval --help); ' +
+      '"none" skips them, the final evaluation included',
   }),
   row({
     name: 'evalSamples',
     flag: '--eval-samples <n>',
     type: v.positiveInt,
     default: 2500,
-    help: 'samples for the 2D metrics',
+    help: 'samples for the toy-data metrics (2D: the mode metrics; 1D: the distances, with as many real points)',
   }),
   // 1% drops nearly only the bridges between modes: grid25's high quality rises by
   // about a point (97.5 → 98.4% on 20,000 samples) to just under real data's 98.9%.

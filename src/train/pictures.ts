@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Grid } from '../plots/index.js';
 import { plot1d, plotCurves, plotDiscriminator2d, plotSamples2d } from '../plots/index.js';
+import { plotSamples1d } from '../plots/samples1d.js';
 import { densityGrid, gridCentres, type ToyDataset } from '../data/toy.js';
 import { Rng } from '../rng.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -99,6 +100,8 @@ export async function drawPictures(r: PictureRequest): Promise<void> {
     });
   } else {
     pictures.discriminator = await oneDimensional(r, fake, title);
+    const over = `Generated samples over the data density — ${title}`;
+    pictures.samples = await plotSamples1d({ fake, bounds: r.data.bounds, density: r.data.density, title: over });
   }
   pictures.curves = await plotCurves({
     title: `Training curves — ${r.data.name}`,

@@ -27,6 +27,7 @@ import { replanSchedule, scheduleAnchor, scheduleScale } from './schedule.js';
 import type { DataTask } from './tasks/task.js';
 import { toyTask } from './tasks/toy.js';
 import { imageTask } from './tasks/images.js';
+import { verdict, verdictKind } from './verdict.js';
 
 export type { TrainRequest } from './plan.js';
 
@@ -64,6 +65,13 @@ export interface TrainResult {
   backend: BackendChoice;
   /** Final mode metrics (mixture data only), with the conditional metrics of conditional runs. */
   metrics?: RunMetrics;
+  /** Final scores of image and 1D runs, flat, each beside its real-vs-real reference (`fid10k`, `fid10k_real`). */
+  scores?: Record<string, number>;
+  /**
+   * One sentence: how good the result is and what to look at next (train/verdict.ts; metrics.json's
+   * `verdict`). None when interrupted.
+   */
+  verdict?: string;
   /** Seconds this call trained (metrics.json's `seconds` counts every session of the run). */
   seconds: number;
   /** Steps this call trained: all of them, or those after the checkpoint it resumed from. */
@@ -212,16 +220,20 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
   if (!weightsFinite(players)) await report(options.steps, nonFiniteWeights(options.steps), r);
   await checkpoint(options.steps);
   await task.pictures(options.steps, true);
-  const { summary, metrics } = await task.finish();
+  const { summary, metrics, scores } = await task.finish();
   const seconds = thisCall();
   const epochs = task.epochs ? { epochs: options.steps / task.epochs.stepsPerEpoch } : {};
   const warnings = warningsOf(history);
   const rollbacks = history.rollbacks().length;
   const total = { seconds: elapsed() };
-  const final = { ...summary, steps: options.steps, ...epochs, ...total, backend: backend.name, rollbacks, warnings };
+  const numbers = { ...summary, steps: options.steps, ...epochs, ...total, backend: backend.name, rollbacks, warnings };
+  const kind = verdictKind(plan.data);
+  const sentence = verdict({ kind, data: options.data, final: numbers, warnings, runDir, loss: options.loss });
+  const final = { ...numbers, verdict: sentence };
   await writeFileAtomic(runPaths(runDir).metrics, JSON.stringify(final, null, 2) + '\n');
   const trainedSteps = options.steps - start;
-  return { runDir, options, backend, metrics, seconds, trainedSteps, warnings, rollbacks: history.rollbacks() };
+  const ended = { metrics, ...(scores ? { scores } : {}), verdict: sentence };
+  return { runDir, options, backend, ...ended, seconds, trainedSteps, warnings, rollbacks: history.rollbacks() };
 }
 
 /**

@@ -39,6 +39,9 @@ test(
     );
     assert.equal(t.status, 0, t.stderr);
     assert.equal(JSON.parse(readFileSync(path.join(run, 'options.json'), 'utf8')).numClasses, 10);
+    // Scored at the end like any image run, on G's samples over uniformly drawn classes: 4 steps are far from the data.
+    const metrics = JSON.parse(readFileSync(path.join(run, 'metrics.json'), 'utf8'));
+    assert.ok(metrics.fid10k > 50 && metrics.fid10k_real < 2, JSON.stringify(metrics));
 
     const npy = path.join(dir, 'c3.npy');
     const s = gankit('sample', '--run', run, '--class', '3', '--n', '10', '--out', npy);

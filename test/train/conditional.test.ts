@@ -373,12 +373,12 @@ test('an InfoGAN run on a mixture resumes exactly, its evaluations included', as
   const done = await train({ resume: true, out: split });
   const all = (dir: string) => readFileSync(path.join(dir, 'stats.jsonl'), 'utf8').replace(/"seconds":[^,}]*/g, '');
   assert.equal(all(split), all(whole));
-  const { steps, seconds, backend, jacobianTruncation, rollbacks, warnings, ...final } = json(
+  const { steps, seconds, backend, jacobianTruncation, rollbacks, warnings, verdict, ...final } = json(
     path.join(whole, 'metrics.json'),
   );
   assert.equal(jacobianTruncation, 0.01);
   assert.deepEqual(done.metrics, final);
-  assert.deepEqual([rollbacks, warnings], [0, done.warnings]);
+  assert.deepEqual([rollbacks, warnings, verdict], [0, done.warnings, done.verdict]);
   assert.equal(typeof final.codeAccuracy, 'number');
 });
 

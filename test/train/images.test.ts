@@ -84,7 +84,7 @@ test(
   },
   async () => {
     const out = tempDir();
-    await train({ data: 'fashion-mnist', steps: 250, plotEvery: 0, out });
+    await train({ data: 'fashion-mnist', steps: 250, plotEvery: 0, evalMetrics: [], out });
     const lines = stepLines(out);
     assert.equal(lines.length, 250);
     for (const l of lines) assert.ok([l.lossD, l.lossG, l.dReal, l.dFake].every(Number.isFinite), JSON.stringify(l));

@@ -65,6 +65,8 @@ const DCGAN = [
   '1',
   '--eval-every',
   '0',
+  '--eval-metrics',
+  'none',
   '--plot-every',
   '0',
   '--checkpoint-every',

@@ -1,17 +1,24 @@
-// Image data: the image metrics (fid10k, …) of G's samples every --eval-every steps and
-// at the end, a grid of G's images (class grids and traversals for conditional runs),
-// and for ACGAN and InfoGAN how well D's extra head classifies the labelled test images.
+// Image data: the image metrics (fid10k, …) of G's samples every --eval-every steps and,
+// unless --eval-metrics is none, at the end; a grid of G's images (class grids and
+// traversals for conditional runs), and for ACGAN and InfoGAN how well D's extra head
+// classifies the labelled test images. What the metrics need is loaded before step 1,
+// so a missing file stops the run before it trains, not after.
 import { loadImages, type ImageBatches, type ImageDataset } from '../../data/images/index.js';
-import { evaluateGenerator, prepareEvaluation } from '../../metrics/evaluate.js';
+import { evaluateGenerator, evaluationGap, prepareEvaluation } from '../../metrics/evaluate.js';
 import { headMetrics, type HeadMetrics } from '../heads.js';
 import { drawImagePictures } from '../pictures.js';
+import { describeScores as describeImageMetrics } from '../../metrics/describe.js';
 import type { DataTask, TaskContext } from './task.js';
 
 export function imageTask(context: TaskContext, images: ImageDataset, batches: ImageBatches): DataTask {
   const { plan, gan, sampler, history, say } = context;
   const { options, conditioning } = plan;
-  const evaluates = options.evalEvery > 0;
+  const { evalEvery, evalMetrics: metrics, data } = options;
+  // Final evaluation always (unless --eval-metrics none); periodic ones with --eval-every.
+  let evaluates = metrics.length > 0;
   let last: Record<string, number> | undefined;
+  // A conditional G is scored on classes (codes) drawn uniformly, as the data's classes are.
+  const codes = conditioning && { dim: conditioning.codeDim, draw: conditioning.draw.bind(conditioning) };
 
   return {
     epochs: { stepsPerEpoch: batches.stepsPerEpoch, examples: images.count },
@@ -21,21 +28,30 @@ export function imageTask(context: TaskContext, images: ImageDataset, batches: I
     },
     async prepare() {
       if (!evaluates) return;
-      if (conditioning) {
-        throw new Error(
-          `Expected an unconditional model for --eval-every on images but received ${options.model}; ` +
-            'score conditional runs by class with their class grids, or set --eval-every 0',
-        );
+      const names = metrics.join(',');
+      try {
+        // Only the default final evaluation gives way to data it cannot measure; --eval-every insists.
+        const gap = evalEvery > 0 ? undefined : await evaluationGap({ data, metrics, say });
+        if (gap) {
+          say(`no final ${names}: ${gap}. (--eval-metrics none skips the final evaluation without this note)`);
+          evaluates = false;
+          return;
+        }
+        await prepareEvaluation({ data, metrics, say });
+      } catch (err) {
+        (err as Error).message += `. To train without the ${names} evaluation, pass --eval-metrics none`;
+        throw err;
       }
-      await prepareEvaluation({ data: options.data, metrics: options.evalMetrics, say });
     },
     // G's samples from the run's seed every time, so the curve moves only because G does.
-    async evaluate(step) {
+    // The final numbers are the caller's to print, beside the verdict.
+    async evaluate(step, final) {
       if (!evaluates) return;
-      const { latentDim, prior, seed, evalMetrics: metrics } = options;
-      last = await evaluateGenerator(sampler, { data: options.data, latentDim, prior, seed, metrics });
+      const { latentDim, prior, seed } = options;
+      if (final) say(`final evaluation: ${metrics.join(', ')} of G's samples…`);
+      last = await evaluateGenerator(sampler, { data, latentDim, prior, seed, metrics, ...(codes ? { codes } : {}) });
       history.add({ step, imageMetrics: last });
-      say(`step ${step}: ${describeImageMetrics(last)}`);
+      if (!final) say(`step ${step}: ${describeImageMetrics(last)}`);
     },
     pictures: (step, snapshot) =>
       drawImagePictures({
@@ -50,7 +66,7 @@ export function imageTask(context: TaskContext, images: ImageDataset, batches: I
       }),
     async finish() {
       const heads = conditioning?.auxHead ? await measureHeads(context) : undefined;
-      return { summary: { ...(heads ?? {}), ...(last ?? {}) } };
+      return { summary: { ...(heads ?? {}), ...(last ?? {}) }, ...(last ? { scores: last } : {}) };
     },
   };
 }
@@ -81,11 +97,5 @@ async function measureHeads({ plan, gan, say }: TaskContext): Promise<HeadMetric
   return result;
 }
 
-/** "fid10k 23.5 (real 0.16) · kid 0.0011 (real -0.0000)": each value beside its real-vs-real reference. */
-export function describeImageMetrics(m: Record<string, number>): string {
-  const round = (v: number) => (Math.abs(v) >= 10 ? v.toFixed(1) : v.toPrecision(3));
-  return Object.entries(m)
-    .filter(([k]) => !/_(real|std|se|sigma)$/.test(k) && !/_real_/.test(k) && !/^classes_p\d+$/.test(k))
-    .map(([k, v]) => `${k} ${round(v)}${m[`${k}_real`] !== undefined ? ` (real ${round(m[`${k}_real`])})` : ''}`)
-    .join(' · ');
-}
+/** The image metrics in one line (kept under this name for callers of the image task). */
+export { describeImageMetrics };

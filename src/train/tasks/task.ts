@@ -29,6 +29,9 @@ export interface DataTask {
   evaluate(step: number, final: boolean): Promise<void>;
   /** The run's pictures at `step`; `snapshot` also keeps a copy under snapshots/. */
   pictures(step: number, snapshot: boolean): Promise<void>;
-  /** After the last checkpoint: the kind's numbers for metrics.json, and the 2D metrics for the caller. */
-  finish(): Promise<{ summary: Record<string, unknown>; metrics?: RunMetrics }>;
+  /**
+   * After the last checkpoint: the kind's numbers for metrics.json, the 2D metrics for the
+   * caller, and the final flat scores with `_real` references (images, 1D) for the caller.
+   */
+  finish(): Promise<{ summary: Record<string, unknown>; metrics?: RunMetrics; scores?: Record<string, number> }>;
 }

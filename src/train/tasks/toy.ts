@@ -1,13 +1,16 @@
 // Toy data (the 2D mixtures, the 1D Gaussian): the mode metrics of the PacGAN protocol on
 // the run's sampler (Jacobian-truncated when the run asks for it, with G's own samples'
 // numbers beside them), the conditional metrics of conditional runs, mode-collapse
-// warnings, and the pictures of the plane (or the line).
+// warnings, and the pictures of the plane (or the line). On the line: the Wasserstein-1
+// and Kolmogorov–Smirnov distances of G's samples to the data's, beside two real samples'.
 import { describeMetrics, modeMetrics } from '../../metrics/modes.js';
 import { drawPool, firstRows, truncateDraw, truncationPool, type LatentDraw } from '../../generate/truncation.js';
 import { runGenerator } from '../../generate/latent.js';
 import type { ToyDataset } from '../../data/toy.js';
 import type { RunMetrics } from '../../run/stats.js';
 import { Rng } from '../../rng.js';
+import { distances1d, type Distances1d } from '../../metrics/distances1d.js';
+import { describeScores } from '../../metrics/describe.js';
 import { describeConditional, mixtureConditionalMetrics } from '../conditional-metrics.js';
 import { drawPictures } from '../pictures.js';
 import type { DataTask, TaskContext } from './task.js';
@@ -37,10 +40,28 @@ export function toyTask(context: TaskContext, toy: ToyDataset): DataTask {
     return { ...metrics, ...mixtureConditionalMetrics(gan, sampler, conditioning, modes, evalRng, n) };
   };
 
+  // 1D: evalSamples of G's (the same stream as the 2D metrics) against as many real points.
+  // The real samples do not change with the step, so the numbers move only because G does.
+  let line: Distances1d | undefined;
+  const measureLine = (step: number): Distances1d => {
+    const evalRng = new Rng((options.seed * 7919 + step) | 0);
+    const n = options.evalSamples;
+    const codes = conditioning && { dim: conditioning.codeDim, draw: (r: Rng, m: number) => conditioning.draw(r, m) };
+    const pool = drawPool(evalRng, options.prior, options.latentDim, n, codes);
+    const fake = runGenerator(sampler, pool.z, options.latentDim, 500, pool.codes);
+    const realRng = new Rng((options.seed * 7919) ^ 0x2545f491);
+    return distances1d(fake, toy.sample(realRng, n), toy.sample(realRng, n));
+  };
+
   return {
     resumeAt: () => {},
     prepare: async () => {},
     async evaluate(step, final) {
+      if (toy.dim === 1) {
+        line = measureLine(step);
+        if (!final) say(`step ${step}: ${describeScores({ ...line })}`);
+        return;
+      }
       last = measure(step);
       if (!last) return;
       history.add({ step, metrics: last });
@@ -64,9 +85,9 @@ export function toyTask(context: TaskContext, toy: ToyDataset): DataTask {
         seed: options.seed,
         jacobianTruncation: options.jacobianTruncation,
       }),
-    finish: async () => ({
-      summary: last ? { ...last, jacobianTruncation: options.jacobianTruncation } : {},
-      metrics: last,
-    }),
+    finish: async () =>
+      line
+        ? { summary: { ...line }, scores: { ...line } }
+        : { summary: last ? { ...last, jacobianTruncation: options.jacobianTruncation } : {}, metrics: last },
   };
 }
