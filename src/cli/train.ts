@@ -7,7 +7,7 @@ import { describeMetrics } from '../metrics/modes.js';
 import { describeScores } from '../metrics/describe.js';
 import { describeConditional } from '../train/conditional-metrics.js';
 import { DEFAULT_OPTIONS, OPTIONS, type OptionRow, type TrainOptions } from '../train/options.js';
-import { train, type TrainRequest } from '../train/trainer.js';
+import { train, type TrainRequest, type TrainResult } from '../train/trainer.js';
 import { flagParser, positiveInt } from './parse.js';
 import { oneOf, positiveNumber } from '../train/option-values.js';
 import { createProgress } from './progress.js';
@@ -86,35 +86,40 @@ export function trainCommand(): Command {
           process.exitCode = stop.exitCode();
           return;
         }
-        const perSecond = result.trainedSteps / result.seconds;
-        const rate = perSecond >= 10 ? perSecond.toFixed(0) : perSecond.toPrecision(2);
-        const of =
-          result.trainedSteps < result.options.steps
-            ? ` (steps ${result.options.steps - result.trainedSteps + 1}–${result.options.steps} of the run)`
-            : '';
-        console.log(
-          `trained ${result.trainedSteps} steps${of} in ${result.seconds.toFixed(1)} s (${rate} steps/s, ` +
-            `backend ${result.backend.name})`,
-        );
-        if (result.metrics)
-          console.log(`final: ${describeMetrics(result.metrics)}${describeConditional(result.metrics)}`);
-        if (result.scores) console.log(`final: ${describeScores(result.scores)}`);
-        for (const warning of result.warnings) console.log(`warning: ${warning}`);
-        const last = result.rollbacks.at(-1);
-        if (last)
-          console.log(
-            `rolled back ${result.rollbacks.length} time${result.rollbacks.length > 1 ? 's' : ''} after the ` +
-              `losses diverged; the learning rates ran at ×${last.lrScale} from step ${last.to} (stats.jsonl has each)`,
-          );
-        console.log(
-          `wrote ${path.join(result.runDir, 'metrics.json')}, pictures (*.png) and checkpoints in ${result.runDir}`,
-        );
-        if (result.verdict) console.log(`verdict: ${result.verdict}`); // the last line: how good, what to look at
+        reportResult(result);
       } finally {
         progress.stop();
         stop.dispose();
       }
     });
+}
+
+/** The run's last lines: what was trained, the final numbers, warnings and rollbacks, and the verdict last. */
+function reportResult(result: TrainResult): void {
+  const perSecond = result.trainedSteps / result.seconds;
+  const rate = perSecond >= 10 ? perSecond.toFixed(0) : perSecond.toPrecision(2);
+  const of =
+    result.trainedSteps < result.options.steps
+      ? ` (steps ${result.options.steps - result.trainedSteps + 1}–${result.options.steps} of the run)`
+      : '';
+  console.log(
+    `trained ${result.trainedSteps} steps${of} in ${result.seconds.toFixed(1)} s (${rate} steps/s, ` +
+      `backend ${result.backend.name})`,
+  );
+  if (result.metrics) console.log(`final: ${describeMetrics(result.metrics)}${describeConditional(result.metrics)}`);
+  if (result.scores) console.log(`final: ${describeScores(result.scores)}`);
+  for (const warning of result.warnings) console.log(`warning: ${warning}`);
+  const last = result.rollbacks.at(-1);
+  if (last)
+    console.log(
+      `rolled back ${result.rollbacks.length} time${result.rollbacks.length > 1 ? 's' : ''} after the ` +
+        `losses diverged; the learning rates ran at ×${last.lrScale} from step ${last.to} ` +
+        '(stats.jsonl has each)',
+    );
+  console.log(
+    `wrote ${path.join(result.runDir, 'metrics.json')}, pictures (*.png) and checkpoints in ${result.runDir}`,
+  );
+  if (result.verdict) console.log(`verdict: ${result.verdict}`); // the last line: how good, what to look at
 }
 
 /**
