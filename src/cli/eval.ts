@@ -11,6 +11,7 @@ import { openRun } from '../run/open.js';
 import { evaluateConditionalRun } from '../sampling/conditional-eval.js';
 import { integer, positiveInt } from './parse.js';
 import { didYouMean } from '../suggest.js';
+import { withProgress, type CommandProgress } from './live-line.js';
 
 interface EvalFlags {
   run?: string;
@@ -85,73 +86,80 @@ export function evalCommand(): Command {
         '  gankit eval --samples s.npy --data fashion-mnist --metrics fid10k,kid --json',
     )
     .action(async (flags: EvalFlags) => {
-      if ((flags.run === undefined) === (flags.samples === undefined)) {
-        throw new Error(
-          `Expected exactly one of --run or --samples but received ${flags.run === undefined ? 'neither' : 'both'}`,
-        );
-      }
-      const say = (message: string) => console.error(message);
-      if (flags.conditional) {
-        if (flags.run === undefined)
-          throw new Error('Expected --run DIR (a cgan, acgan or infogan run) with --conditional but received none');
-        say(describeBackend(await initBackend()));
-        const results = await evaluateConditionalRun({
-          run: flags.run,
-          data: flags.data,
-          seed: flags.seed,
-          generator: flags.generator,
-          features: flags.features,
-          perClass: flags.n,
-          say,
-        });
-        console.log(JSON.stringify(results));
-        return;
-      }
-      const metrics = metricsByName(flags.metrics); // unknown names fail before anything loads
-      const common = { metrics: flags.metrics, features: flags.features, out: flags.out, say };
-      let results: Record<string, number>;
-      // Too few samples is refused before any data set is loaded or downloaded.
-      if (flags.run !== undefined) {
-        const n = flags.n ?? samplesNeeded(metrics);
-        checkCounts(metrics, n);
-        const { options, model, output } = await openRun(flags.run, flags.generator);
-        try {
-          if (output.kind !== 'image')
-            throw new Error(
-              `Expected an image run for eval but ${flags.run}'s generator outputs 2D points: its metrics are in ` +
-                'metrics.json',
-            );
-          say(describeBackend(await initBackend()));
-          results = await evaluateGenerator(model, {
-            ...common,
-            data: flags.data ?? options.data,
-            latentDim: options.latentDim,
-            prior: options.prior,
-            seed: flags.seed ?? options.seed,
-            samples: n,
-          });
-        } finally {
-          model.dispose();
-        }
-      } else {
-        if (flags.data === undefined)
-          throw new Error(
-            'Expected --data (the data set the samples imitate, e.g. fashion-mnist) with --samples but received none',
-          );
-        if (flags.seed !== undefined)
-          throw new Error('Expected --seed with --run only (it seeds z) but received it with --samples');
-        checkCounts(metrics, await countSamples(flags.samples!, flags.n));
-        say(describeBackend(await initBackend()));
-        // PNGs decode to the data's channels (torchvision's save_image writes grey images as RGB).
-        const reference = await ReferenceData.open(flags.data, { say });
-        const samples = await readSamples(flags.samples!, {
-          limit: flags.n,
-          channels: reference.shape[2] === 3 ? 3 : 1,
-        });
-        results = await evaluateSamples(samples, { ...common, data: flags.data });
-      }
-      console.log(flags.json ? JSON.stringify(results) : table(results, flags.metrics));
+      // The results come after the progress line has gone: stdout is theirs alone.
+      const results = await withProgress('evaluating', (progress) => evaluate(flags, progress), { stream: 'stderr' });
+      console.log(results);
     });
+}
+
+/** The evaluation the flags ask for: its results as text (a table, or JSON). */
+async function evaluate(flags: EvalFlags, progress: CommandProgress): Promise<string> {
+  const say = progress.say;
+  if ((flags.run === undefined) === (flags.samples === undefined)) {
+    throw new Error(
+      `Expected exactly one of --run or --samples but received ${flags.run === undefined ? 'neither' : 'both'}`,
+    );
+  }
+  if (flags.conditional) {
+    if (flags.run === undefined)
+      throw new Error('Expected --run DIR (a cgan, acgan or infogan run) with --conditional but received none');
+    say(describeBackend(await initBackend()));
+    const results = await evaluateConditionalRun({
+      run: flags.run,
+      data: flags.data,
+      seed: flags.seed,
+      generator: flags.generator,
+      features: flags.features,
+      perClass: flags.n,
+      say,
+    });
+    return JSON.stringify(results);
+  }
+  const metrics = metricsByName(flags.metrics); // unknown names fail before anything loads
+  const onProgress = (what: string, done: number, total: number) => progress.count(done, total, what);
+  const common = { metrics: flags.metrics, features: flags.features, out: flags.out, say, onProgress };
+  let results: Record<string, number>;
+  // Too few samples is refused before any data set is loaded or downloaded.
+  if (flags.run !== undefined) {
+    const n = flags.n ?? samplesNeeded(metrics);
+    checkCounts(metrics, n);
+    const { options, model, output } = await openRun(flags.run, flags.generator);
+    try {
+      if (output.kind !== 'image')
+        throw new Error(
+          `Expected an image run for eval but ${flags.run}'s generator outputs 2D points: its metrics are in ` +
+            'metrics.json',
+        );
+      say(describeBackend(await initBackend()));
+      results = await evaluateGenerator(model, {
+        ...common,
+        data: flags.data ?? options.data,
+        latentDim: options.latentDim,
+        prior: options.prior,
+        seed: flags.seed ?? options.seed,
+        samples: n,
+      });
+    } finally {
+      model.dispose();
+    }
+  } else {
+    if (flags.data === undefined)
+      throw new Error(
+        'Expected --data (the data set the samples imitate, e.g. fashion-mnist) with --samples but received none',
+      );
+    if (flags.seed !== undefined)
+      throw new Error('Expected --seed with --run only (it seeds z) but received it with --samples');
+    checkCounts(metrics, await countSamples(flags.samples!, flags.n));
+    say(describeBackend(await initBackend()));
+    // PNGs decode to the data's channels (torchvision's save_image writes grey images as RGB).
+    const reference = await ReferenceData.open(flags.data, { say, onProgress });
+    const samples = await readSamples(flags.samples!, {
+      limit: flags.n,
+      channels: reference.shape[2] === 3 ? 3 : 1,
+    });
+    results = await evaluateSamples(samples, { ...common, data: flags.data });
+  }
+  return flags.json ? JSON.stringify(results) : table(results, flags.metrics);
 }
 
 function metricList(text: string): string[] {

@@ -185,6 +185,10 @@ export async function withProgress<T>(
         if (counting !== what) line.begin({ label: what, total, doneUnit: '', rateUnit: 'samples' });
         counting = what;
         line.update(done);
+        if (done < total) return;
+        // The count is done and its line stays; what follows (a metric's arithmetic) shows its own clock.
+        counting = undefined;
+        line.begin({ label, total: 0 });
       },
     });
   } finally {

@@ -12,7 +12,7 @@ import { generatorOutput } from '../generate/output.js';
 import type { CodeSource } from '../generate/truncation.js';
 import type { VectorSet } from './distances.js';
 import { checkFeatureInput, openFeatureModel, type FeatureModel, type Features } from './features/index.js';
-import { ReferenceData } from './reference.js';
+import { ReferenceData, type EvaluationProgress } from './reference.js';
 import {
   DEFAULT_SAMPLES,
   metricsByName,
@@ -35,6 +35,8 @@ export interface EvaluateOptions {
   dataDir?: string;
   /** Progress messages. */
   say?: (message: string) => void;
+  /** Counts of the long parts (features of the samples and of the data), for a progress line. */
+  onProgress?: EvaluationProgress;
 }
 
 export interface GeneratorEvaluation {
@@ -55,6 +57,7 @@ export interface GeneratorEvaluation {
   out?: string;
   dataDir?: string;
   say?: (message: string) => void;
+  onProgress?: EvaluationProgress;
 }
 
 /** Scores samples (NHWC float32 in [−1, 1]) with the named metrics: one flat object of numbers. */
@@ -63,7 +66,7 @@ export async function evaluateSamples(samples: SampleSet, o: EvaluateOptions): P
   const metrics = metricsByName(o.metrics);
   checkCounts(metrics, samples.count);
   checkFinite(samples.images, samples.count * samples.shape.reduce((a, b) => a * b, 1));
-  const reference = await ReferenceData.open(o.data, { dataDir: o.dataDir, say });
+  const reference = await ReferenceData.open(o.data, { dataDir: o.dataDir, say, onProgress: o.onProgress });
   if (samples.shape.join() !== reference.shape.join()) {
     throw new Error(
       `Expected samples of ${reference.shape.join('×')} (the shape of ${o.data}'s images) but ` +
@@ -101,7 +104,9 @@ export async function evaluateGenerator(
   const rng = new Rng(o.seed);
   const z = drawLatents(rng, o.prior, n, o.latentDim);
   const codes = o.codes && { values: o.codes.draw(rng, n).input, dim: o.codes.dim };
-  const images = runGenerator(generator, z, o.latentDim, 500, codes);
+  const images = runGenerator(generator, z, o.latentDim, 500, codes, (done, total) =>
+    o.onProgress?.("G's samples", done, total),
+  );
   return evaluateSamples({ images, count: n, shape: output.shape }, o);
 }
 
@@ -113,7 +118,7 @@ export async function evaluateGenerator(
  */
 export async function prepareEvaluation(o: Omit<EvaluateOptions, 'out'>): Promise<void> {
   const metrics = metricsByName(o.metrics);
-  const reference = await ReferenceData.open(o.data, { dataDir: o.dataDir, say: o.say });
+  const reference = await ReferenceData.open(o.data, { dataDir: o.dataDir, say: o.say, onProgress: o.onProgress });
   if (metrics.some((m) => m.features)) {
     const model = await openFeatureModel(o.features);
     checkFeatureInput(model, reference.shape, `${o.data}'s images`);
@@ -174,7 +179,9 @@ function makeContext(
     },
     async sampleFeatures(n) {
       if (!model) throw new Error('Expected a feature network for a feature metric but none was loaded');
-      features ??= model.extractor.fromFloats(samples.images, featureCount);
+      features ??= model.extractor.fromFloats(samples.images, featureCount, (done, total) =>
+        o.onProgress?.("features of G's samples", done, total),
+      );
       if (n > features.count)
         throw new Error(`Expected at most ${features.count} samples' features but ${n} were asked for`);
       return {

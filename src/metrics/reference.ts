@@ -20,7 +20,12 @@ export interface ReferenceOptions {
   /** Default $GANKIT_DATA, else the user cache folder's data/. */
   dataDir?: string;
   say?: (message: string) => void;
+  /** Counts of long work (the features of a split), for a progress line. */
+  onProgress?: EvaluationProgress;
 }
+
+/** What is being done ("features of …"), how much of it, and of how much. */
+export type EvaluationProgress = (what: string, done: number, total: number) => void;
 
 const opened = new Map<string, Promise<ReferenceData>>();
 
@@ -30,6 +35,8 @@ export class ReferenceData {
   private readonly pixelSets = new Map<Split, VectorSet>();
   private readonly featureSets = new Map<string, Promise<Features>>();
   private readonly statistics = new Map<string, Promise<GaussianStats>>();
+  /** The latest opener's progress callback (the data set is opened once per process, by many callers). */
+  private progress?: EvaluationProgress;
 
   private constructor(
     readonly name: string,
@@ -43,7 +50,7 @@ export class ReferenceData {
   }
 
   /** The data set's training and test splits (loaded once per process). */
-  static open(data: string, o: ReferenceOptions = {}): Promise<ReferenceData> {
+  static async open(data: string, o: ReferenceOptions = {}): Promise<ReferenceData> {
     const dataDir = o.dataDir ?? defaultDataDir();
     const key = `${dataDir}\0${data}`;
     let reference = opened.get(key);
@@ -52,7 +59,9 @@ export class ReferenceData {
       reference.catch(() => opened.delete(key));
       opened.set(key, reference);
     }
-    return reference;
+    const ready = await reference;
+    ready.progress = o.onProgress;
+    return ready;
   }
 
   private static async load(data: string, dataDir: string, say: (message: string) => void): Promise<ReferenceData> {
@@ -146,7 +155,10 @@ export class ReferenceData {
     }
     this.say(`features of ${this.name}'s ${count} ${split} images (computed once, then cached in ${dir})`);
     const images = this.split(split);
-    const features = model.extractor.fromBytes(images.images, count);
+    const what = `features of ${this.name}'s ${split} images`;
+    const features = model.extractor.fromBytes(images.images, count, (done, total) =>
+      this.progress?.(what, done, total),
+    );
     await fs.mkdir(dir, { recursive: true });
     await writeNpy(files.features, features.features, [count, features.featureDim]);
     await writeNpy(files.probabilities, features.probabilities, [count, features.classes]);

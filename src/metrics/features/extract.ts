@@ -20,11 +20,14 @@ export interface FeatureExtractor {
   classes: number;
   /** The layer the features come from. */
   featureLayer: string;
-  /** Images NHWC float32 in [−1, 1]. */
-  fromFloats(images: Float32Array, count: number): Features;
+  /** Images NHWC float32 in [−1, 1]; `onBatch` hears how many are done after each batch. */
+  fromFloats(images: Float32Array, count: number, onBatch?: BatchProgress): Features;
   /** Images NHWC bytes 0..255 (an ImageDataset's), mapped to [−1, 1] batch by batch. */
-  fromBytes(images: Uint8Array, count: number): Features;
+  fromBytes(images: Uint8Array, count: number, onBatch?: BatchProgress): Features;
 }
+
+/** Images done so far, of `total` (a command's progress line). */
+export type BatchProgress = (done: number, total: number) => void;
 
 const BATCH = 500;
 // x/127.5 − 1 for each byte: the [−1, 1] convention of gankit's samples.
@@ -65,7 +68,11 @@ export function featureExtractor(model: tfl.LayersModel, featureLayer?: string):
   // decided on the first batch and kept, so every image is treated alike.
   let needsSoftmax: boolean | undefined;
 
-  const run = (count: number, fill: (target: Float32Array, start: number, m: number) => void): Features => {
+  const run = (
+    count: number,
+    fill: (target: Float32Array, start: number, m: number) => void,
+    onBatch?: BatchProgress,
+  ): Features => {
     const features = new Float32Array(count * featureDim);
     const probabilities = new Float32Array(count * classes);
     const input = new Float32Array(Math.min(BATCH, count) * size);
@@ -85,6 +92,7 @@ export function featureExtractor(model: tfl.LayersModel, featureLayer?: string):
       } finally {
         tf.dispose([f, p]);
       }
+      onBatch?.(start + m, count);
     }
     return { features, probabilities, count, featureDim, classes };
   };
@@ -94,15 +102,18 @@ export function featureExtractor(model: tfl.LayersModel, featureLayer?: string):
     featureDim,
     classes,
     featureLayer: layerName,
-    fromFloats: (images, count) => {
+    fromFloats: (images, count, onBatch) => {
       checkLength(images.length, count, size);
-      return run(count, (target, start, m) => target.set(images.subarray(start * size, (start + m) * size)));
+      const fill = (target: Float32Array, start: number, m: number) =>
+        target.set(images.subarray(start * size, (start + m) * size));
+      return run(count, fill, onBatch);
     },
-    fromBytes: (images, count) => {
+    fromBytes: (images, count, onBatch) => {
       checkLength(images.length, count, size);
-      return run(count, (target, start, m) => {
+      const fill = (target: Float32Array, start: number, m: number) => {
         for (let j = 0, from = start * size; j < m * size; j++) target[j] = TO_SIGNED[images[from + j]];
-      });
+      };
+      return run(count, fill, onBatch);
     },
   };
 }
