@@ -124,6 +124,8 @@ function truncatedSamples(r: PictureRequest, ratio: number): Float32Array {
 export interface ImagePictureRequest extends Omit<PictureRequest, 'data' | 'jacobianTruncation'> {
   /** The data set's name, for titles. */
   name: string;
+  /** The data's class names (a known data set's, or a folder's sub-folders), for class grids. */
+  classNames?: string[];
 }
 
 /** Grid side of the fixed-noise sample picture (8 × 8 = 64 images, like pytorch/examples dcgan). */
@@ -167,7 +169,7 @@ export async function drawImagePictures(r: ImagePictureRequest): Promise<void> {
     pictures.samples = await grid(classGridInputs(cond, fixed(), prior, latentDim), {
       title: source,
       subtitle: classGridSubtitle(cond),
-      ...classGridLabels(cond, IMAGE_REGISTRY[r.name]?.classNames),
+      ...classGridLabels(cond, r.classNames ?? IMAGE_REGISTRY[r.name]?.classNames),
     });
     // The traversals' one z is the class grid's first column's.
     for (let code = 1; code <= cond.continuous; code++)

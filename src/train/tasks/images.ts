@@ -59,6 +59,7 @@ export function imageTask(context: TaskContext, images: ImageDataset, batches: I
         step,
         snapshot,
         name: options.data,
+        classNames: images.classNames,
         gan,
         sampler,
         history,
