@@ -85,6 +85,11 @@ async function resumedOptions(given: Partial<TrainOptions>, saw: (steps: number)
     });
   } catch (err) {
     if (!(await folderHasNoOptions(out))) throw err;
+    if (!(await exists(out)))
+      throw new Error(
+        `Expected --out to name a run to resume but ${out} does not exist; check the path (gankit train prints ` +
+          "its run's folder as 'run directory: …'), or start a new run without --resume",
+      );
     throw new Error(
       `Expected ${runPaths(out).options} from an earlier run to resume but there is none: the run was stopped ` +
         `before it started (or --out names another folder); start it again with gankit train --force --out ${out} ` +
@@ -92,6 +97,12 @@ async function resumedOptions(given: Partial<TrainOptions>, saw: (steps: number)
     );
   }
 }
+
+const exists = (file: string) =>
+  fs.stat(file).then(
+    () => true,
+    () => false,
+  );
 
 async function folderHasNoOptions(run: string): Promise<boolean> {
   return fs.stat(runPaths(run).options).then(

@@ -263,7 +263,7 @@ test('refused commands leave an existing run byte-identical and write nothing el
   assert.equal(resumeMissing.status, 1);
   assert.match(
     resumeMissing.stderr,
-    /Expected .*nothing-here\/options\.json from an earlier run to resume but there is none/,
+    /Expected --out to name a run to resume but .*nothing-here does not exist; check the path .* or start a new run without --resume/,
   );
   assert.doesNotMatch(onFile.stderr + resumeMissing.stderr, /EEXIST|ENOENT/);
   assert.ok(!existsSync(missing), 'a refused resume creates no folder');
