@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 run=${1:-runs/fashion5}
-node dist/src/cli/main.js train --data fashion-mnist --model dcgan --epochs 1 --seed 1 --out "$run"
+node dist/src/cli/main.js train --data fashion-mnist --model dcgan --epochs 1 --seed 1 --force --out "$run"
 cp "$run/samples.png" docs/images/fashion-epoch1.png
 node dist/src/cli/main.js train --resume --out "$run" --steps $((5 * 938))
 cp "$run/samples.png" docs/images/fashion-epoch5.png

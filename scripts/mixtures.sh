@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 out=${1:-runs/mixtures}
 for data in ring8 grid25; do
   for seed in 1 2 3; do
-    node dist/src/cli/main.js train --data "$data" --seed "$seed" --out "$out/$data-$seed" >/dev/null
+    node dist/src/cli/main.js train --data "$data" --seed "$seed" --force --out "$out/$data-$seed" >/dev/null
   done
 done
 echo "| data | seed | modes | high quality | reverse KL | seconds | backend |"
