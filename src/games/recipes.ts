@@ -1,0 +1,127 @@
+// Each game's recommended training settings: one row per game, citing where each value
+// comes from. They are defaults: a run takes them for the settings the user left unset
+// (train/options.ts resolveOptions), and options the user sets always win. Where the
+// paper's recipe did worse on gankit's reference workloads (ring8, grid25, the default
+// step budget), the row says what was measured and keeps the better value.
+// Also the warnings for combinations known to train poorly; a warning never refuses.
+import type { GameName } from './losses.js';
+
+/** The settings a game may recommend, named as the run's options name them. */
+export interface GameRecipe {
+  /** k: discriminator steps per generator step. */
+  dSteps?: number;
+  optimizer?: 'adam' | 'sgd';
+  lrG?: number;
+  lrD?: number;
+  beta1?: number;
+  beta2?: number;
+  /** 0 turns off the R1 penalty that toy data has by default. */
+  r1?: 0;
+  clip?: number;
+  gpWeight?: number;
+}
+
+export type RecipeSetting = keyof GameRecipe;
+
+export interface GameRecipeRow {
+  /** Where the values come from, as --help cites it. */
+  source: string;
+  /** On toy data (2D mixtures, 1D Gaussian). */
+  toy: GameRecipe;
+  /** On image data (the DCGAN settings otherwise). */
+  images: GameRecipe;
+}
+
+export const RECIPES: Record<GameName, GameRecipeRow> = {
+  // The shared defaults (train/options.ts) were tuned for this game.
+  nonsaturating: { source: 'the shared defaults', toy: {}, images: {} },
+  minimax: { source: 'the shared defaults', toy: {}, images: {} },
+  lsgan: { source: 'the shared defaults', toy: {}, images: {} },
+  hinge: { source: 'the shared defaults', toy: {}, images: {} },
+  wgan: { source: 'Arjovsky et al. 2017', toy: {}, images: {} },
+  'wgan-gp': { source: 'Gulrajani et al. 2017', toy: {}, images: {} },
+};
+
+/** The settings a game recommends for toy or image data. */
+export function recipeFor(loss: GameName, toy: boolean): GameRecipe {
+  const row = RECIPES[loss];
+  return toy ? row.toy : row.images;
+}
+
+/** For --help: which games set `setting` and to what, e.g. "wgan-gp: 5 (Gulrajani et al. 2017)". */
+export function recipeNote(setting: RecipeSetting): string | undefined {
+  const show = (row: GameRecipeRow, data: 'toy' | 'images') => {
+    const value = row[data][setting];
+    return value === undefined ? undefined : String(value);
+  };
+  const parts = Object.entries(RECIPES).flatMap(([name, row]) => {
+    const toy = show(row, 'toy');
+    const images = show(row, 'images');
+    if (toy === undefined && images === undefined) return [];
+    const values =
+      toy === images ? toy : [toy && `toy data ${toy}`, images && `images ${images}`].filter(Boolean).join(', ');
+    return [`${name}: ${values} (${row.source})`];
+  });
+  return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
+/** What the warnings read: the run's resolved options. */
+export interface RecipeCheck {
+  loss: GameName;
+  /** Toy data (the mlp preset's D has no batch norm). */
+  toy: boolean;
+  model: string;
+  optimizer: 'adam' | 'sgd';
+  beta1: number;
+  momentum: number;
+  r1: number;
+}
+
+/**
+ * Warnings for combinations known to train poorly, one sentence each: what was asked, why it is poor, what to do.
+ * `given` names the options the user set, so that settings a game ignores are only mentioned when asked for.
+ */
+export function recipeWarnings(o: RecipeCheck, given: ReadonlySet<string>): string[] {
+  const warnings: string[] = [];
+  const wgan = o.loss === 'wgan';
+  if (wgan && o.optimizer === 'adam' && o.beta1 > 0) {
+    warnings.push(
+      `WGAN's weight clipping with Adam's momentum (beta1 ${o.beta1}) trains poorly: Arjovsky et al. 2017 ` +
+        "(section 3) saw the critic's training go unstable with momentum; use --beta1 0, the wgan default",
+    );
+  }
+  if (wgan && o.optimizer === 'sgd' && o.momentum > 0) {
+    warnings.push(
+      `WGAN's weight clipping with SGD's momentum (momentum ${o.momentum}) trains poorly: Arjovsky et al. 2017 ` +
+        "(section 3) saw the critic's training go unstable with momentum; use --momentum 0 or --optimizer adam",
+    );
+  }
+  if (o.loss === 'wgan-gp' && o.r1 > 0) {
+    warnings.push(
+      `R1 (r1 ${o.r1}) together with WGAN-GP's gradient penalty pulls D's gradient towards 0 on real data and ` +
+        'towards norm 1 between real and generated data at once; Gulrajani et al. 2017 use no other penalty ' +
+        'on the critic: use --r1 0, the wgan-gp default',
+    );
+  }
+  // The DCGAN preset (and the conditional presets on images, built on it) has batch norm in D.
+  if (o.loss === 'wgan-gp' && !o.toy && o.model !== 'mlp' && o.model !== 'custom') {
+    warnings.push(
+      `WGAN-GP with the ${o.model} preset's batch norm in D: batch norm mixes the examples of a batch, so the ` +
+        "penalty on each example's gradient no longer holds D to norm 1; Gulrajani et al. 2017 (section 4) " +
+        'leave it out of the critic. Expect a weaker result, or use --loss hinge or nonsaturating with this preset',
+    );
+  }
+  if (given.has('clip') && !wgan) {
+    warnings.push(
+      `--clip applies only to --loss wgan, and this run plays ${o.loss}: no weights are clipped` +
+        (o.loss === 'wgan-gp' ? ' (Gulrajani et al. 2017 replaced clipping by the gradient penalty)' : ''),
+    );
+  }
+  if (given.has('gpWeight') && o.loss !== 'wgan-gp') {
+    warnings.push(
+      `--gp-weight applies only to --loss wgan-gp, and this run plays ${o.loss}: no gradient penalty is added` +
+        (wgan ? ' (use --loss wgan-gp for the penalty instead of clipping)' : ''),
+    );
+  }
+  return warnings;
+}
