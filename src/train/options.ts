@@ -223,7 +223,7 @@ export const OPTIONS: readonly OptionRow[] = [
     flag: '--gp-weight <lambda>',
     type: v.nonNegativeNumber,
     default: 10,
-    defaultNote: recipeNote('gpWeight'),
+    defaultNote: notes(recipeNote('gpWeight'), 'applies to --loss wgan-gp only'),
     help: 'WGAN-GP penalty weight λ',
   }),
   row({
@@ -231,7 +231,8 @@ export const OPTIONS: readonly OptionRow[] = [
     flag: '--clip <c>',
     type: v.positiveNumber,
     default: 0.01,
-    defaultNote: recipeNote('clip'),
+    // A note keeps the flag unset unless given, so a run can tell a --clip the user asked for.
+    defaultNote: notes(recipeNote('clip'), 'applies to --loss wgan only'),
     help: 'WGAN weight clipping bound',
   }),
   row({
