@@ -53,8 +53,8 @@ for (const loss of GAMES) {
     // modes are 2 apart, as these are, so R1's default weight suits them.
     const options = { ...resolveOptions({ data: 'grid25', loss }), batchSize: 64 };
     const rng = new Rng(7);
-    const generator = mlpGenerator(2, 2, { hidden: [32, 32] }, rng);
-    const discriminator = mlpDiscriminator(2, { hidden: [32, 32] }, rng);
+    const generator = mlpGenerator(2, 2, { hidden: [64, 64] }, rng);
+    const discriminator = mlpDiscriminator(2, { hidden: [64, 64] }, rng);
     const gan = new Gan(generator, discriminator, options, rng);
     const sample = () => generate(generator, (n) => gan.noise(n, new Rng(99)), SAMPLES);
     const before = nearEachMode(sample());

@@ -31,8 +31,8 @@ const EXPECTED: Record<Game, { toy: Settings; images: Settings }> = {
   minimax: { toy: SHARED_TOY, images: SHARED_IMAGES },
   lsgan: { toy: SHARED_TOY, images: SHARED_IMAGES },
   hinge: { toy: SHARED_TOY, images: SHARED_IMAGES },
-  // Arjovsky et al. 2017: no momentum.
-  wgan: { toy: SHARED_TOY, images: { ...SHARED_IMAGES, beta1: 0 } },
+  // Arjovsky et al. 2017: no momentum; a clipping bound of 0.1 on toy data (measured).
+  wgan: { toy: { ...SHARED_TOY, clip: 0.1 }, images: { ...SHARED_IMAGES, beta1: 0 } },
   // Gulrajani et al. 2017: no R1; λ = 0.1 on toy data (their toy script), 10 on images.
   'wgan-gp': { toy: { ...SHARED_TOY, r1: 0, gpWeight: 0.1 }, images: SHARED_IMAGES },
 };
