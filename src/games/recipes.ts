@@ -26,6 +26,8 @@ export type RecipeSetting = keyof GameRecipe;
 export interface GameRecipeRow {
   /** Where the values come from, as --help cites it. */
   source: string;
+  /** Where a value comes from when not from `source`. */
+  sources?: Partial<Record<RecipeSetting, string>>;
   /** On toy data (2D mixtures, 1D Gaussian). */
   toy: GameRecipe;
   /** On image data (the DCGAN settings otherwise). */
@@ -48,7 +50,12 @@ export const RECIPES: Record<GameName, GameRecipeRow> = {
   // ring8 seed 1 got 7/8 modes with 9.5% high quality; at 0.1, 8/8 with 98.6% (reverse
   // KL 0.001), in the same time. k stays 1 and the rates the shared ones: the paper's
   // k = 5 at 5e-5 would need about 3× the time for a fifth of the G steps.
-  wgan: { source: 'Arjovsky et al. 2017', toy: { clip: 0.1 }, images: { beta1: 0 } },
+  wgan: {
+    source: 'Arjovsky et al. 2017',
+    sources: { clip: 'measured on ring8, see src/games/recipes.ts' },
+    toy: { clip: 0.1 },
+    images: { beta1: 0 },
+  },
   // Gulrajani et al. 2017: the gradient penalty replaces every other constraint on the
   // critic, so no R1. On toy data λ = 0.1, the value of their own toy experiments
   // (gan_toy.py: "smaller lambda seems to help for toy tasks"), not the paper's λ = 10
@@ -56,7 +63,12 @@ export const RECIPES: Record<GameName, GameRecipeRow> = {
   // 8/8 and 99.6% (reverse KL 0.003) at λ = 0.1, both with R1 off and the shared
   // optimizer settings. k stays 1: the paper's k = 5 costs about 4× the time per step,
   // past the budget of twice the non-saturating game's time.
-  'wgan-gp': { source: 'Gulrajani et al. 2017', toy: { r1: 0, gpWeight: 0.1 }, images: { r1: 0 } },
+  'wgan-gp': {
+    source: 'Gulrajani et al. 2017',
+    sources: { gpWeight: "Gulrajani et al.'s toy experiments, measured on ring8" },
+    toy: { r1: 0, gpWeight: 0.1 },
+    images: { r1: 0 },
+  },
 };
 
 /** The settings a game recommends for toy or image data. */
@@ -65,19 +77,18 @@ export function recipeFor(loss: GameName, toy: boolean): GameRecipe {
   return toy ? row.toy : row.images;
 }
 
-/** For --help: which games set `setting` and to what, e.g. "wgan-gp: 5 (Gulrajani et al. 2017)". */
+/** For --help: which games set `setting` and to what, e.g. "wgan-gp: 0.1 on toy data (Gulrajani et al. 2017)". */
 export function recipeNote(setting: RecipeSetting): string | undefined {
-  const show = (row: GameRecipeRow, data: 'toy' | 'images') => {
-    const value = row[data][setting];
-    return value === undefined ? undefined : String(value);
-  };
   const parts = Object.entries(RECIPES).flatMap(([name, row]) => {
-    const toy = show(row, 'toy');
-    const images = show(row, 'images');
+    const toy = row.toy[setting];
+    const images = row.images[setting];
     if (toy === undefined && images === undefined) return [];
-    const values =
-      toy === images ? toy : [toy && `toy data ${toy}`, images && `images ${images}`].filter(Boolean).join(', ');
-    return [`${name}: ${values} (${row.source})`];
+    const where =
+      toy === images
+        ? `${toy}`
+        : [toy !== undefined && `${toy} on toy data`, images !== undefined && `${images} on images`];
+    const values = Array.isArray(where) ? where.filter(Boolean).join(', ') : where;
+    return [`${name}: ${values} (${row.sources?.[setting] ?? row.source})`];
   });
   return parts.length > 0 ? parts.join('; ') : undefined;
 }
