@@ -442,7 +442,8 @@ export function resolveOptions(partial: Partial<TrainOptions>): TrainOptions {
   const toy = isToyData(given.data ?? DEFAULT_OPTIONS.data);
   // Each game's recommended settings (src/games/recipes.ts) replace the shared defaults; the user's win.
   const loss = given.loss ?? DEFAULT_OPTIONS.loss;
-  const recipe = (GAMES as readonly string[]).includes(loss) ? recipeFor(loss, toy) : {};
+  const scale = toy ? toyDataset(given.data ?? DEFAULT_OPTIONS.data).scale : undefined;
+  const recipe = (GAMES as readonly string[]).includes(loss) ? recipeFor(loss, scale) : {};
   const o: TrainOptions = { ...defaults(!toy), ...recipe, ...given };
   const check = (r: OptionRow) => {
     if (!r.type.accepts(o[r.name])) {

@@ -31,8 +31,8 @@ const EXPECTED: Record<Game, { toy: Settings; images: Settings }> = {
   minimax: { toy: SHARED_TOY, images: SHARED_IMAGES },
   lsgan: { toy: SHARED_TOY, images: SHARED_IMAGES },
   hinge: { toy: SHARED_TOY, images: SHARED_IMAGES },
-  // Arjovsky et al. 2017: no momentum; a clipping bound of 0.1 on toy data (measured).
-  wgan: { toy: { ...SHARED_TOY, clip: 0.1 }, images: { ...SHARED_IMAGES, beta1: 0 } },
+  // Arjovsky et al. 2017: no momentum; on toy data a clipping bound of s/8 (measured), 2/8 on grid25.
+  wgan: { toy: { ...SHARED_TOY, clip: 0.25 }, images: { ...SHARED_IMAGES, beta1: 0 } },
   // Gulrajani et al. 2017: no R1; λ = 0.1 on toy data (their toy script), 10 on images.
   'wgan-gp': { toy: { ...SHARED_TOY, r1: 0, gpWeight: 0.1 }, images: SHARED_IMAGES },
 };
@@ -49,6 +49,14 @@ test('each game resolves to its recommended settings on toy data and on images',
       `${loss} on fashion-mnist`,
     );
   }
+});
+
+test("WGAN's clipping bound on toy data is an eighth of the distance between neighbouring modes", () => {
+  // ring8: 8 modes on the unit circle, 2·sin(π/8) apart.
+  const ring8 = (2 * Math.sin(Math.PI / 8)) / 8;
+  assert.ok(Math.abs(resolveOptions({ data: 'ring8', loss: 'wgan' }).clip - ring8) < 1e-12);
+  assert.equal(resolveOptions({ data: 'grid25', loss: 'wgan' }).clip, 0.25);
+  assert.equal(resolveOptions({ data: 'fashion-mnist', loss: 'wgan' }).clip, 0.01);
 });
 
 test("the user's settings win over a game's recommendation, each one on its own", () => {
