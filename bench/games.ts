@@ -5,7 +5,7 @@
 // beside the published numbers where they exist. One training at a time.
 //   npm run bench:games               → the whole table (over an hour on 2 cores)
 //   npm run bench:games -- --quick    → ring8, seed 1, no images (a check, ~10 min)
-//   npm run bench:games -- --no-images, --seeds 1,2, --games wgan,wgan-gp, --threads 1
+//   npm run bench:games -- --no-images, --seeds 1,2, --games wgan,wgan-gp, --data grid25,fashion-mnist, --threads 1
 // Each toy run is checked the contract's way too: `gankit sample --n 2500`, scored here
 // by the mode metrics, must agree with the run's metrics.json.
 import { spawnSync } from 'node:child_process';
@@ -28,8 +28,9 @@ const flag = (name: string) => {
 const quick = args.includes('--quick');
 const seeds = (flag('--seeds') ?? (quick ? '1' : '1,2,3')).split(',').map(Number);
 const games = (flag('--games') ?? GAMES.join(',')).split(',');
-const toyData = quick ? ['ring8'] : ['ring8', 'grid25'];
-const images = !quick && !args.includes('--no-images');
+const dataSets = (flag('--data') ?? (quick ? 'ring8' : 'ring8,grid25,fashion-mnist')).split(',');
+const toyData = dataSets.filter((d) => d !== 'fashion-mnist');
+const images = dataSets.includes('fashion-mnist') && !args.includes('--no-images');
 const threads = flag('--threads') ? ['--threads', flag('--threads')!] : [];
 
 /**
