@@ -56,8 +56,9 @@ export const RECIPES: Record<GameName, GameRecipeRow> = {
   // grows with the data. Measured, seed 1, everything else at its default: ring8 at
   // 0.01: 7/8 modes, 9.5% high quality; at 0.1: 8/8, 98.6%; grid25 (s = 2) at 0.1:
   // 25/25, 93.4%; at 0.25: 25/25, 97.2%; all in about the non-saturating game's time.
-  // k stays 1 and the rates the shared ones: the paper's k = 5 at 5e-5 would cost about
-  // 3× the time per step and still make a fifth of the updates in the budget.
+  // k stays 1 and the rates the shared ones: the paper's k = 5 at 5e-5 makes 5 D updates
+  // a step (not measured here: by the count of passes, about 3× the time a step), so the
+  // time budget of twice the non-saturating game's would allow a fraction of the steps.
   wgan: {
     source: 'Arjovsky et al. 2017',
     sources: { clip: 'measured on ring8 and grid25, see src/games/recipes.ts' },
@@ -70,8 +71,9 @@ export const RECIPES: Record<GameName, GameRecipeRow> = {
   // (gan_toy.py: "smaller lambda seems to help for toy tasks"), not the paper's λ = 10
   // for images: ring8 seed 1 went from 7/8 modes and 82.6% high quality at λ = 10 to
   // 8/8 and 99.6% (reverse KL 0.003) at λ = 0.1, both with R1 off and the shared
-  // optimizer settings. k stays 1: the paper's k = 5 costs about 4× the time per step,
-  // past the budget of twice the non-saturating game's time.
+  // optimizer settings. k stays 1: at k = 1 the penalty's double backpropagation
+  // already takes 1.4–2× the non-saturating game's time; k = 5 (not measured) would
+  // repeat it five times a step.
   'wgan-gp': {
     source: 'Gulrajani et al. 2017',
     sources: { gpWeight: "Gulrajani et al.'s toy experiments, measured on ring8" },
