@@ -9,7 +9,7 @@ import { conditioningFor, usesLabels, type Conditioning } from '../games/conditi
 import { resolveSavedOptions } from '../run/options-file.js';
 import { runPaths } from '../run/paths.js';
 import { openTrainingData, type TrainingData } from './data.js';
-import { isToyData, resolveOptions, type TrainOptions } from './options.js';
+import { resolveOptions, type TrainOptions } from './options.js';
 import { recipeWarnings } from '../games/recipes.js';
 
 export interface TrainRequest extends Partial<TrainOptions> {
@@ -54,7 +54,7 @@ export async function planRun(request: TrainRequest, say: (message: string) => v
   }
   if (!resume) {
     const set = new Set(Object.keys(given).filter((name) => given[name as keyof typeof given] !== undefined));
-    for (const warning of recipeWarnings({ ...options, toy: isToyData(options.data) }, set)) say(`warning: ${warning}`);
+    for (const warning of recipeWarnings(options, set)) say(`warning: ${warning}`);
   }
   const backend = await initBackend(options.backend);
   const data = await openTrainingData(options, say);

@@ -87,8 +87,6 @@ test("the user's settings win over a game's recommendation, each one on its own"
 
 const check = (o: Partial<RecipeCheck>): RecipeCheck => ({
   loss: 'nonsaturating',
-  toy: true,
-  model: 'mlp',
   optimizer: 'adam',
   beta1: 0,
   momentum: 0.9,
@@ -97,14 +95,14 @@ const check = (o: Partial<RecipeCheck>): RecipeCheck => ({
 });
 const none = new Set<string>();
 
-test('no warning for any game with its own settings, on toy data or with the mlp preset on images', () => {
+test('no warning for any game with its own settings, on toy data or images', () => {
   for (const loss of GAMES) {
     for (const data of ['ring8', 'grid25']) {
       const o = resolveOptions({ data, loss });
-      assert.deepEqual(recipeWarnings({ ...o, toy: true }, none), [], `${loss} on ${data}`);
+      assert.deepEqual(recipeWarnings(o, none), [], `${loss} on ${data}`);
     }
-    const images = resolveOptions({ data: 'mnist', loss, model: 'mlp' });
-    assert.deepEqual(recipeWarnings({ ...images, toy: false }, none), [], `${loss} on mnist`);
+    const images = resolveOptions({ data: 'mnist', loss });
+    assert.deepEqual(recipeWarnings(images, none), [], `${loss} on mnist`);
   }
 });
 
@@ -122,11 +120,6 @@ test('a warning, in words, for each combination known to train poorly', () => {
     ],
     [{ loss: 'wgan-gp', r1: 0.1 }, none, /^R1 \(r1 0\.1\) together with WGAN-GP's gradient penalty.*--r1 0/],
     [
-      { loss: 'wgan-gp', toy: false, model: 'dcgan' },
-      none,
-      /^WGAN-GP with the dcgan preset's batch norm in D.*Gulrajani et al\. 2017/,
-    ],
-    [
       { loss: 'wgan-gp' },
       new Set(['clip']),
       /^--clip applies only to --loss wgan.*replaced clipping by the gradient penalty/,
@@ -143,6 +136,5 @@ test('a warning, in words, for each combination known to train poorly', () => {
   assert.deepEqual(recipeWarnings(check({ loss: 'hinge', beta1: 0.5 }), none), []);
   assert.deepEqual(recipeWarnings(check({ loss: 'wgan', optimizer: 'sgd', momentum: 0 }), none), []);
   assert.deepEqual(recipeWarnings(check({ loss: 'nonsaturating', r1: 0.1 }), none), []);
-  assert.deepEqual(recipeWarnings(check({ loss: 'wgan-gp', toy: false, model: 'mlp' }), none), []);
   assert.deepEqual(recipeWarnings(check({ loss: 'wgan' }), new Set(['clip'])), []);
 });
