@@ -102,10 +102,13 @@ function imageRun(loss: string): { fid: number; seconds: number } {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
-const lines = [
-  '| data | `--loss` | modes | high quality | reverse KL | seconds | published |',
-  '| --- | --- | --- | --- | --- | --- | --- |',
-];
+const lines =
+  toyData.length > 0
+    ? [
+        '| data | `--loss` | modes | high quality | reverse KL | seconds | published |',
+        '| --- | --- | --- | --- | --- | --- | --- |',
+      ]
+    : [];
 process.stderr.write(
   `load average at the start: ${loadavg()
     .map((x) => x.toFixed(2))
@@ -156,5 +159,6 @@ if (images) {
     lines.push(`| ${loss} | ${r.fid.toFixed(1)} | ${r.seconds.toFixed(0)} |`);
   }
 }
-const note = seeds.length > 1 ? `Medians over seeds ${seeds.join(', ')}; the worst seed in brackets.` : '';
+const note =
+  toyData.length > 0 && seeds.length > 1 ? `Medians over seeds ${seeds.join(', ')}; the worst seed in brackets.` : '';
 console.log([...lines, '', note].join('\n'));
