@@ -5,6 +5,7 @@
 // Longer than 300 lines because it is one table of every option: split, it would be
 // several places to look for one.
 import { GAMES } from '../games/losses.js';
+import { recipeFor, recipeNote } from '../games/recipes.js';
 import { CONDITIONAL_MODELS, conditionalModel, usesLabels, type ConditioningOptions } from '../games/conditional.js';
 import type { GameOptions } from '../games/options.js';
 import { TOY_DATASETS, toyDataset } from '../data/toy.js';
@@ -61,6 +62,9 @@ export interface OptionRow<K extends Name = Name> {
 }
 
 const row = <K extends Name>(r: OptionRow<K>): OptionRow => r as unknown as OptionRow;
+
+/** Notes on a default, those that apply, joined. */
+const notes = (...parts: (string | undefined)[]) => parts.filter(Boolean).join('; ') || undefined;
 
 /** The data option's type: a known data set's name, or a path to image data. */
 const dataName: v.ValueType<string> = {
@@ -217,6 +221,7 @@ export const OPTIONS: readonly OptionRow[] = [
     default: 1,
     images: 0,
     help: 'R1 gradient penalty weight γ on real data (0 = off)',
+    defaultNote: recipeNote('r1'),
     defaultShown: "(s/2)²/10, s = the data's mode spacing: 0.1 on grid25, 0.015 on ring8",
   }),
   row({
@@ -231,14 +236,24 @@ export const OPTIONS: readonly OptionRow[] = [
     flag: '--gp-weight <lambda>',
     type: v.nonNegativeNumber,
     default: 10,
+    defaultNote: notes(recipeNote('gpWeight'), 'applies to --loss wgan-gp only'),
     help: 'WGAN-GP penalty weight λ',
   }),
-  row({ name: 'clip', flag: '--clip <c>', type: v.positiveNumber, default: 0.01, help: 'WGAN weight clipping bound' }),
+  row({
+    name: 'clip',
+    flag: '--clip <c>',
+    type: v.positiveNumber,
+    default: 0.01,
+    // A note keeps the flag unset unless given, so a run can tell a --clip the user asked for.
+    defaultNote: notes(recipeNote('clip'), 'applies to --loss wgan only'),
+    help: 'WGAN weight clipping bound',
+  }),
   row({
     name: 'dSteps',
     flag: '--k <n>',
     type: v.positiveInt,
     default: 1,
+    defaultNote: recipeNote('dSteps'),
     help: 'discriminator steps per generator step',
   }),
   // optimizers (src/train/optimizers.ts)
@@ -247,6 +262,7 @@ export const OPTIONS: readonly OptionRow[] = [
     flag: '--optimizer <rule>',
     type: v.oneOf(['adam', 'sgd'] as const),
     default: 'adam',
+    defaultNote: recipeNote('optimizer'),
     help: 'update rule',
   }),
   row({
@@ -256,7 +272,7 @@ export const OPTIONS: readonly OptionRow[] = [
     default: 1e-3,
     images: 2e-4,
     help: 'generator learning rate',
-    defaultNote: "infogan on images: 1e-3, the paper's",
+    defaultNote: notes(recipeNote('lrG'), "infogan on images: 1e-3, the paper's"),
   }),
   row({
     name: 'lrD',
@@ -264,6 +280,7 @@ export const OPTIONS: readonly OptionRow[] = [
     type: v.positiveNumber,
     default: 2e-3,
     images: 2e-4,
+    defaultNote: recipeNote('lrD'),
     help: 'discriminator learning rate',
   }),
   row({
@@ -274,8 +291,24 @@ export const OPTIONS: readonly OptionRow[] = [
     images: 1,
     help: 'decay learning rates linearly to this fraction by the last step',
   }),
-  row({ name: 'beta1', flag: '--beta1 <b>', type: v.fraction, default: 0, images: 0.5, help: 'Adam β1' }),
-  row({ name: 'beta2', flag: '--beta2 <b>', type: v.fraction, default: 0.9, images: 0.999, help: 'Adam β2' }),
+  row({
+    name: 'beta1',
+    flag: '--beta1 <b>',
+    type: v.fraction,
+    default: 0,
+    images: 0.5,
+    defaultNote: recipeNote('beta1'),
+    help: 'Adam β1',
+  }),
+  row({
+    name: 'beta2',
+    flag: '--beta2 <b>',
+    type: v.fraction,
+    default: 0.9,
+    images: 0.999,
+    defaultNote: recipeNote('beta2'),
+    help: 'Adam β2',
+  }),
   row({ name: 'momentum', flag: '--momentum <m>', type: v.fraction, default: 0.9, help: 'SGD momentum' }),
   row({
     name: 'ema',
@@ -422,7 +455,11 @@ export function defaultR1(data: string): number {
 export function resolveOptions(partial: Partial<TrainOptions>): TrainOptions {
   const given = Object.fromEntries(Object.entries(partial).filter(([, x]) => x !== undefined)) as Partial<TrainOptions>;
   const toy = isToyData(given.data ?? DEFAULT_OPTIONS.data);
-  const o: TrainOptions = { ...defaults(!toy), ...given };
+  // Each game's recommended settings (src/games/recipes.ts) replace the shared defaults; the user's win.
+  const loss = given.loss ?? DEFAULT_OPTIONS.loss;
+  const scale = toy ? toyDataset(given.data ?? DEFAULT_OPTIONS.data).scale : undefined;
+  const recipe = (GAMES as readonly string[]).includes(loss) ? recipeFor(loss, scale) : {};
+  const o: TrainOptions = { ...defaults(!toy), ...recipe, ...given };
   const check = (r: OptionRow) => {
     if (!r.type.accepts(o[r.name])) {
       throw new Error(
@@ -435,7 +472,7 @@ export function resolveOptions(partial: Partial<TrainOptions>): TrainOptions {
   check(rowOf('data'));
 
   // Defaults that follow from other options.
-  if (given.r1 === undefined && toy) o.r1 = defaultR1(o.data);
+  if (given.r1 === undefined && recipe.r1 === undefined && toy) o.r1 = defaultR1(o.data);
   // A conditional model's paper may set its own image defaults (InfoGAN's z ∈ R^62).
   const imageDefaults = conditionalModel(o.model)?.imageDefaults ?? {};
   for (const [name, value] of Object.entries(imageDefaults) as [Name, never][]) {

@@ -10,6 +10,7 @@ import { resolveSavedOptions } from '../run/options-file.js';
 import { runPaths } from '../run/paths.js';
 import { openTrainingData, type TrainingData } from './data.js';
 import { resolveOptions, type TrainOptions } from './options.js';
+import { recipeWarnings } from '../games/recipes.js';
 
 export interface TrainRequest extends Partial<TrainOptions> {
   /** Continue the run in `out` from its latest checkpoint. */
@@ -50,6 +51,10 @@ export async function planRun(request: TrainRequest, say: (message: string) => v
     throw new Error(
       `Expected the run's own generator and discriminator (model 'custom') in request.networks but received none`,
     );
+  }
+  if (!resume) {
+    const set = new Set(Object.keys(given).filter((name) => given[name as keyof typeof given] !== undefined));
+    for (const warning of recipeWarnings(options, set)) say(`warning: ${warning}`);
   }
   const backend = await initBackend(options.backend);
   const data = await openTrainingData(options, say);
