@@ -24,11 +24,17 @@ export interface LiveLineOptions {
   showAfterSeconds?: number;
 }
 
+/** A piece of work the line shows (progress-format.ts's LineState says what each field draws). */
 export interface Work {
+  /** What is being done: "epoch 2/5 · step", "features of G's samples". */
   label: string;
+  /** Units in all; 0 for work of unknown length (the line shows its time). */
   total: number;
+  /** Shown after the rate: the losses, D's outputs. */
   detail?: string;
+  /** One unit's name, for "step 12 running 40s" (default "step"; "" says nothing). */
   doneUnit?: string;
+  /** The rate's unit and how many of them one unit is (images/s: the batch size). */
   rateUnit?: string;
   rateScale?: number;
   /** Where the count starts (a resumed run starts past 0). */
