@@ -223,7 +223,8 @@ function yRange(p: Panel, logY: boolean): [number, number] {
   } else {
     if (lo > hi) [lo, hi] = [0, 1];
     else if (lo === hi) {
-      const d = Math.max(Math.abs(lo) * 0.1, 0.5);
+      // A constant series (an image run's lr, 2e-4) sits in the middle of a range of its own scale.
+      const d = lo !== 0 ? Math.abs(lo) * 0.1 : 0.5;
       [lo, hi] = [lo - d, hi + d];
     } else {
       const pad = (hi - lo) * 0.06;
