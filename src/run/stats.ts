@@ -2,8 +2,9 @@
 // D's outputs; evaluation lines carry "metrics"; warning lines carry "warning"; a resumed
 // session starts with a "resume" line and a rollback leaves a "rollback" line. The
 // same record is kept in memory for the curves picture. Lines are appended at least
-// once a second while a run trains, and flushed to the disk before each checkpoint; a resume reads them back as untrusted input
-// (stats-file.ts) and rewrites the file atomically.
+// once a second while a run trains and flushed to the disk before each checkpoint; a
+// resume reads them back as untrusted input (stats-file.ts) and rewrites the file
+// atomically.
 import { promises as fs } from 'node:fs';
 import { explained, writeFileAtomic } from '../io/atomic.js';
 import { readRecord } from './stats-file.js';

@@ -1,11 +1,14 @@
-// The dashboard's live.json (docs/dashboard.md §1, the format's contract): the latest
-// picture of a 1D or 2D game, small enough to rewrite every second. The frame is made
-// of the pictures' own pieces (game-views.ts) at a lower resolution; LiveFile decides
-// when to write it. Nothing here touches the training stream, so a run is the same
+// What the dashboard reads while a run trains (docs/dashboard.md §1, the contract):
+// stats.jsonl appended at least once a second, and live.json, the latest picture of a
+// 1D or 2D game, small enough to rewrite every second. The frame is made of the
+// pictures' own pieces (game-views.ts) at a lower resolution; LiveFile decides when to
+// write it. Nothing here touches the training stream, so a run is the same
 // with or without it (test/train/live.test.ts compares the losses).
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { gridCentres, type ToyDataset } from '../data/toy.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { runPaths } from '../run/paths.js';
+import type { History } from '../run/stats.js';
 import type { Gan } from './gan.js';
 import { discriminatorField, fixedSamples, generatorPush, lineView, sliceCodes } from './game-views.js';
 
@@ -102,5 +105,37 @@ export class LiveFile {
       ...this.frame(),
     });
     await writeFileAtomic(this.file, text, 'writing the live picture (live.json)', { durable: false });
+  }
+}
+
+/**
+ * The trainer's live output: after every step, the record's new lines appended (without
+ * fsync; the flush before a checkpoint syncs) once a second has passed since the last
+ * append, and live.json when due. `frame` is the task's (none for image data), and
+ * `liveEvery` 0 writes no live.json.
+ */
+export class LiveOutput {
+  private appendedAt = performance.now();
+  private readonly live?: LiveFile;
+
+  constructor(
+    private readonly history: History,
+    runDir: string,
+    liveEvery: number,
+    frame?: () => Record<string, unknown>,
+  ) {
+    if (frame && liveEvery > 0) this.live = new LiveFile(runPaths(runDir).live, liveEvery, frame);
+  }
+
+  async afterStep(step: number): Promise<void> {
+    await this.live?.update(step);
+    if (performance.now() - this.appendedAt < 1000) return;
+    await this.history.flush({ sync: false });
+    this.appendedAt = performance.now();
+  }
+
+  /** live.json at the run's last step or where it was interrupted, whenever the last frame was written. */
+  async lastFrame(step: number): Promise<void> {
+    await this.live?.update(step, { force: true });
   }
 }

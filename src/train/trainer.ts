@@ -25,7 +25,7 @@ import { buildPlayers, captureStart, restorePlayers, restoreStart, weightsFinite
 import { Recovery, describeRollback } from './recovery.js';
 import { checkOutFolder, openRecord } from './record.js';
 import { injectFaults } from './faults.js';
-import { LiveFile } from './live.js';
+import { LiveOutput } from './live.js';
 import { replanSchedule, scheduleAnchor, scheduleScale } from './schedule.js';
 import type { DataTask } from './tasks/task.js';
 import { toyTask } from './tasks/toy.js';
@@ -45,10 +45,7 @@ export interface TrainHooks {
   onEvent?(message: string): void;
   /** When aborted, the run saves a checkpoint after the current step and returns. */
   signal?: AbortSignal;
-  /**
-   * Polled after every step: true asks for a checkpoint after that step, and training goes on (the CLI's
-   * SIGUSR2). The caller forgets the request once it has answered true.
-   */
+  /** Polled after every step: true asks for a checkpoint after it, and training goes on (the CLI's SIGUSR2). */
   checkpointRequested?(): boolean;
   /** Fault injection for tests: a NaN in the first real batch of this step (once; a rollback does not repeat it). */
   nanAtStep?: number;
@@ -167,12 +164,7 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
     say(describeRollback(rollback));
     return to;
   };
-  // For the dashboard: the record appended (without fsync) and live.json rewritten, each at most once a second.
-  const live =
-    task.liveFrame && options.liveEvery > 0
-      ? new LiveFile(runPaths(runDir).live, options.liveEvery, () => task.liveFrame!())
-      : undefined;
-  let appendedAt = performance.now();
+  const live = new LiveOutput(history, runDir, options.liveEvery, task.liveFrame && (() => task.liveFrame!()));
   const batches = injectFaults(plan.data.batches, { nanAt: hooks.nanAtStep, slowStepMs: hooks.slowStepMs });
   const r = { history, watch, task, say };
   hooks.onStart?.({ firstStep: start + 1, steps: options.steps, batchSize: options.batchSize, ...task.epochs });
@@ -182,20 +174,9 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
     if (hooks.signal?.aborted) {
       if (step - 1 > start && weightsFinite(players)) await checkpoint(step - 1);
       else await history.flush();
-      if (step - 1 > start) await live?.update(step - 1, { force: true });
-      const warnings = warningsOf(history);
-      const rollbacks = history.rollbacks();
-      const trainedSteps = step - 1 - start;
-      return {
-        runDir,
-        options,
-        backend,
-        seconds: thisCall(),
-        trainedSteps,
-        interruptedAt: step - 1,
-        warnings,
-        rollbacks,
-      };
+      if (step - 1 > start) await live.lastFrame(step - 1);
+      const stopped = { seconds: thisCall(), trainedSteps: step - 1 - start, interruptedAt: step - 1 };
+      return { runDir, options, backend, ...stopped, warnings: warningsOf(history), rollbacks: history.rollbacks() };
     }
     const scale = scheduleScale(step, options.steps, options.lrFinal, anchor) * recovery.lrScale;
     gan.scaleLearningRates(scale);
@@ -229,15 +210,11 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
       await checkpoint(step);
       if (asked) say(`checkpoint at step ${step}, as asked; training goes on`);
     }
-    await live?.update(step);
-    if (performance.now() - appendedAt >= 1000) {
-      await history.flush({ sync: false });
-      appendedAt = performance.now();
-    }
+    await live.afterStep(step);
   }
 
   // ── The end: the final evaluation, checkpoint and pictures, then metrics.json ──
-  await live?.update(options.steps, { force: true }); // the last frame: the final weights, which the page keeps
+  await live.lastFrame(options.steps); // the final weights, which the page keeps showing
   hooks.onPhase?.('final evaluation, checkpoint and pictures');
   await task.evaluate(options.steps, true);
   if (!weightsFinite(players)) await report(options.steps, nonFiniteWeights(options.steps), r);
