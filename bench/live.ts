@@ -1,6 +1,6 @@
 // What the dashboard's live output costs: ring8's default training through the CLI with
-// --live-every 0 (no live.json) and --live-every 1, alternating so that a change in the
-// machine's load falls on both, three pairs. The time is the training loop's (the last
+// --live-every 0 (no live.json) and --live-every 1, three pairs in ABBA order so that a
+// change in the machine's load falls on both arms. The time is the training loop's (the last
 // step line's `seconds` in stats.jsonl), so the final evaluation and pictures, the same
 // in both, do not dilute the difference. The issue's target: under 3%.
 //   npm run bench:live                   → 16,000 steps a run (about 15 minutes on 2 cores)
@@ -58,10 +58,12 @@ console.log(`before: ${uptime()}`);
 const times: Record<'off' | 'on', number[]> = { off: [], on: [] };
 let backend = '';
 for (let pair = 1; pair <= PAIRS; pair++) {
-  for (const [arm, every] of [
+  // ABBA: off-on, on-off, off-on, so that a load rising through the bench falls on both arms alike.
+  const arms = [
     ['off', 0],
     ['on', 1],
-  ] as const) {
+  ] as const;
+  for (const [arm, every] of pair % 2 === 1 ? arms : [...arms].reverse()) {
     const run = train(steps, every);
     backend = run.backend;
     times[arm].push(run.seconds);

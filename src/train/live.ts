@@ -89,12 +89,10 @@ export class LiveFile {
 
   async update(step: number, { force = false }: { force?: boolean } = {}): Promise<void> {
     const now = performance.now();
-    if (
-      force
-        ? this.writtenStep === step
-        : this.writtenAt !== undefined && now - this.writtenAt < 1000 * this.everySeconds
-    )
-      return;
+    const due = force
+      ? this.writtenStep !== step
+      : this.writtenAt === undefined || now - this.writtenAt >= 1000 * this.everySeconds;
+    if (!due) return;
     this.writtenAt = now;
     this.writtenStep = step;
     const text = JSON.stringify({
@@ -107,6 +105,9 @@ export class LiveFile {
     await writeFileAtomic(this.file, text, 'writing the live picture (live.json)', { durable: false });
   }
 }
+
+/** The contract's "stats.jsonl appended at least once a second" (checked between steps). */
+const APPEND_EVERY_MS = 1000;
 
 /**
  * The trainer's live output: after every step, the record's new lines appended (without
@@ -129,7 +130,7 @@ export class LiveOutput {
 
   async afterStep(step: number): Promise<void> {
     await this.live?.update(step);
-    if (performance.now() - this.appendedAt < 1000) return;
+    if (performance.now() - this.appendedAt < APPEND_EVERY_MS) return;
     await this.history.flush({ sync: false });
     this.appendedAt = performance.now();
   }
