@@ -74,6 +74,7 @@ export function trainCommand(): Command {
           onStep: (step, total, stats) => progress.step(step, total, stats),
           onEvent: (message) => progress.log(message),
           signal: stop.signal,
+          checkpointRequested: stop.checkpointRequested,
           nanAtStep: faultStep(),
           slowStepMs: slowStepMs(),
         });
@@ -126,7 +127,9 @@ function reportResult(result: TrainResult): void {
  * SIGINT (Ctrl-C) and SIGTERM: the first stops the run after the current step, with a
  * checkpoint, and the command exits 128 + the signal's number (130, 143). A second one
  * exits at once: every file of a run is replaced atomically, so this loses at most the
- * checkpoint being written, and the previous one stays resumable.
+ * checkpoint being written, and the previous one stays resumable. SIGUSR2 asks for a
+ * checkpoint after the current step, and training goes on (the dashboard's "checkpoint
+ * now"); not SIGUSR1, which starts Node's inspector.
  */
 function stopOnSignals(progress: { log(message: string): void }) {
   const abort = new AbortController();
@@ -143,14 +146,26 @@ function stopOnSignals(progress: { log(message: string): void }) {
     console.error(`${signal} again: stopped without finishing the checkpoint; the previous one is intact`);
     process.exit(codes[signal]);
   };
+  let checkpointAsked = false;
+  const onCheckpointSignal = () => {
+    if (!checkpointAsked) progress.log('SIGUSR2: saving a checkpoint after this step, then training goes on');
+    checkpointAsked = true;
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGUSR2', onCheckpointSignal);
   return {
     signal: abort.signal,
     exitCode: () => codes[received ?? 'SIGINT'],
+    checkpointRequested() {
+      const asked = checkpointAsked;
+      checkpointAsked = false;
+      return asked;
+    },
     dispose() {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.off('SIGUSR2', onCheckpointSignal);
     },
   };
 }

@@ -3,7 +3,8 @@
 // flushed to the disk (fsync), then renamed over the target (atomic on POSIX), and the
 // directory is flushed so that the rename itself is on the disk. On any failure (a full
 // disk, no permission, …) the temporary file is removed, the previous target is left as
-// it was, and the error names the target (io/file-errors.ts).
+// it was, and the error names the target (io/file-errors.ts). Files rewritten often may
+// skip the flushes and stay atomic without being durable.
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -66,17 +67,22 @@ export async function writeFileSynced(file: string, data: string | Uint8Array): 
  * Replaces `target` with `data`, durably: after it returns the new content is on the
  * disk; if it throws, `target` is as it was and no temporary file remains. `doing` names
  * the write in the error ("Failed writing options.json: the disk holding … is full; …").
+ * `durable: false` skips both flushes: readers still see the old file or the new one,
+ * never a part, but a power cut may lose the write (files rewritten every second, whose
+ * flushes would cost more than they keep: the dashboard's live.json).
  */
 export async function writeFileAtomic(
   target: string,
   data: string | Uint8Array,
   doing = `writing ${path.basename(target)}`,
+  { durable = true }: { durable?: boolean } = {},
 ): Promise<void> {
   const tmp = temporaryPathFor(target);
   try {
-    await writeFileSynced(tmp, data);
+    if (durable) await writeFileSynced(tmp, data);
+    else await fs.writeFile(tmp, data);
     await fs.rename(tmp, target);
-    await syncDirectory(path.dirname(target));
+    if (durable) await syncDirectory(path.dirname(target));
   } catch (err) {
     await fs.rm(tmp, { force: true }).catch(() => {}); // the write's own error is the one to report
     throw explained(err, target, doing);

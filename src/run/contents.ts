@@ -23,10 +23,18 @@ export async function folderState(dir: string): Promise<FolderState> {
   return entries.some((e) => marks.includes(e)) ? { kind: 'run' } : { kind: 'other', entries };
 }
 
-/** Removes a run's own files from `dir` (train --force): its record, checkpoints and pictures. */
+/** Removes a run's own files from `dir` (train --force): its record, checkpoints, pictures and live.json. */
 export async function removeRunFiles(dir: string): Promise<void> {
   const paths = runPaths(dir);
   const pictures = (await fs.readdir(dir)).filter((e) => e.endsWith('.png')).map((e) => path.join(dir, e));
-  const files = [paths.options, paths.stats, paths.metrics, paths.checkpoints, paths.snapshots, ...pictures];
+  const files = [
+    paths.options,
+    paths.stats,
+    paths.metrics,
+    paths.checkpoints,
+    paths.snapshots,
+    paths.live,
+    ...pictures,
+  ];
   await Promise.all(files.map((f) => fs.rm(f, { recursive: true, force: true })));
 }

@@ -14,6 +14,8 @@ export interface RunPaths {
   /** step-NNNNNNN/ folders and `latest` (run/checkpoint.ts). */
   checkpoints: string;
   snapshots: string;
+  /** 1D/2D runs: the latest picture of the game for the dashboard (train/live.ts, docs/dashboard.md). */
+  live: string;
   /** RUN/NAME.png: the latest picture of a kind (samples, discriminator, curves, …). */
   picture(name: string): string;
   /** RUN/snapshots/step-NNNNNNN-NAME.png: the picture of a kind at one step. */
@@ -31,6 +33,7 @@ export function runPaths(root: string): RunPaths {
     metrics: path.join(root, 'metrics.json'),
     checkpoints: path.join(root, 'checkpoints'),
     snapshots: path.join(root, 'snapshots'),
+    live: path.join(root, 'live.json'),
     picture: (name) => path.join(root, `${name}.png`),
     snapshot: (step, name) => path.join(root, 'snapshots', `${stepName(step)}-${name}.png`),
   };

@@ -1,9 +1,10 @@
 // The run's record: stats.jsonl, one JSON object per line. Step lines carry losses and
 // D's outputs; evaluation lines carry "metrics"; warning lines carry "warning"; a resumed
 // session starts with a "resume" line and a rollback leaves a "rollback" line. The
-// same record is kept in memory for the curves picture. Lines are appended and flushed
-// to the disk before each checkpoint; a resume reads them back as untrusted input
-// (stats-file.ts) and rewrites the file atomically.
+// same record is kept in memory for the curves picture. Lines are appended at least
+// once a second while a run trains and flushed to the disk before each checkpoint; a
+// resume reads them back as untrusted input (stats-file.ts) and rewrites the file
+// atomically.
 import { promises as fs } from 'node:fs';
 import { explained, writeFileAtomic } from '../io/atomic.js';
 import { readRecord } from './stats-file.js';
@@ -92,8 +93,12 @@ export class History {
     this.pending.push(JSON.stringify(line) + '\n');
   }
 
-  /** Appends the pending lines and flushes them to the disk (a checkpoint follows a flush). */
-  async flush(): Promise<void> {
+  /**
+   * Appends the pending lines, in one write of whole lines (so only the last line can be torn, by a kill or a
+   * full disk), and flushes them to the disk (a checkpoint follows a flush). `sync: false` leaves the flush
+   * to the system: the trainer's appends every second, for readers such as the dashboard, need no fsync.
+   */
+  async flush({ sync = true }: { sync?: boolean } = {}): Promise<void> {
     if (this.pending.length === 0) return;
     const text = this.pending.join('');
     this.pending = [];
@@ -101,7 +106,7 @@ export class History {
       const handle = await fs.open(this.file, 'a');
       try {
         await handle.appendFile(text);
-        await handle.sync();
+        if (sync) await handle.sync();
       } finally {
         await handle.close();
       }

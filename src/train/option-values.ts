@@ -67,6 +67,13 @@ export const positiveNumber = numberIn(0, Infinity, { lo: true });
 export const fraction = numberIn(0, 1, { hi: true });
 /** [0, 1]. */
 export const unitInterval = numberIn(0, 1);
+/** 0 (off) or a number ≥ `min`: a period with a floor, such as --live-every's seconds. */
+export const offOrAtLeast = (min: number) =>
+  kind(
+    `0 (off) or a number ≥ ${min}`,
+    (v) => typeof v === 'number' && Number.isFinite(v) && (v === 0 || v >= min),
+    readNumber,
+  );
 
 export function oneOf<T extends string>(values: readonly T[]): ValueType<T> {
   const type = kind(

@@ -28,6 +28,8 @@ export interface ScheduleOptions {
   /** Steps between pictures and between checkpoints (0 = only at the end). */
   plotEvery: number;
   checkpointEvery: number;
+  /** 1D/2D data: seconds between rewrites of live.json, the dashboard's picture of the game (0 = never; live.ts). */
+  liveEvery: number;
   /** Divergence: roll back to the last checkpoint with halved learning rates at most this many times (recovery.ts). */
   recover: number;
   backend: 'auto' | 'native' | 'wasm' | 'cpu';
@@ -357,6 +359,15 @@ export const OPTIONS: readonly OptionRow[] = [
     default: 2000,
     images: 1000,
     help: 'steps between checkpoints (0 = end only)',
+  }),
+  row({
+    name: 'liveEvery',
+    flag: '--live-every <seconds>',
+    type: v.offOrAtLeast(1),
+    default: 1,
+    help:
+      "1D/2D data: seconds between rewrites of live.json, the dashboard's picture of the game (0 = never; image " +
+      'runs write none)',
   }),
   row({
     name: 'recover',

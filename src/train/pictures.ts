@@ -4,14 +4,13 @@
 // Conditional image runs show a class grid instead (one row per class or categorical
 // code value), and InfoGAN runs a traversal of each continuous code.
 // Written to RUN/*.png (latest) and, for snapshots, RUN/snapshots/step-N-*.png.
-// The curves' panels are in curve-panels.ts.
+// The curves' panels are in curve-panels.ts; D's field, G's push and D beside D* are
+// computed in game-views.ts, which the dashboard's live.json shares.
 import { promises as fs } from 'node:fs';
-import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { Grid } from '../plots/index.js';
 import { plot1d, plotCurves, plotDiscriminator2d, plotSamples2d } from '../plots/index.js';
 import { plotSamples1d } from '../plots/samples1d.js';
-import { densityGrid, gridCentres, type ToyDataset } from '../data/toy.js';
+import { densityGrid, type ToyDataset } from '../data/toy.js';
 import { Rng } from '../rng.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { runPaths } from '../run/paths.js';
@@ -33,7 +32,7 @@ import {
 import { IMAGE_REGISTRY } from '../data/images/index.js';
 import { runGenerator } from '../generate/latent.js';
 import { drawTruncated } from '../generate/truncation.js';
-import type { Codes } from '../games/conditional.js';
+import { discriminatorField, fixedNoise, fixedSamples, generatorPush, lineView, sliceCodes } from './game-views.js';
 
 export interface PictureRequest {
   runDir: string;
@@ -57,21 +56,8 @@ export async function drawPictures(r: PictureRequest): Promise<void> {
   const title = `${r.data.name} · step ${r.step}`;
   const lastEval = r.history.evaluations().at(-1);
   const subtitle = lastEval ? `step ${lastEval.step} · ${describeMetrics(lastEval.metrics)}` : undefined;
-  // The same noise every time, so pictures of one run compare across steps. A
-  // conditional G's codes (classes uniform) come from a stream of their own.
-  const fixed = new Rng(r.seed + 1_000_003);
-  const codes = r.gan.conditioning?.draw(new Rng(r.seed + 3_000_003), 2500);
-  let offset = 0;
-  const fake = generate(
-    r.sampler,
-    (n) => {
-      const z = r.gan.noise(n, fixed);
-      if (!codes) return z;
-      offset += n;
-      return r.gan.generatorInput(z, sliceCodes(r.gan, codes, offset - n, offset));
-    },
-    2500,
-  );
+  // The same noise every time, so pictures of one run compare across steps (game-views.ts).
+  const { fake, codes } = fixedSamples(r.gan, r.sampler, r.seed, 2500);
   const real = r.data.sample(new Rng(r.seed + 2_000_003), 1000);
 
   const pictures: Record<string, Buffer> = {};
@@ -91,7 +77,7 @@ export async function drawPictures(r: PictureRequest): Promise<void> {
       subtitle,
     });
     pictures.discriminator = await plotDiscriminator2d({
-      field: discriminatorField(r.gan, r.data),
+      field: discriminatorField(r.gan, r.data, FIELD_RESOLUTION),
       fake,
       arrows: generatorPush(r.gan, fake.subarray(0, 2 * ARROWS), codes && sliceCodes(r.gan, codes, 0, ARROWS)),
       bounds: r.data.bounds,
@@ -117,7 +103,7 @@ function truncatedSamples(r: PictureRequest, ratio: number): Float32Array {
   const { prior, latentDim } = r.gan.options;
   const cond = r.gan.conditioning;
   const codes = cond && { dim: cond.codeDim, draw: (rng: Rng, n: number) => cond.draw(rng, n) };
-  const draw = drawTruncated(r.sampler, new Rng(r.seed + 1_000_003), prior, latentDim, 2500, ratio, codes);
+  const draw = drawTruncated(r.sampler, fixedNoise(r.seed), prior, latentDim, 2500, ratio, codes);
   return runGenerator(r.sampler, draw.z, latentDim, 500, draw.codes);
 }
 
@@ -136,7 +122,7 @@ const GRID = 8;
  * (conditional runs: the class grid; InfoGAN also traversal-N.png); and the curves.
  */
 export async function drawImagePictures(r: ImagePictureRequest): Promise<void> {
-  const fixed = () => new Rng(r.seed + 1_000_003);
+  const fixed = () => fixedNoise(r.seed);
   const [h, w, c] = r.sampler.outputs[0].shape.slice(1) as number[];
   const source = describeSource({
     run: r.runDir,
@@ -187,12 +173,6 @@ export async function drawImagePictures(r: ImagePictureRequest): Promise<void> {
   await writePictures(r, pictures);
 }
 
-/** Examples start..end of a set of codes. */
-function sliceCodes(gan: Gan, codes: Codes, start: number, end: number): Codes {
-  const c = gan.conditioning!.continuous;
-  return gan.conditioning!.encode(codes.classes.subarray(start, end), codes.continuous.subarray(start * c, end * c));
-}
-
 /** RUN/NAME.png, and for snapshots a copy under snapshots/ (the curves already span the run). */
 async function writePictures(
   r: { runDir: string; step: number; snapshot: boolean },
@@ -206,60 +186,10 @@ async function writePictures(
   }
 }
 
-/**
- * σ(D(x)) at the centre of every cell of the picture's grid (CGAN's D, which judges x for a class: the mean over the
- * classes).
- */
-function discriminatorField(gan: Gan, data: ToyDataset): Grid {
-  const n = FIELD_RESOLUTION;
-  const points = gridCentres(data.bounds, n);
-  const cond = gan.conditioning;
-  const values = tf.tidy(() => {
-    const x = tf.tensor2d(points, [n * n, 2]);
-    const field = (codes?: Codes) => tf.sigmoid(gan.judge(x, codes, false).logits);
-    if (!cond?.discriminatorReadsCode) return field().dataSync() as Float32Array;
-    const each = Array.from({ length: cond.classes }, (_, k) => field(cond.encode(new Int32Array(n * n).fill(k))));
-    return tf.div(tf.addN(each), cond.classes).dataSync() as Float32Array;
-  });
-  return { values, nx: n, ny: n, bounds: data.bounds };
-}
-
-/** For some of G's samples, −∇ₓ of G's loss: the way G's next update moves them. */
-function generatorPush(gan: Gan, points: Float32Array, codes?: Codes): { points: Float32Array; dirs: Float32Array } {
-  const dirs = tf.tidy(() => {
-    const x = tf.tensor2d(points, [points.length / 2, 2]);
-    const grad = tf.grad((input: tf.Tensor) => gan.game.generator(gan.judge(input, codes, false).logits))(x);
-    return tf.neg(grad).dataSync() as Float32Array;
-  });
-  return { points, dirs };
-}
-
 async function oneDimensional(r: PictureRequest, fake: Float32Array, title: string): Promise<Buffer> {
-  const { xmin, xmax } = r.data.bounds;
-  const n = 400;
-  const xs = new Float32Array(n).map((_, i) => xmin + ((i + 0.5) * (xmax - xmin)) / n);
-  const dLearned = tf.tidy(
-    () => tf.sigmoid(r.gan.judge(tf.tensor2d(xs, [n, 1]), undefined, false).logits).dataSync() as Float32Array,
-  );
-  const pData = r.data.density(xs);
-  const pG = kernelDensity(fake, xs);
-  const dOptimal = pData.map((p, i) => (p + pG[i] > 0 ? p / (p + pG[i]) : 0.5));
-  return plot1d({ xs, dLearned, dOptimal, pData, pG, title: `D(x) beside D*(x) = p_data/(p_data + p_g) — ${title}` });
-}
-
-/** Gaussian kernel density estimate with Silverman's bandwidth. */
-function kernelDensity(samples: Float32Array, xs: Float32Array): Float32Array {
-  const n = samples.length;
-  let mean = 0;
-  for (const s of samples) mean += s / n;
-  let variance = 0;
-  for (const s of samples) variance += (s - mean) ** 2 / n;
-  const h = Math.max(1.06 * Math.sqrt(variance) * n ** -0.2, 1e-3);
-  const norm = 1 / (n * h * Math.sqrt(2 * Math.PI));
-  return xs.map((x) => {
-    let sum = 0;
-    for (const s of samples) sum += Math.exp(-0.5 * ((x - s) / h) ** 2);
-    return sum * norm;
+  return plot1d({
+    ...lineView(r.gan, r.data, fake, 400),
+    title: `D(x) beside D*(x) = p_data/(p_data + p_g) — ${title}`,
   });
 }
 

@@ -1,12 +1,14 @@
 // The training run: plan it (plan.ts), build the players (players.ts), then loop over
 // steps and keep the run directory up to date — options.json before step 1, stats.jsonl,
-// pictures, checkpoints and, at the end, metrics.json. What depends on the kind of data
-// (evaluation, pictures, final numbers) is the task's (tasks/).
+// pictures, checkpoints and, at the end, metrics.json; for the dashboard, stats.jsonl is
+// appended at least once a second and toy runs rewrite live.json (live.ts). What depends
+// on the kind of data (evaluation, pictures, final numbers) is the task's (tasks/).
 //
 // Nothing in the run folder changes until every check has passed (plan.ts, the folder's
 // state, the players' shapes, the lock); then the run is locked to this process
 // (run/lock.ts). A divergence rolls back (recovery.ts); an abort signal (SIGINT,
-// SIGTERM in the CLI) is seen after the current step, which saves a checkpoint.
+// SIGTERM in the CLI) is seen after the current step, which saves a checkpoint; a
+// checkpoint request (SIGUSR2) saves one after the current step and training goes on.
 import { promises as fs } from 'node:fs';
 import type { BackendChoice } from '../backend/index.js';
 import { latestCheckpoint, saveCheckpoint } from '../run/checkpoint.js';
@@ -23,6 +25,7 @@ import { buildPlayers, captureStart, restorePlayers, restoreStart, weightsFinite
 import { Recovery, describeRollback } from './recovery.js';
 import { checkOutFolder, openRecord } from './record.js';
 import { injectFaults } from './faults.js';
+import { LiveOutput } from './live.js';
 import { replanSchedule, scheduleAnchor, scheduleScale } from './schedule.js';
 import type { DataTask } from './tasks/task.js';
 import { toyTask } from './tasks/toy.js';
@@ -42,6 +45,8 @@ export interface TrainHooks {
   onEvent?(message: string): void;
   /** When aborted, the run saves a checkpoint after the current step and returns. */
   signal?: AbortSignal;
+  /** Polled after every step: true asks for a checkpoint after it, and training goes on (the CLI's SIGUSR2). */
+  checkpointRequested?(): boolean;
   /** Fault injection for tests: a NaN in the first real batch of this step (once; a rollback does not repeat it). */
   nanAtStep?: number;
   /** Fault injection for tests: every step blocks the thread this many milliseconds longer. */
@@ -159,6 +164,7 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
     say(describeRollback(rollback));
     return to;
   };
+  const live = new LiveOutput(history, runDir, options.liveEvery, task.liveFrame && (() => task.liveFrame!()));
   const batches = injectFaults(plan.data.batches, { nanAt: hooks.nanAtStep, slowStepMs: hooks.slowStepMs });
   const r = { history, watch, task, say };
   hooks.onStart?.({ firstStep: start + 1, steps: options.steps, batchSize: options.batchSize, ...task.epochs });
@@ -168,19 +174,9 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
     if (hooks.signal?.aborted) {
       if (step - 1 > start && weightsFinite(players)) await checkpoint(step - 1);
       else await history.flush();
-      const warnings = warningsOf(history);
-      const rollbacks = history.rollbacks();
-      const trainedSteps = step - 1 - start;
-      return {
-        runDir,
-        options,
-        backend,
-        seconds: thisCall(),
-        trainedSteps,
-        interruptedAt: step - 1,
-        warnings,
-        rollbacks,
-      };
+      if (step - 1 > start) await live.lastFrame(step - 1);
+      const stopped = { seconds: thisCall(), trainedSteps: step - 1 - start, interruptedAt: step - 1 };
+      return { runDir, options, backend, ...stopped, warnings: warningsOf(history), rollbacks: history.rollbacks() };
     }
     const scale = scheduleScale(step, options.steps, options.lrFinal, anchor) * recovery.lrScale;
     gan.scaleLearningRates(scale);
@@ -201,7 +197,9 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
 
     if (due(options.evalEvery, step)) await task.evaluate(step, false);
     if (due(options.plotEvery, step)) await task.pictures(step, true);
-    if (due(options.checkpointEvery, step)) {
+    // A request at the last step is answered by the final checkpoint.
+    const asked = hooks.checkpointRequested?.() === true && step < options.steps;
+    if (due(options.checkpointEvery, step) || asked) {
       // Finite losses, then an update that overflowed: never checkpoint it, roll back as for a divergence.
       const broken = weightsFinite(players) ? undefined : nonFiniteWeights(step);
       if (broken && recovery.canRollBack()) {
@@ -210,11 +208,13 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
       }
       if (broken) await report(step, broken, r);
       await checkpoint(step);
+      if (asked) say(`checkpoint at step ${step}, as asked; training goes on`);
     }
-    if (step % 200 === 0) await history.flush();
+    await live.afterStep(step);
   }
 
   // ── The end: the final evaluation, checkpoint and pictures, then metrics.json ──
+  await live.lastFrame(options.steps); // the final weights, which the page keeps showing
   hooks.onPhase?.('final evaluation, checkpoint and pictures');
   await task.evaluate(options.steps, true);
   if (!weightsFinite(players)) await report(options.steps, nonFiniteWeights(options.steps), r);

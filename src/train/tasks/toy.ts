@@ -1,7 +1,8 @@
 // Toy data (the 2D mixtures, the 1D Gaussian): the mode metrics of the PacGAN protocol on
 // the run's sampler (Jacobian-truncated when the run asks for it, with G's own samples'
 // numbers beside them), the conditional metrics of conditional runs, mode-collapse
-// warnings, and the pictures of the plane (or the line). On the line: the Wasserstein-1
+// warnings, and the pictures of the plane (or the line), also as the dashboard's
+// live.json. On the line: the Wasserstein-1
 // and Kolmogorov–Smirnov distances of G's samples to the data's, beside two real samples'.
 import { describeMetrics, modeMetrics } from '../../metrics/modes.js';
 import { drawPool, firstRows, truncateDraw, truncationPool, type LatentDraw } from '../../generate/truncation.js';
@@ -13,6 +14,7 @@ import { distances1d, type Distances1d } from '../../metrics/distances1d.js';
 import { describeScores } from '../../metrics/describe.js';
 import { describeConditional, mixtureConditionalMetrics } from '../conditional-metrics.js';
 import { drawPictures } from '../pictures.js';
+import { liveFrame } from '../live.js';
 import type { DataTask, TaskContext } from './task.js';
 
 export function toyTask(context: TaskContext, toy: ToyDataset): DataTask {
@@ -85,6 +87,7 @@ export function toyTask(context: TaskContext, toy: ToyDataset): DataTask {
         seed: options.seed,
         jacobianTruncation: options.jacobianTruncation,
       }),
+    liveFrame: () => liveFrame({ gan, sampler, data: toy, seed: options.seed }),
     finish: async () =>
       line
         ? { summary: { ...line }, scores: { ...line } }
