@@ -157,9 +157,9 @@ async function timeAll(backends: BackendName[], flags: DoctorFlags): Promise<voi
       t.estimate !== undefined
         ? `; at batch ${t.batch}: a step of batch ${flags.batch} would take about ${t.estimate.toFixed(0)} s`
         : '';
+    const rate = `${perSecond.toFixed(perSecond < 10 ? 2 : 1)} steps/s · ${(perSecond * t.batch).toFixed(1)} images/s`;
     console.log(
-      `  ${name.padEnd(7)} ${perSecond.toFixed(perSecond < 10 ? 2 : 1)} steps/s · ${(perSecond * t.batch).toFixed(1)} images/s ` +
-        `(${t.steps} step${t.steps === 1 ? '' : 's'} in ${t.seconds.toFixed(2)} s${smaller})`,
+      `  ${name.padEnd(7)} ${rate} (${t.steps} step${t.steps === 1 ? '' : 's'} in ${t.seconds.toFixed(2)} s${smaller})`,
     );
   }
 }
