@@ -34,12 +34,20 @@ interface Route {
   name: string;
   flags: string[];
   options: object;
+  /** Skipped when this route found an adapter. */
+  unlessFound?: string;
 }
 
 const ROUTES: Route[] = [
   { name: 'default', flags: [], options: { powerPreference: 'high-performance' } },
-  // A GPU whose driver offers no full WebGPU (older ones) may still offer compatibility mode.
-  { name: 'compatibility', flags: [], options: { powerPreference: 'high-performance', featureLevel: 'compatibility' } },
+  // A GPU whose driver offers no full WebGPU (older ones) may still offer compatibility
+  // mode; where the default route found one, this would find the same one again.
+  {
+    name: 'compatibility',
+    flags: [],
+    options: { powerPreference: 'high-performance', featureLevel: 'compatibility' },
+    unlessFound: 'default',
+  },
   // Dawn's default route on Linux is Vulkan only; OpenGL ES must be asked for by name.
   { name: 'opengles', flags: ['backend=opengles'], options: { featureLevel: 'compatibility' } },
 ];
@@ -125,6 +133,7 @@ async function findAdapters(first: boolean): Promise<{ found: Found[]; why?: str
   // One Dawn instance per set of flags: each new one repeats its warnings on stderr.
   const instances = new Map<string, Gpu>();
   for (const route of ROUTES) {
+    if (route.unlessFound && found.some((f) => f.description.route === route.unlessFound)) continue;
     try {
       const key = route.flags.join(',');
       const gpu = instances.get(key) ?? loaded.dawn.create(route.flags);
