@@ -201,7 +201,7 @@ export async function registerWebgpuBackend(): Promise<string | undefined> {
     'maxBufferSize',
     'maxComputeWorkgroupSizeX',
     'maxComputeInvocationsPerWorkgroup',
-    // Compatibility mode's default is 4 storage buffers per shader (llvmpipe offers 16).
+    // Without it the device allows 8 storage buffers per shader on llvmpipe, which offers 16.
     'maxStorageBuffersPerShaderStage',
   ];
   const device = await adapter.requestDevice({
