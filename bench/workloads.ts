@@ -91,6 +91,22 @@ export class GanStep {
   }
 
   step(real: tf.Tensor): StepLosses {
+    const { lossD, lossG } = this.run(real);
+    const losses = { lossD: lossD.dataSync()[0], lossG: lossG.dataSync()[0] };
+    tf.dispose([lossD, lossG]);
+    return losses;
+  }
+
+  /** The same step read asynchronously: the webgpu backend cannot read synchronously in Node. */
+  async stepAsync(real: tf.Tensor): Promise<StepLosses> {
+    const { lossD, lossG } = this.run(real);
+    const losses = { lossD: (await lossD.data())[0], lossG: (await lossG.data())[0] };
+    tf.dispose([lossD, lossG]);
+    return losses;
+  }
+
+  /** One step; returns the two losses as scalars, which the caller disposes. */
+  private run(real: tf.Tensor): { lossD: tf.Tensor; lossG: tf.Tensor } {
     this.n++;
     const G = this.G,
       D = this.D;
@@ -115,9 +131,8 @@ export class GanStep {
       return meanSoftplus(tf.neg(fakeLogit)) as tf.Scalar;
     }, this.gVars);
     this.optG.apply(this.gVars.map((v) => g.grads[v.name]));
-    const losses = { lossD: lossD!.dataSync()[0], lossG: g.value.dataSync()[0] };
-    tf.dispose([lossD!, g.value, z, ...Object.values(g.grads)]);
-    return losses;
+    tf.dispose([z, ...Object.values(g.grads)]);
+    return { lossD: lossD!, lossG: g.value };
   }
 
   dispose(): void {

@@ -1,6 +1,10 @@
 // Picks the fastest TensorFlow.js backend that works here and says which one runs.
 // Order in Node: native (our oneDNN addon) → wasm → cpu. GANKIT_BACKEND or the
-// `backend` argument forces one; forcing one that cannot start is an error.
+// `backend` argument forces one; forcing one that cannot start is an error, except
+// webgpu, which needs an optional package and a GPU driver: without them it says what
+// is missing and falls back to that order. `auto` never picks webgpu: it would only once
+// a hardware adapter has been measured faster than native for the workload, and no such
+// measurement exists yet (a software adapter, Mesa's llvmpipe, is always slower).
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
@@ -10,13 +14,16 @@ import '@tensorflow/tfjs-layers';
 import { registerNativeBackend } from './native.js';
 import { registerWasmKernels } from './wasm/register.js';
 import { installNativeGradients } from './gradients.js';
+import { describeAdapter, registerWebgpuBackend, webgpuAdapter } from './webgpu.js';
 
 export { setNumThreads, getNumThreads } from './native.js';
 export { fusedAdam, fusedSgdMomentum } from './fused.js';
 export { nativeMemoryUse, releaseNativeMemory, describeNativeMemory, type NativeMemoryUse } from './memory.js';
 
-export const BACKENDS = ['native', 'wasm', 'cpu'] as const;
+export const BACKENDS = ['native', 'wasm', 'cpu', 'webgpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
+/** What `auto` tries, in order (see the header for why webgpu is not here). */
+export const AUTO_ORDER: readonly BackendName[] = ['native', 'wasm', 'cpu'];
 
 export interface BackendChoice {
   name: BackendName;
@@ -45,7 +52,9 @@ export async function initBackend(requested?: BackendName | 'auto'): Promise<Bac
     return current;
   }
 
-  const order: BackendName[] = wanted === 'auto' ? [...BACKENDS] : [wanted];
+  // webgpu falls back (see the header); the others, forced, run or fail.
+  const order: BackendName[] =
+    wanted === 'auto' ? [...AUTO_ORDER] : wanted === 'webgpu' ? ['webgpu', ...AUTO_ORDER] : [wanted];
   const failures: string[] = [];
   for (const name of order) {
     const failure = await tryBackend(name);
@@ -66,6 +75,10 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
       if (why) return why;
     }
     if (name === 'wasm') registerWasmKernels();
+    if (name === 'webgpu') {
+      const why = await registerWebgpuBackend();
+      if (why) return why;
+    }
     const ok = await tf.setBackend(name);
     if (!ok) return 'failed to initialise';
     await tf.ready();
@@ -77,6 +90,9 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
 
 /** The one line printed at start-up: which backend runs and, if not native, why. */
 export function describeBackend(choice: BackendChoice): string {
-  if (choice.name === 'native') return 'backend: native (oneDNN)';
+  // A webgpu request that fell back says why on the same line.
+  if (choice.name === 'native') return `backend: native (oneDNN)${choice.note ? `; ${choice.note}` : ''}`;
+  const adapter = webgpuAdapter();
+  if (choice.name === 'webgpu' && adapter) return `backend: webgpu (${describeAdapter(adapter)})`;
   return `backend: ${choice.name} (slower; ${choice.note || 'native backend not requested'})`;
 }

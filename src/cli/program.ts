@@ -6,6 +6,7 @@ import { sampleCommand } from './sample.js';
 import { interpolateCommand } from './interpolate.js';
 import { exportCommand } from './export.js';
 import { evalCommand } from './eval.js';
+import { doctorCommand } from './doctor.js';
 
 const program = new Command('gankit')
   .description(
@@ -21,6 +22,7 @@ program.addCommand(sampleCommand());
 program.addCommand(interpolateCommand());
 program.addCommand(exportCommand());
 program.addCommand(evalCommand());
+program.addCommand(doctorCommand());
 
 export async function run(argv: string[]): Promise<void> {
   try {

@@ -20,9 +20,15 @@ export function nativeSkipReason(): string | undefined {
   return undefined;
 }
 
-export async function useBackend(name: 'native' | 'cpu' | 'wasm'): Promise<void> {
+export type TestBackend = 'native' | 'cpu' | 'wasm' | 'webgpu';
+
+export async function useBackend(name: TestBackend): Promise<void> {
   if (name === 'native') await initBackend('native');
-  else if (name === 'wasm')
+  else if (name === 'webgpu') {
+    // initBackend falls back when webgpu cannot start; a webgpu test must not pass on another backend.
+    const choice = await initBackend('webgpu');
+    if (choice.name !== 'webgpu') throw new Error(`Expected the webgpu backend to start but received ${choice.note}`);
+  } else if (name === 'wasm')
     await initBackend('wasm'); // with the kernels gankit supplies
   else if (!(await tf.setBackend(name))) throw new Error(`Expected backend ${name} to start`);
 }
@@ -61,7 +67,7 @@ export function input(shape: number[], seed: number, lo = -1, hi = 1): Input {
 
 /** Runs f on fresh copies of the inputs on one backend; returns copies of the outputs' values. */
 export async function runOn(
-  backend: 'native' | 'cpu' | 'wasm',
+  backend: TestBackend,
   inputs: Input[],
   f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
 ): Promise<{ shape: number[]; dtype: string; values: Float32Array | Int32Array | Uint8Array }[]> {
@@ -73,11 +79,12 @@ export async function runOn(
     const out = f(...xs);
     return Array.isArray(out) ? out : [out];
   });
-  const result = ys.map((y) => ({
-    shape: y.shape,
-    dtype: y.dtype,
-    values: (y.dataSync() as Float32Array | Int32Array | Uint8Array).slice(),
-  }));
+  const result = [];
+  for (const y of ys) {
+    // webgpu can only read asynchronously in Node (src/backend/webgpu.ts).
+    const values = backend === 'webgpu' ? await y.data() : y.dataSync();
+    result.push({ shape: y.shape, dtype: y.dtype, values: (values as Float32Array | Int32Array | Uint8Array).slice() });
+  }
   tf.dispose(ys);
   return result;
 }
