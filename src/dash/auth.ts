@@ -21,14 +21,18 @@ export function isLoopback(host: string): boolean {
   return bare === '::1';
 }
 
-/** Whether a request's Host header names this server on a loopback name (with or without the port). */
-export function hostAllowed(header: string | undefined, port: number): boolean {
+/**
+ * Whether a request's Host header names this server by a loopback name, or by the
+ * (loopback) address it was bound to, with or without the port.
+ */
+export function hostAllowed(header: string | undefined, port: number, bound?: string): boolean {
   if (!header) return false;
   const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(header.toLowerCase());
   if (!match) return false;
   const [, name, portText] = match;
   if (portText !== undefined && Number(portText) !== port) return false;
-  return name === '127.0.0.1' || name === 'localhost' || name === '[::1]';
+  const boundName = bound && (bound.includes(':') && !bound.startsWith('[') ? `[${bound}]` : bound).toLowerCase();
+  return name === '127.0.0.1' || name === 'localhost' || name === '[::1]' || name === boundName;
 }
 
 const sameToken = (given: string, token: string) => {

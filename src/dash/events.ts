@@ -42,7 +42,14 @@ export async function streamEvents(response: ServerResponse, options: EventStrea
   /** Writes and waits while the socket's buffer is full, so a slow client does not grow our memory. */
   const send = async (text: string) => {
     if (closed) return;
-    if (!response.write(text)) await new Promise<void>((r) => response.once('drain', r).once('close', r));
+    if (response.write(text)) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        response.off('drain', done).off('close', done);
+        resolve();
+      };
+      response.on('drain', done).on('close', done);
+    });
   };
   const message = (event: string, data: string, id?: number) =>
     (id !== undefined ? `id: ${id}\n` : '') +

@@ -146,7 +146,7 @@ export async function startDashServer(options: DashOptions): Promise<DashServer>
   let port = options.port ?? 0;
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
-    if (!options.allowRemote && !hostAllowed(req.headers.host, port))
+    if (!options.allowRemote && !hostAllowed(req.headers.host, port, options.host))
       return sendJson(res, 403, {
         error: `Expected the Host 127.0.0.1:${port} or localhost:${port} but received "${req.headers.host ?? ''}"`,
       });
@@ -191,10 +191,11 @@ export async function startDashServer(options: DashOptions): Promise<DashServer>
     });
   });
   port = (server.address() as AddressInfo).port;
-  const shownHost =
-    options.host && !['127.0.0.1', 'localhost', '::1'].includes(options.host) ? options.host : '127.0.0.1';
+  // The address bound, as a browser takes it; a wildcard one (0.0.0.0, ::) is reached here by 127.0.0.1.
+  const bound = (server.address() as AddressInfo).address;
+  const shown = bound === '0.0.0.0' || bound === '::' ? '127.0.0.1' : bound.includes(':') ? `[${bound}]` : bound;
   return {
-    url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/?token=${token}`,
+    url: `http://${shown}:${port}/?token=${token}`,
     port,
     token,
     runsDir,
