@@ -168,6 +168,8 @@ test('--host 0.0.0.0 is refused without --allow-remote, and says what to add', a
 test('--host 0.0.0.0 --allow-remote serves, and says what it exposes', async () => {
   const remote = await startDash(runs, ['--host', '0.0.0.0', '--allow-remote']);
   try {
+    // The warning follows the address line, perhaps in a later write.
+    for (let i = 0; i < 40 && !remote.output().includes('warning'); i++) await new Promise((r) => setTimeout(r, 50));
     assert.match(remote.output(), /warning: listening on 0\.0\.0\.0: .*every run/);
     const answer = await request(remote.port, '/api/runs', { headers: { ...bearer(remote.token), host: 'box.lan' } });
     assert.equal(answer.status, 200);
