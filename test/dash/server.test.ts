@@ -193,3 +193,16 @@ test('a missing runs folder and a port in use are refused with what to do, exit 
     blocker.close();
   }
 });
+
+test('--open without a browser opener (no xdg-open on PATH) still serves, with a note', async () => {
+  const empty = tempDir('no-path');
+  const opened = await startDash(runs, ['--open'], { PATH: empty });
+  try {
+    for (let i = 0; i < 40 && !opened.output().includes('could not open'); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.match(opened.output(), /could not open a browser \(no xdg-open\)/);
+    assert.equal((await request(opened.port, '/api/runs', { headers: bearer(opened.token) })).status, 200);
+  } finally {
+    assert.equal(await opened.stop(), 0);
+  }
+});
