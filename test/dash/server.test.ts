@@ -103,7 +103,10 @@ test('every answer carries the CSP and nosniff headers', async () => {
     await request(dash.port, '/api/runs'),
     await request(dash.port, '/api/runs', { headers: bearer(dash.token) }),
   ]) {
-    assert.equal(answer.headers['content-security-policy'], "default-src 'self'; img-src 'self' blob: data:");
+    assert.equal(
+      answer.headers['content-security-policy'],
+      "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' blob: data:",
+    );
     assert.equal(answer.headers['x-content-type-options'], 'nosniff');
   }
 });
