@@ -171,3 +171,17 @@ test('events need the token, and a run of the list', async () => {
   none.close();
   unknown.close();
 });
+
+test('a run event comes at connect and again when the run finishes (metrics.json appears)', async () => {
+  const folder = writeRun(runs, 'finishing', { steps: 2 });
+  const events = open('finishing');
+  try {
+    assert.equal(JSON.parse((await events.next('run', 5000, ['lines', 'live'])).data).status, 'stopped');
+    writeFileSync(path.join(folder, 'metrics.json'), JSON.stringify({ modes: 8 }));
+    const finished = JSON.parse((await events.next('run', 5000, ['lines', 'live'])).data);
+    assert.equal(finished.status, 'finished');
+    assert.equal(finished.step, 2);
+  } finally {
+    events.close();
+  }
+});
