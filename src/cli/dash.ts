@@ -31,7 +31,8 @@ export function dashCommand(): Command {
     )
     .option(
       '--allow-remote',
-      'allow a non-loopback --host and any Host header: whoever has the printed address can see every run and start trainings',
+      'allow a non-loopback --host and any Host header: whoever has the printed address can see every run and ' +
+        'start trainings',
     )
     .option('--open', 'open the address in the default browser (xdg-open)')
     .addHelpText(

@@ -11,7 +11,15 @@ import { runCommands } from './command-line.js';
 
 export async function run(argv: string[]): Promise<void> {
   await runCommands(
-    [trainCommand(), sampleCommand(), interpolateCommand(), exportCommand(), evalCommand(), dashCommand(), doctorCommand()],
+    [
+      trainCommand(),
+      sampleCommand(),
+      interpolateCommand(),
+      exportCommand(),
+      evalCommand(),
+      dashCommand(),
+      doctorCommand(),
+    ],
     argv,
   );
 }

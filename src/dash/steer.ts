@@ -87,10 +87,8 @@ function oneOf(field: string, value: unknown, names: readonly string[], note = '
   if (typeof value !== 'string' || !names.includes(value))
     throw new SteerError(
       400,
-      `Expected ${field} to be one of ${names.join(', ')}${note} but received ${show(value)}.${didYouMean(value, names)}`.replace(
-        /\.$/,
-        '',
-      ),
+      `Expected ${field} to be one of ${names.join(', ')}${note} but received ${show(value)}` +
+        (didYouMean(value, names) && `.${didYouMean(value, names)}`),
     );
 }
 
