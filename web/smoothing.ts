@@ -10,8 +10,7 @@
  * average as it was, so a gap in a curve stays a gap and does not pull it to zero.
  */
 export function smooth(values: (number | null)[], weight: number): (number | null)[] {
-  if (!(weight >= 0 && weight < 1))
-    throw new Error(`Expected a smoothing weight in [0, 1) but received ${weight}`);
+  if (!(weight >= 0 && weight < 1)) throw new Error(`Expected a smoothing weight in [0, 1) but received ${weight}`);
   let average = 0;
   let kept = 0; // the weight the average has given to real values: 1 − weight^k after k of them
   return values.map((v) => {
