@@ -141,6 +141,10 @@ async function main(): Promise<void> {
     link.click();
     setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
   };
+  // For tests: what each chart draws (steps, then per run its raw values and their smoothing).
+  Object.assign(window, {
+    gankitCompare: { charts: () => plots.map(({ chart, plot }) => ({ key: chart.key, data: plot.data })) },
+  });
   $('status').textContent = `${names.length} runs, ${charts.length} charts.`;
   document.body.dataset.state = 'ready';
 }
