@@ -13,6 +13,7 @@ import {
   maxDiff,
   needsChromium,
   openChromium,
+  originOf,
   startDash,
   tempRuns,
   trainToy,
@@ -127,7 +128,7 @@ before(async () => {
 
 after(async () => {
   await chrome?.browser.close();
-  await dash?.close();
+  await dash?.stop();
 });
 
 type Hooks = { gankitCompare: { charts(): { key: string; data: Series[] }[] } };
@@ -144,7 +145,7 @@ test(
     );
     assert.deepEqual(differ.sort(), ['beta2', 'lrD', 'out', 'plotEvery', 'seed']);
 
-    await page.goto(`${dash!.origin}/app/compare.html?run=a&run=b`);
+    await page.goto(`${originOf(dash!)}/app/compare.html?run=a&run=b`);
     await page.waitForSelector('body[data-state]', { timeout: 60_000 });
     assert.equal(
       await page.evaluate(() => document.body.dataset.state),
@@ -213,7 +214,7 @@ test(
     // The GIF comes from the server, for these runs and the chosen picture.
     const gif = await page.getAttribute('#gif', 'href');
     assert.equal(gif, '/api/gif?run=a&run=b&kind=samples');
-    const answer = await context.request.get(dash!.origin + gif);
+    const answer = await context.request.get(originOf(dash!) + gif);
     assert.equal(answer.status(), 200);
     assert.match((await answer.body()).subarray(0, 6).toString('latin1'), /^GIF8[79]a$/);
 
@@ -227,7 +228,7 @@ test(
   { skip, timeout: 60_000 },
   async () => {
     const { page, errors, outside } = chrome!;
-    await page.goto(`${dash!.origin}/app/compare.html?run=written&run=a`);
+    await page.goto(`${originOf(dash!)}/app/compare.html?run=written&run=a`);
     await page.waitForSelector('body[data-state]', { timeout: 60_000 });
     const lossD = async () =>
       (await page.evaluate(() => (window as unknown as Hooks).gankitCompare.charts())).find((c) => c.key === 'lossD')!

@@ -25,6 +25,7 @@ import {
   maxDiff,
   needsChromium,
   openChromium,
+  originOf,
   startDash,
   tempRuns,
   trainToy,
@@ -76,13 +77,13 @@ before(async () => {
 
 after(async () => {
   await chrome?.browser.close();
-  await dash?.close();
+  await dash?.stop();
 });
 
 /** Opens the playground on a run and waits for its first samples. */
 async function openPlay(page: Page, run: string): Promise<number> {
   const started = Date.now();
-  await page.goto(`${dash!.origin}/app/play.html?run=${encodeURIComponent(run)}`);
+  await page.goto(`${originOf(dash!)}/app/play.html?run=${encodeURIComponent(run)}`);
   await page.waitForSelector('body[data-state]', { timeout: 60_000 });
   assert.equal(await state(page), 'ready', (await page.textContent('#status')) ?? '');
   return Date.now() - started;
