@@ -69,6 +69,16 @@ export function drawScatter(
   ctx.fillRect(0, 0, SCATTER_SIZE, SCATTER_SIZE);
   ctx.strokeStyle = '#ccc';
   ctx.strokeRect(0.5, 0.5, SCATTER_SIZE - 1, SCATTER_SIZE - 1);
+  // The bounds at the edges, so positions can be read (the square is the run's PNGs' square).
+  ctx.fillStyle = '#777';
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.textBaseline = 'bottom';
+  ctx.fillText(`x ${b.xmin}`, 4, SCATTER_SIZE - 3);
+  ctx.textAlign = 'right';
+  ctx.fillText(`${b.xmax}`, SCATTER_SIZE - 4, SCATTER_SIZE - 3);
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'top';
+  if (dim > 1) ctx.fillText(`y ${b.ymax}`, 4, 3);
   ctx.fillStyle = FAKE;
   ctx.globalAlpha = 0.6;
   const n = values.length / dim;

@@ -85,7 +85,8 @@ class Playground {
     this.info = generatorInfo(model, this.detail.options);
     const bounds = this.detail.data === null ? undefined : TOY_BOUNDS[this.detail.data];
     this.bounds = bounds;
-    $('truncation-box').hidden = this.isImage || this.info.outputShape[0] !== 2;
+    // Points only, as gankit samples toy runs (1D ones too); for images (z ∈ R^100) it would take 200 passes of G.
+    $('truncation-box').hidden = this.isImage;
     this.choice ??= codePickers($('codes'), this.info.codes, () => void this.render().catch(fail));
     this.sliders();
     await this.resample();
