@@ -28,6 +28,9 @@ function scatterPosition(values: Float32Array, dim: number, b: Bounds, i: number
   return [x, y];
 }
 
+/** A bound as a short label (fitted bounds have many digits). */
+const label = (v: number) => String(+v.toPrecision(3));
+
 /** Bounds around the samples (with a margin) for runs whose data bounds are not known. */
 export function fittedBounds(values: Float32Array, dim: number): Bounds {
   const lo = [Infinity, Infinity];
@@ -73,12 +76,12 @@ export function drawScatter(
   ctx.fillStyle = '#777';
   ctx.font = '11px system-ui, sans-serif';
   ctx.textBaseline = 'bottom';
-  ctx.fillText(`x ${b.xmin}`, 4, SCATTER_SIZE - 3);
+  ctx.fillText(`x ${label(b.xmin)}`, 4, SCATTER_SIZE - 3);
   ctx.textAlign = 'right';
-  ctx.fillText(`${b.xmax}`, SCATTER_SIZE - 4, SCATTER_SIZE - 3);
+  ctx.fillText(label(b.xmax), SCATTER_SIZE - 4, SCATTER_SIZE - 3);
   ctx.textAlign = 'left';
   ctx.textBaseline = 'top';
-  if (dim > 1) ctx.fillText(`y ${b.ymax}`, 4, 3);
+  if (dim > 1) ctx.fillText(`y ${label(b.ymax)}`, 4, 3);
   ctx.fillStyle = FAKE;
   ctx.globalAlpha = 0.6;
   const n = values.length / dim;
