@@ -26,7 +26,9 @@ const faint = (hex: string) => `${hex}40`;
 
 /** The aligned data uPlot draws: steps, then per run its raw values and their smoothing. */
 function aligned(chart: Chart, weight: number): UPlot.AlignedData {
-  return [chart.steps, ...chart.values.flatMap((v) => [v, smooth(v, weight)])] as UPlot.AlignedData;
+  // Metrics evaluated a few times a run are not noise to average away: smoothed, they would lag their own points.
+  const w = chart.steps.length <= SHOW_POINTS_UNDER ? 0 : weight;
+  return [chart.steps, ...chart.values.flatMap((v) => [v, smooth(v, w)])] as UPlot.AlignedData;
 }
 
 export function drawChart(box: HTMLElement, chart: Chart, runNames: string[], weight: number): UPlot {
@@ -51,6 +53,7 @@ export function drawChart(box: HTMLElement, chart: Chart, runNames: string[], we
       scales: { x: { time: false } },
       axes: [{}, { size: 64, values: (_u, splits) => splits.map(tick) }],
       legend: { show: false }, // one legend for every chart, above them (and in the PNG)
+      cursor: { sync: { key: 'compare' } }, // one step under the pointer on every chart
       series,
     },
     aligned(chart, weight),

@@ -53,7 +53,7 @@ function optionsTable(runs: RunDetail[]): void {
   $('options-note').textContent =
     rows.length === 0
       ? 'The runs have the same options.'
-      : `${rows.length} options differ (the run folder "out" aside).`;
+      : `${rows.length} ${rows.length === 1 ? 'option differs' : 'options differ'} (the run folder "out" aside).`;
 }
 
 /** The snapshot step slider: every step any run has a picture of the chosen kind at. */

@@ -82,6 +82,7 @@ class Playground {
     const model = await loadModel(fileUrl(this.detail.name, file), token());
     this.model?.dispose();
     this.model = model;
+    const before = this.info;
     this.info = generatorInfo(model, this.detail.options);
     const bounds = this.detail.data === null ? undefined : TOY_BOUNDS[this.detail.data];
     this.bounds = bounds;
@@ -89,7 +90,9 @@ class Playground {
     $('truncation-box').hidden = this.isImage;
     this.choice ??= codePickers($('codes'), this.info.codes, () => void this.render().catch(fail));
     this.sliders();
-    await this.resample();
+    // Another checkpoint of the run reads the same inputs: keep z and the codes, so the samples show what changed in G.
+    const sameInputs = before?.latentDim === this.info.latentDim && this.samples?.pool !== undefined;
+    await (sameInputs ? this.render() : this.resample());
   }
 
   /** A fresh pool from the prior (and fresh drawn codes), then render. */
@@ -347,6 +350,7 @@ function testHooks(play: Playground) {
         ),
       ),
     shown: () => ({
+      pool: Array.from(play.samples.pool),
       z: Array.from(play.samples.z),
       codes: play.samples.codes && Array.from(play.samples.codes),
       outputs: Array.from(play.samples.outputs),

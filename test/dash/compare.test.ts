@@ -193,6 +193,13 @@ test(
       'both pictures loaded',
     );
 
+    // A metric evaluated once a run is drawn as it is: smoothing would only make it lag its points.
+    const kl = (await page.evaluate(() => (window as unknown as Hooks).gankitCompare.charts())).find(
+      (c) => c.key === 'metric:reverseKL',
+    )!.data;
+    assert.deepEqual([kl[2], kl[4]], [kl[1], kl[3]]);
+    assert.ok(kl[1].some((v) => v !== null) && kl[3].some((v) => v !== null), 'both runs have reverseKL');
+
     // The chart PNG: the legend row, then each chart's title row and canvas (device pixel ratio 1).
     const charts = await page.locator('.chart').count();
     assert.equal(charts, 8, 'D and G loss, D(x), D(G(z)), learning rate, and the three final mode metrics');

@@ -100,6 +100,7 @@ async function redrawn(page: Page, action: () => Promise<unknown>): Promise<void
 }
 
 interface Shown {
+  pool: number[];
   z: number[];
   codes?: number[];
   outputs: number[];
@@ -165,7 +166,10 @@ test(
     const trained = await checkpoint('ring8', 60, 'generator');
     const inPage = (zs: number[]) => page.evaluate((zs) => (window as unknown as Hooks).gankitPlay.sample(zs), zs);
     assert.ok(maxDiff(await inPage(z), nodeG(average, z, 2)) <= TOLERANCE, 'the average G');
+    // The other G gets the same latent pool (its truncation may keep other rows of it).
+    const poolShown = (await shown(page)).pool;
     await redrawn(page, () => page.uncheck('#average'));
+    assert.deepEqual((await shown(page)).pool, poolShown, 'the other G is shown on the same z');
     const fromTrained = await inPage(z);
     assert.ok(maxDiff(fromTrained, nodeG(trained, z, 2)) <= TOLERANCE, 'the trained G');
     assert.ok(maxDiff(fromTrained, nodeG(average, z, 2)) > 1e-3, 'the toggle changed nothing');
