@@ -47,6 +47,11 @@ export class LiveView {
     return this.frame?.step ?? null;
   }
 
+  clear(): void {
+    this.frame = null;
+    this.canvas.getContext('2d')!.clearRect(0, 0, this.canvas.width, this.canvas.height);
+  }
+
   /** Keeps `frame` to draw when the panel goes live again. */
   keep(frame: LiveFrame): void {
     if (frame.dim !== this.dim) this.makeLayerBoxes(frame.dim);

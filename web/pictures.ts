@@ -32,14 +32,21 @@ export class Pictures {
     element.append(this.caption, this.liveBox, this.images, this.timeline);
   }
 
+  /** Forgets the previous run's pictures and live frame. */
   reset(run: string, kind: RunDetail['kind']): void {
     this.run = run;
-    this.kind = kind;
+    this.live.clear();
+    this.setKind(kind);
     this.byStep.clear();
     this.steps = [];
     this.lastShown = '';
     this.timeline.replaceChildren();
     this.images.replaceChildren();
+  }
+
+  /** Which pictures the run has (1D/2D: a live frame; images: snapshots only); null hides the panel. */
+  setKind(kind: RunDetail['kind']): void {
+    this.kind = kind;
     this.element.hidden = kind === null;
   }
 

@@ -27,6 +27,8 @@ export class RunList {
   private readonly checked = new Set<string>();
   private selected: string | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Runs started from the form that the server does not list yet (their trainer is still loading), by start time. */
+  private readonly starting = new Map<string, { summary: RunSummary; since: number }>();
   runs: RunSummary[] = [];
 
   constructor(
@@ -65,8 +67,14 @@ export class RunList {
     for (const [runName, row] of this.rows) row.item.classList.toggle('selected', runName === name);
   }
 
-  private show(runs: RunSummary[]): void {
-    this.runs = runs;
+  private show(listed: RunSummary[]): void {
+    this.runs = listed;
+    // A run started here shows at once, as "starting", until the server finds its folder (at most a minute).
+    for (const [name, { since }] of this.starting)
+      if (listed.some((r) => r.name === name) || Date.now() - since > 60_000) this.starting.delete(name);
+    const runs = [...listed, ...[...this.starting.values()].map((s) => s.summary)].sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
     const names = new Set(runs.map((r) => r.name));
     for (const [name, row] of this.rows)
       if (!names.has(name)) {
@@ -76,10 +84,11 @@ export class RunList {
       }
     runs.forEach((run, i) => {
       const row = this.rows.get(run.name) ?? this.makeRow(run.name);
-      row.item.dataset.status = run.status;
+      const starting = this.starting.has(run.name);
+      row.item.dataset.status = starting ? 'starting' : run.status;
       row.item.dataset.step = String(run.step);
       row.facts.textContent =
-        `${run.status} · ${run.step}${run.steps ? `/${run.steps}` : ''} · ` +
+        `${starting ? 'starting' : run.status} · ${run.step}${run.steps ? `/${run.steps}` : ''} · ` +
         [run.data, run.model, run.loss].filter(Boolean).join(' ');
       // Sorted by name as the server sends them; move only what is out of place.
       if (this.ui.list.children[i] !== row.item) this.ui.list.insertBefore(row.item, this.ui.list.children[i] ?? null);
@@ -128,6 +137,21 @@ export class RunList {
     try {
       const { name, pid } = await post<{ name: string; pid: number }>('/api/train', body);
       this.ui.formMessage.textContent = `${name}: training (process ${pid})`;
+      this.starting.set(name, {
+        since: Date.now(),
+        summary: {
+          name,
+          step: 0,
+          steps: body.steps ?? null,
+          status: 'training',
+          data: body.data,
+          model: body.model ?? null,
+          loss: body.loss ?? null,
+          kind: null,
+          updated: 0,
+        },
+      });
+      this.show(this.runs);
       this.select(name);
       await this.refresh();
     } catch (err) {

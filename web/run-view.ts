@@ -49,6 +49,10 @@ export class RunView {
   private firstOpen = true;
   private markCount = -1;
   private detailTimer: ReturnType<typeof setTimeout> | null = null;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private current: string | null = null;
+  /** The byte offset of stats.jsonl reached: the last event's id. */
+  private offset = 0;
   /** Counts open() calls, so an answer for a run no longer selected is dropped. */
   private opening = 0;
 
@@ -69,35 +73,57 @@ export class RunView {
   }
 
   get name(): string | null {
-    return this.detail?.name ?? null;
+    return this.current;
   }
 
   async open(name: string): Promise<void> {
     this.close();
     const opening = ++this.opening;
+    this.current = name;
     this.openedAt = performance.now();
     this.step = 0;
     this.painted = false;
+    this.following = true;
+    // Unknown until the details come: until then the lines are only gathered.
+    this.initialStep = Infinity;
     this.ui.root.hidden = false;
     this.ui.title.textContent = name;
+    this.pictures.reset(name, null);
+    // The stream and the details at once: the first lines need not wait for a round trip.
+    this.connect(name, 0);
     const detail = await this.fetchDetail(name, opening);
     if (detail === null || opening !== this.opening) return;
     this.detail = detail;
     this.initialStep = detail.step;
-    this.following = true;
-    this.pictures.reset(name, detail.kind);
+    this.pictures.setKind(detail.kind);
     this.showDetail(detail);
     this.onSummary(detail);
-    const events = new EventSource(`/api/events?${runQuery(name)}`);
+    if (this.record.lastStep >= this.initialStep) this.schedule(true);
+  }
+
+  /**
+   * The run's event stream from byte `offset`. The browser reconnects by itself after a
+   * dropped connection (sending Last-Event-ID); a refused one (the run not found yet) is
+   * opened again here, from the offset reached.
+   */
+  private connect(name: string, offset: number): void {
+    const events = new EventSource(`/api/events?${runQuery(name)}${offset > 0 ? `&offset=${offset}` : ''}`);
     this.events = events;
+    const offsetOf = (e: Event) => {
+      const id = Number((e as MessageEvent).lastEventId);
+      if (Number.isFinite(id) && (e as MessageEvent).lastEventId !== '') this.offset = id;
+    };
     events.addEventListener('lines', (e) => {
+      offsetOf(e);
       const caughtUpBefore = this.record.lastStep >= this.initialStep;
       this.record.add((e as MessageEvent<string>).data);
       // The initial burst complete: draw now rather than at the next tick.
       this.schedule(!caughtUpBefore && this.record.lastStep >= this.initialStep);
     });
-    events.addEventListener('reset', () => {
+    events.addEventListener('reset', (e) => {
       // The file was rewritten (a resume, a rollback): its lines follow from offset 0.
+      this.offset = 0;
+      offsetOf(e);
       this.record = new RunRecord();
       this.markCount = -1;
       this.curves.clear();
@@ -119,13 +145,20 @@ export class RunView {
     });
     events.addEventListener('open', () => (this.ui.connection.textContent = ''));
     events.addEventListener('error', () => {
-      this.ui.connection.textContent = events.readyState === EventSource.CLOSED ? 'disconnected' : 'reconnecting…';
+      if (events.readyState !== EventSource.CLOSED) {
+        this.ui.connection.textContent = 'reconnecting…';
+        return;
+      }
+      this.ui.connection.textContent = 'disconnected; trying again';
+      this.reconnectTimer = setTimeout(() => {
+        if (this.events === events) this.connect(name, this.offset);
+      }, 1000);
     });
   }
 
   /**
    * The run's details; a run just started from the page may take a moment to be found
-   * (its folder appears when the trainer starts), so a refusal is retried for 10 s.
+   * (its folder appears when the trainer starts), so a refusal is retried for 30 s.
    */
   private async fetchDetail(name: string, opening: number): Promise<RunDetail | null> {
     for (let attempt = 0; ; attempt++) {
@@ -136,8 +169,8 @@ export class RunView {
       } catch (err) {
         if (opening !== this.opening) return null;
         this.ui.connection.textContent = (err as Error).message;
-        if (attempt >= 40) return null;
-        await new Promise((resolve) => setTimeout(resolve, 250));
+        if (attempt >= 60) return null;
+        await new Promise((resolve) => setTimeout(resolve, 500));
       }
     }
   }
@@ -145,6 +178,10 @@ export class RunView {
   close(): void {
     this.events?.close();
     this.events = null;
+    this.current = null;
+    this.offset = 0;
+    if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
     if (this.timer !== null) clearTimeout(this.timer);
     if (this.detailTimer !== null) clearTimeout(this.detailTimer);
     this.timer = null;
