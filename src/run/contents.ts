@@ -6,12 +6,18 @@ import path from 'node:path';
 import { LOCK_FILE } from './lock.js';
 import { runPaths } from './paths.js';
 
+/**
+ * The output of a trainer the dashboard starts (src/dash/steer.ts): it is opened before
+ * the trainer runs, so a folder holding only it is still a new one.
+ */
+export const TRAIN_LOG = 'train.log';
+
 export type FolderState = { kind: 'missing' | 'empty' | 'run' } | { kind: 'other'; entries: string[] };
 
 export async function folderState(dir: string): Promise<FolderState> {
   let entries: string[];
   try {
-    entries = await fs.readdir(dir);
+    entries = (await fs.readdir(dir)).filter((e) => e !== TRAIN_LOG);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { kind: 'missing' };

@@ -7,7 +7,7 @@
 //   1  data, games, networks, metrics, plots, generate        (pieces)
 //   2  run                                                   (a run directory)
 //   3  train
-//   4  sampling, export                                      (using trained runs)
+//   4  sampling, export, dash                                (using trained runs; dash: the dashboard's server)
 //   5  cli, index.ts                                         (entry points)
 // A file may import from its own layer or lower ones. A new top-level entry fails until
 // it is placed here deliberately.
@@ -37,6 +37,7 @@ const LAYERS: Record<string, number> = {
   train: 3,
   sampling: 4,
   export: 4,
+  dash: 4,
   cli: 5,
   'index.ts': 5,
 };
