@@ -89,9 +89,13 @@ export class RunView {
     this.ui.root.hidden = false;
     this.ui.title.textContent = name;
     this.pictures.reset(name, null);
+    if (!(await this.waitListed(name, opening))) return;
     // The stream and the details at once: the first lines need not wait for a round trip.
     this.connect(name, 0);
-    const detail = await this.fetchDetail(name, opening);
+    const detail = await getJson<RunDetail>(`/api/run?${runQuery(name)}`).catch((err: Error) => {
+      this.ui.connection.textContent = err.message;
+      return null;
+    });
     if (detail === null || opening !== this.opening) return;
     this.detail = detail;
     this.initialStep = detail.step;
@@ -157,22 +161,28 @@ export class RunView {
   }
 
   /**
-   * The run's details; a run just started from the page may take a moment to be found
-   * (its folder appears when the trainer starts), so a refusal is retried for 30 s.
+   * Waits until the server lists the run: one just started from the page appears when
+   * its trainer has loaded and made its folder (seconds). Asking the run list, which
+   * always answers, keeps the page from collecting "not found" answers meanwhile.
    */
-  private async fetchDetail(name: string, opening: number): Promise<RunDetail | null> {
-    for (let attempt = 0; ; attempt++) {
+  private async waitListed(name: string, opening: number): Promise<boolean> {
+    for (let attempt = 0; attempt < 120; attempt++) {
       try {
-        const detail = await getJson<RunDetail>(`/api/run?${runQuery(name)}`);
-        this.ui.connection.textContent = '';
-        return detail;
+        const { runs } = await getJson<{ runs: RunSummary[] }>('/api/runs');
+        if (opening !== this.opening) return false;
+        if (runs.some((r) => r.name === name)) {
+          this.ui.connection.textContent = '';
+          return true;
+        }
+        this.ui.connection.textContent = `waiting for ${name} to appear in the runs folder…`;
       } catch (err) {
-        if (opening !== this.opening) return null;
         this.ui.connection.textContent = (err as Error).message;
-        if (attempt >= 60) return null;
-        await new Promise((resolve) => setTimeout(resolve, 500));
       }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      if (opening !== this.opening) return false;
     }
+    this.ui.connection.textContent = `Expected a run named ${name} under the runs folder but none appeared in 60 s; pick one from the list`;
+    return false;
   }
 
   close(): void {

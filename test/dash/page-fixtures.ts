@@ -1,53 +1,16 @@
-// What the dashboard page's tests run against: a real `gankit dash` process, a Chromium
-// that may reach nothing but 127.0.0.1, and run folders written byte by byte by the test
+// What the dashboard page's tests run against (with the real `gankit dash` process of
+// dash-process.ts): a Chromium that may reach nothing but 127.0.0.1, and run folders written byte by byte by the test
 // (stats.jsonl lines with values from a formula, live.json frames, snapshot PNGs of one
 // colour each), so every number the page shows can be checked against its source.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createCanvas } from '@napi-rs/canvas';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
 
 export const tempRuns = () => mkdtempSync(path.join(tmpdir(), 'gankit-page-'));
-
-/** `gankit dash --runs DIR --port 0`, once it printed its address. */
-export async function startDash(
-  runs: string,
-): Promise<{ url: string; origin: string; token: string; child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [process.env.STUB_DASH_TEMP ?? CLI, 'dash', '--runs', runs, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gankit dash printed no address in 10 s: ${output}`)), 10_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const found = /gankit dash: (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
-      if (found) {
-        clearTimeout(timer);
-        resolve(found[1]);
-      }
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    child.on('exit', (code) =>
-      reject(new Error(`gankit dash exited (${code}) before printing its address: ${output}`)),
-    );
-  });
-  const parsed = new URL(url);
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.on('exit', () => resolve());
-      child.kill('SIGINT');
-    });
-  return { url, origin: parsed.origin, token: parsed.searchParams.get('token')!, child, stop };
-}
 
 /**
  * Chromium with every request not to `origin` aborted and recorded in `outside`, every

@@ -9,15 +9,14 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { skipUnless } from '../requirements.js';
+import { CLI, startDash } from './dash-process.js';
 import {
   CHROMIUM,
-  CLI,
   liveFrame2d,
   makeRunFolder,
   openBrowser,
   replaceFile,
   solidPng,
-  startDash,
   statsText,
   stepLine,
   stepValues,
@@ -109,7 +108,8 @@ test('the dashboard page, in Chromium against gankit dash', { timeout: 240_000 }
   writeFileSync(path.join(big, 'stats.jsonl'), statsText(16_000, { evalEvery: 1000 }));
 
   const dash = await startDash(runs);
-  const { browser, outside, errors, newPage } = await openBrowser(dash.origin);
+  const origin = `http://127.0.0.1:${dash.port}`;
+  const { browser, outside, errors, newPage } = await openBrowser(origin);
   t.after(async () => {
     await browser.close();
     await dash.stop();
@@ -119,7 +119,7 @@ test('the dashboard page, in Chromium against gankit dash', { timeout: 240_000 }
 
   await t.test('a long run paints within the bound', async () => {
     const bigPage = await newPage();
-    await bigPage.goto(`${dash.origin}/?run=big`);
+    await bigPage.goto(`${origin}/?run=big`);
     await bigPage.waitForFunction(() => document.body.dataset.firstPaintMs !== undefined, null, { timeout: 20_000 });
     const ms = Number(await bigPage.evaluate(() => document.body.dataset.firstPaintMs));
     const curves = await dataset(bigPage, '#curves');
@@ -130,7 +130,7 @@ test('the dashboard page, in Chromium against gankit dash', { timeout: 240_000 }
     await bigPage.close();
   });
 
-  await page.goto(`${dash.origin}/?run=fixed`);
+  await page.goto(`${origin}/?run=fixed`);
   await page.waitForFunction(() => document.getElementById('curves')?.dataset.step === '200');
 
   await t.test('the run list, the verdict, the options', async () => {
@@ -242,7 +242,7 @@ test('the dashboard page, in Chromium against gankit dash', { timeout: 240_000 }
     );
     const exited = new Promise<number | null>((resolve) => trainer.on('exit', (code) => resolve(code)));
     const watcher = await newPage();
-    await watcher.goto(`${dash.origin}/?run=live`);
+    await watcher.goto(`${origin}/?run=live`);
     const statsFile = path.join(live, 'stats.jsonl');
     // Every step the trainer writes shows on the page within 2 s.
     let checked = 0;
