@@ -261,7 +261,7 @@ export class Curves {
         },
       },
       // Three significant digits: uPlot's default rounds a learning rate of 5e-4 to "0.001".
-      axes: [{}, { values: (_u, splits) => splits.map((v) => String(Number(v.toPrecision(3)))) }],
+      axes: [{}, { size: 60, values: (_u, splits) => splits.map((v) => String(Number(v.toPrecision(3)))) }],
       hooks: { draw: [(u) => this.drawMarks(u)] },
     };
   }
