@@ -3,14 +3,14 @@
 // each run's raw line faint behind its smoothed one, and the charts composed into one
 // PNG with the legend drawn in, for "Download chart as PNG".
 import type UPlot from 'uplot';
+import { SERIES_COLORS } from './colors.js';
 import type { Chart } from './compare-data.js';
 import { smooth } from './smoothing.js';
 
 declare const uPlot: typeof UPlot;
 
-/** Okabe–Ito, as src/plots/colors.ts's SERIES_COLORS: run k gets colour k in the page and in gankit's PNGs. */
-export const RUN_COLORS = ['#0072B2', '#D55E00', '#009E73', '#E69F00', '#CC79A7', '#56B4E9', '#000000', '#F0E442'];
-export const runColor = (k: number) => RUN_COLORS[k % RUN_COLORS.length];
+/** Run k's colour: the Okabe–Ito order of gankit's PNGs (web/colors.ts, checked against src/plots/colors.ts). */
+export const runColor = (k: number) => SERIES_COLORS[k % SERIES_COLORS.length];
 
 export const CHART_WIDTH = 760;
 export const CHART_HEIGHT = 200;

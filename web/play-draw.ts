@@ -3,6 +3,8 @@
 // drawn one canvas pixel per image pixel and enlarged by CSS. Each drawing also answers
 // which sample lies under a click.
 
+import { FAKE_COLOR, SERIES_COLORS } from './colors.js';
+
 export interface Bounds {
   xmin: number;
   xmax: number;
@@ -10,9 +12,8 @@ export interface Bounds {
   ymax: number;
 }
 
-const FAKE = '#E66100'; // src/plots/colors.ts's FAKE_COLOR: G's samples look the same as in the PNGs
-const SELECTED = '#0072B2';
-const OTHER = '#009E73';
+const FAKE = FAKE_COLOR; // G's samples look the same as in the PNGs
+const [SELECTED, , OTHER] = SERIES_COLORS;
 const SCATTER_SIZE = 480;
 const PAD = 2; // pixels between the grid's images
 

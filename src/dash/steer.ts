@@ -6,7 +6,7 @@
 // is gankit's train command.
 import { spawn } from 'node:child_process';
 import { openSync, closeSync, promises as fs } from 'node:fs';
-import { hostname } from 'node:os';
+import { constants, hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { folderState, TRAIN_LOG } from '../run/contents.js';
@@ -166,6 +166,16 @@ export class Steering {
         `Expected process ${holder.pid}, which holds ${name}'s lock, to be gankit train but it is not; ` +
           `if the run is not training, delete ${path.join(folder, 'lock')}`,
       );
+    // A signal the process does not handle would end it at once, with no checkpoint.
+    if (!(await catchesSignal(holder.pid, signal)))
+      throw new SteerError(
+        409,
+        signal === 'SIGUSR2'
+          ? `Expected ${name}'s trainer (process ${holder.pid}) to answer SIGUSR2 with a checkpoint but it does not ` +
+              '(a gankit from before the dashboard); pause it instead, which checkpoints'
+          : `Expected ${name}'s trainer (process ${holder.pid}) to be ready for ${signal} but it is still starting; ` +
+              'try again in a moment',
+      );
     process.kill(holder.pid, signal);
     return { pid: holder.pid };
   }
@@ -178,7 +188,8 @@ export class Steering {
 
   /** Starts `gankit train ARGS` detached, output appended to the run's train.log; forgets it when it exits. */
   private start(name: string, folder: string, args: string[]): number {
-    const log = openSync(path.join(folder, TRAIN_LOG), 'a');
+    const logFile = path.join(folder, TRAIN_LOG);
+    const log = openSync(logFile, 'a');
     try {
       const child = spawn(process.execPath, [CLI, ...args], {
         detached: true,
@@ -189,7 +200,12 @@ export class Steering {
       const pid = child.pid;
       if (pid === undefined) throw new Error(`Failed to start ${process.execPath} ${CLI} ${args.join(' ')}`);
       this.children.set(name, pid);
-      child.on('exit', () => this.children.delete(name));
+      child.on('exit', (code, signal) => {
+        this.children.delete(name);
+        // How it ended, for whoever reads the log (the page, or a person after a crash).
+        const how = code !== null ? `with code ${code}` : `by the signal ${signal}`;
+        fs.appendFile(logFile, `gankit dash: the trainer (process ${pid}) exited ${how}\n`).catch(() => undefined);
+      });
       child.unref();
       return pid;
     } finally {
@@ -209,4 +225,12 @@ async function isGankitTrainer(pid: number): Promise<boolean> {
   const args = text.split('\0');
   const entry = args.findIndex((a) => /(^|\/)(gankit|main\.js)$/.test(a));
   return entry >= 0 && args.slice(entry + 1).includes('train');
+}
+
+/** Whether `pid` handles `signal` (Linux: the SigCgt mask of /proc/PID/status); elsewhere we cannot tell and say no. */
+async function catchesSignal(pid: number, signal: NodeJS.Signals): Promise<boolean> {
+  const status = await fs.readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
+  const mask = status && /^SigCgt:\s*([0-9a-f]+)$/im.exec(status)?.[1];
+  if (!mask) return false;
+  return ((BigInt(`0x${mask}`) >> BigInt(constants.signals[signal] - 1)) & 1n) === 1n;
 }

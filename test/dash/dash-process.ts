@@ -21,10 +21,11 @@ export interface Dash {
 }
 
 /** Starts `gankit dash --runs DIR --port 0 ARGS` and waits for its address line. */
-export async function startDash(runsDir: string, args: string[] = []): Promise<Dash> {
+export async function startDash(runsDir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Dash> {
   const started = Date.now();
   const child = spawn(process.execPath, [CLI, 'dash', '--runs', runsDir, '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
