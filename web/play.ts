@@ -54,6 +54,9 @@ class Playground {
   other?: number;
   strip?: Float32Array;
   choice!: CodeChoice;
+  /** Counts of render and slider requests, so that a late answer to an earlier one is dropped. */
+  renders = 0;
+  moves = 0;
 
   constructor(
     readonly detail: RunDetail,
@@ -135,14 +138,17 @@ class Playground {
     const ratio = this.truncation;
     if (ratio > 0 && poolSize < truncationPool(this.count, ratio)) return this.resample(); // the ratio grew
     const all = Int32Array.from({ length: poolSize }, (_, i) => i);
+    // Pickers and sliders may ask again before G has answered: only the latest request's samples are shown.
+    const ticket = ++this.renders;
     const kept =
       ratio > 0
         ? keptRows(await jacobianNorms(this.model, this.info, s.pool, this.codesFor(all)), this.count, ratio)
         : all.subarray(0, this.count);
-    s.kept = kept;
-    s.z = pickRows(s.pool, dim, kept);
-    s.codes = this.codesFor(kept);
-    s.outputs = await runGenerator(this.model, this.info, s.z, s.codes);
+    const z = pickRows(s.pool, dim, kept);
+    const codes = this.codesFor(kept);
+    const outputs = await runGenerator(this.model, this.info, z, codes);
+    if (ticket !== this.renders || s !== this.samples) return;
+    Object.assign(s, { kept, z, codes, outputs });
     this.selected = Math.min(this.selected, this.count - 1);
     this.draw();
     this.sliders();
@@ -218,12 +224,14 @@ class Playground {
     s.z[i * dim + axis] = value;
     s.pool[s.kept[i] * dim + axis] = value; // a new truncation keeps the edit
     const codeDim = s.codes ? s.codes.length / this.count : 0;
+    const ticket = ++this.moves;
     const one = await runGenerator(
       this.model,
       this.info,
       s.z.subarray(i * dim, (i + 1) * dim),
       s.codes?.subarray(i * codeDim, (i + 1) * codeDim),
     );
+    if (ticket !== this.moves || s !== this.samples) return; // a later position of the slider is on its way
     s.outputs.set(one, i * one.length);
     this.draw();
     await this.redrawStrip();

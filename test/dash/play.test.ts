@@ -81,9 +81,9 @@ after(async () => {
 });
 
 /** Opens the playground on a run and waits for its first samples. */
-async function openPlay(page: Page, run: string): Promise<number> {
+async function openPlay(page: Page, run: string, query = ''): Promise<number> {
   const started = Date.now();
-  await page.goto(`${originOf(dash!)}/app/play.html?run=${encodeURIComponent(run)}`);
+  await page.goto(`${originOf(dash!)}/app/play.html?run=${encodeURIComponent(run)}${query}`);
   await page.waitForSelector('body[data-state]', { timeout: 60_000 });
   assert.equal(await state(page), 'ready', (await page.textContent('#status')) ?? '');
   return Date.now() - started;
@@ -233,6 +233,19 @@ test(
     const lerp = Array.from({ length: 8 }, (_, s) => [0, 1].map((j) => a[j] + (s / 7) * (b[j] - a[j]))).flat();
     assert.ok(maxDiff((await shown(page)).strip!, nodeG(trained, lerp, 2)) <= TOLERANCE, 'the linear strip');
 
+    // ?step=S opens that checkpoint; a step without one says so and opens the latest.
+    await openPlay(page, 'ring8', '&step=30');
+    assert.equal(await page.$eval('#checkpoint', (s) => (s as HTMLSelectElement).selectedOptions[0].text), 'step 30');
+    const earlier = await checkpoint('ring8', 30, 'generatorAverage');
+    assert.ok(maxDiff(await inPage(z), nodeG(earlier, z, 2)) <= TOLERANCE, 'the checkpoint of step 30');
+    await openPlay(page, 'ring8', '&step=45');
+    assert.equal(
+      await page.textContent('#note'),
+      'No checkpoint at step 45 (checkpoints: 30, 60); showing the latest.',
+    );
+    assert.ok(maxDiff(await inPage(z), nodeG(average, z, 2)) <= TOLERANCE, 'the latest checkpoint');
+
+    earlier.dispose();
     trained.dispose();
     average.dispose();
     assert.deepEqual(errors, []);
