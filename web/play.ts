@@ -74,7 +74,10 @@ class Playground {
     return !this.isImage && box.checked ? Number($<HTMLInputElement>('ratio').value) : 0;
   }
 
-  /** Loads the chosen checkpoint's G (the moving average unless unticked) and draws fresh samples. */
+  /**
+   * Loads the chosen checkpoint's G (the moving average unless unticked) and draws its
+   * samples: on the same z as before when it reads the same inputs.
+   */
   async load(): Promise<void> {
     const checkpoint = this.detail.checkpoints[Number($<HTMLSelectElement>('checkpoint').value)];
     const average = $<HTMLInputElement>('average');
@@ -83,7 +86,7 @@ class Playground {
     const file = average.checked && checkpoint.average ? checkpoint.average : checkpoint.generator;
     status(`Loading G of step ${checkpoint.step} on the ${this.backend} backend…`);
     const model = await loadModel(fileUrl(this.detail.name, file), token());
-    this.model?.dispose();
+    const previous = this.model; // disposed once the new G has drawn: a request in flight may still be using it
     this.model = model;
     const before = this.info;
     this.info = generatorInfo(model, this.detail.options);
@@ -96,6 +99,7 @@ class Playground {
     // Another checkpoint of the run reads the same inputs: keep z and the codes, so the samples show what changed in G.
     const sameInputs = before?.latentDim === this.info.latentDim && this.samples?.pool !== undefined;
     await (sameInputs ? this.render() : this.resample());
+    previous?.dispose();
   }
 
   /** A fresh pool from the prior (and fresh drawn codes), then render. */
