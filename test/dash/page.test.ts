@@ -26,7 +26,10 @@ import {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The debiased EMA written as what it is, a weighted mean with weights β^(t−i): the page computes it as Adam does. */
+/**
+ * The debiased EMA written as what it is, a weighted mean with weights β^(t−i); the page
+ * computes it as Adam does, ema_t / (1 − β^t).
+ */
 function weightedMean(values: number[], beta: number): number[] {
   let sum = 0;
   let weights = 0;
@@ -97,6 +100,11 @@ test('the dashboard page, in Chromium against gankit dash', { timeout: 240_000 }
   if (missing) return t.skip(missing);
   const runs = tempRuns();
 
+  // A 16,000-step run, for the first paint; written first, so that the page the token opens (the most
+  // recently updated run) is the small one, and the measurement has no other page parsing beside it.
+  const big = makeRunFolder(runs, 'big', 16_000);
+  writeFileSync(path.join(big, 'stats.jsonl'), statsText(16_000, { evalEvery: 1000 }));
+
   // A finished 2D run of 200 steps: evaluations every 50, a warning at 120, snapshots at 50, 100, 150.
   const fixed = makeRunFolder(runs, 'fixed', 200);
   writeFileSync(path.join(fixed, 'stats.jsonl'), statsText(200, { evalEvery: 50, warnings: [120] }));
@@ -110,10 +118,6 @@ test('the dashboard page, in Chromium against gankit dash', { timeout: 240_000 }
     JSON.stringify({ modes: 4, totalModes: 8, verdict: 'verdict: test' }),
   );
   writeFileSync(path.join(fixed, 'live.json'), liveFrame2d(200, 0));
-  // A 16,000-step run, for the first paint.
-  const big = makeRunFolder(runs, 'big', 16_000);
-  writeFileSync(path.join(big, 'stats.jsonl'), statsText(16_000, { evalEvery: 1000 }));
-
   const dash = await startDash(runs);
   const origin = `http://127.0.0.1:${dash.port}`;
   const { browser, outside, errors, newPage } = await openBrowser(origin);
