@@ -52,6 +52,8 @@ export class Curves {
     for (const panel of this.panels) panel.plot.setData(this.data(panel.spec, record, beta));
     this.element.dataset.step = String(record.lastStep);
     this.element.dataset.points = String(record.steps.length);
+    // Every line read, of any kind: a line received twice would show here (the tests compare it with the file).
+    this.element.dataset.lines = String(record.lineCount);
     this.readAll();
   }
 
@@ -70,6 +72,7 @@ export class Curves {
     this.element.replaceChildren();
     delete this.element.dataset.step;
     delete this.element.dataset.points;
+    delete this.element.dataset.lines;
   }
 
   private build(specs: PanelSpec[], layout: string): void {

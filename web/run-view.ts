@@ -150,6 +150,7 @@ export class RunView {
     });
     events.addEventListener('open', () => (this.ui.connection.textContent = ''));
     events.addEventListener('error', () => {
+      this.ui.root.dataset.dropped = String(Number(this.ui.root.dataset.dropped ?? 0) + 1);
       if (events.readyState !== EventSource.CLOSED) {
         this.ui.connection.textContent = 'reconnecting…';
         return;
