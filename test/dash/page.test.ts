@@ -272,7 +272,7 @@ test('the dashboard page, in Chromium against gankit dash', { timeout: 240_000 }
     await cutPage.close();
   });
 
-  await t.test('a real training, watched live, then paused from the page', async () => {
+  await t.test('a real training, watched live, paused and resumed from the page', async () => {
     const live = path.join(runs, 'live');
     // Slow steps make the 400 steps last ~15 s, so the test can watch them arrive; a checkpoint every 50 steps
     // appends the record at least that often, whether or not the trainer also appends it every second.
@@ -342,6 +342,23 @@ test('the dashboard page, in Chromium against gankit dash', { timeout: 240_000 }
     assert.equal(await exited, 130, 'Pause stops the trainer as SIGINT does (exit 130)');
     await watcher.waitForSelector('#runs li[data-run="live"][data-status="stopped"]', { timeout: 5000 });
     await watcher.waitForFunction(() => !(document.getElementById('resume') as HTMLButtonElement).disabled);
+    // Resume: the trainer rewrites the record up to its checkpoint and goes on to the end; the page ends
+    // with exactly the file's lines, the resume marked.
+    await watcher.click('#resume');
+    await watcher.waitForSelector('#runs li[data-run="live"][data-status="finished"]', { timeout: 120_000 });
+    await watcher.waitForFunction(() => document.getElementById('curves')?.dataset.step === '400', null, {
+      timeout: 5000,
+    });
+    const lines = readFileSync(statsFile, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
+    assert.ok(
+      lines.some((l) => 'resume' in JSON.parse(l)),
+      'the record has a resume line',
+    );
+    await watcher.waitForFunction((n) => document.getElementById('curves')?.dataset.lines === String(n), lines.length, {
+      timeout: 5000,
+    });
     await watcher.close();
   });
 
