@@ -2,6 +2,8 @@
 // test wrote (known values in stats.jsonl, live.json frames, one-colour snapshot PNGs)
 // and a real `gankit train` watched live. Every request not to the server on 127.0.0.1
 // is aborted and recorded, and none may be attempted; no page or console error may occur.
+// One file over 300 lines: its parts share one server, one browser and the runs they watch
+// change in turn (a Chromium start costs seconds here), so they run in order as subtests.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
