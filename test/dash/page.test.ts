@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -129,6 +129,7 @@ test('the dashboard page, in Chromium against gankit dash', { timeout: 240_000 }
     await browser.close();
     await cutter.close();
     await dash.stop();
+    rmSync(runs, { recursive: true, force: true });
   });
   const page = await newPage();
   await page.goto(dash.url); // sets the cookie
