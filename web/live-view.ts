@@ -110,14 +110,15 @@ export class LiveView {
     if (grid && (this.on('field') || this.on('density'))) {
       const { nx, ny } = grid;
       const image = new ImageData(nx, ny);
-      const density = frame.density && this.on('density') ? logNormalize(frame.density.values, 3) : null;
+      const density = frame.density && this.on('density') ? logNormalize(frame.density.values, 5) : null;
       const field = frame.field && this.on('field') ? frame.field.values : null;
       for (let j = 0; j < ny; j++) {
         for (let i = 0; i < nx; i++) {
           const k = j * nx + i; // rows from ymin up
           let rgb: number[] = field ? dColor(field[k]) : [255, 255, 255];
           if (density) {
-            // Over D's map the data shows as blue in proportion to its density; alone, on the Blues ramp.
+            // Five decades as samples.png: a tight mode (std 0.02) still shows. Over D's map the data shows as
+            // blue in proportion to its density; alone, on the Blues ramp.
             const t = density[k];
             const blue = densityColor(1);
             rgb = field ? rgb.map((c, n) => c + (blue[n] - c) * t * 0.75) : densityColor(t);

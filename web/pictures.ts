@@ -48,6 +48,7 @@ export class Pictures {
   setKind(kind: RunDetail['kind']): void {
     this.kind = kind;
     this.element.hidden = kind === null;
+    this.element.dataset.kind = kind ?? '';
   }
 
   setSnapshots(snapshots: Snapshot[], lastStep: number): void {
@@ -127,7 +128,7 @@ export class Pictures {
         img.dataset.kind = s.kind;
         const caption = document.createElement('figcaption');
         caption.textContent = s.kind;
-        figure.append(img, caption);
+        figure.append(caption, img);
         return figure;
       }),
     );

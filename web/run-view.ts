@@ -9,6 +9,7 @@ import { getJson, runQuery, type LiveFrame, type RunDetail, type RunSummary } fr
 import { Curves } from './curves.js';
 import { Pictures } from './pictures.js';
 import { RunRecord } from './record.js';
+import { showBanner, showFacts } from './run-facts.js';
 
 /** At most this often a redraw while lines stream in (ms). */
 const REDRAW_EVERY = 250;
@@ -149,6 +150,7 @@ export class RunView {
     });
     events.addEventListener('open', () => (this.ui.connection.textContent = ''));
     events.addEventListener('error', () => {
+      this.ui.root.dataset.dropped = String(Number(this.ui.root.dataset.dropped ?? 0) + 1);
       if (events.readyState !== EventSource.CLOSED) {
         this.ui.connection.textContent = 'reconnecting…';
         return;
@@ -181,7 +183,8 @@ export class RunView {
       await new Promise((resolve) => setTimeout(resolve, 500));
       if (opening !== this.opening) return false;
     }
-    this.ui.connection.textContent = `Expected a run named ${name} under the runs folder but none appeared in 60 s; pick one from the list`;
+    this.ui.connection.textContent =
+      `Expected a run named ${name} under the runs folder but none appeared in 60 s; ` + 'pick one from the list';
     return false;
   }
 
@@ -281,62 +284,17 @@ export class RunView {
     this.pictures.show(this.step, this.following);
   }
 
-  /** Warnings and rollbacks as a banner (each also a mark on the curves). */
+  /** Warnings and rollbacks as a banner (each also a mark on the curves); rebuilt when there are more. */
   private showMarks(): void {
     const marks = this.record.marks.filter((m) => m.kind !== 'resume');
     if (marks.length === this.markCount) return;
     this.markCount = marks.length;
-    this.ui.banner.hidden = marks.length === 0;
-    const items = marks.map((m) => {
-      const item = document.createElement('li');
-      item.className = m.kind;
-      const jump = document.createElement('button');
-      jump.className = 'jump';
-      jump.textContent = `step ${m.step}`;
-      jump.addEventListener('click', () => this.goTo(m.step));
-      item.append(jump, ` ${m.kind}: ${m.text}`);
-      return item;
-    });
-    const list = document.createElement('ul');
-    list.append(...items);
-    this.ui.banner.replaceChildren(list);
+    showBanner(this.ui.banner, marks, (step) => this.goTo(step));
   }
 
   private showDetail(detail: RunDetail): void {
     this.pictures.setSnapshots(detail.snapshots, Math.max(this.record.lastStep, detail.steps ?? 0));
     this.pictures.show(this.step, this.following);
-    const backend = detail.options.backend ?? detail.metrics?.backend;
-    this.ui.facts.textContent = [
-      detail.status,
-      `step ${detail.step}${detail.steps ? ` / ${detail.steps}` : ''}`,
-      [detail.data, detail.model, detail.loss].filter(Boolean).join(' · '),
-      backend ? `backend ${backend}` : '',
-    ]
-      .filter(Boolean)
-      .join(' — ');
-    const verdict = detail.metrics?.verdict;
-    this.ui.verdict.hidden = !(detail.status === 'finished' && detail.metrics);
-    this.ui.verdict.textContent =
-      typeof verdict === 'string' ? verdict : detail.metrics ? `finished: ${finalNumbers(detail.metrics)}` : '';
-    const rows = Object.entries(detail.options).map(([key, value]) => {
-      const row = document.createElement('tr');
-      const k = document.createElement('th');
-      k.textContent = key;
-      const v = document.createElement('td');
-      v.textContent = typeof value === 'string' ? value : JSON.stringify(value);
-      row.append(k, v);
-      return row;
-    });
-    const table = document.createElement('table');
-    table.append(...rows);
-    this.ui.options.replaceChildren(table);
+    showFacts(this.ui, detail);
   }
-}
-
-/** metrics.json's numbers in a line, when it carries no verdict sentence. */
-function finalNumbers(metrics: Record<string, unknown>): string {
-  return Object.entries(metrics)
-    .filter(([, v]) => typeof v === 'number')
-    .map(([k, v]) => `${k} ${Number.isInteger(v) ? v : (v as number).toPrecision(4)}`)
-    .join(', ');
 }

@@ -15,7 +15,8 @@ export function makePlot(options: UPlotOptions, data: UPlotData, target: HTMLEle
   const constructor = (globalThis as unknown as { uPlot?: UPlotConstructor }).uPlot;
   if (!constructor)
     throw new Error(
-      'Expected uPlot from /vendor/uplot/uPlot.iife.min.js but it did not load; check that gankit dash serves node_modules/uplot',
+      'Expected uPlot from /vendor/uplot/uPlot.iife.min.js but it did not load; ' +
+        'check that gankit dash serves node_modules/uplot',
     );
   return new constructor(options, data, target);
 }

@@ -3,6 +3,8 @@
 // (stats.jsonl lines with values from a formula, live.json frames, snapshot PNGs of one
 // colour each), so every number the page shows can be checked against its source.
 import { mkdirSync, mkdtempSync, writeFileSync, renameSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
@@ -13,10 +15,10 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const tempRuns = () => mkdtempSync(path.join(tmpdir(), 'gankit-page-'));
 
 /**
- * Chromium with every request not to `origin` aborted and recorded in `outside`, every
- * page error and console error recorded in `errors`.
+ * Chromium with every request not to one of `origins` aborted and recorded in `outside`,
+ * every page error and console error recorded in `errors`.
  */
-export async function openBrowser(origin: string) {
+export async function openBrowser(...origins: string[]) {
   // No name resolves but 127.0.0.1, so nothing could reach the network even past the route below.
   const args = ['--no-sandbox', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'];
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args });
@@ -25,7 +27,7 @@ export async function openBrowser(origin: string) {
   const errors: string[] = [];
   await context.route('**/*', (route) => {
     const url = route.request().url();
-    if (url.startsWith(origin + '/')) return route.continue();
+    if (origins.some((origin) => url.startsWith(origin + '/'))) return route.continue();
     outside.push(url);
     return route.abort();
   });
@@ -124,4 +126,50 @@ export function liveFrame2d(step: number, phase: number): string {
     fake,
     arrows: { points, dirs },
   });
+}
+
+/**
+ * An HTTP proxy on 127.0.0.1 in front of the dashboard on `port`, so a test can cut the
+ * page's event streams as a network would: `cut()` closes every open stream and holds new
+ * ones until `restore()`. It records the Last-Event-ID of each stream request.
+ */
+export async function streamCutter(port: number) {
+  const streams = new Set<http.ServerResponse>();
+  const held: (() => void)[] = [];
+  const lastEventIds: (string | undefined)[] = [];
+  let cutting = false;
+  const forward = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const headers = { ...req.headers, host: `127.0.0.1:${port}` }; // the dashboard accepts only its own port
+    const upstream = http.request({ host: '127.0.0.1', port, path: req.url, method: req.method, headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  };
+  const server = http.createServer((req, res) => {
+    if (!req.url?.startsWith('/api/events')) return forward(req, res);
+    lastEventIds.push(req.headers['last-event-id'] as string | undefined);
+    streams.add(res);
+    res.on('close', () => streams.delete(res));
+    if (cutting) held.push(() => forward(req, res));
+    else forward(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    lastEventIds,
+    cut() {
+      cutting = true;
+      for (const res of streams) res.destroy();
+    },
+    restore() {
+      cutting = false;
+      for (const go of held.splice(0)) go();
+    },
+    close: () => {
+      for (const res of streams) res.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

@@ -2,10 +2,12 @@
 // test wrote (known values in stats.jsonl, live.json frames, one-colour snapshot PNGs)
 // and a real `gankit train` watched live. Every request not to the server on 127.0.0.1
 // is aborted and recorded, and none may be attempted; no page or console error may occur.
+// One file over 300 lines: its parts share one server, one browser and the runs they watch
+// change in turn (a Chromium start costs seconds here), so they run in order as subtests.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -18,6 +20,7 @@ import {
   openBrowser,
   replaceFile,
   solidPng,
+  streamCutter,
   statsText,
   stepLine,
   stepValues,
@@ -26,7 +29,10 @@ import {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The debiased EMA written as what it is, a weighted mean with weights β^(t−i): the page computes it as Adam does. */
+/**
+ * The debiased EMA written as what it is, a weighted mean with weights β^(t−i); the page
+ * computes it as Adam does, ema_t / (1 − β^t).
+ */
 function weightedMean(values: number[], beta: number): number[] {
   let sum = 0;
   let weights = 0;
@@ -97,6 +103,11 @@ test('the dashboard page, in Chromium against gankit dash', { timeout: 240_000 }
   if (missing) return t.skip(missing);
   const runs = tempRuns();
 
+  // A 16,000-step run, for the first paint; written first, so that the page the token opens (the most
+  // recently updated run) is the small one, and the measurement has no other page parsing beside it.
+  const big = makeRunFolder(runs, 'big', 16_000);
+  writeFileSync(path.join(big, 'stats.jsonl'), statsText(16_000, { evalEvery: 1000 }));
+
   // A finished 2D run of 200 steps: evaluations every 50, a warning at 120, snapshots at 50, 100, 150.
   const fixed = makeRunFolder(runs, 'fixed', 200);
   writeFileSync(path.join(fixed, 'stats.jsonl'), statsText(200, { evalEvery: 50, warnings: [120] }));
@@ -110,16 +121,15 @@ test('the dashboard page, in Chromium against gankit dash', { timeout: 240_000 }
     JSON.stringify({ modes: 4, totalModes: 8, verdict: 'verdict: test' }),
   );
   writeFileSync(path.join(fixed, 'live.json'), liveFrame2d(200, 0));
-  // A 16,000-step run, for the first paint.
-  const big = makeRunFolder(runs, 'big', 16_000);
-  writeFileSync(path.join(big, 'stats.jsonl'), statsText(16_000, { evalEvery: 1000 }));
-
   const dash = await startDash(runs);
   const origin = `http://127.0.0.1:${dash.port}`;
-  const { browser, outside, errors, newPage } = await openBrowser(origin);
+  const cutter = await streamCutter(dash.port);
+  const { browser, outside, errors, newPage } = await openBrowser(origin, cutter.origin);
   t.after(async () => {
     await browser.close();
+    await cutter.close();
     await dash.stop();
+    rmSync(runs, { recursive: true, force: true });
   });
   const page = await newPage();
   await page.goto(dash.url); // sets the cookie
@@ -230,12 +240,42 @@ test('the dashboard page, in Chromium against gankit dash', { timeout: 240_000 }
       timeout: 3000,
     });
     assert.equal((await dataset(page, '#curves')).step, '90', 'no step of the old record is left');
+    // 200 lines at once: 200 more points, each line read once.
+    appendFileSync(stats, statsText(290, { from: 91 }));
+    await page.waitForFunction(() => document.getElementById('curves')?.dataset.points === '290', null, {
+      timeout: 3000,
+    });
+    assert.equal((await dataset(page, '#curves')).lines, '290');
     await setRange(page, '#step-slider', 85);
     const shown = await dataset(page, '#curves [data-panel="losses"] .value[data-series="lossG"]');
     assert.equal(Number(shown.raw), stepValues(85).lossG);
   });
 
-  await t.test('a real training, watched live, then paused from the page', async () => {
+  await t.test('a dropped stream reconnects with every missed line exactly once', async () => {
+    // The page through a proxy that cuts its stream: the browser reconnects with Last-Event-ID.
+    const stats = path.join(fixed, 'stats.jsonl');
+    const cutPage = await newPage();
+    await cutPage.goto(`${cutter.origin}/?run=fixed`);
+    await cutPage.waitForFunction(() => document.getElementById('curves')?.dataset.points === '290');
+    cutter.cut();
+    await cutPage.waitForFunction(() => Number(document.getElementById('run')?.dataset.dropped ?? 0) > 0);
+    appendFileSync(stats, statsText(350, { from: 291 }));
+    await sleep(1000);
+    assert.equal((await dataset(cutPage, '#curves')).points, '290', 'nothing arrives while the stream is cut');
+    cutter.restore();
+    await cutPage.waitForFunction(() => document.getElementById('curves')?.dataset.points === '350', null, {
+      timeout: 10_000,
+    });
+    const lines = readFileSync(stats, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '').length;
+    assert.equal((await dataset(cutPage, '#curves')).lines, String(lines), 'every line of the file read once');
+    const resumedFrom = cutter.lastEventIds[cutter.lastEventIds.length - 1];
+    assert.ok(Number(resumedFrom) > 0, `expected the reconnect to carry Last-Event-ID but it sent ${resumedFrom}`);
+    await cutPage.close();
+  });
+
+  await t.test('a real training, watched live, paused and resumed from the page', async () => {
     const live = path.join(runs, 'live');
     // Slow steps make the 400 steps last ~15 s, so the test can watch them arrive; a checkpoint every 50 steps
     // appends the record at least that often, whether or not the trainer also appends it every second.
@@ -243,7 +283,8 @@ test('the dashboard page, in Chromium against gankit dash', { timeout: 240_000 }
       process.execPath,
       [
         ...[CLI, 'train', '--data', 'ring8', '--steps', '400', '--out', live, '--eval-samples', '500', '--seed', '3'],
-        ...['--checkpoint-every', '50'],
+        // With dash-live's trainer the record is appended every second and every checkpoint is Checkpoint now's.
+        ...['--checkpoint-every', TRAINER_WRITES_LIVE ? '0' : '50'],
       ],
       { stdio: 'ignore', env: { ...process.env, GANKIT_SLOW_STEP_MS: '30' } },
     );
@@ -287,10 +328,40 @@ test('the dashboard page, in Chromium against gankit dash', { timeout: 240_000 }
       );
     }
     await watcher.waitForSelector('#runs li[data-run="live"][data-status="training"]');
+    if (TRAINER_WRITES_LIVE) {
+      // Checkpoint now (SIGUSR2): a checkpoint appears while the trainer goes on.
+      const checkpoints = () =>
+        existsSync(path.join(live, 'checkpoints'))
+          ? readdirSync(path.join(live, 'checkpoints')).filter((n) => n.startsWith('step-'))
+          : [];
+      assert.deepEqual(checkpoints(), [], 'no checkpoint before the button');
+      await watcher.click('#checkpoint');
+      const deadline = Date.now() + 10_000;
+      while (checkpoints().length === 0 && Date.now() < deadline) await sleep(100);
+      assert.equal(checkpoints().length, 1, `Checkpoint now wrote ${checkpoints().join(', ') || 'nothing'}`);
+      assert.equal(trainer.exitCode, null, 'the trainer goes on after Checkpoint now');
+    }
     await watcher.click('#pause');
     assert.equal(await exited, 130, 'Pause stops the trainer as SIGINT does (exit 130)');
     await watcher.waitForSelector('#runs li[data-run="live"][data-status="stopped"]', { timeout: 5000 });
     await watcher.waitForFunction(() => !(document.getElementById('resume') as HTMLButtonElement).disabled);
+    // Resume: the trainer rewrites the record up to its checkpoint and goes on to the end; the page ends
+    // with exactly the file's lines, the resume marked.
+    await watcher.click('#resume');
+    await watcher.waitForSelector('#runs li[data-run="live"][data-status="finished"]', { timeout: 120_000 });
+    await watcher.waitForFunction(() => document.getElementById('curves')?.dataset.step === '400', null, {
+      timeout: 5000,
+    });
+    const lines = readFileSync(statsFile, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
+    assert.ok(
+      lines.some((l) => 'resume' in JSON.parse(l)),
+      'the record has a resume line',
+    );
+    await watcher.waitForFunction((n) => document.getElementById('curves')?.dataset.lines === String(n), lines.length, {
+      timeout: 5000,
+    });
     await watcher.close();
   });
 
@@ -309,5 +380,11 @@ test('the dashboard page, in Chromium against gankit dash', { timeout: 240_000 }
   });
 
   assert.deepEqual(outside, [], 'no request left 127.0.0.1');
-  assert.deepEqual(errors, [], 'no page or console error');
+  // The one error expected: Chromium's note on the stream the cutter cut mid-response.
+  const cut = (e: string) => e.startsWith(cutter.origin) && e.includes('net::ERR_INCOMPLETE_CHUNKED_ENCODING');
+  assert.deepEqual(
+    errors.filter((e) => !cut(e)),
+    [],
+    'no page or console error',
+  );
 });
