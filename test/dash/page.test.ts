@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { skipUnless } from '../requirements.js';
 import { CLI, startDash } from './dash-process.js';
@@ -85,12 +84,6 @@ const shownColour = (page: Page, kind: string) =>
     const [r, g, b] = ctx.getImageData(img.naturalWidth >> 1, img.naturalHeight >> 1, 1, 1).data;
     return { rgb: [r, g, b], width: img.naturalWidth, src: img.getAttribute('src') };
   });
-
-/** Whether this build's trainer writes live.json (its --live-every option, branch dash-live). */
-const TRAINER_WRITES_LIVE = readFileSync(
-  path.join(path.dirname(fileURLToPath(import.meta.url)), '../../src/train/options.js'),
-  'utf8',
-).includes('--live-every');
 
 const SNAPSHOT_COLOURS: Record<number, [number, number, number]> = {
   50: [200, 30, 30],
@@ -284,7 +277,7 @@ test('the dashboard page, in Chromium against gankit dash', { timeout: 240_000 }
       [
         ...[CLI, 'train', '--data', 'ring8', '--steps', '400', '--out', live, '--eval-samples', '500', '--seed', '3'],
         // With dash-live's trainer the record is appended every second and every checkpoint is Checkpoint now's.
-        ...['--checkpoint-every', TRAINER_WRITES_LIVE ? '0' : '50'],
+        ...['--checkpoint-every', '0'],
       ],
       { stdio: 'ignore', env: { ...process.env, GANKIT_SLOW_STEP_MS: '30' } },
     );
@@ -313,7 +306,7 @@ test('the dashboard page, in Chromium against gankit dash', { timeout: 240_000 }
       checked++;
     }
     assert.equal(checked, 3, 'three appends of the trainer were each shown within 2 s');
-    if (TRAINER_WRITES_LIVE) {
+    {
       // The trainer's own live.json (once a second): the canvas follows it at least once a second.
       const frames = async () => Number((await dataset(watcher, '#pictures canvas.live')).frames ?? 0);
       await watcher.waitForSelector('#pictures[data-showing="live"]', { timeout: 5000 });
@@ -322,13 +315,9 @@ test('the dashboard page, in Chromium against gankit dash', { timeout: 240_000 }
       const drawn = (await frames()) - before;
       t.diagnostic(`the trainer's live.json: ${drawn} redraws in 4 s`);
       assert.ok(drawn >= 3, `expected the trainer's frames drawn ≥ 1/s but saw ${drawn} in 4 s`);
-    } else {
-      t.diagnostic(
-        "this trainer writes no live.json (branch dash-live): the canvas's rate is checked with the test's frames",
-      );
     }
     await watcher.waitForSelector('#runs li[data-run="live"][data-status="training"]');
-    if (TRAINER_WRITES_LIVE) {
+    {
       // Checkpoint now (SIGUSR2): a checkpoint appears while the trainer goes on.
       const checkpoints = () =>
         existsSync(path.join(live, 'checkpoints'))
