@@ -51,10 +51,10 @@ export async function evaluateConditionalRun(e: ConditionalEvaluation): Promise<
     const classifierAccuracy = right / test.count;
     const perClass = e.perClass ?? 1000;
     if (run.options.conditioning?.trainsOnLabels === false) {
-      const r = infoganCodeAccuracy(classify, run.sample, run.classes, perClass, extractor.classes);
+      const r = await infoganCodeAccuracy(classify, run.sample, run.classes, perClass, extractor.classes);
       return { codeAccuracy: r.accuracy, codeAccuracy_real: classifierAccuracy };
     }
-    const r = conditionalAccuracy(classify, run.sample, run.classes, perClass);
+    const r = await conditionalAccuracy(classify, run.sample, run.classes, perClass);
     return {
       conditionalAccuracy: r.accuracy,
       conditionalAccuracy_real: classifierAccuracy,

@@ -160,7 +160,7 @@ test("D's head as a classifier of labelled images: hand-built heads score their 
     labels.map((l, i) => (i < 14 ? l : (l + 1) % 10)),
     labels,
   );
-  assert.deepEqual(headMetrics(acgan.gan, acgan.images, 'lit (test, 20)'), {
+  assert.deepEqual(await headMetrics(acgan.gan, acgan.images, 'lit (test, 20)'), {
     headAccuracy: 0.7,
     headImages: 'lit (test, 20)',
   });
@@ -173,7 +173,7 @@ test("D's head as a classifier of labelled images: hand-built heads score their 
     labels.map((l, i) => (i < 16 ? pi[l] : pi[(l + 1) % 10])),
     labels,
   );
-  assert.deepEqual(headMetrics(info.gan, info.images, 'lit'), { qAccuracy: 0.8, headImages: 'lit' });
+  assert.deepEqual(await headMetrics(info.gan, info.images, 'lit'), { qAccuracy: 0.8, headImages: 'lit' });
   info.dispose();
 });
 
