@@ -179,7 +179,7 @@ function makeContext(
     },
     async sampleFeatures(n) {
       if (!model) throw new Error('Expected a feature network for a feature metric but none was loaded');
-      features ??= model.extractor.fromFloats(samples.images, featureCount, (done, total) =>
+      features ??= await model.extractor.fromFloats(samples.images, featureCount, (done, total) =>
         o.onProgress?.("features of G's samples", done, total),
       );
       if (n > features.count)

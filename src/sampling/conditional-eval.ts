@@ -36,8 +36,8 @@ export async function evaluateConditionalRun(e: ConditionalEvaluation): Promise<
       }
       return out;
     };
-    const classify: Classifier = (images, n) =>
-      argmax(extractor.fromFloats(images, n).probabilities, n, extractor.classes);
+    const classify: Classifier = async (images, n) =>
+      argmax((await extractor.fromFloats(images, n)).probabilities, n, extractor.classes);
     const reference = await ReferenceData.open(e.data ?? run.options.data, { say: e.say });
     const test = reference.test;
     if (!test.labels)
@@ -45,7 +45,11 @@ export async function evaluateConditionalRun(e: ConditionalEvaluation): Promise<
         `Expected labelled test images in ${e.data ?? run.options.data} to score a conditional run but they have ` +
           'no labels',
       );
-    const predicted = argmax(extractor.fromBytes(test.images, test.count).probabilities, test.count, extractor.classes);
+    const predicted = argmax(
+      (await extractor.fromBytes(test.images, test.count)).probabilities,
+      test.count,
+      extractor.classes,
+    );
     let right = 0;
     for (let i = 0; i < test.count; i++) if (predicted[i] === test.labels[i]) right++;
     const classifierAccuracy = right / test.count;
