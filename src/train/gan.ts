@@ -129,8 +129,9 @@ export class Gan {
     });
     this.average?.update(this.rateScale);
     // The step's only read: its losses and D's outputs, in one transfer.
-    const [values] = await readTensors([dResult!, gResult]).finally(() => tf.dispose([dResult!, gResult]));
-    const [lossD, dReal, dFake, g, aux] = values;
+    const [dValues, gValues] = await readTensors([dResult!, gResult]).finally(() => tf.dispose([dResult!, gResult]));
+    const [lossD, dReal, dFake] = dValues;
+    const [g, aux] = gValues;
     return { lossD, lossG: g, dReal, dFake, ...(cond?.auxHead ? { aux } : {}) };
   }
 

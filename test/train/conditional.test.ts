@@ -270,14 +270,14 @@ function handBuiltGenerator(cond: Conditioning, target: (k: number) => number): 
 test('the mixture metrics of hand-built conditional generators: exact fractions by construction', async () => {
   await initBackend();
   const modes = toyDataset('ring8').modes!;
-  const score = (model: 'cgan' | 'infogan', target: (k: number) => number) => {
+  const score = async (model: 'cgan' | 'infogan', target: (k: number) => number) => {
     const options = resolveOptions({ data: 'ring8', model, latentDim: 2 });
     const cond = model === 'cgan' ? new Conditioning('cgan', 8) : new Conditioning('infogan', 8, 2);
     const G = handBuiltGenerator(cond, target);
     const D = mlpDiscriminator(2, { hidden: [4] }, new Rng(1));
     const gan = new Gan(G, D, options, new Rng(1), undefined, cond);
     try {
-      return mixtureConditionalMetrics(gan, G, cond, modes, new Rng(2), 500);
+      return await mixtureConditionalMetrics(gan, G, cond, modes, new Rng(2), 500);
     } finally {
       G.dispose();
       D.dispose();
@@ -285,33 +285,33 @@ test('the mixture metrics of hand-built conditional generators: exact fractions 
   };
   // cgan: every class on its own mode; on the next mode; all on mode 0 (only class 0 right); half the classes right.
   assert.deepEqual(
-    score('cgan', (k) => k),
+    await score('cgan', (k) => k),
     { classAccuracy: 1 },
   );
   assert.deepEqual(
-    score('cgan', (k) => (k + 1) % 8),
+    await score('cgan', (k) => (k + 1) % 8),
     { classAccuracy: 0 },
   );
   assert.deepEqual(
-    score('cgan', () => 0),
+    await score('cgan', () => 0),
     { classAccuracy: 1 / 8 },
   );
   assert.deepEqual(
-    score('cgan', (k) => (k < 4 ? k : 0)),
+    await score('cgan', (k) => (k < 4 ? k : 0)),
     { classAccuracy: 4 / 8 },
   );
   // infogan: code values have no names, so any one-to-one mapping scores 1; a collapsed G 1/8; two codes on one mode 7/8.
   const permutation = [3, 6, 0, 5, 1, 7, 2, 4];
   assert.deepEqual(
-    score('infogan', (k) => permutation[k]),
+    await score('infogan', (k) => permutation[k]),
     { codeAccuracy: 1 },
   );
   assert.deepEqual(
-    score('infogan', () => 0),
+    await score('infogan', () => 0),
     { codeAccuracy: 1 / 8 },
   );
   assert.deepEqual(
-    score('infogan', (k) => (k === 7 ? 0 : k)),
+    await score('infogan', (k) => (k === 7 ? 0 : k)),
     { codeAccuracy: 7 / 8 },
   );
 });
