@@ -28,7 +28,7 @@ const small: TrainRequest = {
   evalEvery: 8,
   plotEvery: 12,
   checkpointEvery: 8,
-  liveEvery: 0.001,
+  liveEvery: 1, // the first step's frame and the last one at least
 };
 
 /** Runs `body` with the engine's synchronous read refused; returns the stacks of the reads it refused. */
