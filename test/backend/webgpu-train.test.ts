@@ -53,9 +53,12 @@ function cli(args: string[], env: NodeJS.ProcessEnv, seconds: number, stopAfter?
 function steps(dir: string): { step: number; lossD: number; lossG: number; dReal: number; dFake: number }[] {
   const file = path.join(dir, 'stats.jsonl');
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .trim()
+  // Whole lines only: a running trainer may be halfway through appending one.
+  const text = readFileSync(file, 'utf8');
+  return text
+    .slice(0, text.lastIndexOf('\n') + 1)
     .split('\n')
+    .filter((l) => l !== '')
     .map((l) => JSON.parse(l))
     .filter((l) => typeof l.lossD === 'number');
 }
