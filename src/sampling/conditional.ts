@@ -74,7 +74,10 @@ export async function conditionalGrid(r: GridRequest): Promise<ConditionalGrid> 
       r.grid === 'classes'
         ? classGridInputs(cond, rng, prior, latentDim, r.columns)
         : traversalInputs(cond, rng, prior, latentDim, r.code ?? 1);
-    const images = await runGenerator(model, inputs.z, latentDim, 500, { values: inputs.codes.input, dim: cond.codeDim });
+    const images = await runGenerator(model, inputs.z, latentDim, 500, {
+      values: inputs.codes.input,
+      dim: cond.codeDim,
+    });
     const picture = tileImages(images, [inputs.rows * inputs.columns, ...output.shape], { columns: inputs.columns });
     const generator = await generatorUsed(checkpoint.dir, r.generator ?? 'average');
     const source = describeSource({

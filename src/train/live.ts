@@ -54,7 +54,11 @@ export async function liveFrame(source: LiveSource): Promise<Record<string, unkn
   }
   const n = LIVE_GRID;
   const field = await discriminatorField(gan, data, n);
-  const arrows = await generatorPush(gan, fake.subarray(0, 2 * LIVE_ARROWS), codes && sliceCodes(gan, codes, 0, LIVE_ARROWS));
+  const arrows = await generatorPush(
+    gan,
+    fake.subarray(0, 2 * LIVE_ARROWS),
+    codes && sliceCodes(gan, codes, 0, LIVE_ARROWS),
+  );
   return {
     ...head,
     field: { nx: n, ny: n, values: decimals3(field.values) },

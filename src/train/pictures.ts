@@ -138,12 +138,10 @@ export async function drawImagePictures(r: ImagePictureRequest): Promise<void> {
   const { prior, latentDim } = r.gan.options;
   if (!cond) {
     const n = GRID * GRID;
-    pictures.samples = await png(
-      await generate(r.sampler, (m) => r.gan.noise(m, fixed()), n),
-      n,
-      GRID,
-      { title: source, subtitle: `${n} samples from one fixed noise vector (the same at every step)` },
-    );
+    pictures.samples = await png(await generate(r.sampler, (m) => r.gan.noise(m, fixed()), n), n, GRID, {
+      title: source,
+      subtitle: `${n} samples from one fixed noise vector (the same at every step)`,
+    });
   } else {
     const grid = async (g: GridInputs, labels: GridLabels) =>
       png(

@@ -134,7 +134,10 @@ test('truncation drops a bridge: the latent points G stretches across the gap be
   assert.equal(onBridge(x), 0, 'truncated: none on the bridge');
 
   // With ratio 0 the draw is drawLatents' own, row for row.
-  assert.deepEqual((await drawTruncated(model, new Rng(6), 'normal', 1, 5, 0)).z, drawLatents(new Rng(6), 'normal', 5, 1));
+  assert.deepEqual(
+    (await drawTruncated(model, new Rng(6), 'normal', 1, 5, 0)).z,
+    drawLatents(new Rng(6), 'normal', 5, 1),
+  );
   model.dispose();
 });
 

@@ -284,36 +284,15 @@ test('the mixture metrics of hand-built conditional generators: exact fractions 
     }
   };
   // cgan: every class on its own mode; on the next mode; all on mode 0 (only class 0 right); half the classes right.
-  assert.deepEqual(
-    await score('cgan', (k) => k),
-    { classAccuracy: 1 },
-  );
-  assert.deepEqual(
-    await score('cgan', (k) => (k + 1) % 8),
-    { classAccuracy: 0 },
-  );
-  assert.deepEqual(
-    await score('cgan', () => 0),
-    { classAccuracy: 1 / 8 },
-  );
-  assert.deepEqual(
-    await score('cgan', (k) => (k < 4 ? k : 0)),
-    { classAccuracy: 4 / 8 },
-  );
+  assert.deepEqual(await score('cgan', (k) => k), { classAccuracy: 1 });
+  assert.deepEqual(await score('cgan', (k) => (k + 1) % 8), { classAccuracy: 0 });
+  assert.deepEqual(await score('cgan', () => 0), { classAccuracy: 1 / 8 });
+  assert.deepEqual(await score('cgan', (k) => (k < 4 ? k : 0)), { classAccuracy: 4 / 8 });
   // infogan: code values have no names, so any one-to-one mapping scores 1; a collapsed G 1/8; two codes on one mode 7/8.
   const permutation = [3, 6, 0, 5, 1, 7, 2, 4];
-  assert.deepEqual(
-    await score('infogan', (k) => permutation[k]),
-    { codeAccuracy: 1 },
-  );
-  assert.deepEqual(
-    await score('infogan', () => 0),
-    { codeAccuracy: 1 / 8 },
-  );
-  assert.deepEqual(
-    await score('infogan', (k) => (k === 7 ? 0 : k)),
-    { codeAccuracy: 7 / 8 },
-  );
+  assert.deepEqual(await score('infogan', (k) => permutation[k]), { codeAccuracy: 1 });
+  assert.deepEqual(await score('infogan', () => 0), { codeAccuracy: 1 / 8 });
+  assert.deepEqual(await score('infogan', (k) => (k === 7 ? 0 : k)), { codeAccuracy: 7 / 8 });
 });
 
 test('a conditional run on a mixture records its conditional metric beside the mode metrics', async () => {

@@ -68,10 +68,7 @@ test('a state of the wrong kind or size is refused', async () => {
   const adam = new Optimizer(spec('adam'), [p]);
   const sgd = new Optimizer(spec('sgd'), [p]);
   const sgdState = await sgd.getState();
-  assert.throws(
-    () => adam.setState(sgdState),
-    /Expected adam optimizer state with 2 slots but received sgd with 1/,
-  );
+  assert.throws(() => adam.setState(sgdState), /Expected adam optimizer state with 2 slots but received sgd with 1/);
   const bad = await adam.getState();
   bad.slots[0] = new Float32Array(2);
   assert.throws(() => adam.setState(bad), /Expected 3 values for optimizer slot 0 but received 2/);
