@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Rng } from '../rng.js';
+import { readAndDispose } from '../backend/read.js';
 
 export type Prior = 'normal' | 'uniform';
 
@@ -19,14 +20,14 @@ export function drawLatents(rng: Rng, prior: Prior, n: number, latentDim: number
  * A conditional G also gets its code for each row (n × codeDim values, G's second input).
  * `onRows` hears how many rows are done after each batch (a command's progress line).
  */
-export function runGenerator(
+export async function runGenerator(
   model: tfl.LayersModel,
   z: Float32Array,
   latentDim: number,
   batch = 500,
   code?: { values: Float32Array; dim: number },
   onRows?: (done: number, total: number) => void,
-): Float32Array {
+): Promise<Float32Array> {
   const n = z.length / latentDim;
   if (!Number.isInteger(n))
     throw new Error(`Expected a multiple of latentDim ${latentDim} values for z but received ${z.length}`);
@@ -43,11 +44,7 @@ export function runGenerator(
       const c = code && tf.tensor2d(code.values.subarray(start * code.dim, (start + m) * code.dim), [m, code.dim]);
       return model.apply(c ? [input, c] : input, { training: false }) as tf.Tensor;
     });
-    try {
-      out.set(y.dataSync(), start * perExample);
-    } finally {
-      y.dispose();
-    }
+    out.set(await readAndDispose(y), start * perExample);
     onRows?.(start + m, n);
   }
   return out;

@@ -24,12 +24,12 @@ const STEP = 1e-3;
  * (2·latentDim extra passes of G). A conditional G's codes stay fixed: the Jacobian is
  * with respect to z alone.
  */
-export function jacobianNorms(
+export async function jacobianNorms(
   model: tfl.LayersModel,
   z: Float32Array,
   latentDim: number,
   codes?: GeneratorCodes,
-): Float64Array {
+): Promise<Float64Array> {
   const n = z.length / latentDim;
   const norms = new Float64Array(n);
   for (let axis = 0; axis < latentDim; axis++) {
@@ -38,8 +38,8 @@ export function jacobianNorms(
       for (let i = 0; i < n; i++) moved[i * latentDim + axis] += delta;
       return runGenerator(model, moved, latentDim, 500, codes);
     };
-    const ahead = shifted(STEP);
-    const behind = shifted(-STEP);
+    const ahead = await shifted(STEP);
+    const behind = await shifted(-STEP);
     const perExample = ahead.length / n;
     for (let i = 0; i < n; i++) {
       let sum = 0;
@@ -102,15 +102,15 @@ export interface LatentDraw {
  * The n rows of a pool (drawn with truncationPool(n, ratio) rows) that JBT keeps. With
  * ratio 0 the pool is returned as it is.
  */
-export function truncateDraw(
+export async function truncateDraw(
   model: tfl.LayersModel,
   pool: LatentDraw,
   latentDim: number,
   n: number,
   ratio: number,
-): LatentDraw {
+): Promise<LatentDraw> {
   if (ratio === 0) return pool;
-  return selectRows(pool, latentDim, keptRows(jacobianNorms(model, pool.z, latentDim, pool.codes), n, ratio));
+  return selectRows(pool, latentDim, keptRows(await jacobianNorms(model, pool.z, latentDim, pool.codes), n, ratio));
 }
 
 function selectRows(pool: LatentDraw, latentDim: number, rows: Int32Array): LatentDraw {
@@ -149,7 +149,7 @@ export function firstRows(draw: LatentDraw, latentDim: number, n: number): Laten
 }
 
 /** n latent rows from the prior, JBT-truncated at `ratio` (with ratio 0: drawPool's n rows). */
-export function drawTruncated(
+export async function drawTruncated(
   model: tfl.LayersModel,
   rng: Rng,
   prior: Prior,
@@ -157,7 +157,7 @@ export function drawTruncated(
   n: number,
   ratio: number,
   codes?: CodeSource,
-): LatentDraw {
+): Promise<LatentDraw> {
   return truncateDraw(model, drawPool(rng, prior, latentDim, truncationPool(n, ratio), codes), latentDim, n, ratio);
 }
 

@@ -17,11 +17,14 @@ export interface ConditionalMetrics {
   codeAccuracy?: number;
 }
 
-/** The predicted class of each of n examples (images NHWC, or points, row-major). */
-export type Classifier = (examples: Float32Array, n: number) => Int32Array;
+/**
+ * The predicted class of each of n examples (images NHWC, or points, row-major); a
+ * classifier on tensors answers asynchronously (its read is `await tensor.data()`).
+ */
+export type Classifier = (examples: Float32Array, n: number) => Int32Array | Promise<Int32Array>;
 
-/** n samples of G for class (or categorical code value) k. */
-export type ClassSampler = (k: number, n: number) => Float32Array;
+/** n samples of G for class (or categorical code value) k (a G on tensors answers asynchronously). */
+export type ClassSampler = (k: number, n: number) => Float32Array | Promise<Float32Array>;
 
 export interface ConditionalAccuracy {
   /** Mean over the classes of the per-class accuracy. */
@@ -39,17 +42,17 @@ export interface CodeAccuracy {
   counts: number[][];
 }
 
-export function conditionalAccuracy(
+export async function conditionalAccuracy(
   classify: Classifier,
   generate: ClassSampler,
   numClasses: number,
   perClass: number,
-): ConditionalAccuracy {
+): Promise<ConditionalAccuracy> {
   checkCount('numClasses', numClasses, 1);
   checkCount('perClass', perClass, 1);
   const accuracies: number[] = [];
   for (let k = 0; k < numClasses; k++) {
-    const predicted = classify(generate(k, perClass), perClass);
+    const predicted = await classify(await generate(k, perClass), perClass);
     checkPredictions(predicted, perClass);
     let right = 0;
     for (const p of predicted) if (p === k) right++;
@@ -61,19 +64,19 @@ export function conditionalAccuracy(
 /**
  * InfoGAN's code on generated samples: G draws perCode samples for each code value, the classifier names their class.
  */
-export function infoganCodeAccuracy(
+export async function infoganCodeAccuracy(
   classify: Classifier,
   generate: ClassSampler,
   numCodes: number,
   perCode: number,
   numClasses = numCodes,
-): CodeAccuracy {
+): Promise<CodeAccuracy> {
   checkCount('numCodes', numCodes, 1);
   checkCount('perCode', perCode, 1);
   const codes = new Int32Array(numCodes * perCode);
   const classes = new Int32Array(numCodes * perCode);
   for (let c = 0; c < numCodes; c++) {
-    const predicted = classify(generate(c, perCode), perCode);
+    const predicted = await classify(await generate(c, perCode), perCode);
     checkPredictions(predicted, perCode);
     codes.fill(c, c * perCode, (c + 1) * perCode);
     classes.set(predicted, c * perCode);

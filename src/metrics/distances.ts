@@ -3,6 +3,7 @@
 // A block holds at most ~4 million distances, so 10,000 × 60,000 pairs never sit in
 // memory at once.
 import * as tf from '@tensorflow/tfjs-core';
+import { readAndDispose } from '../backend/read.js';
 
 export interface VectorSet {
   /** count × dim, row-major. */
@@ -19,12 +20,12 @@ const BLOCK_VALUES = 4_000_000;
  * `reduce` may shrink a block on the backend first (e.g. a minimum per row); then
  * visit receives what it returns.
  */
-export function distanceBlocks(
+export async function distanceBlocks(
   a: VectorSet,
   b: VectorSet,
   visit: (block: Float32Array, start: number, rows: number) => void,
   reduce?: (d2: tf.Tensor2D, start: number, rows: number) => tf.Tensor,
-): void {
+): Promise<void> {
   if (a.dim !== b.dim) throw new Error(`Expected vectors of one dimension but received ${a.dim} and ${b.dim}`);
   if (a.count === 0 || b.count === 0) return;
   const rowsPerBlock = Math.max(1, Math.min(a.count, Math.floor(BLOCK_VALUES / b.count)));
@@ -42,11 +43,7 @@ export function distanceBlocks(
         const d2 = tf.relu(tf.sub(tf.add(aNorms, bNorms), tf.mul(cross, 2))) as tf.Tensor2D; // rounding can dip below 0
         return reduce ? reduce(d2, start, rows) : d2;
       });
-      try {
-        visit(result.dataSync() as Float32Array, start, rows);
-      } finally {
-        result.dispose();
-      }
+      visit(await readAndDispose(result), start, rows);
     }
   } finally {
     tf.dispose([bt, bNorms]);
@@ -54,9 +51,9 @@ export function distanceBlocks(
 }
 
 /** Distance (not squared) from each row of a to its nearest row of b. */
-export function nearestDistances(a: VectorSet, b: VectorSet): Float32Array {
+export async function nearestDistances(a: VectorSet, b: VectorSet): Promise<Float32Array> {
   const out = new Float32Array(a.count);
-  distanceBlocks(
+  await distanceBlocks(
     a,
     b,
     (mins, start) => {
@@ -71,18 +68,18 @@ export function nearestDistances(a: VectorSet, b: VectorSet): Float32Array {
  * The k nearest rows of b to each row of a: indices and distances (not squared),
  * nearest first; rows × k, row-major. `skipSelf` drops a's own row when a and b are the same set.
  */
-export function kNearest(
+export async function kNearest(
   a: VectorSet,
   b: VectorSet,
   k: number,
   skipSelf = false,
-): { index: Int32Array; distance: Float32Array } {
+): Promise<{ index: Int32Array; distance: Float32Array }> {
   if (!Number.isInteger(k) || k < 1 || k > b.count - (skipSelf ? 1 : 0)) {
     throw new Error(`Expected k from 1 to ${b.count - (skipSelf ? 1 : 0)} nearest neighbours but received ${k}`);
   }
   const index = new Int32Array(a.count * k);
   const d2 = new Float32Array(a.count * k);
-  distanceBlocks(a, b, (block, start, rows) => {
+  await distanceBlocks(a, b, (block, start, rows) => {
     for (let r = 0; r < rows; r++) {
       const row = block.subarray(r * b.count, (r + 1) * b.count);
       const bestD = d2.subarray((start + r) * k, (start + r + 1) * k).fill(Infinity);

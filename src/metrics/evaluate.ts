@@ -104,7 +104,7 @@ export async function evaluateGenerator(
   const rng = new Rng(o.seed);
   const z = drawLatents(rng, o.prior, n, o.latentDim);
   const codes = o.codes && { values: o.codes.draw(rng, n).input, dim: o.codes.dim };
-  const images = runGenerator(generator, z, o.latentDim, 500, codes, (done, total) =>
+  const images = await runGenerator(generator, z, o.latentDim, 500, codes, (done, total) =>
     o.onProgress?.("G's samples", done, total),
   );
   return evaluateSamples({ images, count: n, shape: output.shape }, o);
@@ -179,7 +179,7 @@ function makeContext(
     },
     async sampleFeatures(n) {
       if (!model) throw new Error('Expected a feature network for a feature metric but none was loaded');
-      features ??= model.extractor.fromFloats(samples.images, featureCount, (done, total) =>
+      features ??= await model.extractor.fromFloats(samples.images, featureCount, (done, total) =>
         o.onProgress?.("features of G's samples", done, total),
       );
       if (n > features.count)

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../rng.js';
 import type { VectorSet } from './distances.js';
+import { readTensors } from '../backend/read.js';
 
 export interface KidOptions {
   /** Default 100. */
@@ -22,7 +23,7 @@ export interface MeanStd {
   std: number;
 }
 
-export function kernelInceptionDistance(x: VectorSet, y: VectorSet, o: KidOptions = {}): MeanStd {
+export async function kernelInceptionDistance(x: VectorSet, y: VectorSet, o: KidOptions = {}): Promise<MeanStd> {
   if (x.dim !== y.dim) throw new Error(`Expected feature sets of one dimension but received ${x.dim} and ${y.dim}`);
   const m = o.subsetSize ?? Math.min(1000, x.count, y.count);
   if (!Number.isInteger(m) || m < 2 || m > x.count || m > y.count) {
@@ -37,6 +38,7 @@ export function kernelInceptionDistance(x: VectorSet, y: VectorSet, o: KidOption
     const xs = subset(x, pick(rng, x.count, m));
     const ys = subset(y, pick(rng, y.count, m));
     // Row sums on the backend (1,000 terms each, float32), their totals in float64.
+    // The three kernels' row sums come back in one read.
     const [kxx, kyy, kxy] = tf.tidy(() => {
       const a = tf.tensor2d(xs, [m, x.dim]);
       const b = tf.tensor2d(ys, [m, x.dim]);
@@ -46,14 +48,11 @@ export function kernelInceptionDistance(x: VectorSet, y: VectorSet, o: KidOption
       };
       return [kernel(a, a), kernel(b, b), kernel(a, b)];
     });
-    try {
-      const xx = sum(kxx.dataSync() as Float32Array) - selfKernels(xs, m, x.dim);
-      const yy = sum(kyy.dataSync() as Float32Array) - selfKernels(ys, m, x.dim);
-      const xy = sum(kxy.dataSync() as Float32Array);
-      values.push((xx + yy) / (m * (m - 1)) - (2 * xy) / (m * m));
-    } finally {
-      tf.dispose([kxx, kyy, kxy]);
-    }
+    const [rowsXX, rowsYY, rowsXY] = await readTensors([kxx, kyy, kxy]).finally(() => tf.dispose([kxx, kyy, kxy]));
+    const xx = sum(rowsXX) - selfKernels(xs, m, x.dim);
+    const yy = sum(rowsYY) - selfKernels(ys, m, x.dim);
+    const xy = sum(rowsXY);
+    values.push((xx + yy) / (m * (m - 1)) - (2 * xy) / (m * m));
   }
   return meanStd(values);
 }

@@ -19,7 +19,7 @@ export interface Memorisation {
 }
 
 /** Distance of each query to its nearest training image. */
-export function nearestTrainingDistances(queries: VectorSet, train: VectorSet): Float32Array {
+export function nearestTrainingDistances(queries: VectorSet, train: VectorSet): Promise<Float32Array> {
   return nearestDistances(queries, train);
 }
 
@@ -54,7 +54,7 @@ export async function neighboursPicture(
     .sort((a, b) => distances[a] - distances[b])
     .slice(0, Math.min(rows, samples.count));
   const chosen: VectorSet = { values: gather(samples, order), count: order.length, dim: samples.dim };
-  const { index } = kNearest(chosen, train, 3);
+  const { index } = await kNearest(chosen, train, 3);
   const size = samples.dim;
   const tiles = new Float32Array(order.length * 4 * size);
   order.forEach((_, r) => {

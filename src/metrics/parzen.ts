@@ -20,15 +20,15 @@ export interface ParzenResult {
 }
 
 /** Log-likelihood of each query under the Parzen window on `centres`, for each σ: result[s][i]. */
-export function parzenLogLikelihoods(
+export async function parzenLogLikelihoods(
   queries: VectorSet,
   centres: VectorSet,
   sigmas: readonly number[],
-): Float64Array[] {
+): Promise<Float64Array[]> {
   const out = sigmas.map(() => new Float64Array(queries.count));
   const n = centres.count;
   const d = centres.dim;
-  distanceBlocks(queries, centres, (block, start, rows) => {
+  await distanceBlocks(queries, centres, (block, start, rows) => {
     for (let r = 0; r < rows; r++) {
       const row = block.subarray(r * n, (r + 1) * n);
       let min = Infinity;
@@ -45,16 +45,16 @@ export function parzenLogLikelihoods(
 }
 
 /** The protocol: σ by the validation images' mean log-likelihood, then the test images' mean ± standard error. */
-export function parzenProtocol(
+export async function parzenProtocol(
   samples: VectorSet,
   validation: VectorSet,
   test: VectorSet,
   sigmas = PARZEN_SIGMAS,
-): ParzenResult {
-  const validationMeans = parzenLogLikelihoods(validation, samples, sigmas).map(mean);
+): Promise<ParzenResult> {
+  const validationMeans = (await parzenLogLikelihoods(validation, samples, sigmas)).map(mean);
   const best = validationMeans.indexOf(Math.max(...validationMeans));
   const sigma = sigmas[best];
-  const [ll] = parzenLogLikelihoods(test, samples, [sigma]);
+  const [ll] = await parzenLogLikelihoods(test, samples, [sigma]);
   const m = mean(ll);
   const variance = ll.reduce((a, v) => a + (v - m) ** 2, 0) / ll.length;
   return { mean: m, se: Math.sqrt(variance / ll.length), sigma };

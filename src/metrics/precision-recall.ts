@@ -14,30 +14,34 @@ export interface PrecisionRecall {
   recall: number;
 }
 
-export function precisionRecall(real: VectorSet, generated: VectorSet, k = PR_NEIGHBOURS): PrecisionRecall {
-  const realRadii = kthNeighbourDistance(real, k);
-  const generatedRadii = kthNeighbourDistance(generated, k);
+export async function precisionRecall(
+  real: VectorSet,
+  generated: VectorSet,
+  k = PR_NEIGHBOURS,
+): Promise<PrecisionRecall> {
+  const realRadii = await kthNeighbourDistance(real, k);
+  const generatedRadii = await kthNeighbourDistance(generated, k);
   return {
-    precision: fractionInside(generated, real, realRadii),
-    recall: fractionInside(real, generated, generatedRadii),
+    precision: await fractionInside(generated, real, realRadii),
+    recall: await fractionInside(real, generated, generatedRadii),
   };
 }
 
 /** Each row's distance to its k-th nearest other row of the same set. */
-export function kthNeighbourDistance(set: VectorSet, k: number): Float32Array {
-  const { distance } = kNearest(set, set, k, true);
+export async function kthNeighbourDistance(set: VectorSet, k: number): Promise<Float32Array> {
+  const { distance } = await kNearest(set, set, k, true);
   return Float32Array.from({ length: set.count }, (_, i) => distance[i * k + k - 1]);
 }
 
 /** Fraction of the queries within radius[i] of some centre i. */
-export function fractionInside(queries: VectorSet, centres: VectorSet, radii: Float32Array): number {
+export async function fractionInside(queries: VectorSet, centres: VectorSet, radii: Float32Array): Promise<number> {
   const r2 = tf.tensor2d(
     radii.map((r) => r * r),
     [1, centres.count],
   );
   let inside = 0;
   try {
-    distanceBlocks(
+    await distanceBlocks(
       queries,
       centres,
       (margins) => {

@@ -156,7 +156,7 @@ export class ReferenceData {
     this.say(`features of ${this.name}'s ${count} ${split} images (computed once, then cached in ${dir})`);
     const images = this.split(split);
     const what = `features of ${this.name}'s ${split} images`;
-    const features = model.extractor.fromBytes(images.images, count, (done, total) =>
+    const features = await model.extractor.fromBytes(images.images, count, (done, total) =>
       this.progress?.(what, done, total),
     );
     await fs.mkdir(dir, { recursive: true });

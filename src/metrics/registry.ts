@@ -119,9 +119,13 @@ const kid: Metric = {
     const train = await c.reference.features('train', model);
     const m = Math.min(1000, generated.count, train.count, c.reference.test.count);
     const options = { subsets: 100, subsetSize: m, seed: PROTOCOL_SEED };
-    const value = kernelInceptionDistance(vectors(generated), vectors(train), options);
+    const value = await kernelInceptionDistance(vectors(generated), vectors(train), options);
     const reference = await c.reference.reference(`kid@${m}`, model, async () => {
-      const r = kernelInceptionDistance(vectors(await c.reference.features('test', model)), vectors(train), options);
+      const r = await kernelInceptionDistance(
+        vectors(await c.reference.features('test', model)),
+        vectors(train),
+        options,
+      );
       return { mean: r.mean, std: r.std };
     });
     return { kid: value.mean, kid_std: value.std, kid_real: reference.mean, kid_real_std: reference.std };
@@ -182,9 +186,9 @@ const pr: Metric = {
       count: n,
       dim: train.featureDim,
     };
-    const value = precisionRecall(real, vectors(await c.sampleFeatures(n), n));
+    const value = await precisionRecall(real, vectors(await c.sampleFeatures(n), n));
     const reference = await c.reference.reference(`pr@${n}`, model, async () => ({
-      ...precisionRecall(real, vectors(await c.reference.features('test', model), n)),
+      ...(await precisionRecall(real, vectors(await c.reference.features('test', model), n))),
     }));
     return {
       precision: value.precision,
@@ -256,12 +260,12 @@ const nn: Metric = {
         count,
         dim: test.dim,
       });
-      const threshold = quantile(nearestTrainingDistances(part(0, thresholdCount), train), NN_PERCENTILE);
-      const real = memorisation(nearestTrainingDistances(part(thresholdCount, referenceCount), train), threshold);
+      const threshold = quantile(await nearestTrainingDistances(part(0, thresholdCount), train), NN_PERCENTILE);
+      const real = memorisation(await nearestTrainingDistances(part(thresholdCount, referenceCount), train), threshold);
       return { threshold, close: real.close, median: real.median };
     });
     const samples = c.samplePixels(1000);
-    const distances = nearestTrainingDistances(samples, train);
+    const distances = await nearestTrainingDistances(samples, train);
     const value = memorisation(distances, reference.threshold);
     if (c.out) await c.writePicture('nn.png', await neighboursPicture(samples, distances, train, c.reference.shape));
     return {
@@ -298,11 +302,11 @@ const parzen: Metric = {
       count: validationCount,
       dim: train.dim,
     };
-    const value = parzenProtocol(c.samplePixels(10_000), validation, test);
+    const value = await parzenProtocol(c.samplePixels(10_000), validation, test);
     // The reference puts the windows on 10,000 training images (none of them validation images).
     const centres = Math.min(10_000, train.count - validationCount);
     const reference = await c.reference.reference(`parzen@${centres}`, undefined, async () => {
-      const r = parzenProtocol({ values: train.values, count: centres, dim: train.dim }, validation, test);
+      const r = await parzenProtocol({ values: train.values, count: centres, dim: train.dim }, validation, test);
       return { mean: r.mean, se: r.se, sigma: r.sigma };
     });
     return {

@@ -36,8 +36,8 @@ export async function evaluateConditionalRun(e: ConditionalEvaluation): Promise<
       }
       return out;
     };
-    const classify: Classifier = (images, n) =>
-      argmax(extractor.fromFloats(images, n).probabilities, n, extractor.classes);
+    const classify: Classifier = async (images, n) =>
+      argmax((await extractor.fromFloats(images, n)).probabilities, n, extractor.classes);
     const reference = await ReferenceData.open(e.data ?? run.options.data, { say: e.say });
     const test = reference.test;
     if (!test.labels)
@@ -45,16 +45,20 @@ export async function evaluateConditionalRun(e: ConditionalEvaluation): Promise<
         `Expected labelled test images in ${e.data ?? run.options.data} to score a conditional run but they have ` +
           'no labels',
       );
-    const predicted = argmax(extractor.fromBytes(test.images, test.count).probabilities, test.count, extractor.classes);
+    const predicted = argmax(
+      (await extractor.fromBytes(test.images, test.count)).probabilities,
+      test.count,
+      extractor.classes,
+    );
     let right = 0;
     for (let i = 0; i < test.count; i++) if (predicted[i] === test.labels[i]) right++;
     const classifierAccuracy = right / test.count;
     const perClass = e.perClass ?? 1000;
     if (run.options.conditioning?.trainsOnLabels === false) {
-      const r = infoganCodeAccuracy(classify, run.sample, run.classes, perClass, extractor.classes);
+      const r = await infoganCodeAccuracy(classify, run.sample, run.classes, perClass, extractor.classes);
       return { codeAccuracy: r.accuracy, codeAccuracy_real: classifierAccuracy };
     }
-    const r = conditionalAccuracy(classify, run.sample, run.classes, perClass);
+    const r = await conditionalAccuracy(classify, run.sample, run.classes, perClass);
     return {
       conditionalAccuracy: r.accuracy,
       conditionalAccuracy_real: classifierAccuracy,

@@ -74,7 +74,10 @@ export async function conditionalGrid(r: GridRequest): Promise<ConditionalGrid> 
       r.grid === 'classes'
         ? classGridInputs(cond, rng, prior, latentDim, r.columns)
         : traversalInputs(cond, rng, prior, latentDim, r.code ?? 1);
-    const images = runGenerator(model, inputs.z, latentDim, 500, { values: inputs.codes.input, dim: cond.codeDim });
+    const images = await runGenerator(model, inputs.z, latentDim, 500, {
+      values: inputs.codes.input,
+      dim: cond.codeDim,
+    });
     const picture = tileImages(images, [inputs.rows * inputs.columns, ...output.shape], { columns: inputs.columns });
     const generator = await generatorUsed(checkpoint.dir, r.generator ?? 'average');
     const source = describeSource({
@@ -108,7 +111,7 @@ export interface ClassSamplerRun {
    * n samples (NHWC images or points, row-major) of class (InfoGAN: categorical value) k; z and other codes continue
    * one seeded stream.
    */
-  sample: (k: number, n: number) => Float32Array;
+  sample: (k: number, n: number) => Promise<Float32Array>;
   /** Classes (or categorical values) the run's G takes. */
   classes: number;
   options: RunOptions;
@@ -117,8 +120,8 @@ export interface ClassSamplerRun {
 }
 
 /**
- * A conditional run's G as the synchronous sampler the conditional metrics take
- * (src/metrics/conditional.ts): e.g. conditionalAccuracy(classify, s.sample, s.classes, 1000).
+ * A conditional run's G as the sampler the conditional metrics take
+ * (src/metrics/conditional.ts): e.g. await conditionalAccuracy(classify, s.sample, s.classes, 1000).
  */
 export async function openClassSampler(r: {
   run: string;

@@ -151,13 +151,13 @@ export async function interpolateRun(r: InterpolateRequest): Promise<Interpolati
     const seed = r.seed ?? options.seed;
     const path = r.path ?? defaultPath(prior);
     const latents = interpolationLatents(new Rng(seed), prior, latentDim, rows, steps, path);
-    const images = runGenerator(model, latents, latentDim);
+    const images = await runGenerator(model, latents, latentDim);
     const shape: Interpolation['shape'] = [rows * steps, ...output.shape];
     const grid = tileImages(images, shape, { columns: steps });
     let frames: Picture[] | undefined;
     if (r.frames) {
       const z = loopLatents(new Rng(seed), prior, latentDim, r.frames, path);
-      const pictures = runGenerator(model, z, latentDim);
+      const pictures = await runGenerator(model, z, latentDim);
       const size = output.shape[0] * output.shape[1] * output.shape[2];
       frames = Array.from({ length: r.frames }, (_, f) =>
         upscale(tileImages(pictures.subarray(f * size, (f + 1) * size), [1, ...output.shape], { padding: 0 }), 4),

@@ -156,8 +156,8 @@ async function sampleChecked(r: SampleRequest, check: (output: GeneratorOutput) 
     const cond = options.conditioning;
     const codes = cond && { dim: cond.codeDim, draw: (g: Rng, m: number) => cond.draw(g, m, r.classLabel) };
     const ratio = r.jacobianTruncation ?? options.jacobianTruncation;
-    const draw = drawTruncated(model, rng, options.prior, options.latentDim, r.n, ratio, codes);
-    const data = runGenerator(model, draw.z, options.latentDim, r.batch ?? 500, draw.codes, r.onProgress);
+    const draw = await drawTruncated(model, rng, options.prior, options.latentDim, r.n, ratio, codes);
+    const data = await runGenerator(model, draw.z, options.latentDim, r.batch ?? 500, draw.codes, r.onProgress);
     const shape: Samples['shape'] = output.kind === 'image' ? [r.n, ...output.shape] : [r.n, output.dim];
     const caption = await captionOf(r, options, checkpoint.dir, ratio);
     return { data, shape, options, caption, ...(draw.classes ? { classes: draw.classes } : {}) };

@@ -35,20 +35,20 @@ export function classSampler(gan: Gan, sampler: tfl.LayersModel, cond: Condition
 }
 
 /** The conditional metrics on `samples` samples in all, spread evenly over the classes or code values. */
-export function mixtureConditionalMetrics(
+export async function mixtureConditionalMetrics(
   gan: Gan,
   sampler: tfl.LayersModel,
   cond: Conditioning,
   modes: Float32Array,
   rng: Rng,
   samples: number,
-): ConditionalMetrics {
+): Promise<ConditionalMetrics> {
   const classify = nearestMode(modes);
   const per = Math.ceil(samples / cond.classes);
   const draw = classSampler(gan, sampler, cond, rng);
   if (!cond.trainsOnLabels)
-    return { codeAccuracy: infoganCodeAccuracy(classify, draw, cond.classes, per, modes.length / 2).accuracy };
-  return { classAccuracy: conditionalAccuracy(classify, draw, cond.classes, per).accuracy };
+    return { codeAccuracy: (await infoganCodeAccuracy(classify, draw, cond.classes, per, modes.length / 2)).accuracy };
+  return { classAccuracy: (await conditionalAccuracy(classify, draw, cond.classes, per)).accuracy };
 }
 
 export function describeConditional(m: ConditionalMetrics): string {

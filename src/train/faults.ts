@@ -26,9 +26,11 @@ export function injectFaults(source: BatchSource, faults: { nanAt?: number; slow
       const batch = source.batch(rng, n);
       if (at === undefined || fired || stepped.step !== at) return batch;
       fired = true;
-      const values = (batch.x.dataSync() as Float32Array).slice();
-      values[0] = NaN;
-      const x = tf.tensor(values, batch.x.shape);
+      // Made on the backend (the batch's first value replaced): a batch source cannot await a read.
+      const x = tf.tidy(() => {
+        const flat = tf.reshape(batch.x, [-1]);
+        return tf.reshape(tf.concat([tf.fill([1], NaN), tf.slice(flat, 1)]), batch.x.shape);
+      });
       batch.x.dispose();
       return { ...batch, x };
     },

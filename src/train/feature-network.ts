@@ -16,6 +16,7 @@ import { Optimizer } from './optimizers.js';
 import { sha256File, FEATURE_INFO_FILE, type FeatureInfo } from '../metrics/features/load.js';
 import { FEATURE_INPUT_SHAPE, FEATURE_LAYER, featureNetwork } from '../metrics/features/network.js';
 import { featureExtractor } from '../metrics/features/extract.js';
+import { readAndDispose } from '../backend/read.js';
 
 export interface TrainFeaturesOptions {
   out: string;
@@ -82,16 +83,17 @@ export async function trainFeatureNetwork(o: TrainFeaturesOptions): Promise<Trai
         optimizer.apply(variables.map((v) => grads[v.name]));
         return value;
       });
+      // The loss is read only when printed, every 100 steps.
       if ((step + 1) % 100 === 0 || step + 1 === totalSteps) {
         const epoch = (step + 1) / batches.stepsPerEpoch;
+        const [value] = await readAndDispose(loss);
         say(
           `step ${step + 1}/${totalSteps} (epoch ${epoch.toFixed(2)}): ` +
-            `loss ${loss.dataSync()[0].toFixed(4)}, ${((Date.now() - started) / 1000).toFixed(0)} s`,
+            `loss ${value.toFixed(4)}, ${((Date.now() - started) / 1000).toFixed(0)} s`,
         );
-      }
-      loss.dispose();
+      } else loss.dispose();
     }
-    const testAccuracy = accuracy(model, test);
+    const testAccuracy = await accuracy(model, test);
     say(`Fashion-MNIST test accuracy: ${(100 * testAccuracy).toFixed(2)}%`);
     const info: Omit<FeatureInfo, 'sha256'> = {
       format: 'gankit-features',
@@ -172,9 +174,9 @@ class Batches {
 }
 
 /** Fraction of `data` whose most probable class is its label. */
-export function accuracy(model: tfl.LayersModel, data: ImageDataset): number {
+export async function accuracy(model: tfl.LayersModel, data: ImageDataset): Promise<number> {
   const extract = featureExtractor(model, FEATURE_LAYER);
-  const { probabilities, classes } = extract.fromBytes(data.images, data.count);
+  const { probabilities, classes } = await extract.fromBytes(data.images, data.count);
   let right = 0;
   for (let i = 0; i < data.count; i++) {
     let best = 0;

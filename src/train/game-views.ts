@@ -9,6 +9,7 @@ import type { Grid } from '../plots/index.js';
 import { gridCentres, type ToyDataset } from '../data/toy.js';
 import { Rng } from '../rng.js';
 import { generate, type Gan } from './gan.js';
+import { readAndDispose } from '../backend/read.js';
 import type { Codes } from '../games/conditional.js';
 
 /** The pictures' fixed noise stream: the same z at every step, so pictures of one run compare. */
@@ -18,11 +19,11 @@ export const fixedNoise = (seed: number) => new Rng(seed + 1_000_003);
  * `n` samples of `sampler` from the fixed noise, with the codes they were made for (a conditional G's classes
  * uniform, from a stream of their own).
  */
-export function fixedSamples(gan: Gan, sampler: tfl.LayersModel, seed: number, n: number) {
+export async function fixedSamples(gan: Gan, sampler: tfl.LayersModel, seed: number, n: number) {
   const noise = fixedNoise(seed);
   const codes = gan.conditioning?.draw(new Rng(seed + 3_000_003), n);
   let offset = 0;
-  const fake = generate(
+  const fake = await generate(
     sampler,
     (m) => {
       const z = gan.noise(m, noise);
@@ -45,31 +46,31 @@ export function sliceCodes(gan: Gan, codes: Codes, start: number, end: number): 
  * σ(D(x)) at the centre of every cell of an n×n grid over the data's bounds, row by row from (xmin, ymin)
  * (CGAN's D, which judges x for a class: the mean over the classes).
  */
-export function discriminatorField(gan: Gan, data: ToyDataset, n: number): Grid {
+export async function discriminatorField(gan: Gan, data: ToyDataset, n: number): Promise<Grid> {
   const points = gridCentres(data.bounds, n);
   const cond = gan.conditioning;
-  const values = tf.tidy(() => {
+  const field = tf.tidy(() => {
     const x = tf.tensor2d(points, [n * n, 2]);
-    const field = (codes?: Codes) => tf.sigmoid(gan.judge(x, codes, false).logits);
-    if (!cond?.discriminatorReadsCode) return field().dataSync() as Float32Array;
-    const each = Array.from({ length: cond.classes }, (_, k) => field(cond.encode(new Int32Array(n * n).fill(k))));
-    return tf.div(tf.addN(each), cond.classes).dataSync() as Float32Array;
+    const judged = (codes?: Codes) => tf.sigmoid(gan.judge(x, codes, false).logits);
+    if (!cond?.discriminatorReadsCode) return judged();
+    const each = Array.from({ length: cond.classes }, (_, k) => judged(cond.encode(new Int32Array(n * n).fill(k))));
+    return tf.div(tf.addN(each), cond.classes);
   });
-  return { values, nx: n, ny: n, bounds: data.bounds };
+  return { values: await readAndDispose(field), nx: n, ny: n, bounds: data.bounds };
 }
 
 /** For some of G's samples, −∇ₓ of G's loss: the way G's next update moves them. */
-export function generatorPush(
+export async function generatorPush(
   gan: Gan,
   points: Float32Array,
   codes?: Codes,
-): { points: Float32Array; dirs: Float32Array } {
+): Promise<{ points: Float32Array; dirs: Float32Array }> {
   const dirs = tf.tidy(() => {
     const x = tf.tensor2d(points, [points.length / 2, 2]);
     const grad = tf.grad((input: tf.Tensor) => gan.game.generator(gan.judge(input, codes, false).logits))(x);
-    return tf.neg(grad).dataSync() as Float32Array;
+    return tf.neg(grad);
   });
-  return { points, dirs };
+  return { points, dirs: await readAndDispose(dirs) };
 }
 
 export interface LineView {
@@ -84,11 +85,11 @@ export interface LineView {
 }
 
 /** 1D data: D and D* at n points across the line, from G's samples `fake`. */
-export function lineView(gan: Gan, data: ToyDataset, fake: Float32Array, n: number): LineView {
+export async function lineView(gan: Gan, data: ToyDataset, fake: Float32Array, n: number): Promise<LineView> {
   const { xmin, xmax } = data.bounds;
   const xs = new Float32Array(n).map((_, i) => xmin + ((i + 0.5) * (xmax - xmin)) / n);
-  const dLearned = tf.tidy(
-    () => tf.sigmoid(gan.judge(tf.tensor2d(xs, [n, 1]), undefined, false).logits).dataSync() as Float32Array,
+  const dLearned = await readAndDispose(
+    tf.tidy(() => tf.sigmoid(gan.judge(tf.tensor2d(xs, [n, 1]), undefined, false).logits)),
   );
   const pData = data.density(xs);
   const pG = kernelDensity(fake, xs);

@@ -15,6 +15,7 @@ import type { BatchSource } from '../data/batches.js';
 import type { StepStats } from '../run/stats.js';
 import { Optimizer } from './optimizers.js';
 import { untaped } from './untaped.js';
+import { readAndDispose, readTensors } from '../backend/read.js';
 import type { WeightAverage } from './ema.js';
 import type { CheckpointState } from '../run/checkpoint.js';
 import type { TrainOptions } from './options.js';
@@ -96,7 +97,7 @@ export class Gan {
     return { logits: this.discriminator.apply(x, { training }) as tf.Tensor };
   }
 
-  step(data: BatchSource): StepStats {
+  async step(data: BatchSource): Promise<StepStats> {
     const { batchSize, dSteps } = this.options;
     const cond = this.conditioning;
     // Draws what one D step needs: a real batch (with its labels' codes) and G's input for as many examples.
@@ -127,9 +128,10 @@ export class Gan {
       });
     });
     this.average?.update(this.rateScale);
-    const values = tf.tidy(() => tf.concat([dResult!, gResult]));
-    const [lossD, dReal, dFake, g, aux] = values.dataSync();
-    tf.dispose([dResult!, gResult, values]);
+    // The step's only read: its losses and D's outputs, in one transfer.
+    const [dValues, gValues] = await readTensors([dResult!, gResult]).finally(() => tf.dispose([dResult!, gResult]));
+    const [lossD, dReal, dFake] = dValues;
+    const [g, aux] = gValues;
     return { lossD, lossG: g, dReal, dFake, ...(cond?.auxHead ? { aux } : {}) };
   }
 
@@ -194,12 +196,10 @@ export class Gan {
   }
 
   /** What a checkpoint needs besides the models. */
-  checkpointState(step: number): CheckpointState {
-    return {
-      step,
-      rng: this.rng.getState(),
-      optimizers: { generator: this.optG.getState(), discriminator: this.optD.getState() },
-    };
+  async checkpointState(step: number): Promise<CheckpointState> {
+    const rng = this.rng.getState();
+    const [generator, discriminator] = [await this.optG.getState(), await this.optD.getState()];
+    return { step, rng, optimizers: { generator, discriminator } };
   }
 
   dispose(): void {
@@ -223,19 +223,18 @@ function labelsOf(labels: Int32Array | undefined, n: number, model: string): Int
  * n samples from a generator, in batches, as one Float32Array (n × dataDim). `noise` gives G's input for m examples:
  * z, or [z, c].
  */
-export function generate(
+export async function generate(
   model: tfl.LayersModel,
   noise: (n: number) => tf.Tensor | tf.Tensor[],
   n: number,
   batch = 1000,
-): Float32Array {
+): Promise<Float32Array> {
   const parts: Float32Array[] = [];
   for (let done = 0; done < n; done += batch) {
     const m = Math.min(batch, n - done);
     // The tensor leaves tidy, not its values: tidy would walk a returned array element by element.
     const t = tf.tidy(() => model.apply(noise(m), { training: false }) as tf.Tensor);
-    parts.push(t.dataSync() as Float32Array);
-    t.dispose();
+    parts.push(await readAndDispose(t));
   }
   const size = parts.reduce((a, p) => a + p.length, 0);
   const out = new Float32Array(size);

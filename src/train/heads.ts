@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ImageDataset } from '../data/images/index.js';
 import { codeAccuracy } from '../metrics/conditional.js';
 import type { Gan } from './gan.js';
+import { readAndDispose } from '../backend/read.js';
 
 export interface HeadMetrics {
   /** acgan: fraction of the images whose class D's head predicts. */
@@ -18,7 +19,7 @@ export interface HeadMetrics {
 }
 
 /** The head's most likely class or code value for every image, in batches. */
-function predictions(gan: Gan, images: ImageDataset, batch = 500): Int32Array {
+async function predictions(gan: Gan, images: ImageDataset, batch = 500): Promise<Int32Array> {
   const cond = gan.conditioning!;
   const { count, height, width, channels } = images;
   const size = height * width * channels;
@@ -31,17 +32,20 @@ function predictions(gan: Gan, images: ImageDataset, batch = 500): Int32Array {
       const { aux } = gan.judge(tf.tensor4d(values, [n, height, width, channels]), undefined, false);
       return tf.argMax(tf.slice(aux!, [0, 0], [-1, cond.classes]), 1);
     });
-    out.set(best.dataSync(), start);
-    best.dispose();
+    out.set(await readAndDispose<Int32Array>(best), start);
   }
   return out;
 }
 
 /** The metrics of D's head on labelled images (undefined for cgan, or images without labels). */
-export function headMetrics(gan: Gan, images: ImageDataset, description: string): HeadMetrics | undefined {
+export async function headMetrics(
+  gan: Gan,
+  images: ImageDataset,
+  description: string,
+): Promise<HeadMetrics | undefined> {
   const cond = gan.conditioning;
   if (!cond?.auxHead || !images.labels) return undefined;
-  const predicted = predictions(gan, images);
+  const predicted = await predictions(gan, images);
   const labels = Int32Array.from(images.labels);
   if (cond.auxHead === 'code') {
     let classes = images.classNames?.length ?? 0;

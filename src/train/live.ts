@@ -36,12 +36,12 @@ const decimals3 = (values: Float32Array) => Array.from(values, (v) => Math.round
 const significant3 = (values: Float32Array) => Array.from(values, (v) => Number(v.toPrecision(3)));
 
 /** A frame's fields after format, version, step and time: dim 2's field, density, fake, arrows; dim 1's curves. */
-export function liveFrame(source: LiveSource): Record<string, unknown> {
+export async function liveFrame(source: LiveSource): Promise<Record<string, unknown>> {
   const { gan, sampler, data, seed } = source;
-  const { fake, codes } = fixedSamples(gan, sampler, seed, LIVE_SAMPLES);
+  const { fake, codes } = await fixedSamples(gan, sampler, seed, LIVE_SAMPLES);
   const head = { dim: data.dim, bounds: data.bounds };
   if (data.dim === 1) {
-    const view = lineView(gan, data, fake, LIVE_LINE);
+    const view = await lineView(gan, data, fake, LIVE_LINE);
     return {
       ...head,
       xs: decimals3(view.xs),
@@ -53,8 +53,12 @@ export function liveFrame(source: LiveSource): Record<string, unknown> {
     };
   }
   const n = LIVE_GRID;
-  const field = discriminatorField(gan, data, n);
-  const arrows = generatorPush(gan, fake.subarray(0, 2 * LIVE_ARROWS), codes && sliceCodes(gan, codes, 0, LIVE_ARROWS));
+  const field = await discriminatorField(gan, data, n);
+  const arrows = await generatorPush(
+    gan,
+    fake.subarray(0, 2 * LIVE_ARROWS),
+    codes && sliceCodes(gan, codes, 0, LIVE_ARROWS),
+  );
   return {
     ...head,
     field: { nx: n, ny: n, values: decimals3(field.values) },
@@ -84,7 +88,7 @@ export class LiveFile {
   constructor(
     readonly file: string,
     private readonly everySeconds: number,
-    private readonly frame: () => Record<string, unknown>,
+    private readonly frame: () => Promise<Record<string, unknown>>,
   ) {}
 
   async update(step: number, { force = false }: { force?: boolean } = {}): Promise<void> {
@@ -100,7 +104,7 @@ export class LiveFile {
       version: LIVE_VERSION,
       step,
       time: Date.now(),
-      ...this.frame(),
+      ...(await this.frame()),
     });
     await writeFileAtomic(this.file, text, 'writing the live picture (live.json)', { durable: false });
   }
@@ -123,7 +127,7 @@ export class LiveOutput {
     private readonly history: History,
     runDir: string,
     liveEvery: number,
-    frame?: () => Record<string, unknown>,
+    frame?: () => Promise<Record<string, unknown>>,
   ) {
     if (frame && liveEvery > 0) this.live = new LiveFile(runPaths(runDir).live, liveEvery, frame);
   }

@@ -6,6 +6,7 @@
 import type { OptimizerState } from '../run/checkpoint.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { fusedAdam, fusedSgdMomentum } from '../backend/fused.js';
+import { readTensors } from '../backend/read.js';
 
 /** The players' update rules, as a run's options name them. */
 export interface OptimizerOptions {
@@ -82,13 +83,10 @@ export class Optimizer {
     });
   }
 
-  getState(): OptimizerState {
-    // Copies: the native backend updates slots in place, which would change a shared array.
-    return {
-      kind: this.spec.kind,
-      step: this.step,
-      slots: this.slots.map((s) => (s.dataSync() as Float32Array).slice()),
-    };
+  async getState(): Promise<OptimizerState> {
+    // Copies (readTensors gives them): the native backend updates slots in place, which would change a shared array.
+    const step = this.step;
+    return { kind: this.spec.kind, step, slots: await readTensors(this.slots) };
   }
 
   setState(state: OptimizerState): void {

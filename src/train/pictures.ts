@@ -57,7 +57,7 @@ export async function drawPictures(r: PictureRequest): Promise<void> {
   const lastEval = r.history.evaluations().at(-1);
   const subtitle = lastEval ? `step ${lastEval.step} · ${describeMetrics(lastEval.metrics)}` : undefined;
   // The same noise every time, so pictures of one run compare across steps (game-views.ts).
-  const { fake, codes } = fixedSamples(r.gan, r.sampler, r.seed, 2500);
+  const { fake, codes } = await fixedSamples(r.gan, r.sampler, r.seed, 2500);
   const real = r.data.sample(new Rng(r.seed + 2_000_003), 1000);
 
   const pictures: Record<string, Buffer> = {};
@@ -66,7 +66,7 @@ export async function drawPictures(r: PictureRequest): Promise<void> {
     // Jacobian truncation, G's samples less the bridges; discriminator.png shows G itself.
     const ratio = r.jacobianTruncation;
     pictures.samples = await plotSamples2d({
-      fake: ratio > 0 ? truncatedSamples(r, ratio) : fake,
+      fake: ratio > 0 ? await truncatedSamples(r, ratio) : fake,
       real,
       density: densityGrid(r.data, 200),
       modes: r.data.modes,
@@ -77,9 +77,9 @@ export async function drawPictures(r: PictureRequest): Promise<void> {
       subtitle,
     });
     pictures.discriminator = await plotDiscriminator2d({
-      field: discriminatorField(r.gan, r.data, FIELD_RESOLUTION),
+      field: await discriminatorField(r.gan, r.data, FIELD_RESOLUTION),
       fake,
-      arrows: generatorPush(r.gan, fake.subarray(0, 2 * ARROWS), codes && sliceCodes(r.gan, codes, 0, ARROWS)),
+      arrows: await generatorPush(r.gan, fake.subarray(0, 2 * ARROWS), codes && sliceCodes(r.gan, codes, 0, ARROWS)),
       bounds: r.data.bounds,
       title: `D(x) and the direction G's samples are pushed — ${title}`,
       subtitle,
@@ -99,11 +99,11 @@ export async function drawPictures(r: PictureRequest): Promise<void> {
 }
 
 /** 2,500 samples of the run's sampler from the pictures' fixed noise, JBT-truncated at `ratio`. */
-function truncatedSamples(r: PictureRequest, ratio: number): Float32Array {
+async function truncatedSamples(r: PictureRequest, ratio: number): Promise<Float32Array> {
   const { prior, latentDim } = r.gan.options;
   const cond = r.gan.conditioning;
   const codes = cond && { dim: cond.codeDim, draw: (rng: Rng, n: number) => cond.draw(rng, n) };
-  const draw = drawTruncated(r.sampler, fixedNoise(r.seed), prior, latentDim, 2500, ratio, codes);
+  const draw = await drawTruncated(r.sampler, fixedNoise(r.seed), prior, latentDim, 2500, ratio, codes);
   return runGenerator(r.sampler, draw.z, latentDim, 500, draw.codes);
 }
 
@@ -138,16 +138,14 @@ export async function drawImagePictures(r: ImagePictureRequest): Promise<void> {
   const { prior, latentDim } = r.gan.options;
   if (!cond) {
     const n = GRID * GRID;
-    pictures.samples = await png(
-      generate(r.sampler, (m) => r.gan.noise(m, fixed()), n),
-      n,
-      GRID,
-      { title: source, subtitle: `${n} samples from one fixed noise vector (the same at every step)` },
-    );
+    pictures.samples = await png(await generate(r.sampler, (m) => r.gan.noise(m, fixed()), n), n, GRID, {
+      title: source,
+      subtitle: `${n} samples from one fixed noise vector (the same at every step)`,
+    });
   } else {
-    const grid = (g: GridInputs, labels: GridLabels) =>
+    const grid = async (g: GridInputs, labels: GridLabels) =>
       png(
-        runGenerator(r.sampler, g.z, latentDim, 500, { values: g.codes.input, dim: cond.codeDim }),
+        await runGenerator(r.sampler, g.z, latentDim, 500, { values: g.codes.input, dim: cond.codeDim }),
         g.rows * g.columns,
         g.columns,
         labels,
@@ -188,7 +186,7 @@ async function writePictures(
 
 async function oneDimensional(r: PictureRequest, fake: Float32Array, title: string): Promise<Buffer> {
   return plot1d({
-    ...lineView(r.gan, r.data, fake, 400),
+    ...(await lineView(r.gan, r.data, fake, 400)),
     title: `D(x) beside D*(x) = p_data/(p_data + p_g) — ${title}`,
   });
 }

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Conditioning } from '../games/conditional.js';
+import { readAndDispose, readTensors } from '../backend/read.js';
 import { presetNetworks } from '../networks/presets.js';
 import type { Networks } from '../networks/options.js';
 import { loadCheckpoint, type CheckpointState } from '../run/checkpoint.js';
@@ -59,14 +60,15 @@ export interface StartState {
   state: CheckpointState;
 }
 
-export function captureStart(players: Players): StartState {
+export async function captureStart(players: Players): Promise<StartState> {
   const models = Object.values(players.models).filter((m): m is tfl.LayersModel => m !== undefined);
-  return {
-    weights: models.map((m) =>
-      m.getWeights().map((w) => ({ values: (w.dataSync() as Float32Array).slice(), shape: w.shape })),
-    ),
-    state: players.gan.checkpointState(0),
-  };
+  const weights: StartState['weights'] = [];
+  for (const m of models) {
+    const tensors = m.getWeights();
+    const values = await readTensors(tensors);
+    weights.push(tensors.map((w, i) => ({ values: values[i], shape: w.shape })));
+  }
+  return { weights, state: await players.gan.checkpointState(0) };
 }
 
 /** Puts the players back to a captured step 0; returns 0, the step they are at. */
@@ -84,13 +86,14 @@ export function restoreStart(players: Players, start: StartState): number {
 }
 
 /** Whether every weight of every model is finite: a checkpoint is never written from a diverged state. */
-export function weightsFinite(players: Players): boolean {
+export async function weightsFinite(players: Players): Promise<boolean> {
   const models = Object.values(players.models).filter((m): m is tfl.LayersModel => m !== undefined);
   const bad = tf.tidy(() => {
     const counts = models.flatMap((m) => m.getWeights().map((w) => tf.sum(tf.logicalNot(tf.isFinite(w)))));
-    return tf.addN(counts).dataSync()[0];
+    return tf.addN(counts);
   });
-  return bad === 0;
+  const [count] = await readAndDispose<Int32Array>(bad);
+  return count === 0;
 }
 
 function copyWeights(from: tfl.LayersModel, to: tfl.LayersModel): void {

@@ -143,11 +143,11 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
   const elapsed = () => before + thisCall();
   const due = (every: number, step: number) => every > 0 && step % every === 0 && step < options.steps;
   // Before the first checkpoint a divergence rolls back to the start, kept in memory.
-  let startState = start === 0 && options.recover > 0 ? captureStart(players) : undefined;
+  let startState = start === 0 && options.recover > 0 ? await captureStart(players) : undefined;
   // Callers have checked the weights are finite: a checkpoint is never written from a diverged state.
   const checkpoint = async (step: number) => {
     await history.flush();
-    await saveCheckpoint(runDir, players.models, gan.checkpointState(step));
+    await saveCheckpoint(runDir, players.models, await gan.checkpointState(step));
     startState = undefined;
   };
   const rollBack = async (at: number, problem: Problem): Promise<number> => {
@@ -172,7 +172,7 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
     // Signals are delivered by the event loop: give it a turn, so an abort is seen after this step.
     await new Promise((resolve) => setImmediate(resolve));
     if (hooks.signal?.aborted) {
-      if (step - 1 > start && weightsFinite(players)) await checkpoint(step - 1);
+      if (step - 1 > start && (await weightsFinite(players))) await checkpoint(step - 1);
       else await history.flush();
       if (step - 1 > start) await live.lastFrame(step - 1);
       const stopped = { seconds: thisCall(), trainedSteps: step - 1 - start, interruptedAt: step - 1 };
@@ -181,7 +181,7 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
     const scale = scheduleScale(step, options.steps, options.lrFinal, anchor) * recovery.lrScale;
     gan.scaleLearningRates(scale);
     batches.step = step;
-    const stats = gan.step(batches);
+    const stats = await gan.step(batches);
     history.add({ step, ...stats, lr: options.lrG * scale, seconds: elapsed() });
     hooks.onStep?.(step, options.steps, stats);
     const problem = watch.check(step, stats);
@@ -201,7 +201,7 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
     const asked = hooks.checkpointRequested?.() === true && step < options.steps;
     if (due(options.checkpointEvery, step) || asked) {
       // Finite losses, then an update that overflowed: never checkpoint it, roll back as for a divergence.
-      const broken = weightsFinite(players) ? undefined : nonFiniteWeights(step);
+      const broken = (await weightsFinite(players)) ? undefined : nonFiniteWeights(step);
       if (broken && recovery.canRollBack()) {
         step = await rollBack(step, broken);
         continue;
@@ -217,7 +217,7 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
   await live.lastFrame(options.steps); // the final weights, which the page keeps showing
   hooks.onPhase?.('final evaluation, checkpoint and pictures');
   await task.evaluate(options.steps, true);
-  if (!weightsFinite(players)) await report(options.steps, nonFiniteWeights(options.steps), r);
+  if (!(await weightsFinite(players))) await report(options.steps, nonFiniteWeights(options.steps), r);
   await checkpoint(options.steps);
   await task.pictures(options.steps, true);
   const { summary, metrics, scores } = await task.finish();

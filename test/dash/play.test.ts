@@ -183,7 +183,7 @@ test(
       ({ pool, ratio }) => (window as unknown as Hooks).gankitPlay.truncate(pool, 800, ratio),
       { pool: Array.from(pool), ratio: TRUNCATION },
     );
-    const norms = jacobianNorms(trained, pool, 2);
+    const norms = await jacobianNorms(trained, pool, 2);
     const keptInNode = new Set(keptRows(norms, 800, TRUNCATION));
     assert.equal(keptInPage.length, 800);
     const cutoff = Float64Array.from(norms).sort()[1000 - 200 - 1];

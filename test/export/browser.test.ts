@@ -108,8 +108,8 @@ test(
       expected[kind] = { z: Array.from(z), n, latentDim, outputs };
       if (kind === 'mlp2d') {
         pool = drawLatents(new Rng(22), 'normal', 1000, latentDim);
-        keptInNode = truncateDraw(generator, { z: pool }, latentDim, 800, TRUNCATION).z;
-        normsInNode = jacobianNorms(generator, pool, latentDim);
+        keptInNode = (await truncateDraw(generator, { z: pool }, latentDim, 800, TRUNCATION)).z;
+        normsInNode = await jacobianNorms(generator, pool, latentDim);
       }
       generator.dispose();
     }

@@ -48,7 +48,7 @@ function nearEachMode(samples: Float32Array): number[] {
 }
 
 for (const loss of GAMES) {
-  test(`${loss} with its recommended settings puts G's samples on both modes in ${STEPS} steps`, () => {
+  test(`${loss} with its recommended settings puts G's samples on both modes in ${STEPS} steps`, async () => {
     // The game's own settings (k, optimizer, rates, penalties) on smaller networks; grid25's
     // modes are 2 apart, as these are, so R1's default weight suits them.
     const options = { ...resolveOptions({ data: 'grid25', loss }), batchSize: 64 };
@@ -57,9 +57,9 @@ for (const loss of GAMES) {
     const discriminator = mlpDiscriminator(2, { hidden: [64, 64] }, rng);
     const gan = new Gan(generator, discriminator, options, rng);
     const sample = () => generate(generator, (n) => gan.noise(n, new Rng(99)), SAMPLES);
-    const before = nearEachMode(sample());
-    for (let step = 0; step < STEPS; step++) gan.step(twoModes);
-    const after = nearEachMode(sample());
+    const before = nearEachMode(await sample());
+    for (let step = 0; step < STEPS; step++) await gan.step(twoModes);
+    const after = nearEachMode(await sample());
     gan.dispose();
     const total = (f: number[]) => f[0] + f[1];
     assert.ok(total(before) < 0.3, `${loss}: untrained G has ${total(before)} of its samples near the modes`);

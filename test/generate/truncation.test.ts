@@ -41,7 +41,7 @@ test('jacobianNorms is ‖J‖²_F of the analytic Jacobian, with and without a 
   const [d, m, n] = [3, 4, 50];
   const { model, w, b } = tanhGenerator(d, m, 3);
   const z = drawLatents(new Rng(4), 'normal', n, d);
-  const norms = jacobianNorms(model, z, d);
+  const norms = await jacobianNorms(model, z, d);
   for (let i = 0; i < n; i++) {
     let expected = 0;
     for (let j = 0; j < m; j++) {
@@ -63,7 +63,7 @@ test('jacobianNorms is ‖J‖²_F of the analytic Jacobian, with and without a 
   const kernel = [1, 2, -3, 0.5, 10, 10, 10, 10, 10, 10]; // rows: z1, z2, c1, c2, c3
   dense.setWeights([tf.tensor2d(kernel, [5, 2])]);
   const codes = { values: new Rng(1).fillNormal(new Float32Array(6 * 3)), dim: 3 };
-  for (const v of jacobianNorms(cond, drawLatents(new Rng(2), 'normal', 6, 2), 2, codes))
+  for (const v of await jacobianNorms(cond, drawLatents(new Rng(2), 'normal', 6, 2), 2, codes))
     assert.ok(Math.abs(v - (1 + 4 + 9 + 0.25)) < 1e-2, `${v}`);
   cond.dispose();
 });
@@ -117,7 +117,7 @@ test('truncation drops a bridge: the latent points G stretches across the gap be
 
   const n = 1800;
   const pool = drawPool(new Rng(6), 'normal', 1, truncationPool(n, 0.1));
-  const kept = truncateDraw(model, pool, 1, n, 0.1);
+  const kept = await truncateDraw(model, pool, 1, n, 0.1);
   const dropped = Array.from(pool.z).filter((v) => !kept.z.includes(v));
   assert.equal(kept.z.length, n);
   assert.equal(dropped.length, pool.z.length - n);
@@ -126,15 +126,18 @@ test('truncation drops a bridge: the latent points G stretches across the gap be
     dropped.every((v) => Math.abs(v) <= nearest),
     'the dropped z are the ones closest to the bridge',
   );
-  const x = runGenerator(model, kept.z, 1);
+  const x = await runGenerator(model, kept.z, 1);
   const onBridge = (xs: Float32Array) =>
     Array.from({ length: xs.length / 2 }, (_, i) => xs[2 * i]).filter((v) => Math.abs(v) < 1.9).length;
-  const raw = runGenerator(model, firstRows(pool, 1, n).z, 1);
+  const raw = await runGenerator(model, firstRows(pool, 1, n).z, 1);
   assert.ok(onBridge(raw) > 0.04 * n, `G alone puts ${onBridge(raw)} of ${n} samples on the bridge`);
   assert.equal(onBridge(x), 0, 'truncated: none on the bridge');
 
   // With ratio 0 the draw is drawLatents' own, row for row.
-  assert.deepEqual(drawTruncated(model, new Rng(6), 'normal', 1, 5, 0).z, drawLatents(new Rng(6), 'normal', 5, 1));
+  assert.deepEqual(
+    (await drawTruncated(model, new Rng(6), 'normal', 1, 5, 0)).z,
+    drawLatents(new Rng(6), 'normal', 5, 1),
+  );
   model.dispose();
 });
 

@@ -25,31 +25,31 @@ const oracle: Classifier = (images, n) =>
     return image.indexOf(Math.max(...image));
   });
 
-test('a generator that draws class k as k has conditional accuracy 1; one class wrong costs 1/K', () => {
-  const result = conditionalAccuracy(oracle, drawClass(new Rng(1)), 10, 20);
+test('a generator that draws class k as k has conditional accuracy 1; one class wrong costs 1/K', async () => {
+  const result = await conditionalAccuracy(oracle, drawClass(new Rng(1)), 10, 20);
   assert.equal(result.accuracy, 1);
   assert.deepEqual(result.perClass, new Array(10).fill(1));
   // Class 3 comes out as 4 half the time.
   const draw = drawClass(new Rng(2));
   const sloppy = (k: number, n: number) =>
     k === 3 ? Float32Array.from([...draw(3, n / 2), ...draw(4, n / 2)]) : draw(k, n);
-  const half = conditionalAccuracy(oracle, sloppy, 10, 20);
+  const half = await conditionalAccuracy(oracle, sloppy, 10, 20);
   assert.equal(half.perClass[3], 0.5);
   assert.ok(Math.abs(half.accuracy - 0.95) < 1e-12);
-  assert.throws(
-    () => conditionalAccuracy(() => new Int32Array(3), draw, 10, 20),
+  await assert.rejects(
+    conditionalAccuracy(() => new Int32Array(3), draw, 10, 20),
     /Expected the classifier to return 20 classes but it returned 3/,
   );
 });
 
-test("InfoGAN's code: a permuted code is recovered by the best one-to-one mapping", () => {
+test("InfoGAN's code: a permuted code is recovered by the best one-to-one mapping", async () => {
   const permutation = [7, 2, 9, 0, 4, 1, 8, 3, 6, 5]; // code c draws class permutation[c]
   const draw = drawClass(new Rng(3));
-  const result = infoganCodeAccuracy(oracle, (c, n) => draw(permutation[c], n), 10, 15);
+  const result = await infoganCodeAccuracy(oracle, (c, n) => draw(permutation[c], n), 10, 15);
   assert.equal(result.accuracy, 1);
   assert.deepEqual(result.mapping, permutation);
   // Two code values for one class: only one of them can map to it.
-  const merged = infoganCodeAccuracy(oracle, (c, n) => draw(c === 9 ? 0 : c, n), 10, 15);
+  const merged = await infoganCodeAccuracy(oracle, (c, n) => draw(c === 9 ? 0 : c, n), 10, 15);
   assert.ok(Math.abs(merged.accuracy - 0.9) < 1e-12, `${merged.accuracy}`);
 });
 

@@ -45,7 +45,7 @@ test(
     const reference = await ReferenceData.open('fashion-mnist', { dataDir: TEST_DATA_DIR });
     // For each class, the first training image the classifier puts in that class.
     const candidates = toSigned(reference.train.images.subarray(0, 200 * SIZE));
-    const rows = onePerClass(candidates, model.extractor.fromFloats(candidates, 200).probabilities, K);
+    const rows = onePerClass(candidates, (await model.extractor.fromFloats(candidates, 200)).probabilities, K);
     const collapsedImage = rows.slice(3 * SIZE, 4 * SIZE); // class 3 only
     const collapsedRows = new Float32Array(K * SIZE);
     for (let k = 0; k < K; k++) collapsedRows.set(collapsedImage, k * SIZE);
@@ -92,7 +92,7 @@ test(
       assert.ok(Math.abs(bad.classes_kl + Math.log(q[3])) < 1e-9, `${bad.classes_kl} vs ${-Math.log(q[3])}`);
 
       // FID of a point mass at f(x) against N(μ, Σ): ‖f(x) − μ‖² + tr Σ.
-      const f = model.extractor.fromFloats(collapsedImage, 1).features;
+      const f = (await model.extractor.fromFloats(collapsedImage, 1)).features;
       const stats = await reference.stats('train', model);
       const d = stats.dim;
       let pointMass = 0;

@@ -26,13 +26,15 @@ async function setting() {
   const train = await reference.features('train', model);
   const trainSet = { values: train.features, count: train.count, dim: train.featureDim };
   /** FID against the whole training set and KID against its features, for images in [−1, 1]. */
-  const score = (images: Float32Array) => {
-    const f = model.extractor.fromFloats(images, N);
+  const score = async (images: Float32Array) => {
+    const f = await model.extractor.fromFloats(images, N);
     const fid = frechetDistance(gaussianStats(f.features, N, f.featureDim), trainStats);
-    const kid = kernelInceptionDistance({ values: f.features, count: N, dim: f.featureDim }, trainSet, {
-      subsets: 20,
-      subsetSize: 500,
-    }).mean;
+    const kid = (
+      await kernelInceptionDistance({ values: f.features, count: N, dim: f.featureDim }, trainSet, {
+        subsets: 20,
+        subsetSize: 500,
+      })
+    ).mean;
     return { fid, kid };
   };
   const clean = toSigned(reference.test.images.subarray(0, N * 784));
@@ -50,7 +52,9 @@ test('real test images vs the training set: FID near zero', { skip }, async (t) 
 test('FID and KID rise strictly with the strength of Gaussian noise', { skip }, async (t) => {
   const { score, clean } = await setting();
   const rng = new Rng(11);
-  const scores = [0, 0.1, 0.2, 0.4].map((std) => score(std === 0 ? clean : addNoise(clean, std, () => rng.normal())));
+  const scores = [];
+  for (const std of [0, 0.1, 0.2, 0.4])
+    scores.push(await score(std === 0 ? clean : addNoise(clean, std, () => rng.normal())));
   t.diagnostic(
     `noise std 0, 0.1, 0.2, 0.4 → FID ${scores.map((s) => s.fid.toFixed(3)).join(', ')}; KID ${scores.map((s) => s.kid.toFixed(4)).join(', ')}`,
   );
@@ -62,7 +66,8 @@ test('FID and KID rise strictly with the strength of Gaussian noise', { skip }, 
 
 test('FID and KID rise strictly with the strength of blur', { skip }, async (t) => {
   const { score, clean } = await setting();
-  const scores = [0, 0.6, 1.2, 2].map((sigma) => score(blur(clean, 28, 28, sigma)));
+  const scores = [];
+  for (const sigma of [0, 0.6, 1.2, 2]) scores.push(await score(blur(clean, 28, 28, sigma)));
   t.diagnostic(
     `blur σ 0, 0.6, 1.2, 2 px → FID ${scores.map((s) => s.fid.toFixed(3)).join(', ')}; KID ${scores.map((s) => s.kid.toFixed(4)).join(', ')}`,
   );

@@ -87,7 +87,7 @@ test("a user's network: penultimate layer by default, logits turned into probabi
   assert.equal(user.network.featureLayer, undefined); // no features.json
   assert.equal(user.extractor.featureLayer, 'hidden');
   const images = new Float32Array(3 * 8 * 8 * 3).map((_, i) => Math.sin(i));
-  const f = user.extractor.fromFloats(images, 3);
+  const f = await user.extractor.fromFloats(images, 3);
   assert.deepEqual([f.featureDim, f.classes, f.count], [5, 4, 3]);
   // By hand from the saved weights: features = ReLU(xW₁ + b₁) (the penultimate layer), probabilities = softmax(hW₂ + b₂).
   const [w1, b1, w2, b2] = user.network.model.getWeights().map((w) => w.dataSync());

@@ -31,7 +31,7 @@ test('Parzen log-likelihood equals a direct float64 computation', async () => {
   const centres = uniform(rng, 30, d);
   const queries = uniform(rng, 7, d);
   const sigmas = [0.1, 0.3, 1];
-  const got = parzenLogLikelihoods(queries, centres, sigmas);
+  const got = await parzenLogLikelihoods(queries, centres, sigmas);
   sigmas.forEach((sigma, s) => {
     for (let i = 0; i < queries.count; i++) {
       const want = direct(queries.values.subarray(i * d, (i + 1) * d), centres.values, d, sigma);
@@ -55,7 +55,7 @@ test('Parzen protocol: σ from logspace(−1, 0, 10) by validation likelihood; m
     return { values, count: n, dim: d };
   };
   const [samples, validation, test_] = [draw(300), draw(40), draw(60)];
-  const result = parzenProtocol(samples, validation, test_);
+  const result = await parzenProtocol(samples, validation, test_);
   // The protocol by hand: every σ's mean validation log-likelihood, the best σ, then the test set's mean and
   // standard error (population std / √n) under it.
   const lls = (set: typeof samples, sigma: number) =>

@@ -15,23 +15,23 @@ const gaussian = (rng: Rng, n: number, d: number, shift = 0) => {
 test('precision and recall of a set against itself are 1', async () => {
   await initBackend();
   const a = gaussian(new Rng(1), 2000, 64, 5); // far from the origin: ‖x‖² is large, so rounding in ‖a‖² + ‖b‖² − 2a·b shows if mishandled
-  assert.deepEqual(precisionRecall(a, a), { precision: 1, recall: 1 });
+  assert.deepEqual(await precisionRecall(a, a), { precision: 1, recall: 1 });
 });
 
 test('precision and recall: disjoint sets score 0; a collapsed generator keeps precision and loses recall', async () => {
   await initBackend();
   const rng = new Rng(2);
   const real = gaussian(rng, 1000, 8);
-  assert.deepEqual(precisionRecall(real, gaussian(rng, 1000, 8, 20)), { precision: 0, recall: 0 });
+  assert.deepEqual(await precisionRecall(real, gaussian(rng, 1000, 8, 20)), { precision: 0, recall: 0 });
   // Every generated sample near one real point: realistic, but with no variety.
   const collapsed = gaussian(rng, 1000, 8);
   for (let i = 0; i < collapsed.values.length; i++)
     collapsed.values[i] = real.values[i % 8] + 0.01 * collapsed.values[i];
-  const pr = precisionRecall(real, collapsed);
+  const pr = await precisionRecall(real, collapsed);
   assert.ok(pr.precision > 0.9, `precision ${pr.precision}`);
   assert.ok(pr.recall < 0.05, `recall ${pr.recall}`);
   // A second sample of the same distribution: both high, neither exactly 1.
-  const fresh = precisionRecall(real, gaussian(rng, 1000, 8));
+  const fresh = await precisionRecall(real, gaussian(rng, 1000, 8));
   assert.ok(fresh.precision > 0.6 && fresh.recall > 0.6, JSON.stringify(fresh));
 });
 
@@ -76,7 +76,10 @@ test('precision and recall equal a brute-force count of points inside the k-NN b
       Math.min(precision.margin, recall.margin) > 1e-5,
       `k ${k}: a point lies on a ball edge (${precision.margin}, ${recall.margin})`,
     );
-    assert.deepEqual(precisionRecall(real, generated, k), { precision: precision.fraction, recall: recall.fraction });
+    assert.deepEqual(await precisionRecall(real, generated, k), {
+      precision: precision.fraction,
+      recall: recall.fraction,
+    });
     assert.notEqual(precision.fraction, recall.fraction);
   }
 });
@@ -86,8 +89,8 @@ test('kNearest and nearestDistances agree with a brute-force search', async () =
   const rng = new Rng(4);
   const a = gaussian(rng, 50, 5);
   const b = gaussian(rng, 300, 5);
-  const { index, distance } = kNearest(a, b, 3);
-  const nearest = nearestDistances(a, b);
+  const { index, distance } = await kNearest(a, b, 3);
+  const nearest = await nearestDistances(a, b);
   for (let i = 0; i < a.count; i++) {
     const all = Array.from({ length: b.count }, (_, j) => {
       let s = 0;
@@ -101,6 +104,6 @@ test('kNearest and nearestDistances agree with a brute-force search', async () =
     assert.ok(Math.abs(nearest[i] - all[0][0]) < 1e-4);
   }
   // Within one set, skipSelf leaves each row's own index out.
-  const self = kNearest(b, b, 1, true);
+  const self = await kNearest(b, b, 1, true);
   assert.ok(self.index.every((j, i) => j !== i));
 });

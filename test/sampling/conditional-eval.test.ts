@@ -41,7 +41,7 @@ test(
     const { extractor } = await openFeatureModel();
     const train = await loadImages('fashion-mnist', { download: false });
     const candidates = toSigned(train.images.subarray(0, 200 * SIZE));
-    const byClass = onePerClass(candidates, extractor.fromFloats(candidates, 200).probabilities, 10);
+    const byClass = onePerClass(candidates, (await extractor.fromFloats(candidates, 200)).probabilities, 10);
     /** Rows for the 10 code values: value k draws an image of class target(k). */
     const rows = (target: (k: number) => number) => {
       const out = new Float32Array(10 * SIZE);

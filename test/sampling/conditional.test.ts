@@ -242,12 +242,12 @@ test('a run as the class sampler the conditional metrics take', async () => {
   const before = tf.memory().numTensors;
   const s = await openClassSampler({ run: await cgan, seed: 2 });
   assert.equal(s.classes, 10);
-  const first = s.sample(3, 5);
+  const first = await s.sample(3, 5);
   assert.equal(first.length, 5 * 28 * 28);
   // The first draw from seed 2 is what sampleRun draws for --class 3.
   assert.deepEqual(first, (await sampleRun({ run: await cgan, n: 5, classLabel: 3, seed: 2 })).data);
   // Any classifier: here one that calls everything class 3.
-  const result = conditionalAccuracy((_, n) => new Int32Array(n).fill(3), s.sample, s.classes, 4);
+  const result = await conditionalAccuracy((_, n) => new Int32Array(n).fill(3), s.sample, s.classes, 4);
   assert.equal(result.accuracy, 0.1);
   s.dispose();
   assert.equal(tf.memory().numTensors, before, 'tensors leaked');

@@ -160,7 +160,7 @@ test("D's head as a classifier of labelled images: hand-built heads score their 
     labels.map((l, i) => (i < 14 ? l : (l + 1) % 10)),
     labels,
   );
-  assert.deepEqual(headMetrics(acgan.gan, acgan.images, 'lit (test, 20)'), {
+  assert.deepEqual(await headMetrics(acgan.gan, acgan.images, 'lit (test, 20)'), {
     headAccuracy: 0.7,
     headImages: 'lit (test, 20)',
   });
@@ -173,7 +173,7 @@ test("D's head as a classifier of labelled images: hand-built heads score their 
     labels.map((l, i) => (i < 16 ? pi[l] : pi[(l + 1) % 10])),
     labels,
   );
-  assert.deepEqual(headMetrics(info.gan, info.images, 'lit'), { qAccuracy: 0.8, headImages: 'lit' });
+  assert.deepEqual(await headMetrics(info.gan, info.images, 'lit'), { qAccuracy: 0.8, headImages: 'lit' });
   info.dispose();
 });
 
@@ -270,50 +270,29 @@ function handBuiltGenerator(cond: Conditioning, target: (k: number) => number): 
 test('the mixture metrics of hand-built conditional generators: exact fractions by construction', async () => {
   await initBackend();
   const modes = toyDataset('ring8').modes!;
-  const score = (model: 'cgan' | 'infogan', target: (k: number) => number) => {
+  const score = async (model: 'cgan' | 'infogan', target: (k: number) => number) => {
     const options = resolveOptions({ data: 'ring8', model, latentDim: 2 });
     const cond = model === 'cgan' ? new Conditioning('cgan', 8) : new Conditioning('infogan', 8, 2);
     const G = handBuiltGenerator(cond, target);
     const D = mlpDiscriminator(2, { hidden: [4] }, new Rng(1));
     const gan = new Gan(G, D, options, new Rng(1), undefined, cond);
     try {
-      return mixtureConditionalMetrics(gan, G, cond, modes, new Rng(2), 500);
+      return await mixtureConditionalMetrics(gan, G, cond, modes, new Rng(2), 500);
     } finally {
       G.dispose();
       D.dispose();
     }
   };
   // cgan: every class on its own mode; on the next mode; all on mode 0 (only class 0 right); half the classes right.
-  assert.deepEqual(
-    score('cgan', (k) => k),
-    { classAccuracy: 1 },
-  );
-  assert.deepEqual(
-    score('cgan', (k) => (k + 1) % 8),
-    { classAccuracy: 0 },
-  );
-  assert.deepEqual(
-    score('cgan', () => 0),
-    { classAccuracy: 1 / 8 },
-  );
-  assert.deepEqual(
-    score('cgan', (k) => (k < 4 ? k : 0)),
-    { classAccuracy: 4 / 8 },
-  );
+  assert.deepEqual(await score('cgan', (k) => k), { classAccuracy: 1 });
+  assert.deepEqual(await score('cgan', (k) => (k + 1) % 8), { classAccuracy: 0 });
+  assert.deepEqual(await score('cgan', () => 0), { classAccuracy: 1 / 8 });
+  assert.deepEqual(await score('cgan', (k) => (k < 4 ? k : 0)), { classAccuracy: 4 / 8 });
   // infogan: code values have no names, so any one-to-one mapping scores 1; a collapsed G 1/8; two codes on one mode 7/8.
   const permutation = [3, 6, 0, 5, 1, 7, 2, 4];
-  assert.deepEqual(
-    score('infogan', (k) => permutation[k]),
-    { codeAccuracy: 1 },
-  );
-  assert.deepEqual(
-    score('infogan', () => 0),
-    { codeAccuracy: 1 / 8 },
-  );
-  assert.deepEqual(
-    score('infogan', (k) => (k === 7 ? 0 : k)),
-    { codeAccuracy: 7 / 8 },
-  );
+  assert.deepEqual(await score('infogan', (k) => permutation[k]), { codeAccuracy: 1 });
+  assert.deepEqual(await score('infogan', () => 0), { codeAccuracy: 1 / 8 });
+  assert.deepEqual(await score('infogan', (k) => (k === 7 ? 0 : k)), { codeAccuracy: 7 / 8 });
 });
 
 test('a conditional run on a mixture records its conditional metric beside the mode metrics', async () => {

@@ -48,13 +48,13 @@ for (const kind of ['adam', 'sgd'] as const) {
     reference(kind, 5).forEach((r, i) => assert.ok(Math.abs(got[i] - r) < 1e-5, `${kind}[${i}]: ${got[i]} vs ${r}`));
   });
 
-  test(`${kind}: a restored state continues exactly like the original`, () => {
+  test(`${kind}: a restored state continues exactly like the original`, async () => {
     const a = tf.variable(tf.tensor1d(start));
     const optA = new Optimizer(spec(kind), [a]);
     for (let t = 1; t <= 3; t++) tf.tidy(() => optA.apply([tf.tensor1d(gradsAt(t))]));
     const b = tf.variable(a.clone());
     const optB = new Optimizer(spec(kind), [b]);
-    optB.setState(optA.getState());
+    optB.setState(await optA.getState());
     for (let t = 4; t <= 6; t++) {
       tf.tidy(() => optA.apply([tf.tensor1d(gradsAt(t))]));
       tf.tidy(() => optB.apply([tf.tensor1d(gradsAt(t))]));
@@ -63,15 +63,13 @@ for (const kind of ['adam', 'sgd'] as const) {
   });
 }
 
-test('a state of the wrong kind or size is refused', () => {
+test('a state of the wrong kind or size is refused', async () => {
   const p = tf.variable(tf.tensor1d(start));
   const adam = new Optimizer(spec('adam'), [p]);
   const sgd = new Optimizer(spec('sgd'), [p]);
-  assert.throws(
-    () => adam.setState(sgd.getState()),
-    /Expected adam optimizer state with 2 slots but received sgd with 1/,
-  );
-  const bad = adam.getState();
+  const sgdState = await sgd.getState();
+  assert.throws(() => adam.setState(sgdState), /Expected adam optimizer state with 2 slots but received sgd with 1/);
+  const bad = await adam.getState();
   bad.slots[0] = new Float32Array(2);
   assert.throws(() => adam.setState(bad), /Expected 3 values for optimizer slot 0 but received 2/);
 });

@@ -71,7 +71,7 @@ test('a run writes options, stats, metrics, pictures and a checkpoint', async ()
   // a ReLU G's norm is constant on each linear piece, so exact norms tie and only G's own rounding decides.
   const G = await loadGenerator(out, 'average');
   const z = new Rng((1 * 7919 + 40) | 0).fillNormal(new Float32Array(2 * 1000));
-  const norms = jacobianNorms(G, z, 2);
+  const norms = await jacobianNorms(G, z, 2);
   const mlp = readMlp(G);
   G.dispose();
   const pool = Array.from({ length: 1000 }, (_, i) => forwardWithJacobian(mlp, z.subarray(2 * i, 2 * i + 2)).x);

@@ -2,6 +2,7 @@
 // at a time (so memory stays bounded however many images), as plain Float32Arrays.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { readTensors } from '../../backend/read.js';
 
 export interface Features {
   /** n × featureDim, row-major. */
@@ -21,9 +22,9 @@ export interface FeatureExtractor {
   /** The layer the features come from. */
   featureLayer: string;
   /** Images NHWC float32 in [−1, 1]; `onBatch` hears how many are done after each batch. */
-  fromFloats(images: Float32Array, count: number, onBatch?: BatchProgress): Features;
+  fromFloats(images: Float32Array, count: number, onBatch?: BatchProgress): Promise<Features>;
   /** Images NHWC bytes 0..255 (an ImageDataset's), mapped to [−1, 1] batch by batch. */
-  fromBytes(images: Uint8Array, count: number, onBatch?: BatchProgress): Features;
+  fromBytes(images: Uint8Array, count: number, onBatch?: BatchProgress): Promise<Features>;
 }
 
 /** Images done so far, of `total` (a command's progress line). */
@@ -68,29 +69,31 @@ export function featureExtractor(model: tfl.LayersModel, featureLayer?: string):
   // decided on the first batch and kept, so every image is treated alike.
   let needsSoftmax: boolean | undefined;
 
-  const run = (
+  const run = async (
     count: number,
     fill: (target: Float32Array, start: number, m: number) => void,
     onBatch?: BatchProgress,
-  ): Features => {
+  ): Promise<Features> => {
     const features = new Float32Array(count * featureDim);
     const probabilities = new Float32Array(count * classes);
     const input = new Float32Array(Math.min(BATCH, count) * size);
     for (let start = 0; start < count; start += BATCH) {
       const m = Math.min(BATCH, count - start);
       fill(input, start, m);
-      const [f, p] = tf.tidy(() => {
+      const [f, out] = tf.tidy(() => {
         const x = tf.tensor4d(input.subarray(0, m * size), [m, ...(inputShape as [number, number, number])]);
         const [f, out] = view.apply(x, { training: false }) as tf.Tensor[];
-        const flat = tf.reshape(out, [m, classes]);
-        needsSoftmax ??= !isDistribution(flat);
-        return [tf.reshape(f, [m, featureDim]), needsSoftmax ? tf.softmax(flat) : flat];
+        return [tf.reshape(f, [m, featureDim]), tf.reshape(out, [m, classes])];
       });
       try {
-        features.set(f.dataSync() as Float32Array, start * featureDim);
-        probabilities.set(p.dataSync() as Float32Array, start * classes);
+        // The first batch's outputs are read once more, to decide; later batches need one read each.
+        needsSoftmax ??= !isDistribution((await out.data()) as Float32Array, classes);
+        const p = needsSoftmax ? tf.softmax(out) : out;
+        const [fv, pv] = await readTensors([f, p]).finally(() => p !== out && p.dispose());
+        features.set(fv, start * featureDim);
+        probabilities.set(pv, start * classes);
       } finally {
-        tf.dispose([f, p]);
+        tf.dispose([f, out]);
       }
       onBatch?.(start + m, count);
     }
@@ -127,9 +130,7 @@ export function penultimateLayer(model: tfl.LayersModel): string {
   return model.layers[model.layers.length - 2].name;
 }
 
-function isDistribution(p: tf.Tensor2D | tf.Tensor): boolean {
-  const values = p.dataSync();
-  const classes = p.shape[1]!;
+function isDistribution(values: Float32Array, classes: number): boolean {
   for (let i = 0; i < values.length; i += classes) {
     let sum = 0;
     for (let k = 0; k < classes; k++) {

@@ -86,7 +86,7 @@ async function measureHeads({ plan, gan, say }: TaskContext): Promise<HeadMetric
     );
     return undefined;
   }
-  const result = headMetrics(gan, test, `${options.data} (test, ${test.count})`);
+  const result = await headMetrics(gan, test, `${options.data} (test, ${test.count})`);
   if (result?.qAccuracy !== undefined) {
     say(
       `Q's categorical code as a classifier of ${result.headImages}: ${(100 * result.qAccuracy).toFixed(1)}% ` +

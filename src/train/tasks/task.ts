@@ -30,7 +30,7 @@ export interface DataTask {
   /** The run's pictures at `step`; `snapshot` also keeps a copy under snapshots/. */
   pictures(step: number, snapshot: boolean): Promise<void>;
   /** 1D/2D data: live.json's picture of the game as the players are now (train/live.ts); image data has none. */
-  liveFrame?(): Record<string, unknown>;
+  liveFrame?(): Promise<Record<string, unknown>>;
   /**
    * After the last checkpoint: the kind's numbers for metrics.json, the 2D metrics for the
    * caller, and the final flat scores with `_real` references (images, 1D) for the caller.

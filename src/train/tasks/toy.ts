@@ -24,7 +24,7 @@ export function toyTask(context: TaskContext, toy: ToyDataset): DataTask {
 
   // Evaluation draws from a seeded stream of its own so that it never changes the
   // training stream: a run is the same whether or not it is evaluated.
-  const measure = (step: number): RunMetrics | undefined => {
+  const measure = async (step: number): Promise<RunMetrics | undefined> => {
     const { modes, modeStd } = toy;
     if (!modes || !modeStd) return undefined;
     const evalRng = new Rng((options.seed * 7919 + step) | 0);
@@ -33,24 +33,24 @@ export function toyTask(context: TaskContext, toy: ToyDataset): DataTask {
     // A conditional G samples every class (code value) uniformly, like the data.
     const codes = conditioning && { dim: conditioning.codeDim, draw: (r: Rng, m: number) => conditioning.draw(r, m) };
     const pool = drawPool(evalRng, options.prior, options.latentDim, truncationPool(n, ratio), codes);
-    const score = (draw: LatentDraw) =>
-      modeMetrics(runGenerator(sampler, draw.z, options.latentDim, 500, draw.codes), modes, modeStd);
-    const metrics: RunMetrics = score(truncateDraw(sampler, pool, options.latentDim, n, ratio));
+    const score = async (draw: LatentDraw) =>
+      modeMetrics(await runGenerator(sampler, draw.z, options.latentDim, 500, draw.codes), modes, modeStd);
+    const metrics: RunMetrics = await score(await truncateDraw(sampler, pool, options.latentDim, n, ratio));
     // G's own samples beside the truncated ones, so the README's table can show both.
-    if (ratio > 0) metrics.untruncated = score(firstRows(pool, options.latentDim, n));
+    if (ratio > 0) metrics.untruncated = await score(firstRows(pool, options.latentDim, n));
     if (!conditioning) return metrics;
-    return { ...metrics, ...mixtureConditionalMetrics(gan, sampler, conditioning, modes, evalRng, n) };
+    return { ...metrics, ...(await mixtureConditionalMetrics(gan, sampler, conditioning, modes, evalRng, n)) };
   };
 
   // 1D: evalSamples of G's (the same stream as the 2D metrics) against as many real points.
   // The real samples do not change with the step, so the numbers move only because G does.
   let line: Distances1d | undefined;
-  const measureLine = (step: number): Distances1d => {
+  const measureLine = async (step: number): Promise<Distances1d> => {
     const evalRng = new Rng((options.seed * 7919 + step) | 0);
     const n = options.evalSamples;
     const codes = conditioning && { dim: conditioning.codeDim, draw: (r: Rng, m: number) => conditioning.draw(r, m) };
     const pool = drawPool(evalRng, options.prior, options.latentDim, n, codes);
-    const fake = runGenerator(sampler, pool.z, options.latentDim, 500, pool.codes);
+    const fake = await runGenerator(sampler, pool.z, options.latentDim, 500, pool.codes);
     const realRng = new Rng((options.seed * 7919) ^ 0x2545f491);
     return distances1d(fake, toy.sample(realRng, n), toy.sample(realRng, n));
   };
@@ -60,11 +60,11 @@ export function toyTask(context: TaskContext, toy: ToyDataset): DataTask {
     prepare: async () => {},
     async evaluate(step, final) {
       if (toy.dim === 1) {
-        line = measureLine(step);
+        line = await measureLine(step);
         if (!final) say(`step ${step}: ${describeScores({ ...line })}`);
         return;
       }
-      last = measure(step);
+      last = await measure(step);
       if (!last) return;
       history.add({ step, metrics: last });
       // The final numbers are the caller's to print (with the run's warnings); they pass the same checks.
