@@ -84,14 +84,18 @@ function scaledDensity(data: ToyDataset, n: number): Float32Array {
 export class LiveFile {
   private writtenAt?: number;
   private writtenStep?: number;
+  /** Set when a write failed: the dashboard's picture is a convenience, so the run goes on without it. */
+  failure?: string;
 
   constructor(
     readonly file: string,
     private readonly everySeconds: number,
     private readonly frame: () => Promise<Record<string, unknown>>,
+    private readonly say: (message: string) => void = () => {},
   ) {}
 
   async update(step: number, { force = false }: { force?: boolean } = {}): Promise<void> {
+    if (this.failure) return;
     const now = performance.now();
     const due = force
       ? this.writtenStep !== step
@@ -106,7 +110,14 @@ export class LiveFile {
       time: Date.now(),
       ...(await this.frame()),
     });
-    await writeFileAtomic(this.file, text, 'writing the live picture (live.json)', { durable: false });
+    try {
+      await writeFileAtomic(this.file, text, 'writing the live picture (live.json)', { durable: false });
+    } catch (err) {
+      // A full disk or a lost permission must not end the training over a picture: the
+      // record and the checkpoints, which must be written, report it when it matters.
+      this.failure = (err as Error).message;
+      this.say(`warning: ${this.failure}; training goes on without live.json`);
+    }
   }
 }
 
@@ -128,8 +139,9 @@ export class LiveOutput {
     runDir: string,
     liveEvery: number,
     frame?: () => Promise<Record<string, unknown>>,
+    say?: (message: string) => void,
   ) {
-    if (frame && liveEvery > 0) this.live = new LiveFile(runPaths(runDir).live, liveEvery, frame);
+    if (frame && liveEvery > 0) this.live = new LiveFile(runPaths(runDir).live, liveEvery, frame, say);
   }
 
   async afterStep(step: number): Promise<void> {

@@ -164,7 +164,7 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
     say(describeRollback(rollback));
     return to;
   };
-  const live = new LiveOutput(history, runDir, options.liveEvery, task.liveFrame && (() => task.liveFrame!()));
+  const live = new LiveOutput(history, runDir, options.liveEvery, task.liveFrame && (() => task.liveFrame!()), say);
   const batches = injectFaults(plan.data.batches, { nanAt: hooks.nanAtStep, slowStepMs: hooks.slowStepMs });
   const r = { history, watch, task, say };
   hooks.onStart?.({ firstStep: start + 1, steps: options.steps, batchSize: options.batchSize, ...task.epochs });
