@@ -3,10 +3,22 @@
 // reaching further back as the learning rate decays, see update).
 // Averaging smooths the oscillation of the adversarial game and usually gives better
 // samples; sampling and metrics use it when it is enabled.
+// Batch norm: the averaged weights never ran as a network, so G's running statistics
+// do not fit them (they describe G's activations, not the average's). Before anyone
+// samples the average, refreshStatistics recomputes them from the average's own
+// activations on a fixed set of noise batches (the "recompute BN statistics" step of
+// BigGAN's evaluation, Brock et al. 2019, Appendix C.1).
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
+/** How many noise batches of how many examples the average's batch-norm statistics are recomputed on. */
+export const STATISTICS_BATCHES = 8;
+export const STATISTICS_BATCH_SIZE = 256;
+
 export class WeightAverage {
+  /** Whether the weights moved since the batch-norm statistics were last recomputed. */
+  private stale = true;
+
   private constructor(
     readonly model: tfl.LayersModel,
     private readonly source: tfl.LayersModel,
@@ -32,15 +44,48 @@ export class WeightAverage {
    * points in the last 1,000 steps.
    */
   update(rate = 1): void {
+    this.stale = true;
     const beta = 1 - (1 - this.beta) * rate;
     const targets = this.model.weights;
     const sources = this.source.weights;
     tf.tidy(() => {
       targets.forEach((t, i) => {
         const w = sources[i].read();
-        // Non-trainable weights (batch-norm statistics) are copied, not averaged.
+        // Non-trainable weights (batch-norm statistics) are copied, not averaged;
+        // refreshStatistics replaces the batch-norm ones before the average samples.
         t.write(sources[i].trainable ? tf.add(tf.mul(beta, t.read()), tf.mul(1 - beta, w)) : w.clone());
       });
     });
+  }
+
+  /** The weights were replaced (a resumed or rolled-back run): the statistics must be recomputed. */
+  invalidate(): void {
+    this.stale = true;
+  }
+
+  /**
+   * Recomputes the average's batch-norm running statistics as the exact mean, over
+   * STATISTICS_BATCHES batches, of each batch's mean and variance (the average in
+   * training mode, momentum k/(k+1) for the k-th batch). `input(n)` gives G's input
+   * for n examples and must draw the same noise every time, so the statistics follow
+   * from the weights alone and a resumed run recomputes exactly what it would have.
+   * Nothing to do for a G without batch norm, or when nothing moved.
+   */
+  refreshStatistics(input: (n: number) => tf.Tensor | tf.Tensor[]): void {
+    if (!this.stale) return;
+    this.stale = false;
+    const norms = this.model.layers.filter((l) => l.getClassName() === 'BatchNormalization');
+    if (norms.length === 0) return;
+    const saved = norms.map((l) => (l as unknown as { momentum: number }).momentum);
+    try {
+      for (let k = 0; k < STATISTICS_BATCHES; k++) {
+        for (const l of norms) (l as unknown as { momentum: number }).momentum = k / (k + 1);
+        tf.tidy(() => {
+          this.model.apply(input(STATISTICS_BATCH_SIZE), { training: true });
+        });
+      }
+    } finally {
+      norms.forEach((l, i) => ((l as unknown as { momentum: number }).momentum = saved[i]));
+    }
   }
 }

@@ -10,7 +10,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { game, type Game } from '../games/losses.js';
 import type { Codes, Conditioning, Judgement } from '../games/conditional.js';
 import { r1Penalty } from '../games/penalties.js';
-import type { Rng } from '../rng.js';
+import { Rng } from '../rng.js';
 import type { BatchSource } from '../data/batches.js';
 import type { StepStats } from '../run/stats.js';
 import { Optimizer } from './optimizers.js';
@@ -19,6 +19,9 @@ import { readAndDispose, readTensors } from '../backend/read.js';
 import type { WeightAverage } from './ema.js';
 import type { CheckpointState } from '../run/checkpoint.js';
 import type { TrainOptions } from './options.js';
+
+/** The seed of the noise the average's batch-norm statistics are recomputed on. */
+const AVERAGE_STATISTICS_SEED = 0x5eed_b0a7;
 
 type GanOptions = Pick<
   TrainOptions,
@@ -193,6 +196,15 @@ export class Gan {
     const result = tf.stack(aux ? [value, aux] : [value]) as tf.Tensor1D;
     tf.dispose(aux ? [value, aux] : [value]);
     return result;
+  }
+
+  /**
+   * Readies G's moving average to sample: recomputes its batch-norm statistics (ema.ts)
+   * on noise from a fixed seed of its own, so the run's RNG is untouched.
+   */
+  settleAverage(): void {
+    const rng = new Rng(AVERAGE_STATISTICS_SEED);
+    this.average?.refreshStatistics((n) => this.generatorInput(this.noise(n, rng), this.conditioning?.draw(rng, n)));
   }
 
   /** What a checkpoint needs besides the models. */

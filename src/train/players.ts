@@ -45,6 +45,7 @@ export async function restorePlayers(players: Players, checkpoint: string): Prom
   copyWeights(saved.models.generator, gan.generator);
   copyWeights(saved.models.discriminator, gan.discriminator);
   if (average && saved.models.generatorAverage) copyWeights(saved.models.generatorAverage, average.model);
+  average?.invalidate();
   gan.optG.setState(saved.state.optimizers.generator);
   gan.optD.setState(saved.state.optimizers.discriminator);
   gan.rng.setState(saved.state.rng);
@@ -79,6 +80,7 @@ export function restoreStart(players: Players, start: StartState): number {
     model.setWeights(tensors);
     tf.dispose(tensors);
   });
+  players.average?.invalidate();
   players.gan.optG.setState(start.state.optimizers.generator);
   players.gan.optD.setState(start.state.optimizers.discriminator);
   players.gan.rng.setState(start.state.rng);

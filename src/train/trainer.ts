@@ -146,6 +146,7 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
   let startState = start === 0 && options.recover > 0 ? await captureStart(players) : undefined;
   // Callers have checked the weights are finite: a checkpoint is never written from a diverged state.
   const checkpoint = async (step: number) => {
+    gan.settleAverage();
     await history.flush();
     await saveCheckpoint(runDir, players.models, await gan.checkpointState(step));
     startState = undefined;
@@ -164,7 +165,13 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
     say(describeRollback(rollback));
     return to;
   };
-  const live = new LiveOutput(history, runDir, options.liveEvery, task.liveFrame && (() => task.liveFrame!()), say);
+  const live = new LiveOutput(
+    history,
+    runDir,
+    options.liveEvery,
+    task.liveFrame && (() => (gan.settleAverage(), task.liveFrame!())),
+    say,
+  );
   const batches = injectFaults(plan.data.batches, { nanAt: hooks.nanAtStep, slowStepMs: hooks.slowStepMs });
   const r = { history, watch, task, say };
   hooks.onStart?.({ firstStep: start + 1, steps: options.steps, batchSize: options.batchSize, ...task.epochs });
@@ -195,6 +202,8 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
       await report(step, { ...problem, message: problem.message + (problem.diverged ? tried : '') }, r);
     }
 
+    // G's average samples only after its batch-norm statistics are recomputed (a no-op without batch norm).
+    if (due(options.evalEvery, step) || due(options.plotEvery, step)) gan.settleAverage();
     if (due(options.evalEvery, step)) await task.evaluate(step, false);
     if (due(options.plotEvery, step)) await task.pictures(step, true);
     // A request at the last step is answered by the final checkpoint.
@@ -214,6 +223,7 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
   }
 
   // ── The end: the final evaluation, checkpoint and pictures, then metrics.json ──
+  gan.settleAverage();
   await live.lastFrame(options.steps); // the final weights, which the page keeps showing
   hooks.onPhase?.('final evaluation, checkpoint and pictures');
   await task.evaluate(options.steps, true);

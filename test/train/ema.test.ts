@@ -44,3 +44,51 @@ test('batch-norm statistics are copied, not averaged', async () => {
   avg.update(0.5);
   assert.deepEqual(values(avg.model, movingMean), [5, 5, 5]);
 });
+
+test("the average's batch-norm statistics are recomputed from its own activations: the mean over batches of each batch's mean and variance", async () => {
+  const g = model();
+  fill(g, 0, 1); // kernel [2, 3] of ones: BN's input is x₀ + x₁ in every unit
+  const avg = await WeightAverage.of(g, 0.5);
+  const kernel = tf.tensor2d([1, 2, 3, -1, 0, 0.5], [2, 3]);
+  g.weights[0].write(kernel);
+  avg.update(); // the average's kernel: 0.5·1 + 0.5·kernel
+  const averaged = [
+    [1, 1.5, 2],
+    [0, 0.5, 0.75],
+  ];
+  // Batches the refresh will see, written here so the reference can use them too.
+  let calls = 0;
+  const inputs: number[][][] = [];
+  avg.refreshStatistics((n) => {
+    const rows = Array.from({ length: n }, (_, i) => [Math.sin(i + 7 * calls), Math.cos(3 * i + calls) * (calls + 1)]);
+    calls++;
+    inputs.push(rows);
+    return tf.tensor2d(rows);
+  });
+  assert.ok(calls >= 2, `${calls} batches`);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  for (let unit = 0; unit < 3; unit++) {
+    const perBatch = inputs.map((rows) => rows.map(([a, b]) => a * averaged[0][unit] + b * averaged[1][unit]));
+    const means = perBatch.map(mean);
+    const variances = perBatch.map((h, k) => mean(h.map((x) => (x - means[k]) ** 2)));
+    const movingMean = values(
+      avg.model,
+      avg.model.weights.findIndex((w) => w.name.includes('moving_mean')),
+    )[unit];
+    const movingVar = values(
+      avg.model,
+      avg.model.weights.findIndex((w) => w.name.includes('moving_variance')),
+    )[unit];
+    assert.ok(Math.abs(movingMean - mean(means)) < 1e-4, `unit ${unit}: mean ${movingMean} vs ${mean(means)}`);
+    assert.ok(Math.abs(movingVar - mean(variances)) < 1e-3 * (1 + mean(variances)), `unit ${unit}: var ${movingVar}`);
+  }
+  // Nothing moved since: a second refresh does no work.
+  avg.refreshStatistics(() => {
+    throw new Error('refreshed twice');
+  });
+  // The momentum the layer trains with is back.
+  const norm = avg.model.layers.find((l) => l.getClassName() === 'BatchNormalization') as unknown as {
+    momentum: number;
+  };
+  assert.equal(norm.momentum, 0.99);
+});
