@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -262,6 +262,27 @@ test('--live-every is 0 or at least a second, and watching a run changes none of
   const watched = stepLines(path.join(dir, 'watched'));
   assert.equal(watched.length, 150);
   assert.deepEqual(watched, stepLines(path.join(dir, 'unwatched')));
+});
+
+test('when live.json cannot be written the run warns once and finishes, with the losses of an unwatched run', async () => {
+  const dir = tempDir();
+  // A constant rate: the resumed run then goes on as the uninterrupted one does.
+  const args = ['train', '--data', 'ring8', '--seed', '5', '--lr-final', '1', ...QUICK];
+  const blocked = path.join(dir, 'blocked');
+  await gankit([...args, '--steps', '60', '--out', blocked]);
+  // A directory where live.json goes: the atomic rename onto it fails (EISDIR/ENOTEMPTY), as a full disk would.
+  rmSync(path.join(blocked, 'live.json'));
+  mkdirSync(path.join(blocked, 'live.json', 'in-the-way'), { recursive: true });
+  const env = { GANKIT_SLOW_STEP_MS: '30' }; // frames come due while steps run
+  const output = await gankit([...args, '--resume', '--steps', '120', '--out', blocked], env);
+  const warnings = output.split('\n').filter((l) => l.includes('live.json'));
+  assert.equal(warnings.length, 1, output);
+  assert.match(warnings[0], /warning: .*live\.json.*training goes on without live\.json/);
+  const unwatched = path.join(dir, 'unwatched');
+  await gankit([...args, '--steps', '120', '--live-every', '0', '--out', unwatched]);
+  assert.equal(readJson(path.join(blocked, 'metrics.json')).steps, 120);
+  const lossesOf = (run: string) => stepLines(run).map((l) => [l.step, l.lossD, l.lossG]);
+  assert.deepEqual(lossesOf(blocked), lossesOf(unwatched));
 });
 
 test('SIGUSR2 writes a checkpoint after the current step and training goes on, to the same losses', async () => {
