@@ -130,7 +130,7 @@ export class Gan {
         dResult = tf.keep(untaped(() => tf.tidy(() => this.discriminatorStep(real, realCodes, fake, codes))));
       });
     });
-    this.average?.update(this.rateScale);
+    this.average?.update(this.rateScale, this.optG.steps);
     // The step's only read: its losses and D's outputs, in one transfer.
     const [dValues, gValues] = await readTensors([dResult!, gResult]).finally(() => tf.dispose([dResult!, gResult]));
     const [lossD, dReal, dFake] = dValues;
