@@ -211,12 +211,6 @@ export function layerMakers(spectral: boolean, seed: () => number | undefined): 
   };
 }
 
-/** Which players --spectral-norm normalises. */
-export type SpectralNormChoice = 'd' | 'g' | 'both' | 'none';
-export const SPECTRAL_NORM_CHOICES: readonly SpectralNormChoice[] = ['none', 'd', 'g', 'both'];
-export const normalisesD = (choice: SpectralNormChoice | undefined) => choice === 'd' || choice === 'both';
-export const normalisesG = (choice: SpectralNormChoice | undefined) => choice === 'g' || choice === 'both';
-
 export function isSpectral(layer: tfl.layers.Layer): layer is SpectralLayer {
   return typeof (layer as Partial<SpectralMethods>).powerIterate === 'function';
 }

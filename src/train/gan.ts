@@ -19,6 +19,7 @@ import { readAndDispose, readTensors } from '../backend/read.js';
 import type { WeightAverage } from './ema.js';
 import type { CheckpointState } from '../run/checkpoint.js';
 import type { TrainOptions } from './options.js';
+import { powerIterate, spectralLayers, type SpectralLayer } from '../networks/spectral-norm.js';
 
 type GanOptions = Pick<
   TrainOptions,
@@ -47,6 +48,8 @@ export class Gan {
   private readonly dVars: tf.Variable[];
   /** The learning rates' current fraction of their configured values (scaleLearningRates). */
   private rateScale = 1;
+  /** Spectrally normalised layers of G and D (often none): one power iteration before each update. */
+  private readonly spectral: { generator: SpectralLayer[]; discriminator: SpectralLayer[] };
 
   constructor(
     readonly generator: tfl.LayersModel,
@@ -57,6 +60,7 @@ export class Gan {
     readonly conditioning?: Conditioning,
   ) {
     this.game = game(options.loss);
+    this.spectral = { generator: spectralLayers(generator), discriminator: spectralLayers(discriminator) };
     this.gVars = generator.trainableWeights.map((w) => w.read() as tf.Variable);
     this.dVars = discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
     const spec = (lr: number) => ({
@@ -149,6 +153,7 @@ export class Gan {
     const drawn = penalty?.draw(this.rng, real.shape[0]);
     // The optimizer's step count (saved in checkpoints) schedules lazy R1.
     const lazyR1 = this.options.r1 > 0 && this.optD.steps % this.options.r1Every === 0;
+    powerIterate(this.spectral.discriminator); // σ's estimate for this update, the same in each of D's passes
     // Intermediate tensors die with variableGrads' scope, so D's mean outputs are kept here.
     let outputs: tf.Tensor[] = [];
     const { value, grads } = tf.variableGrads(() => {
@@ -179,6 +184,7 @@ export class Gan {
     beforeJudging: (fake: tf.Tensor) => void,
   ): tf.Tensor1D {
     let aux: tf.Scalar | undefined;
+    powerIterate(this.spectral.generator);
     const { value, grads } = tf.variableGrads(() => {
       const fake = this.generator.apply(this.generatorInput(z, codes), { training: true }) as tf.Tensor;
       beforeJudging(fake);
