@@ -82,3 +82,13 @@ test("cgan's projection D normalises its class embedding V (Miyato & Koyama 2018
   const { discriminator } = build(CASES[4], 'd');
   assert.ok(isSpectral(discriminator.getLayer('discriminator_embed')));
 });
+
+test('--spectral-norm refuses another value, naming the choices, and is recorded with the other options', async () => {
+  const { resolveOptions } = await import('../../src/train/options.js');
+  assert.throws(
+    () => resolveOptions({ spectralNorm: 'dd' as SpectralNormChoice }),
+    /spectralNorm.*one of none, d, g, both.*"dd"|Expected .*none, d, g, both/s,
+  );
+  assert.equal(resolveOptions({}).spectralNorm, 'none');
+  assert.equal(resolveOptions({ spectralNorm: 'both' }).spectralNorm, 'both');
+});
