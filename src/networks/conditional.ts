@@ -17,7 +17,8 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Conditioning } from '../games/conditional.js';
 import type { Rng } from '../rng.js';
-import type { NetworkOptions, Networks } from './options.js';
+import { normalisesD, normalisesG, type NetworkOptions, type Networks } from './options.js';
+import { layerMakers, type LayerMakers } from './spectral-norm.js';
 import {
   batchNorm,
   checkDcganShape,
@@ -32,11 +33,12 @@ type Sym = tfl.SymbolicTensor;
 
 export function conditionalNetworks(
   cond: Conditioning,
-  options: Pick<NetworkOptions, 'latentDim' | 'gHidden' | 'dHidden'>,
+  options: Pick<NetworkOptions, 'latentDim' | 'gHidden' | 'dHidden'> & Partial<Pick<NetworkOptions, 'spectralNorm'>>,
   shape: number[],
   rng: Rng,
 ): Networks {
-  if (shape.length === 1) return mlpNetworks(cond, options, shape[0], rng);
+  const sn = { g: normalisesG(options.spectralNorm), d: normalisesD(options.spectralNorm) };
+  if (shape.length === 1) return mlpNetworks(cond, options, shape[0], rng, sn);
   const [height, width, channels] = shape;
   if (height !== width)
     throw new Error(
@@ -46,8 +48,8 @@ export function conditionalNetworks(
   const image = { size: height, channels } as DcganShape;
   checkDcganShape(image);
   return {
-    generator: dcganConditionalGenerator(cond, image, options.latentDim, rng.nextUint32()),
-    discriminator: dcganConditionalDiscriminator(cond, image, rng.nextUint32()),
+    generator: dcganConditionalGenerator(cond, image, options.latentDim, rng.nextUint32(), sn.g),
+    discriminator: dcganConditionalDiscriminator(cond, image, rng.nextUint32(), sn.d),
   };
 }
 
@@ -62,22 +64,35 @@ export function dcganConditionalGenerator(
   image: DcganShape,
   latentDim: number,
   seed?: number,
+  spectral = false,
 ): tfl.LayersModel {
   const { z, c, joined } = generatorInputs(cond, latentDim);
-  return tfl.model({ inputs: [z, c], outputs: dcganGeneratorLayers(joined, image, seeder(seed)), name: 'generator' });
+  const s = seeder(seed);
+  const outputs = dcganGeneratorLayers(joined, image, s, layerMakers(spectral, s));
+  return tfl.model({ inputs: [z, c], outputs, name: 'generator' });
 }
 
-export function dcganConditionalDiscriminator(cond: Conditioning, image: DcganShape, seed?: number): tfl.LayersModel {
+/**
+ * `spectral`: every dense and convolutional layer of D spectrally normalised, the projection's
+ * class embedding V too (Miyato & Koyama 2018), and no batch norm, InfoGAN's Q head's included.
+ */
+export function dcganConditionalDiscriminator(
+  cond: Conditioning,
+  image: DcganShape,
+  seed?: number,
+  spectral = false,
+): tfl.LayersModel {
   const s = seeder(seed);
+  const make = layerMakers(spectral, s);
   const x = tfl.input({ shape: [image.size, image.size, image.channels], name: 'discriminator_x' });
-  const features = dcganDiscriminatorBody(x, image, s); // [B, F]
-  const logit = tfl.layers
+  const features = dcganDiscriminatorBody(x, image, s, make); // [B, F]
+  const logit = make
     .dense({ units: 1, kernelInitializer: dcganInit(s), name: 'discriminator_logit' })
     .apply(features) as Sym; // [B, 1]
   if (cond.discriminatorReadsCode) {
     const y = tfl.input({ shape: [cond.classes], name: 'discriminator_y' });
     const width = features.shape[1] as number;
-    const embedded = tfl.layers
+    const embedded = make
       .dense({ units: width, useBias: false, kernelInitializer: dcganInit(s), name: 'discriminator_embed' })
       .apply(y) as Sym; // [B, F]: V·y
     // [B, 1]
@@ -87,16 +102,16 @@ export function dcganConditionalDiscriminator(cond: Conditioning, image: DcganSh
   }
   let head: Sym;
   if (cond.auxHead === 'classes') {
-    head = tfl.layers
+    head = make
       .dense({ units: cond.auxDim, kernelInitializer: dcganInit(s), name: 'discriminator_classes' })
       .apply(features) as Sym;
   } else {
-    head = tfl.layers
+    head = make
       .dense({ units: 128, useBias: false, kernelInitializer: dcganInit(s), name: 'q_dense' })
       .apply(features) as Sym;
-    head = batchNorm('q_bn', s).apply(head) as Sym;
+    if (!make.spectral) head = batchNorm('q_bn', s).apply(head) as Sym;
     head = tfl.layers.leakyReLU({ alpha: 0.2, name: 'q_lrelu' }).apply(head) as Sym;
-    head = tfl.layers.dense({ units: cond.auxDim, kernelInitializer: dcganInit(s), name: 'q_out' }).apply(head) as Sym;
+    head = make.dense({ units: cond.auxDim, kernelInitializer: dcganInit(s), name: 'q_out' }).apply(head) as Sym;
   }
   const out = tfl.layers.concatenate({ name: 'discriminator_out' }).apply([logit, head]) as Sym; // [B, 1 + auxDim]
   return tfl.model({ inputs: x, outputs: out, name: 'discriminator' });
@@ -106,10 +121,17 @@ export function dcganConditionalDiscriminator(cond: Conditioning, image: DcganSh
  * The mlp preset's layers (dense → ReLU for G, dense → leaky ReLU 0.2 for D), Glorot weights seeded from the
  * run's RNG.
  */
-function denseStack(name: string, input: Sym, hidden: number[], activation: 'relu' | 'leakyRelu', rng: Rng): Sym {
+function denseStack(
+  name: string,
+  input: Sym,
+  hidden: number[],
+  activation: 'relu' | 'leakyRelu',
+  rng: Rng,
+  make: LayerMakers,
+): Sym {
   let h = input;
   hidden.forEach((units, i) => {
-    h = tfl.layers.dense({ units, kernelInitializer: glorot(rng), name: `${name}_dense${i + 1}` }).apply(h) as Sym;
+    h = make.dense({ units, kernelInitializer: glorot(rng), name: `${name}_dense${i + 1}` }).apply(h) as Sym;
     h = (
       activation === 'relu'
         ? tfl.layers.reLU({ name: `${name}_relu${i + 1}` })
@@ -126,10 +148,15 @@ function mlpNetworks(
   options: Pick<NetworkOptions, 'latentDim' | 'gHidden' | 'dHidden'>,
   dim: number,
   rng: Rng,
+  sn: { g: boolean; d: boolean },
 ): Networks {
+  // u's seeds come from the run's RNG too, drawn only when a player is normalised.
+  const seed = () => rng.nextUint32();
+  const makeG = layerMakers(sn.g, seed);
+  const makeD = layerMakers(sn.d, seed);
   const { z, c, joined } = generatorInputs(cond, options.latentDim);
-  const gHidden = denseStack('generator', joined, options.gHidden, 'relu', rng);
-  const point = tfl.layers
+  const gHidden = denseStack('generator', joined, options.gHidden, 'relu', rng, makeG);
+  const point = makeG
     .dense({ units: dim, kernelInitializer: glorot(rng), name: 'generator_out' })
     .apply(gHidden) as Sym;
   const generator = tfl.model({ inputs: [z, c], outputs: point, name: 'generator' });
@@ -137,9 +164,9 @@ function mlpNetworks(
   const x = tfl.input({ shape: [dim], name: 'discriminator_x' });
   const y = cond.discriminatorReadsCode ? tfl.input({ shape: [cond.classes], name: 'discriminator_y' }) : undefined;
   const dInput = y ? (tfl.layers.concatenate({ name: 'discriminator_join' }).apply([x, y]) as Sym) : x;
-  const features = denseStack('discriminator', dInput, options.dHidden, 'leakyRelu', rng);
+  const features = denseStack('discriminator', dInput, options.dHidden, 'leakyRelu', rng, makeD);
   const outputs = 1 + cond.auxDim;
-  const out = tfl.layers
+  const out = makeD
     .dense({ units: outputs, kernelInitializer: glorot(rng), name: 'discriminator_out' })
     .apply(features) as Sym; // [B, 1 + auxDim]
   const discriminator = tfl.model({ inputs: y ? [x, y] : x, outputs: out, name: 'discriminator' });

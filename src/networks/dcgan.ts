@@ -8,6 +8,7 @@
 // PyTorch's defaults (eps 1e-5, running-average momentum 0.1 = Keras momentum 0.9),
 // so bench/torch_dcgan28.py is the same model.
 import * as tfl from '@tensorflow/tfjs-layers';
+import { layerMakers, type LayerMakers } from './spectral-norm.js';
 
 type Sym = tfl.SymbolicTensor;
 
@@ -60,17 +61,27 @@ export function checkDcganShape({ size, channels }: DcganShape): void {
     throw new Error(`Expected 1 or 3 image channels for DCGAN but received ${channels}`);
 }
 
-/** G: z ∈ R^latentDim → image in [−1, 1]^(size×size×channels). */
-export function dcganGenerator(shape: DcganShape, latentDim = 100, seed?: number): tfl.LayersModel {
+/**
+ * G: z ∈ R^latentDim → image in [−1, 1]^(size×size×channels). `spectral`: its dense and
+ * transposed convolutions spectrally normalised (G keeps its batch norm, as in SNGAN).
+ */
+export function dcganGenerator(shape: DcganShape, latentDim = 100, seed?: number, spectral = false): tfl.LayersModel {
   checkDcganShape(shape);
   const z = tfl.input({ shape: [latentDim], name: 'generator_z' }); // [B, z]
-  return tfl.model({ inputs: z, outputs: dcganGeneratorLayers(z, shape, seeder(seed)), name: 'generator' });
+  const s = seeder(seed);
+  const outputs = dcganGeneratorLayers(z, shape, s, layerMakers(spectral, s));
+  return tfl.model({ inputs: z, outputs, name: 'generator' });
 }
 
 /** G's layers from its input vector h [B, d] (z, or z beside a code) to the image. */
-export function dcganGeneratorLayers(input: Sym, shape: DcganShape, s: () => number | undefined): Sym {
+export function dcganGeneratorLayers(
+  input: Sym,
+  shape: DcganShape,
+  s: () => number | undefined,
+  make: LayerMakers = layerMakers(false, s),
+): Sym {
   const { start, widths } = PLANS[shape.size];
-  let h = tfl.layers
+  let h = make
     .dense({
       units: start * start * widths[0],
       useBias: false,
@@ -86,7 +97,7 @@ export function dcganGeneratorLayers(input: Sym, shape: DcganShape, s: () => num
   const filters = [...widths.slice(1), shape.channels];
   filters.forEach((f, i) => {
     const last = i === filters.length - 1;
-    h = tfl.layers
+    h = make
       .conv2dTranspose({
         filters: f,
         kernelSize: 4,
@@ -105,27 +116,35 @@ export function dcganGeneratorLayers(input: Sym, shape: DcganShape, s: () => num
   return tfl.layers.activation({ activation: 'tanh', name: 'generator_tanh' }).apply(h) as Sym; // in [−1, 1]
 }
 
-/** D: image size×size×channels → one logit (no sigmoid: losses work on logits). */
-export function dcganDiscriminator(shape: DcganShape, seed?: number): tfl.LayersModel {
+/**
+ * D: image size×size×channels → one logit (no sigmoid: losses work on logits). `spectral`:
+ * every convolution and the logit layer spectrally normalised, and no batch norm (SN-DCGAN).
+ */
+export function dcganDiscriminator(shape: DcganShape, seed?: number, spectral = false): tfl.LayersModel {
   checkDcganShape(shape);
   const s = seeder(seed);
+  const make = layerMakers(spectral, s);
   const x = tfl.input({ shape: [shape.size, shape.size, shape.channels], name: 'discriminator_x' });
-  const h = dcganDiscriminatorBody(x, shape, s); // [B, features]
-  const logit = tfl.layers
-    .dense({ units: 1, kernelInitializer: dcganInit(s), name: 'discriminator_logit' })
-    .apply(h) as Sym; // [B, 1]
+  const h = dcganDiscriminatorBody(x, shape, s, make); // [B, features]
+  const logit = make.dense({ units: 1, kernelInitializer: dcganInit(s), name: 'discriminator_logit' }).apply(h) as Sym; // [B, 1]
   return tfl.model({ inputs: x, outputs: logit, name: 'discriminator' });
 }
 
 /** D's body: the image → its flattened features [B, (side/2^blocks)² · last width]. */
-export function dcganDiscriminatorBody(x: Sym, shape: DcganShape, s: () => number | undefined): Sym {
+export function dcganDiscriminatorBody(
+  x: Sym,
+  shape: DcganShape,
+  s: () => number | undefined,
+  make: LayerMakers = layerMakers(false, s),
+): Sym {
   const widths = [...PLANS[shape.size].widths].reverse(); // e.g. [64, 128] for 28 px
   let h: Sym = x;
   // Each block: conv 4×4 stride 2 halves the side; batch norm on all but the first
-  // (Radford et al.: none on D's input layer).
+  // (Radford et al.: none on D's input layer), and on none when the convolutions are
+  // spectrally normalised (Miyato et al. 2018's SN-DCGAN D has none).
   widths.forEach((f, i) => {
     const n = i + 1;
-    h = tfl.layers
+    h = make
       .conv2d({
         filters: f,
         kernelSize: 4,
@@ -136,7 +155,7 @@ export function dcganDiscriminatorBody(x: Sym, shape: DcganShape, s: () => numbe
         name: `discriminator_conv${n}`,
       })
       .apply(h) as Sym; // [B, side/2ⁿ, side/2ⁿ, f]
-    if (i > 0) h = batchNorm(`discriminator_bn${n}`, s).apply(h) as Sym;
+    if (i > 0 && !make.spectral) h = batchNorm(`discriminator_bn${n}`, s).apply(h) as Sym;
     h = tfl.layers.leakyReLU({ alpha: 0.2, name: `discriminator_lrelu${n}` }).apply(h) as Sym;
   });
   return tfl.layers.flatten({ name: 'discriminator_flatten' }).apply(h) as Sym;

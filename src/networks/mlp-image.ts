@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Rng } from '../rng.js';
+import { layerMakers } from './spectral-norm.js';
 
 type Sym = tfl.SymbolicTensor;
 
@@ -21,6 +22,8 @@ export interface MlpImageShape {
   pieces?: number;
   /** Dropout rate on the inputs of D's maxout layers (default 0: see the top of the file). */
   dropout?: number;
+  /** Every dense layer spectrally normalised (spectral-norm.ts; u seeded from the run's RNG). */
+  spectral?: boolean;
 }
 
 /**
@@ -59,15 +62,16 @@ tf.serialization.registerClass(Maxout);
 
 export function mlpImageGenerator(latentDim: number, shape: MlpImageShape, rng: Rng): tfl.LayersModel {
   const init = () => tfl.initializers.glorotUniform({ seed: rng.nextUint32() });
+  const make = layerMakers(shape.spectral ?? false, () => rng.nextUint32());
   const [h, w, c] = shape.image;
   const z = tfl.input({ shape: [latentDim], name: 'generator_z' });
   let x: Sym = z;
   (shape.gHidden ?? [1200, 1200]).forEach((units, i) => {
-    x = tfl.layers
+    x = make
       .dense({ units, activation: 'relu', kernelInitializer: init(), name: `generator_dense${i + 1}` })
       .apply(x) as Sym;
   });
-  x = tfl.layers
+  x = make
     .dense({ units: h * w * c, activation: 'tanh', kernelInitializer: init(), name: 'generator_out' })
     .apply(x) as Sym;
   x = tfl.layers.reshape({ targetShape: [h, w, c], name: 'generator_image' }).apply(x) as Sym; // [B, h, w, c]
@@ -78,16 +82,17 @@ export function mlpImageDiscriminator(shape: MlpImageShape, rng: Rng): tfl.Layer
   const init = () => tfl.initializers.glorotUniform({ seed: rng.nextUint32() });
   const pieces = shape.pieces ?? 5;
   const rate = shape.dropout ?? 0;
+  const make = layerMakers(shape.spectral ?? false, () => rng.nextUint32());
   const image = tfl.input({ shape: shape.image, name: 'discriminator_x' });
   let x = tfl.layers.flatten({ name: 'discriminator_flatten' }).apply(image) as Sym; // [B, h·w·c]
   (shape.dHidden ?? [240, 240]).forEach((units, i) => {
     const n = i + 1;
     if (rate > 0) x = tfl.layers.dropout({ rate, name: `discriminator_dropout${n}` }).apply(x) as Sym;
-    x = tfl.layers
+    x = make
       .dense({ units: units * pieces, kernelInitializer: init(), name: `discriminator_dense${n}` })
       .apply(x) as Sym;
     x = new Maxout({ pieces, name: `discriminator_maxout${n}` }).apply(x) as Sym; // [B, units]
   });
-  const logit = tfl.layers.dense({ units: 1, kernelInitializer: init(), name: 'discriminator_logit' }).apply(x) as Sym;
+  const logit = make.dense({ units: 1, kernelInitializer: init(), name: 'discriminator_logit' }).apply(x) as Sym;
   return tfl.model({ inputs: image, outputs: logit, name: 'discriminator' });
 }

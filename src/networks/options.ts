@@ -17,9 +17,17 @@ export interface NetworkOptions {
   latentDim: number;
   /** Noise prior p(z): standard normal, or uniform on [−1, 1]. */
   prior: 'normal' | 'uniform';
+  /** Which players' presets spectrally normalise their dense and convolutional layers (spectral-norm.ts). */
+  spectralNorm: SpectralNormChoice;
 }
 
 export interface Networks {
   generator: tfl.LayersModel;
   discriminator: tfl.LayersModel;
 }
+
+/** Which players --spectral-norm normalises (spectral-norm.ts). */
+export type SpectralNormChoice = 'd' | 'g' | 'both' | 'none';
+export const SPECTRAL_NORM_CHOICES: readonly SpectralNormChoice[] = ['none', 'd', 'g', 'both'];
+export const normalisesD = (choice: SpectralNormChoice | undefined) => choice === 'd' || choice === 'both';
+export const normalisesG = (choice: SpectralNormChoice | undefined) => choice === 'g' || choice === 'both';

@@ -2,7 +2,7 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { isConditionalModel, type Conditioning } from '../games/conditional.js';
 import type { Rng } from '../rng.js';
-import type { NetworkOptions, Networks } from './options.js';
+import { normalisesD, normalisesG, type NetworkOptions, type Networks } from './options.js';
 import { conditionalNetworks } from './conditional.js';
 import { dcganDiscriminator, dcganGenerator, type DcganShape } from './dcgan.js';
 import { mlpDiscriminator, mlpGenerator } from './mlp.js';
@@ -14,12 +14,14 @@ import { mlpImageDiscriminator, mlpImageGenerator } from './mlp-image.js';
  * The conditional models (cgan, acgan, infogan) take the run's conditioning.
  */
 export function presetNetworks(
-  options: Pick<NetworkOptions, 'model' | 'latentDim' | 'gHidden' | 'dHidden'>,
+  options: Pick<NetworkOptions, 'model' | 'latentDim' | 'gHidden' | 'dHidden'> &
+    Partial<Pick<NetworkOptions, 'spectralNorm'>>,
   shape: number[],
   rng: Rng,
   conditioning?: Conditioning,
 ): Networks {
   const { model, latentDim } = options;
+  const [snG, snD] = [normalisesG(options.spectralNorm), normalisesD(options.spectralNorm)];
   if (conditioning) {
     if (conditioning.model !== model)
       throw new Error(`Expected the conditioning of model ${model} but received that of ${conditioning.model}`);
@@ -30,8 +32,8 @@ export function presetNetworks(
   if (shape.length === 1) {
     if (model !== 'mlp') throw new Error(`Expected model mlp for ${shape[0]}D data but received ${model}`);
     return {
-      generator: mlpGenerator(latentDim, shape[0], { hidden: options.gHidden }, rng),
-      discriminator: mlpDiscriminator(shape[0], { hidden: options.dHidden }, rng),
+      generator: mlpGenerator(latentDim, shape[0], { hidden: options.gHidden }, rng, snG),
+      discriminator: mlpDiscriminator(shape[0], { hidden: options.dHidden }, rng, snD),
     };
   }
   const [height, width, channels] = shape;
@@ -42,8 +44,8 @@ export function presetNetworks(
       );
     const image = { size: height, channels } as DcganShape;
     return {
-      generator: dcganGenerator(image, latentDim, rng.nextUint32()),
-      discriminator: dcganDiscriminator(image, rng.nextUint32()),
+      generator: dcganGenerator(image, latentDim, rng.nextUint32(), snG),
+      discriminator: dcganDiscriminator(image, rng.nextUint32(), snD),
     };
   }
   if (model === 'mlp') {
@@ -52,7 +54,10 @@ export function presetNetworks(
       gHidden: options.gHidden,
       dHidden: options.dHidden,
     };
-    return { generator: mlpImageGenerator(latentDim, image, rng), discriminator: mlpImageDiscriminator(image, rng) };
+    return {
+      generator: mlpImageGenerator(latentDim, { ...image, spectral: snG }, rng),
+      discriminator: mlpImageDiscriminator({ ...image, spectral: snD }, rng),
+    };
   }
   throw new Error(`Expected a preset model (dcgan or mlp) but received ${model}`);
 }

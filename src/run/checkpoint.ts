@@ -11,6 +11,8 @@ import path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { RngState } from '../rng.js';
 import { loadModel, saveModel } from '../io/model-files.js';
+// Registers the spectrally normalised layers, which checkpoints of runs with --spectral-norm hold.
+import '../networks/spectral-norm.js';
 import { explained, writeFileAtomic } from '../io/atomic.js';
 import { writeFolderAtomic } from '../io/folder.js';
 import { runPaths, stepName } from './paths.js';

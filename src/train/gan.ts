@@ -19,6 +19,7 @@ import { readAndDispose, readTensors } from '../backend/read.js';
 import type { WeightAverage } from './ema.js';
 import type { CheckpointState } from '../run/checkpoint.js';
 import type { TrainOptions } from './options.js';
+import { powerIterate, spectralLayers, type SpectralLayer } from '../networks/spectral-norm.js';
 
 /** The seed of the noise the average's batch-norm statistics are recomputed on. */
 const AVERAGE_STATISTICS_SEED = 0x5eed_b0a7;
@@ -50,6 +51,8 @@ export class Gan {
   private readonly dVars: tf.Variable[];
   /** The learning rates' current fraction of their configured values (scaleLearningRates). */
   private rateScale = 1;
+  /** Spectrally normalised layers of G and D (often none): one power iteration before each update. */
+  private readonly spectral: { generator: SpectralLayer[]; discriminator: SpectralLayer[] };
 
   constructor(
     readonly generator: tfl.LayersModel,
@@ -60,6 +63,7 @@ export class Gan {
     readonly conditioning?: Conditioning,
   ) {
     this.game = game(options.loss);
+    this.spectral = { generator: spectralLayers(generator), discriminator: spectralLayers(discriminator) };
     this.gVars = generator.trainableWeights.map((w) => w.read() as tf.Variable);
     this.dVars = discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
     const spec = (lr: number) => ({
@@ -152,6 +156,7 @@ export class Gan {
     const drawn = penalty?.draw(this.rng, real.shape[0]);
     // The optimizer's step count (saved in checkpoints) schedules lazy R1.
     const lazyR1 = this.options.r1 > 0 && this.optD.steps % this.options.r1Every === 0;
+    powerIterate(this.spectral.discriminator); // σ's estimate for this update, the same in each of D's passes
     // Intermediate tensors die with variableGrads' scope, so D's mean outputs are kept here.
     let outputs: tf.Tensor[] = [];
     const { value, grads } = tf.variableGrads(() => {
@@ -182,6 +187,7 @@ export class Gan {
     beforeJudging: (fake: tf.Tensor) => void,
   ): tf.Tensor1D {
     let aux: tf.Scalar | undefined;
+    powerIterate(this.spectral.generator);
     const { value, grads } = tf.variableGrads(() => {
       const fake = this.generator.apply(this.generatorInput(z, codes), { training: true }) as tf.Tensor;
       beforeJudging(fake);

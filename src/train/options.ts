@@ -11,7 +11,7 @@ import type { GameOptions } from '../games/options.js';
 import { TOY_DATASETS, toyDataset } from '../data/toy.js';
 import { IMAGE_DATASETS, isImageDataName } from '../data/images/index.js';
 import type { DataOptions } from '../data/options.js';
-import type { NetworkOptions } from '../networks/options.js';
+import { SPECTRAL_NORM_CHOICES, type NetworkOptions } from '../networks/options.js';
 import { METRIC_NAMES } from '../metrics/registry.js';
 import type { EvalOptions } from '../metrics/options.js';
 import { BACKENDS } from '../backend/index.js';
@@ -207,6 +207,17 @@ export const OPTIONS: readonly OptionRow[] = [
     type: v.oneOf(['normal', 'uniform'] as const),
     default: 'normal',
     help: 'noise prior p(z): normal N(0, I) or uniform on [−1, 1]',
+  }),
+  row({
+    name: 'spectralNorm',
+    flag: '--spectral-norm <which>',
+    type: v.oneOf(SPECTRAL_NORM_CHOICES),
+    default: 'none',
+    help:
+      "spectral normalisation of D's, G's or both players' dense and convolutional layers (Miyato et al. 2018, " +
+      '"Spectral Normalization for Generative Adversarial Networks", ICLR): each kernel is divided by its largest ' +
+      'singular value, estimated by one power iteration per step; a normalised D leaves out its batch norm, as ' +
+      "SNGAN's does. Every preset (mlp, dcgan, cgan's projection D with its class embedding, acgan, infogan)",
   }),
   // the game (src/games)
   row({
