@@ -100,6 +100,20 @@ test(
       assert.equal(webgl.line, `Backend: webgl on ${webgl.gpu}.`);
       assert.match(webgl.status, /on the webgl backend\.$/);
       await assertMatchesNode(page, 'webgl');
+
+      // WebGL without its matrix product starts, then fails on G's first forward: the next backend runs.
+      await page.route('**/vendor/tfjs/tf-backend-webgl.min.js', async (route) => {
+        const original = await route.fetch();
+        const patch = "tf.unregisterKernel('_FusedMatMul', 'webgl'); tf.unregisterKernel('BatchMatMul', 'webgl');";
+        await route.fulfill({ response: original, body: (await original.text()) + '\n' + patch });
+      });
+      const broken = await open(page, '&backend=webgl,wasm');
+      assert.equal(broken.backend, 'wasm');
+      assert.match(
+        broken.line,
+        /^Backend: wasm\. Passed over: webgl \(G failed: Kernel '\w+' not registered for backend 'webgl'\)\.$/,
+      );
+      await assertMatchesNode(page, 'wasm');
       assert.deepEqual(errors, []);
       assert.deepEqual(outside, []);
     } finally {
