@@ -64,7 +64,9 @@ export function fetchArtifacts(url: string, token: string): Promise<ModelArtifac
 export async function startBackend(asked: string | null, artifacts: ModelArtifacts): Promise<StartedBackend> {
   const tf = tfGlobal();
   const wasm = await wasmAllowed();
-  const candidates = asked ? asked.split(',') : BACKENDS.filter((name) => name !== 'wasm' || wasm);
+  const candidates = asked
+    ? asked.split(',').map((name) => name.trim())
+    : BACKENDS.filter((name) => name !== 'wasm' || wasm);
   tf.wasm.setWasmPaths(new URL('/vendor/tfjs/', location.href).href);
   await tf.setBackend('cpu');
   const expected = await outputsOn(artifacts);
@@ -72,9 +74,9 @@ export async function startBackend(asked: string | null, artifacts: ModelArtifac
   const passed: string[] = [];
   for (const name of candidates) {
     try {
-      if (!tf.findBackendFactory(name)) throw new Error('not in this TensorFlow.js');
       const gpu = await gpuOf(name);
       if (gpu === undefined) throw new Error(name === 'webgpu' ? 'no WebGPU adapter' : 'no WebGL 2');
+      if (!tf.findBackendFactory(name)) throw new Error('not in this TensorFlow.js');
       if (gpu?.software && !asked) throw new Error(`software adapter ${gpu.description}, slower than wasm`);
       if (!(await tf.setBackend(name))) throw new Error('did not start');
       const values = await outputsOn(artifacts).catch((err: Error) => {
@@ -123,7 +125,7 @@ interface GpuAdapter {
   isFallbackAdapter?: boolean;
 }
 
-/** The GPU a backend would run on and whether it is software; undefined when the browser offers none, null for no GPU. */
+/** The GPU a backend would run on, and whether it is software; undefined: the browser offers none; null: no GPU. */
 async function gpuOf(name: string): Promise<Gpu | null | undefined> {
   if (name === 'webgpu') {
     const gpu = (navigator as { gpu?: { requestAdapter(o: object): Promise<GpuAdapter | null> } }).gpu;

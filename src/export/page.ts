@@ -83,8 +83,8 @@ async function gpuOf(name) {
     const adapter = await navigator.gpu?.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
     if (!adapter) return undefined;
     const info = adapter.info || {};
-    const description =
-      info.description || [info.vendor, info.architecture, info.device].filter(Boolean).join(' ') || 'an unnamed adapter';
+    const parts = [info.vendor, info.architecture, info.device].filter(Boolean).join(' ');
+    const description = info.description || parts || 'an unnamed adapter';
     const fallback = info.isFallbackAdapter ?? adapter.isFallbackAdapter;
     return { description, software: Boolean(fallback) || SOFTWARE.test(description) };
   }
@@ -122,7 +122,7 @@ async function probe(model) {
 async function startBackend(artifacts) {
   tf.wasm.setWasmPaths(new URL('${TFJS_FOLDER}/', location.href).href);
   const asked = new URLSearchParams(location.search).get('backend');
-  const candidates = asked ? asked.split(',') : backends;
+  const candidates = asked ? asked.split(',').map((name) => name.trim()) : backends;
   await tf.setBackend('cpu');
   const reference = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   const expected = await probe(reference);
@@ -132,9 +132,9 @@ async function startBackend(artifacts) {
   for (const name of candidates) {
     let model;
     try {
-      if (!tf.findBackendFactory(name)) throw new Error('not in this TensorFlow.js');
       const gpu = await gpuOf(name);
       if (gpu === undefined) throw new Error(name === 'webgpu' ? 'no WebGPU adapter' : 'no WebGL 2');
+      if (!tf.findBackendFactory(name)) throw new Error('not in this TensorFlow.js');
       if (gpu?.software && !asked) throw new Error('software adapter ' + gpu.description + ', slower than wasm');
       if (!(await tf.setBackend(name))) throw new Error('did not start');
       model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
