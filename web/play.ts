@@ -19,7 +19,7 @@ import { drawLatents, interpolate, pickRows } from './latent.js';
 import { encodeNpy } from './npy.js';
 import { canvasPoint, drawGrid, drawScatter, fittedBounds, gridHit, scatterHit, type Bounds } from './play-draw.js';
 import { codePickers, type CodeChoice } from './play-codes.js';
-import { loadModel, startBackend, type LayersModel } from './tfjs.js';
+import { describeBackend, fetchArtifacts, loadModel, startBackend, type LayersModel } from './tfjs.js';
 import { TOY_BOUNDS } from './toy-bounds.js';
 
 const POINTS = 1000; // 1D and 2D runs: enough to see the modes, drawn in well under a second
@@ -327,9 +327,14 @@ async function main(): Promise<void> {
   $<HTMLInputElement>('truncation').checked = ratio > 0;
 
   status('Starting TensorFlow.js…');
-  const backend = await startBackend(params.get('backend'));
-  document.body.dataset.backend = backend;
-  const play = new Playground(detail, backend);
+  // The backend is chosen by the G shown first: it must run that G as the cpu backend does.
+  const first = detail.checkpoints[index];
+  const artifacts = await fetchArtifacts(fileUrl(detail.name, first.average ?? first.generator), token());
+  const backend = await startBackend(params.get('backend'), artifacts);
+  document.body.dataset.backend = backend.name;
+  if (backend.gpu) document.body.dataset.gpu = backend.gpu;
+  $('backend').textContent = describeBackend(backend);
+  const play = new Playground(detail, backend.name);
   const guarded = (action: () => Promise<void> | void) => () =>
     Promise.resolve()
       .then(action)

@@ -1,12 +1,22 @@
 // index.html of an export: the smallest page that samples the generator in a browser.
 // Plain script (no build step) so it reads as an example to copy from. It loads only
 // files of its own folder, TensorFlow.js from tfjs/ (vendor.ts), so it works offline, and
-// runs on the best backend that starts there, naming it on the page. Every value from
+// runs on the best backend that runs G correctly there (webgpu → webgl → wasm → cpu),
+// naming it and its GPU on the page. web/tfjs.ts does the same in the dashboard's
+// playground; the two are held to the same behaviour by the Chromium tests. Every value from
 // the run is escaped where it lands: HTML text and attributes as entities, and the JSON
 // in the <script> element with <, U+2028 and U+2029 as \u escapes, so that no data set
 // name (a folder's name, chosen by anyone) can close the element or add markup.
 import type { GeneratorMetadata } from './metadata.js';
 import { PAGE_BACKENDS, TFJS_FOLDER, TFJS_SCRIPTS } from './vendor.js';
+
+/**
+ * How far G's outputs on a backend may stray from the cpu backend's before the page
+ * passes over it, relative to the outputs' scale (at least 1). Float32 backends agree
+ * to about 1e-6 and float16 WebGL (phones) to about 1e-3; a broken kernel is off by
+ * the outputs' own scale.
+ */
+export const PROBE_TOLERANCE = 0.01;
 
 /** Text or an attribute value of HTML: the five characters that could end or open markup, as entities. */
 export const escapeHtml = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -17,6 +27,8 @@ export const scriptJson = (value: unknown) =>
 
 export function examplePage(meta: GeneratorMetadata): string {
   const metaJson = scriptJson(meta);
+  // The scripts the export carries (an optional backend that was not installed is not among them).
+  const scripts = (meta.tfjs?.flatMap((p) => p.files) ?? TFJS_SCRIPTS).filter((f) => f.endsWith('.js'));
   const title = `gankit generator — ${escapeHtml(meta.data)}, step ${escapeHtml(meta.step)}`;
   const prior = meta.prior === 'normal' ? 'N(0, I)' : 'uniform on [−1, 1]';
   const output = meta.valueRange
@@ -30,13 +42,13 @@ export function examplePage(meta: GeneratorMetadata): string {
   Serve this folder over HTTP and open index.html, e.g. python3 -m http.server 8000
   then http://localhost:8000/ (browsers refuse to fetch model.json from file://).
   Everything it loads is in this folder, TensorFlow.js in ${TFJS_FOLDER}/, so it works offline.
-  Add ?backend=cpu to the address to choose the backend.
+  Add ?backend=cpu to the address to choose the backend (or a list: ?backend=webgl,wasm).
 -->
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>${title}</title>
-${TFJS_SCRIPTS.map((src) => `<script src="${src}"></script>`).join('\n')}
+${scripts.map((src) => `<script src="${src}"></script>`).join('\n')}
 <style>
   body { font: 15px/1.4 system-ui, sans-serif; margin: 2rem; color: #222; }
   canvas { image-rendering: pixelated; border: 1px solid #ccc; display: block; margin-top: 1rem; }
@@ -48,21 +60,95 @@ ${TFJS_SCRIPTS.map((src) => `<script src="${src}"></script>`).join('\n')}
   G → ${output}.
   <button id="again">New samples</button></p>
 <p id="status">Loading the model…</p>
+<p id="backend"></p>
 <canvas id="canvas"></canvas>
 <script>
 const meta = ${metaJson};
 
-// The backends of the TensorFlow.js in ${TFJS_FOLDER}/, best first: wasm (WebAssembly, its .wasm
-// files are in ${TFJS_FOLDER}/ too), then cpu (plain JavaScript: slower, but it always starts).
-// The first that starts in this browser runs, unless the address asks for one.
+// The backends of the TensorFlow.js in ${TFJS_FOLDER}/, best first: the GPU through WebGPU, then
+// through WebGL, then WebAssembly (its .wasm files are in ${TFJS_FOLDER}/ too), then plain
+// JavaScript (slower, but it always starts). A GPU backend whose adapter is software (a
+// CPU emulating a GPU: SwiftShader, llvmpipe) is passed over, as it runs G several times
+// slower than WebAssembly. The first backend that runs G on two rows as the cpu backend
+// does runs, unless the address asks for one or a list (?backend=webgl or
+// ?backend=webgpu,wasm: then software adapters count too).
 const backends = ${JSON.stringify(PAGE_BACKENDS)};
+const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render/i;
+const TOLERANCE = ${PROBE_TOLERANCE}; // × the outputs' scale: float16 GPUs pass, broken kernels do not
 
-async function startBackend() {
+// The GPU a backend would run on, as the browser names it, and whether it is software;
+// undefined when the browser offers none, null for backends that use no GPU.
+async function gpuOf(name) {
+  if (name === 'webgpu') {
+    const adapter = await navigator.gpu?.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
+    if (!adapter) return undefined;
+    const info = adapter.info || {};
+    const parts = [info.vendor, info.architecture, info.device].filter(Boolean).join(' ');
+    const description = info.description || parts || 'an unnamed adapter';
+    const fallback = info.isFallbackAdapter ?? adapter.isFallbackAdapter;
+    return { description, software: Boolean(fallback) || SOFTWARE.test(description) };
+  }
+  if (name === 'webgl') {
+    const gl = document.createElement('canvas').getContext('webgl2');
+    if (!gl) return undefined;
+    const named = gl.getExtension('WEBGL_debug_renderer_info');
+    const description = String(gl.getParameter(named ? named.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext(); // tfjs makes its own; browsers cap live contexts
+    return { description, software: SOFTWARE.test(description) };
+  }
+  return null;
+}
+
+// G's outputs for two fixed rows (each input's shape, values spread over [−1, 1]).
+async function probe(model) {
+  const inputs = model.inputs.map((input) => {
+    const shape = [2, ...input.shape.slice(1)];
+    const size = shape.reduce((a, b) => a * b);
+    return tf.tensor(Float32Array.from({ length: size }, (_, i) => Math.sin(1.7 * i + 0.3)), shape);
+  });
+  try {
+    const y = model.predict(inputs.length === 1 ? inputs[0] : inputs);
+    const values = await y.data();
+    y.dispose();
+    return values;
+  } finally {
+    tf.dispose(inputs);
+  }
+}
+
+// Starts the first backend that runs G as the cpu backend does, and builds G on it from
+// the model's files (fetched once). Returns G, the backend, its GPU and why each backend
+// before it was passed over.
+async function startBackend(artifacts) {
   tf.wasm.setWasmPaths(new URL('${TFJS_FOLDER}/', location.href).href);
   const asked = new URLSearchParams(location.search).get('backend');
-  const candidates = asked ? [asked] : backends;
-  for (const name of candidates) if (await tf.setBackend(name).catch(() => false)) return name;
-  throw new Error('no TensorFlow.js backend could start (tried ' + candidates.join(', ') + ')');
+  const candidates = asked ? asked.split(',').map((name) => name.trim()) : backends;
+  await tf.setBackend('cpu');
+  const reference = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  const expected = await probe(reference);
+  reference.dispose();
+  const scale = Math.max(1, ...Array.from(expected, Math.abs));
+  const passed = [];
+  for (const name of candidates) {
+    let model;
+    try {
+      const gpu = await gpuOf(name);
+      if (gpu === undefined) throw new Error(name === 'webgpu' ? 'no WebGPU adapter' : 'no WebGL 2');
+      if (!tf.findBackendFactory(name)) throw new Error('not in this TensorFlow.js');
+      if (gpu?.software && !asked) throw new Error('software adapter ' + gpu.description + ', slower than wasm');
+      if (!(await tf.setBackend(name))) throw new Error('did not start');
+      model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+      const values = await probe(model).catch((err) => { throw new Error('G failed: ' + err.message); });
+      let diff = 0;
+      for (let i = 0; i < values.length; i++) diff = Math.max(diff, Math.abs(values[i] - expected[i]));
+      if (!(diff <= TOLERANCE * scale)) throw new Error('G is off the cpu backend by ' + diff);
+      return { name, model, gpu: gpu?.description, passed };
+    } catch (err) {
+      model?.dispose();
+      passed.push(name + ' (' + err.message + ')');
+    }
+  }
+  throw new Error('no TensorFlow.js backend could run G: ' + passed.join('; '));
 }
 
 // z from the prior the generator was trained with.
@@ -164,12 +250,16 @@ async function drawPoints(model, canvas) {
   const status = document.getElementById('status');
   const canvas = document.getElementById('canvas');
   try {
-    status.textContent = 'Starting TensorFlow.js…';
-    document.body.dataset.backend = await startBackend();
-    status.textContent = 'Loading the model on the ' + tf.getBackend() + ' backend…';
+    status.textContent = 'Loading the model…';
     // An absolute URL: given plain 'model.json', tfjs looks for the weights at the
     // site's root (/weights.bin) instead of beside model.json.
-    const model = await tf.loadLayersModel(new URL('model.json', location.href).href);
+    const artifacts = await tf.io.http(new URL('model.json', location.href).href).load();
+    status.textContent = 'Starting TensorFlow.js…';
+    const { name, model, gpu, passed } = await startBackend(artifacts);
+    document.body.dataset.backend = name;
+    if (gpu) document.body.dataset.gpu = gpu;
+    document.getElementById('backend').textContent = 'Backend: ' + name + (gpu ? ' on ' + gpu : '') +
+      (passed.length ? '. Passed over: ' + passed.join('; ') + '.' : '.');
     const draw = async () => {
       const started = performance.now();
       const n = await (meta.valueRange ? drawImages : drawPoints)(model, canvas);

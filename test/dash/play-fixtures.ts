@@ -62,11 +62,11 @@ export interface Chromium {
   errors: string[];
 }
 
-/** Chromium signed in to the dashboard; downloads allowed. */
-export async function openChromium(dash: Dash): Promise<Chromium> {
+/** Chromium signed in to the dashboard; downloads allowed; `flags` added to its command line. */
+export async function openChromium(dash: Dash, flags: string[] = []): Promise<Chromium> {
   const origin = new URL(dash.url).origin;
   // No name resolves but 127.0.0.1, so nothing could reach the network even past the route below.
-  const args = ['--no-sandbox', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'];
+  const args = ['--no-sandbox', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1', ...flags];
   const browser = await chromium.launch({ executablePath: CHROMIUM, args });
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 } });
   const outside: string[] = [];

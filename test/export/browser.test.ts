@@ -5,9 +5,7 @@
 // and recorded, and none may be attempted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, promises as fs } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -17,6 +15,7 @@ import { Rng } from '../../src/rng.js';
 import { drawLatents } from '../../src/generate/latent.js';
 import { jacobianNorms, truncateDraw } from '../../src/generate/truncation.js';
 import { makeRun, tempDir, type FixtureKind } from '../sampling/fixtures.js';
+import { serve } from './static-server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const TRUNCATION = 0.2;
@@ -24,40 +23,6 @@ const TRUNCATION = 0.2;
 // A bare page with the first export's TensorFlow.js, to run G by hand on each backend.
 const testPage = (exportName: string) => `<!doctype html><meta charset="utf-8"><title>gankit export test</title>
 ${TFJS_SCRIPTS.map((src) => `<script src="/${exportName}/${src}"></script>`).join('\n')}`;
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'application/javascript',
-  '.json': 'application/json',
-  '.bin': 'application/octet-stream',
-  '.wasm': 'application/wasm',
-};
-
-/** Serves everything under `root`, and `pages` by name, on 127.0.0.1; lists the paths asked for. */
-async function serve(
-  root: string,
-  pages: Record<string, string>,
-): Promise<{ url: string; asked: string[]; close: () => Promise<void> }> {
-  const asked: string[] = [];
-  const server = http.createServer(async (req, res) => {
-    const name = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    asked.push(name);
-    try {
-      const body = name in pages ? Buffer.from(pages[name]) : await fs.readFile(path.join(root, path.normalize(name)));
-      res.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(name)] ?? 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    asked,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
 
 /** The example page's state after a draw, and its canvas's RGBA bytes. */
 async function pageState(page: Page) {

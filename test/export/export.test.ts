@@ -12,7 +12,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { exportGenerator } from '../../src/export/export.js';
 import type { GeneratorMetadata } from '../../src/export/metadata.js';
-import { locateTfjs } from '../../src/export/vendor.js';
+import { examplePage } from '../../src/export/page.js';
+import { locateTfjs, TFJS_SCRIPTS } from '../../src/export/vendor.js';
 import { loadModel } from '../../src/io/model-files.js';
 import { Rng } from '../../src/rng.js';
 import { drawLatents } from '../../src/generate/latent.js';
@@ -54,6 +55,8 @@ const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tf
 const VENDORED: [string, string[]][] = [
   ['@tensorflow/tfjs-core', ['tf-core.min.js']],
   ['@tensorflow/tfjs-backend-cpu', ['tf-backend-cpu.min.js']],
+  ['@tensorflow/tfjs-backend-webgl', ['tf-backend-webgl.min.js']],
+  ['@tensorflow/tfjs-backend-webgpu', ['tf-backend-webgpu.min.js']],
   ['@tensorflow/tfjs-backend-wasm', ['tf-backend-wasm.min.js', ...WASM_FILES]],
   ['@tensorflow/tfjs-layers', ['tf-layers.min.js']],
 ];
@@ -109,11 +112,18 @@ for (const [kind, outputShape, valueRange] of cases) {
     // Only relative sources, from the export's own folder, in the order each needs the one before.
     assert.deepEqual(
       [...html.matchAll(/<script src="([^"]*)">/g)].map((m) => m[1]),
-      ['tfjs/tf-core.min.js', 'tfjs/tf-backend-cpu.min.js', 'tfjs/tf-backend-wasm.min.js', 'tfjs/tf-layers.min.js'],
+      [
+        'tfjs/tf-core.min.js',
+        'tfjs/tf-backend-cpu.min.js',
+        'tfjs/tf-backend-webgl.min.js',
+        'tfjs/tf-backend-webgpu.min.js',
+        'tfjs/tf-backend-wasm.min.js',
+        'tfjs/tf-layers.min.js',
+      ],
     );
     assert.ok(!/https?:/.test(html.replace(/<!--[\s\S]*?-->/, '')), 'index.html names a URL');
     assert.match(html, /tf\.wasm\.setWasmPaths\(new URL\('tfjs\/', location\.href\)\.href\)/);
-    assert.match(html, /tf\.loadLayersModel\(new URL\('model\.json', location\.href\)\.href\)/);
+    assert.match(html, /tf\.io\.http\(new URL\('model\.json', location\.href\)\.href\)/);
 
     // Served from a folder above the export, as a web page would be, and read by tfjs itself (not gankit's loader).
     const loaded = await loadOverHttp(path.dirname(path.dirname(out)), path.join(out, 'model.json'));
@@ -215,6 +225,17 @@ test('a missing tfjs package or browser file is refused, naming it and how to re
   rmSync(simd, { recursive: true });
   writeFileSync(simd, 'back');
   await locateTfjs(from);
+
+  // WebGPU's backend is an optional dependency: not installed, it is left out (the page goes
+  // without it); installed but lacking its file, it is as damaged as any other.
+  const webgpu = path.join(root, 'node_modules', '@tensorflow/tfjs-backend-webgpu');
+  rmSync(path.join(webgpu, 'dist', 'tf-backend-webgpu.min.js'));
+  await assert.rejects(locateTfjs(from), /part of @tensorflow\/tfjs-backend-webgpu 9\.8\.7's browser build/);
+  rmSync(webgpu, { recursive: true });
+  assert.deepEqual(
+    (await locateTfjs(from)).map((p) => p.package),
+    VENDORED.map(([pkg]) => pkg).filter((pkg) => pkg !== '@tensorflow/tfjs-backend-webgpu'),
+  );
   rmSync(path.join(root, 'node_modules', '@tensorflow/tfjs-layers'), { recursive: true });
   await assert.rejects(
     locateTfjs(from),
@@ -223,5 +244,17 @@ test('a missing tfjs package or browser file is refused, naming it and how to re
         `exported page loads, to be installed, but it cannot be found from ${root}; reinstall gankit's ` +
         'dependencies \\(npm install\\)$',
     ),
+  );
+});
+
+test("index.html loads the scripts the export carries, in vendor.ts's order, and no optional one it lacks", async () => {
+  const { dir } = await makeRun('mlp2d', { step: 1 });
+  const { metadata } = await exportGenerator({ run: dir, out: path.join(tempDir(), 'page') });
+  const scripts = (html: string) => [...html.matchAll(/<script src="([^"]*)">/g)].map((m) => m[1]);
+  assert.deepEqual(scripts(examplePage(metadata)), TFJS_SCRIPTS);
+  const withoutWebgpu = metadata.tfjs!.filter((p) => p.package !== '@tensorflow/tfjs-backend-webgpu');
+  assert.deepEqual(
+    scripts(examplePage({ ...metadata, tfjs: withoutWebgpu })),
+    TFJS_SCRIPTS.filter((s) => s !== 'tfjs/tf-backend-webgpu.min.js'),
   );
 });

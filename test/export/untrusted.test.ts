@@ -8,6 +8,7 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { exportGenerator } from '../../src/export/export.js';
 import { examplePage } from '../../src/export/page.js';
+import { TFJS_SCRIPTS } from '../../src/export/vendor.js';
 import type { GeneratorMetadata } from '../../src/export/metadata.js';
 import { makeRun, tempDir } from '../sampling/fixtures.js';
 import { runWithFileLimit, srcModule } from '../io/failing-disk.js';
@@ -56,13 +57,13 @@ test('hostile strings from a run are escaped in index.html: no new tag, the scri
     tags.filter((t) => !pageTags.includes(t)),
     [],
   );
-  // The four TensorFlow.js scripts (external: no body), then the page's own.
+  // The TensorFlow.js scripts (external: no body), then the page's own.
   assert.deepEqual(
     scripts.map((body) => body.length > 0),
-    [false, false, false, false, true],
+    [...TFJS_SCRIPTS.map(() => false), true],
     'a script element was added or cut',
   );
-  const script = scripts[4];
+  const script = scripts[TFJS_SCRIPTS.length];
   assert.ok(!/[\u2028\u2029]/.test(script), 'a raw line separator in the script');
   const embedded = /const meta = (.*);\n/.exec(script);
   assert.ok(embedded, 'the metadata is not in the script');
