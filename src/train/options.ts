@@ -18,6 +18,7 @@ import { BACKENDS } from '../backend/index.js';
 import type { OptimizerOptions } from './optimizers.js';
 import { AUGMENTATIONS, type AugmentOptions } from './augment.js';
 import * as v from './option-values.js';
+import { didYouMean } from '../suggest.js';
 
 /** How long a run trains, how often it reports, and where it lives. */
 export interface ScheduleOptions {
@@ -92,14 +93,19 @@ const metricList: v.ValueType<string[]> = (() => {
   return { ...names, expected: `${names.expected} (empty: none)`, flagExpected, parse };
 })();
 
-/** --augment: DiffAugment's transforms, or "none" (the empty list). */
+/** --augment: DiffAugment's transforms, or "none" (also written as nothing: the empty list). */
 const augmentList: v.ValueType<string[]> = (() => {
   const names = v.namesFrom(AUGMENTATIONS);
   const flagExpected = `${names.flagExpected}, or none`;
   const parse = (text: string) => {
     if (text.trim() === 'none') return [];
-    const list = names.parse(text);
-    if (list.length === 0) throw new Error(`Expected ${flagExpected} but received "${text}".`);
+    const list = text
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
+    const unknown = list.find((name) => !(AUGMENTATIONS as readonly string[]).includes(name));
+    if (unknown !== undefined)
+      throw new Error(`Expected ${flagExpected} but received "${text}".${didYouMean(unknown, AUGMENTATIONS)}`);
     return list;
   };
   return { ...names, expected: `${names.expected} (empty: none)`, flagExpected, parse };
