@@ -1,9 +1,12 @@
 // DiffAugment's transforms (src/train/augment.ts): each one with known parameters against the
 // same transform written here on plain arrays, each one's Jacobian-vector product against
 // central finite differences, on the cpu and the native backend; the draws' ranges, order
-// and seeding; and the refusal of non-image data.
+// and seeding; the penalties on augmented batches; and the refusal of non-image data.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { nativeSkipReason, useBackend, type TestBackend } from '../backend/helpers.js';
 import {
@@ -18,6 +21,9 @@ import {
 } from '../../src/train/augment.js';
 import { resolveOptions } from '../../src/train/options.js';
 import { Rng } from '../../src/rng.js';
+import { train, type TrainRequest } from '../../src/train/trainer.js';
+import { writeNpy } from '../../src/io/npy.js';
+import { stepLines } from './run-files.js';
 
 const nativeSkip = nativeSkipReason() ?? false;
 
@@ -266,4 +272,35 @@ test('non-image data is refused, saying what was expected, what arrived and what
     () => resolveOptions({ data: 'fashion-mnist', augment: ['colour' as never] }),
     /Expected augment to be a list of color, translation, cutout \(empty: none\) but received \["colour"\]/,
   );
+});
+
+test('augmented steps with R1 every step and with WGAN-GP: finite losses, no tensor left behind', async () => {
+  await useBackend(nativeSkip ? 'cpu' : 'native');
+  const data = path.join(mkdtempSync(path.join(tmpdir(), 'gankit-augment-')), 'tiny.npy');
+  const pixels = new Uint8Array(64 * 28 * 28 * 3);
+  const rng = new Rng(4);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = rng.nextUint32() & 255;
+  await writeNpy(data, pixels, [64, 28, 28, 3]);
+  const settings: Partial<TrainRequest>[] = [{ r1: 1, r1Every: 1 }, { loss: 'wgan-gp' }];
+  for (const extra of settings) {
+    const counts: number[] = [];
+    const out = mkdtempSync(path.join(tmpdir(), 'gankit-augment-'));
+    const base = { data, model: 'mlp' as const, gHidden: [32], dHidden: [16], batchSize: 16, steps: 6 };
+    const result = await train(
+      { ...base, ...extra, augment: ['color', 'translation', 'cutout'], plotEvery: 0, evalMetrics: [], out },
+      { onStep: () => counts.push(tf.memory().numTensors) },
+    );
+    const what = JSON.stringify(extra);
+    assert.equal(result.trainedSteps, 6, what);
+    const lines = stepLines(out);
+    assert.ok(
+      lines.every((l) => [l.lossD, l.lossG].every(Number.isFinite)),
+      `${what}: ${JSON.stringify(lines)}`,
+    );
+    assert.deepEqual(
+      counts.slice(2),
+      counts.slice(2).map(() => counts[2]),
+      `${what}: tensors after each step ${counts}`,
+    );
+  }
 });
