@@ -67,12 +67,7 @@ export { readOptionsFile, writeOptionsFile, OPTIONS_VERSION, type OptionsFile } 
 export { History, type StatsLine, type StepStats, type RunMetrics, type Rollback } from './run/stats.js';
 export { findCheckpoint, removeTemporaries, type FoundCheckpoint } from './run/checkpoint.js';
 export { lockRun, type RunLock } from './run/lock.js';
-export {
-  nativeMemoryUse,
-  releaseNativeMemory,
-  describeNativeMemory,
-  type NativeMemoryUse,
-} from './backend/memory.js';
+export { nativeMemoryUse, releaseNativeMemory, describeNativeMemory, type NativeMemoryUse } from './backend/memory.js';
 export {
   modeMetrics,
   describeMetrics,
