@@ -41,6 +41,15 @@ export {
 export { Optimizer, type OptimizerSpec, type OptimizerOptions } from './train/optimizers.js';
 export { WeightAverage } from './train/ema.js';
 export { Gan, generate } from './train/gan.js';
+export {
+  augment,
+  drawAugmentation,
+  applyAugmentation,
+  AUGMENTATIONS,
+  type Augmentation,
+  type AugmentDraw,
+  type AugmentOptions,
+} from './train/augment.js';
 export { toyBatches, type Batch, type BatchSource } from './data/batches.js';
 export { train, type TrainRequest, type TrainHooks, type TrainResult, type TrainPlan } from './train/trainer.js';
 export { resolveOptions, isToyData, DEFAULT_OPTIONS, IMAGE_DEFAULTS, type TrainOptions } from './train/options.js';
@@ -58,12 +67,7 @@ export { readOptionsFile, writeOptionsFile, OPTIONS_VERSION, type OptionsFile } 
 export { History, type StatsLine, type StepStats, type RunMetrics, type Rollback } from './run/stats.js';
 export { findCheckpoint, removeTemporaries, type FoundCheckpoint } from './run/checkpoint.js';
 export { lockRun, type RunLock } from './run/lock.js';
-export {
-  nativeMemoryUse,
-  releaseNativeMemory,
-  describeNativeMemory,
-  type NativeMemoryUse,
-} from './backend/memory.js';
+export { nativeMemoryUse, releaseNativeMemory, describeNativeMemory, type NativeMemoryUse } from './backend/memory.js';
 export {
   modeMetrics,
   describeMetrics,

@@ -20,6 +20,7 @@ import type { WeightAverage } from './ema.js';
 import type { CheckpointState } from '../run/checkpoint.js';
 import type { TrainOptions } from './options.js';
 import { powerIterate, spectralLayers, type SpectralLayer } from '../networks/spectral-norm.js';
+import { augment } from './augment.js';
 
 /** The seed of the noise the average's batch-norm statistics are recomputed on. */
 const AVERAGE_STATISTICS_SEED = 0x5eed_b0a7;
@@ -41,6 +42,7 @@ type GanOptions = Pick<
   | 'beta1'
   | 'beta2'
   | 'momentum'
+  | 'augment'
 >;
 
 export class Gan {
@@ -149,6 +151,10 @@ export class Gan {
     fake: tf.Tensor,
     fakeCodes: Codes | undefined,
   ): tf.Tensor1D {
+    // DiffAugment (augment.ts): D judges transformed batches, real and generated each with its own draw, and
+    // the penalties constrain D at those same inputs, the points where it is trained.
+    real = augment(real, this.options.augment, this.rng);
+    fake = augment(fake, this.options.augment, this.rng);
     // The penalties look at the adversarial logit; CGAN's D reads the real labels there
     // (for WGAN-GP's points between real and generated images too).
     const critic = (x: tf.Tensor) => this.judge(x, realCodes, true).logits;
@@ -191,7 +197,7 @@ export class Gan {
     const { value, grads } = tf.variableGrads(() => {
       const fake = this.generator.apply(this.generatorInput(z, codes), { training: true }) as tf.Tensor;
       beforeJudging(fake);
-      const judged = this.judge(fake, codes, true);
+      const judged = this.judge(augment(fake, this.options.augment, this.rng), codes, true);
       const loss = this.game.generator(judged.logits);
       const extra = this.conditioning?.generatorLoss(judged, codes!);
       if (!extra) return loss;

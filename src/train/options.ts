@@ -16,7 +16,9 @@ import { METRIC_NAMES } from '../metrics/registry.js';
 import type { EvalOptions } from '../metrics/options.js';
 import { BACKENDS } from '../backend/index.js';
 import type { OptimizerOptions } from './optimizers.js';
+import { AUGMENTATIONS, type AugmentOptions } from './augment.js';
 import * as v from './option-values.js';
+import { didYouMean } from '../suggest.js';
 
 /** How long a run trains, how often it reports, and where it lives. */
 export interface ScheduleOptions {
@@ -43,6 +45,7 @@ export type TrainOptions = DataOptions &
   ConditioningOptions &
   GameOptions &
   OptimizerOptions &
+  AugmentOptions &
   EvalOptions &
   ScheduleOptions;
 
@@ -85,6 +88,24 @@ const metricList: v.ValueType<string[]> = (() => {
     if (text.trim() === 'none') return [];
     const list = names.parse(text);
     if (list.length === 0) throw new Error(`Expected ${flagExpected} but received "${text}".`);
+    return list;
+  };
+  return { ...names, expected: `${names.expected} (empty: none)`, flagExpected, parse };
+})();
+
+/** --augment: DiffAugment's transforms, or "none" (also written as nothing: the empty list). */
+const augmentList: v.ValueType<string[]> = (() => {
+  const names = v.namesFrom(AUGMENTATIONS);
+  const flagExpected = `${names.flagExpected}, or none`;
+  const parse = (text: string) => {
+    if (text.trim() === 'none') return [];
+    const list = text
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
+    const unknown = list.find((name) => !(AUGMENTATIONS as readonly string[]).includes(name));
+    if (unknown !== undefined)
+      throw new Error(`Expected ${flagExpected} but received "${text}".${didYouMean(unknown, AUGMENTATIONS)}`);
     return list;
   };
   return { ...names, expected: `${names.expected} (empty: none)`, flagExpected, parse };
@@ -268,6 +289,19 @@ export const OPTIONS: readonly OptionRow[] = [
     default: 1,
     defaultNote: recipeNote('dSteps'),
     help: 'discriminator steps per generator step',
+  }),
+  // what D sees (src/train/augment.ts)
+  row({
+    name: 'augment',
+    flag: '--augment <list>',
+    type: augmentList,
+    default: [],
+    defaultShown: 'none',
+    help:
+      'images: DiffAugment (Zhao et al. 2020, "Differentiable Augmentation for Data-Efficient GAN Training"): ' +
+      "random differentiable transforms of every batch D judges, real and generated, in both players' steps; " +
+      'from color (brightness, saturation, contrast), translation (up to 1/8 of the side), cutout (a square of ' +
+      'half the side), comma-separated (the paper: color,translation,cutout), or none',
   }),
   // optimizers (src/train/optimizers.ts)
   row({
@@ -514,6 +548,13 @@ export function resolveOptions(partial: Partial<TrainOptions>): TrainOptions {
     );
   }
   check(rowOf('model'));
+  check(rowOf('augment'));
+  if (toy && o.augment.length > 0) {
+    throw new Error(
+      `Expected image data for --augment (DiffAugment transforms images) but ${o.data} is ` +
+        `${toyDataset(o.data).dim}D points; leave --augment out (or set it to none)`,
+    );
+  }
   if (toy && usesLabels(o.model) && !toyDataset(o.data).classes) {
     throw new Error(
       `Expected labelled data for model ${o.model} (ring8 or grid25, whose points are labelled by their mode, ` +
