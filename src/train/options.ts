@@ -18,6 +18,14 @@ import { BACKENDS } from '../backend/index.js';
 import type { OptimizerOptions } from './optimizers.js';
 import { AUGMENTATIONS, type AugmentOptions } from './augment.js';
 import * as v from './option-values.js';
+import {
+  DEFAULT_IMAGE_RECIPE,
+  IMAGE_RECIPES,
+  imageRecipeNote,
+  RECIPE_NAMES,
+  recipeSettings,
+  type RecipeOptions,
+} from './recipes.js';
 import { didYouMean } from '../suggest.js';
 
 /** How long a run trains, how often it reports, and where it lives. */
@@ -47,6 +55,7 @@ export type TrainOptions = DataOptions &
   OptimizerOptions &
   AugmentOptions &
   EvalOptions &
+  RecipeOptions &
   ScheduleOptions;
 
 type Name = keyof TrainOptions;
@@ -150,6 +159,21 @@ export const OPTIONS: readonly OptionRow[] = [
     images: 64,
     help: 'examples per batch',
   }),
+  // a named image recipe (src/train/recipes.ts)
+  row({
+    name: 'recipe',
+    flag: '--recipe <name>',
+    type: v.oneOf(['none', ...RECIPE_NAMES]),
+    default: 'none',
+    images: DEFAULT_IMAGE_RECIPE,
+    defaultNote: 'images with --model dcgan: dcgan',
+    help:
+      "images: a paper's training settings, for the options not given: " +
+      Object.entries(IMAGE_RECIPES)
+        .map(([name, r]) => `${name} (${r.source})`)
+        .join(', ') +
+      '; none on toy data',
+  }),
   // networks (src/networks) and conditional models (src/games/conditional.ts)
   row({
     name: 'model',
@@ -234,6 +258,7 @@ export const OPTIONS: readonly OptionRow[] = [
     flag: '--spectral-norm <which>',
     type: v.oneOf(SPECTRAL_NORM_CHOICES),
     default: 'none',
+    defaultNote: imageRecipeNote('spectralNorm'),
     help:
       "spectral normalisation of D's, G's or both players' dense and convolutional layers (Miyato et al. 2018, " +
       '"Spectral Normalization for Generative Adversarial Networks", ICLR): each kernel is divided by its largest ' +
@@ -246,6 +271,7 @@ export const OPTIONS: readonly OptionRow[] = [
     flag: '--loss <game>',
     type: v.oneOf(GAMES),
     default: 'nonsaturating',
+    defaultNote: imageRecipeNote('loss'),
     help: 'the game the players play (their losses)',
   }),
   row({
@@ -287,7 +313,7 @@ export const OPTIONS: readonly OptionRow[] = [
     flag: '--k <n>',
     type: v.positiveInt,
     default: 1,
-    defaultNote: recipeNote('dSteps'),
+    defaultNote: notes(recipeNote('dSteps'), imageRecipeNote('dSteps')),
     help: 'discriminator steps per generator step',
   }),
   // what D sees (src/train/augment.ts)
@@ -319,7 +345,7 @@ export const OPTIONS: readonly OptionRow[] = [
     default: 1e-3,
     images: 2e-4,
     help: 'generator learning rate',
-    defaultNote: notes(recipeNote('lrG'), "infogan on images: 1e-3, the paper's"),
+    defaultNote: notes(recipeNote('lrG'), imageRecipeNote('lrG'), "infogan on images: 1e-3, the paper's"),
   }),
   row({
     name: 'lrD',
@@ -327,7 +353,7 @@ export const OPTIONS: readonly OptionRow[] = [
     type: v.positiveNumber,
     default: 2e-3,
     images: 2e-4,
-    defaultNote: recipeNote('lrD'),
+    defaultNote: notes(recipeNote('lrD'), imageRecipeNote('lrD')),
     help: 'discriminator learning rate',
   }),
   row({
@@ -344,7 +370,7 @@ export const OPTIONS: readonly OptionRow[] = [
     type: v.fraction,
     default: 0,
     images: 0.5,
-    defaultNote: recipeNote('beta1'),
+    defaultNote: notes(recipeNote('beta1'), imageRecipeNote('beta1')),
     help: 'Adam β1',
   }),
   row({
@@ -353,7 +379,7 @@ export const OPTIONS: readonly OptionRow[] = [
     type: v.fraction,
     default: 0.9,
     images: 0.999,
-    defaultNote: recipeNote('beta2'),
+    defaultNote: notes(recipeNote('beta2'), imageRecipeNote('beta2')),
     help: 'Adam β2',
   }),
   row({ name: 'momentum', flag: '--momentum <m>', type: v.fraction, default: 0.9, help: 'SGD momentum' }),
@@ -363,7 +389,10 @@ export const OPTIONS: readonly OptionRow[] = [
     type: v.fraction,
     default: 0.99,
     images: 0,
-    help: "moving average of G's weights (0 = off)",
+    defaultNote: imageRecipeNote('ema'),
+    help:
+      "moving average of G's weights (0 = off), warming up as (1 + t)/(10 + t); sampling, metrics and export use " +
+      "it, with batch-norm statistics recomputed from the average's own activations",
   }),
   // the schedule
   row({
@@ -511,11 +540,15 @@ export function defaultR1(data: string): number {
 export function resolveOptions(partial: Partial<TrainOptions>): TrainOptions {
   const given = Object.fromEntries(Object.entries(partial).filter(([, x]) => x !== undefined)) as Partial<TrainOptions>;
   const toy = isToyData(given.data ?? DEFAULT_OPTIONS.data);
-  // Each game's recommended settings (src/games/recipes.ts) replace the shared defaults; the user's win.
-  const loss = given.loss ?? DEFAULT_OPTIONS.loss;
+  // Images: the named recipe's settings (src/train/recipes.ts) replace the image defaults;
+  // --model dcgan alone asks for DCGAN-28 as it was published. Then each game's
+  // recommended settings (src/games/recipes.ts) replace those; the user's win.
+  const recipeName = given.recipe ?? (toy ? 'none' : given.model === 'dcgan' ? 'dcgan' : DEFAULT_IMAGE_RECIPE);
+  const named = (['none', ...RECIPE_NAMES] as string[]).includes(recipeName) ? recipeSettings(recipeName) : {};
+  const loss = given.loss ?? named.loss ?? DEFAULT_OPTIONS.loss;
   const scale = toy ? toyDataset(given.data ?? DEFAULT_OPTIONS.data).scale : undefined;
   const recipe = (GAMES as readonly string[]).includes(loss) ? recipeFor(loss, scale) : {};
-  const o: TrainOptions = { ...defaults(!toy), ...recipe, ...given };
+  const o: TrainOptions = { ...defaults(!toy), recipe: recipeName, ...named, ...recipe, ...given };
   const check = (r: OptionRow) => {
     if (!r.type.accepts(o[r.name])) {
       throw new Error(
@@ -548,6 +581,13 @@ export function resolveOptions(partial: Partial<TrainOptions>): TrainOptions {
     );
   }
   check(rowOf('model'));
+  check(rowOf('recipe'));
+  if (toy && o.recipe !== 'none') {
+    throw new Error(
+      `Expected image data for --recipe (the recipes are papers' image settings) but ${o.data} is ` +
+        `${toyDataset(o.data).dim}D points; leave --recipe out: toy data has its own measured defaults`,
+    );
+  }
   check(rowOf('augment'));
   if (toy && o.augment.length > 0) {
     throw new Error(

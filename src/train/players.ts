@@ -28,7 +28,8 @@ export async function buildPlayers(plan: RunPlan, networks?: Networks): Promise<
   const rng = new Rng(options.seed);
   const { generator, discriminator } = networks ?? presetNetworks(options, data.shape, rng, conditioning);
   checkShapes(generator, discriminator, options.latentDim, data.shape, conditioning);
-  const average = options.ema > 0 ? await WeightAverage.of(generator, options.ema) : undefined;
+  const warmup = data.kind === 'images';
+  const average = options.ema > 0 ? await WeightAverage.of(generator, options.ema, { warmup }) : undefined;
   const gan = new Gan(generator, discriminator, options, rng, average, conditioning);
   return {
     gan,

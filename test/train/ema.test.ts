@@ -93,14 +93,19 @@ test("the average's batch-norm statistics are recomputed from its own activation
   assert.equal(norm.momentum, 0.99);
 });
 
-test('early on the average warms up: β is at most (1 + t)/(10 + t) after t updates', async () => {
+test("early on an image run's average warms up: β is at most (1 + t)/(10 + t) after t updates", async () => {
   const g = model();
   fill(g, 0, 0);
-  const avg = await WeightAverage.of(g, 0.999);
+  const avg = await WeightAverage.of(g, 0.999, { warmup: true });
   fill(g, 0, 1);
   avg.update(1, 1); // β = min(0.999, 2/11)
   values(avg.model, 0).forEach((v) => assert.ok(Math.abs(v - 9 / 11) < 1e-6, `${v}`));
   fill(g, 0, 2);
   avg.update(1, 10_000); // β = min(0.999, 10001/10010) = 0.999
   values(avg.model, 0).forEach((v) => assert.ok(Math.abs(v - (0.999 * (9 / 11) + 0.001 * 2)) < 1e-6, `${v}`));
+  // Without warm-up (the 2D runs' average) the first update already uses β.
+  const plain = await WeightAverage.of(g, 0.999);
+  fill(g, 0, 3);
+  plain.update(1, 1);
+  values(plain.model, 0).forEach((v) => assert.ok(Math.abs(v - (0.999 * 2 + 0.001 * 3)) < 1e-5, `${v}`));
 });
