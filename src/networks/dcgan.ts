@@ -126,7 +126,8 @@ export function dcganDiscriminator(shape: DcganShape, seed?: number, spectral = 
   const make = layerMakers(spectral, s);
   const x = tfl.input({ shape: [shape.size, shape.size, shape.channels], name: 'discriminator_x' });
   const h = dcganDiscriminatorBody(x, shape, s, make); // [B, features]
-  const logit = make.dense({ units: 1, kernelInitializer: dcganInit(s), name: 'discriminator_logit' }).apply(h) as Sym; // [B, 1]
+  const logitLayer = make.dense({ units: 1, kernelInitializer: dcganInit(s), name: 'discriminator_logit' });
+  const logit = logitLayer.apply(h) as Sym; // [B, 1]
   return tfl.model({ inputs: x, outputs: logit, name: 'discriminator' });
 }
 

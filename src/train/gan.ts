@@ -219,8 +219,9 @@ export class Gan {
     this.average?.refreshStatistics((n) => this.generatorInput(this.noise(n, rng), this.conditioning?.draw(rng, n)));
   }
 
-  /** What a checkpoint needs besides the models. */
+  /** What a checkpoint needs besides the models; readies G's average first, since its statistics are saved with it. */
   async checkpointState(step: number): Promise<CheckpointState> {
+    this.settleAverage();
     const rng = this.rng.getState();
     const [generator, discriminator] = [await this.optG.getState(), await this.optD.getState()];
     return { step, rng, optimizers: { generator, discriminator } };

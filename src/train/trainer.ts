@@ -27,7 +27,7 @@ import { checkOutFolder, openRecord } from './record.js';
 import { injectFaults } from './faults.js';
 import { LiveOutput } from './live.js';
 import { replanSchedule, scheduleAnchor, scheduleScale } from './schedule.js';
-import type { DataTask } from './tasks/task.js';
+import { withSettledSampler, type DataTask } from './tasks/task.js';
 import { toyTask } from './tasks/toy.js';
 import { imageTask } from './tasks/images.js';
 import { verdict, verdictKind } from './verdict.js';
@@ -126,10 +126,11 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
   const watch = new FailureWatch(options.loss);
   const recovery = new Recovery(options.recover, history);
   const context = { plan, gan, sampler: players.sampler, history, watch, say };
-  const task =
+  const dataTask =
     plan.data.kind === 'toy'
       ? toyTask(context, plan.data.toy)
       : imageTask(context, plan.data.images, plan.data.batches);
+  const task = withSettledSampler(dataTask, gan); // G's average readied before it samples
   task.resumeAt(start);
   hooks.onPhase?.('preparing the run');
   await task.prepare();
@@ -146,7 +147,6 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
   let startState = start === 0 && options.recover > 0 ? await captureStart(players) : undefined;
   // Callers have checked the weights are finite: a checkpoint is never written from a diverged state.
   const checkpoint = async (step: number) => {
-    gan.settleAverage();
     await history.flush();
     await saveCheckpoint(runDir, players.models, await gan.checkpointState(step));
     startState = undefined;
@@ -165,13 +165,7 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
     say(describeRollback(rollback));
     return to;
   };
-  const live = new LiveOutput(
-    history,
-    runDir,
-    options.liveEvery,
-    task.liveFrame && (() => (gan.settleAverage(), task.liveFrame!())),
-    say,
-  );
+  const live = new LiveOutput(history, runDir, options.liveEvery, task.liveFrame && (() => task.liveFrame!()), say);
   const batches = injectFaults(plan.data.batches, { nanAt: hooks.nanAtStep, slowStepMs: hooks.slowStepMs });
   const r = { history, watch, task, say };
   hooks.onStart?.({ firstStep: start + 1, steps: options.steps, batchSize: options.batchSize, ...task.epochs });
@@ -202,8 +196,6 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
       await report(step, { ...problem, message: problem.message + (problem.diverged ? tried : '') }, r);
     }
 
-    // G's average samples only after its batch-norm statistics are recomputed (a no-op without batch norm).
-    if (due(options.evalEvery, step) || due(options.plotEvery, step)) gan.settleAverage();
     if (due(options.evalEvery, step)) await task.evaluate(step, false);
     if (due(options.plotEvery, step)) await task.pictures(step, true);
     // A request at the last step is answered by the final checkpoint.
@@ -223,7 +215,6 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
   }
 
   // ── The end: the final evaluation, checkpoint and pictures, then metrics.json ──
-  gan.settleAverage();
   await live.lastFrame(options.steps); // the final weights, which the page keeps showing
   hooks.onPhase?.('final evaluation, checkpoint and pictures');
   await task.evaluate(options.steps, true);

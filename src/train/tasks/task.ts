@@ -37,3 +37,17 @@ export interface DataTask {
    */
   finish(): Promise<{ summary: Record<string, unknown>; metrics?: RunMetrics; scores?: Record<string, number> }>;
 }
+
+/**
+ * The task with G's moving average readied before each use of the sampler: its
+ * batch-norm statistics recomputed from its own activations (Gan.settleAverage; a no-op
+ * without an average or without batch norm, and when nothing moved since).
+ */
+export function withSettledSampler(task: DataTask, gan: Gan): DataTask {
+  return {
+    ...task,
+    evaluate: (step, final) => (gan.settleAverage(), task.evaluate(step, final)),
+    pictures: (step, snapshot) => (gan.settleAverage(), task.pictures(step, snapshot)),
+    ...(task.liveFrame ? { liveFrame: () => (gan.settleAverage(), task.liveFrame!()) } : {}),
+  };
+}
