@@ -6,8 +6,8 @@
 // Batch norm: the averaged weights never ran as a network, so G's running statistics
 // do not fit them (they describe G's activations, not the average's). Before anyone
 // samples the average, refreshStatistics recomputes them from the average's own
-// activations on a fixed set of noise batches (the "recompute BN statistics" step of
-// BigGAN's evaluation, Brock et al. 2019, Appendix C.1).
+// activations on a fixed set of noise batches (BigGAN's "standing statistics",
+// Brock et al. 2019).
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
