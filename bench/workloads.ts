@@ -27,8 +27,10 @@ export class Adam {
     private readonly vars: tf.Variable[],
     private readonly spec: AdamSpec,
   ) {
-    this.m = vars.map((p) => tf.variable(tf.zeros(p.shape), false));
-    this.v = vars.map((p) => tf.variable(tf.zeros(p.shape), false));
+    // tf.variable keeps its initial value's data but not the tensor: dispose that, or it stays counted.
+    const zeros = (p: tf.Variable) => tf.tidy(() => tf.variable(tf.zeros(p.shape), false));
+    this.m = vars.map(zeros);
+    this.v = vars.map(zeros);
   }
 
   apply(grads: tf.Tensor[]): void {
