@@ -42,7 +42,8 @@ export async function runBaseline(req: BaselineRequest): Promise<void> {
   } catch {
     throw new Error(`Expected --baseline to name a commit of this repository but received "${req.ref}"`);
   }
-  const subject = git(['log', '-1', '--format=%h %s', commit]);
+  const full = git(['log', '-1', '--format=%h %s', commit]);
+  const subject = full.length > 72 ? `${full.slice(0, 71)}…` : full;
   const dir = join(mkdtempSync(join(tmpdir(), 'gankit-baseline-')), 'tree');
   const cleanUp = () => {
     spawnSync('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore' });
