@@ -7,8 +7,9 @@
 // Options: --steps N (timed steps, at least 20 and 2 s; the median is reported),
 // --warmup N (at least 3 steps and 1.5 s), --workloads dcgan28,mlp2d (also dcgan64),
 // --backends native,wasm,cpu (and webgpu when Dawn finds an adapter), --batch N (every
-// workload's batch; default its own), --rounds N (default 2), --read sync|async (how
-// the non-webgpu steps read their losses; webgpu always reads asynchronously).
+// workload's batch; default its own), --rounds N (default 2; 3 at least with --baseline),
+// --read sync|async (how the non-webgpu steps read their losses; webgpu always reads
+// asynchronously).
 // Each (workload, backend) runs in its own process so peak RSS is its own.
 // PyTorch and the native backend are measured in --rounds alternating rounds
 // and each reports its best round's median: on a shared machine another
@@ -63,6 +64,10 @@ if (batch !== undefined && !(Number.isInteger(batch) && batch > 0)) {
   process.exit(2);
 }
 const read = opt('read', '');
+if (read && read !== 'sync' && read !== 'async') {
+  console.error(`Expected --read sync or async but received "${read}"`);
+  process.exit(2);
+}
 const rounds = Math.max(1, Number(opt('rounds', '2')));
 const childOptions = [
   '--steps',
