@@ -1,11 +1,15 @@
 // gankit benchmark: one GAN training step (D step then G step) of the
 // reference workloads on every available tfjs backend and on the identical
 // PyTorch model (bench/torch_dcgan28.py), in one run.
-//   npm run bench               → a table
-//   npm run bench -- --json     → one JSON object per line
+//   npm run bench                          → a table
+//   npm run bench -- --json                → one JSON object per line
+//   npm run bench -- --baseline <git ref>  → native beside the build of that ref (bench/baseline.ts)
 // Options: --steps N (timed steps, at least 20 and 2 s; the median is reported),
-// --warmup N (at least 3 steps and 1.5 s), --workloads dcgan28,mlp2d, --backends native,wasm,cpu,
-// --rounds N (default 2).
+// --warmup N (at least 3 steps and 1.5 s), --workloads dcgan28,mlp2d (also dcgan64),
+// --backends native,wasm,cpu (and webgpu when Dawn finds an adapter), --batch N (every
+// workload's batch; default its own), --rounds N (default 2; 3 at least with --baseline),
+// --read sync|async (how the non-webgpu steps read their losses; webgpu always reads
+// asynchronously).
 // Each (workload, backend) runs in its own process so peak RSS is its own.
 // PyTorch and the native backend are measured in --rounds alternating rounds
 // and each reports its best round's median: on a shared machine another
@@ -14,20 +18,8 @@ import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
-
-interface Row {
-  workload: string;
-  backend: string;
-  stepMs: number | null;
-  ratioToTorch?: number | null;
-  peakRssMB?: number;
-  /** Native backend only: its caches, scratch and buffer pool after the timed steps (MiB). */
-  nativeMB?: number;
-  nativeCacheEntries?: number;
-  threads?: number;
-  skipped?: string;
-  note?: string;
-}
+import { WORKLOADS } from './workloads.js';
+import { lastJson, measureChild, type Row } from './measure.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -38,7 +30,21 @@ const opt = (name: string, dflt: string) => {
 
 if (args[0] === '--child') {
   const { runChild } = await import('./child.js');
-  await runChild(args[1], args[2], Number(opt('steps', '20')), Number(opt('warmup', '3')));
+  const batch = opt('batch', '');
+  const read = opt('read', '');
+  await runChild(args[1], args[2], {
+    steps: Number(opt('steps', '20')),
+    warmup: Number(opt('warmup', '3')),
+    ...(batch ? { batch: Number(batch) } : {}),
+    ...(read === 'sync' || read === 'async' ? { read } : {}),
+  });
+  // A WebGPU device would keep the process alive.
+  process.exit(0);
+}
+if (args[0] === '--adapters') {
+  // In a process of its own: loading Dawn here would keep the bench's own process alive.
+  const { listWebgpuAdapters } = await import('../src/backend/webgpu.js');
+  console.log(JSON.stringify(await listWebgpuAdapters()));
   process.exit(0);
 }
 
@@ -46,8 +52,56 @@ const json = args.includes('--json');
 const steps = Number(opt('steps', '20'));
 const warmup = Number(opt('warmup', '3'));
 const workloads = opt('workloads', 'dcgan28,mlp2d').split(',');
-const backends = opt('backends', 'native,wasm,cpu').split(',');
+const unknown = workloads.find((w) => !WORKLOADS[w]);
+if (unknown !== undefined) {
+  console.error(`Expected workloads from ${Object.keys(WORKLOADS).join(', ')} but received "${unknown}"`);
+  process.exit(2);
+}
+const batchText = opt('batch', '');
+const batch = batchText ? Number(batchText) : undefined;
+if (batch !== undefined && !(Number.isInteger(batch) && batch > 0)) {
+  console.error(`Expected --batch to be a whole number above 0 but received "${batchText}"`);
+  process.exit(2);
+}
+const read = opt('read', '');
+if (read && read !== 'sync' && read !== 'async') {
+  console.error(`Expected --read sync or async but received "${read}"`);
+  process.exit(2);
+}
 const rounds = Math.max(1, Number(opt('rounds', '2')));
+const childOptions = [
+  '--steps',
+  String(steps),
+  '--warmup',
+  String(warmup),
+  ...(batch ? ['--batch', String(batch)] : []),
+  ...(read ? ['--read', read] : []),
+];
+
+const baselineRef = opt('baseline', '');
+if (baselineRef) {
+  const { runBaseline } = await import('./baseline.js');
+  try {
+    await runBaseline({ ref: baselineRef, workloads, rounds: Math.max(3, rounds), childOptions, json, batch });
+  } catch (err) {
+    console.error(`bench --baseline: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  process.exit(0);
+}
+
+/** webgpu's adapters, found in a child process; why none when there are none. */
+function webgpuAdapters(): { adapters: { software: boolean }[]; why?: string } {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--adapters'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  const o = lastJson(r.stdout ?? '') as { adapters: { software: boolean }[]; why?: string } | undefined;
+  return o ?? { adapters: [], why: `the adapter probe failed: ${(r.stderr ?? '').trim().split('\n').pop()}` };
+}
+const named = opt('backends', '');
+const gpu = named ? undefined : webgpuAdapters();
+const backends = named ? named.split(',') : ['native', 'wasm', 'cpu', ...(gpu?.adapters.length ? ['webgpu'] : [])];
 const rows: Row[] = [];
 
 function emit(row: Row): void {
@@ -55,19 +109,11 @@ function emit(row: Row): void {
   if (json) console.log(JSON.stringify(row));
 }
 
-function lastJson(out: string): Record<string, unknown> | undefined {
-  const line = out
-    .trim()
-    .split('\n')
-    .reverse()
-    .find((l) => l.startsWith('{'));
-  return line ? JSON.parse(line) : undefined;
-}
-
 // PyTorch: each round runs torch twice — libgomp's default (spinning) waits
 // and passive waits, gankit's default — and keeps the faster: on an idle
 // machine spinning is a little faster, on a shared one it is many times slower.
 const python = '/usr/bin/python3';
+const torchWorkloads = workloads.filter((w) => ['dcgan28', 'dcgan64', 'mlp2d'].includes(w));
 const hasTorch = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 const torchBest = new Map<string, Row>();
 let torchFailure: string | undefined;
@@ -85,7 +131,8 @@ function measureTorch(): void {
         '--warmup',
         String(warmup),
         '--workloads',
-        workloads.join(','),
+        torchWorkloads.join(','),
+        ...(batch ? ['--batch', String(batch)] : []),
       ],
       { env, encoding: 'utf8', timeout: 600_000 },
     );
@@ -101,37 +148,14 @@ function measureTorch(): void {
   }
 }
 
-function measureTfjs(workload: string, backend: string): Row {
-  const r = spawnSync(
-    process.execPath,
-    [
-      fileURLToPath(import.meta.url),
-      '--child',
-      workload,
-      backend,
-      '--steps',
-      String(steps),
-      '--warmup',
-      String(warmup),
-    ],
-    { encoding: 'utf8', timeout: 600_000, env: { ...process.env, GANKIT_BACKEND: backend } },
-  );
-  const o = lastJson(r.stdout ?? '') as Row | undefined;
-  return (
-    o ?? {
-      workload,
-      backend,
-      stepMs: null,
-      skipped: `failed: ${`${r.stderr ?? ''}`.trim().split('\n').slice(-1)[0] ?? r.status}`,
-    }
-  );
-}
+const measureTfjs = (workload: string, backend: string): Row =>
+  measureChild(fileURLToPath(import.meta.url), workload, backend, childOptions);
 
 // Alternating rounds of PyTorch and native; the other backends are slow enough
 // that one round says all there is to say.
 const nativeBest = new Map<string, Row>();
 for (let round = 0; round < rounds; round++) {
-  if (hasTorch && !torchFailure) measureTorch();
+  if (hasTorch && !torchFailure && torchWorkloads.length) measureTorch();
   if (backends.includes('native')) {
     for (const w of workloads) {
       const o = measureTfjs(w, 'native');
@@ -140,14 +164,15 @@ for (let round = 0; round < rounds; round++) {
     }
   }
 }
-const torch = new Map<string, number>();
+const torch = new Map<string, Row>();
 for (const w of workloads) {
   const t = torchBest.get(w);
   if (t && t.stepMs !== null) {
-    torch.set(w, t.stepMs);
+    torch.set(w, t);
     emit({
       workload: w,
       backend: 'torch',
+      batch: t.batch,
       stepMs: t.stepMs,
       ratioToTorch: 1,
       peakRssMB: t.peakRssMB,
@@ -169,13 +194,17 @@ for (const workload of workloads) {
   for (const backend of backends) {
     const o = backend === 'native' ? nativeBest.get(workload)! : measureTfjs(workload, backend);
     const ref = torch.get(workload);
-    const note = backend === 'native' && rounds > 1 ? `best of ${rounds} rounds` : o.note;
+    const note = [backend === 'native' && rounds > 1 ? `best of ${rounds} rounds` : undefined, o.note].filter(Boolean);
+    // A ratio only between steps of the same batch (a software adapter may time a smaller one).
+    const comparable = o.stepMs !== null && ref?.stepMs && ref.batch === o.batch;
     emit({
       ...o,
-      ratioToTorch: o.stepMs !== null && ref ? Number((o.stepMs / ref).toFixed(3)) : null,
-      ...(note ? { note } : {}),
+      ratioToTorch: comparable ? Number((o.stepMs! / ref.stepMs!).toFixed(3)) : null,
+      ...(note.length ? { note: note.join('; ') } : {}),
     });
   }
+  if (gpu && !gpu.adapters.length)
+    emit({ workload, backend: 'webgpu', stepMs: null, skipped: gpu.why ?? 'no WebGPU adapter' });
 }
 
 if (!json) {
@@ -184,11 +213,11 @@ if (!json) {
     `gankit bench — ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), load average ${loadavg()[0].toFixed(2)}, ` +
       `median of ≥ ${steps} steps and ≥ 2 s after ≥ ${warmup} steps and ≥ 1.5 s of warm-up`,
   );
-  console.log('| workload | backend | ms/step | × PyTorch | peak RSS MB | native MiB (cache entries) | note |');
-  console.log('| --- | --- | ---: | ---: | ---: | ---: | --- |');
+  console.log('| workload | backend | batch | ms/step | × PyTorch | peak RSS MB | native MiB (cache entries) | note |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const r of rows) {
     console.log(
-      `| ${r.workload} | ${r.backend} | ${fmt(r.stepMs, 2)} | ${fmt(r.ratioToTorch, 2)} | ${fmt(r.peakRssMB, 0)} | ` +
+      `| ${r.workload} | ${r.backend} | ${r.batch ?? '—'} | ${fmt(r.stepMs, 2)} | ${fmt(r.ratioToTorch, 2)} | ${fmt(r.peakRssMB, 0)} | ` +
         `${r.nativeMB === undefined ? '—' : `${fmt(r.nativeMB)} (${r.nativeCacheEntries})`} | ` +
         `${r.skipped ? `skipped: ${r.skipped}` : (r.note ?? '')} |`,
     );

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { fusedAdam } from '../src/backend/fused.js';
 import { untaped } from '../src/train/untaped.js';
-import { dcgan28Discriminator, dcgan28Generator } from '../src/networks/dcgan.js';
+import { dcgan28Discriminator, dcgan28Generator, dcganDiscriminator, dcganGenerator } from '../src/networks/dcgan.js';
 
 export interface AdamSpec {
   lr: number;
@@ -27,8 +27,10 @@ export class Adam {
     private readonly vars: tf.Variable[],
     private readonly spec: AdamSpec,
   ) {
-    this.m = vars.map((p) => tf.variable(tf.zeros(p.shape), false));
-    this.v = vars.map((p) => tf.variable(tf.zeros(p.shape), false));
+    // tf.variable keeps its initial value's data but not the tensor: dispose that, or it stays counted.
+    const zeros = (p: tf.Variable) => tf.tidy(() => tf.variable(tf.zeros(p.shape), false));
+    this.m = vars.map(zeros);
+    this.v = vars.map(zeros);
   }
 
   apply(grads: tf.Tensor[]): void {
@@ -152,6 +154,18 @@ export function dcgan28Workload(seed = 7, batch = 64): { step: GanStep; real: tf
 }
 
 /**
+ * DCGAN-64 step (64×64×3, G 4×4×512 → 64 px as pytorch/examples' dcgan), batch 64 by default:
+ * the image size at which a GPU is expected to pull ahead of the CPU (issue 19's target).
+ */
+export function dcgan64Workload(seed = 7, batch = 64): { step: GanStep; real: tf.Tensor } {
+  const shape = { size: 64, channels: 3 } as const;
+  const G = dcganGenerator(shape, 100, seed);
+  const D = dcganDiscriminator(shape, seed + 1000);
+  const real = tf.tidy(() => tf.tanh(tf.randomNormal([batch, 64, 64, 3], 0, 1, 'float32', seed + 2000)));
+  return { step: new GanStep(G, D, 100, batch, DCGAN_ADAM, seed + 3000), real };
+}
+
+/**
  * MLP GAN on 2D data (ring of 8 Gaussians), batch 256, z ∈ R^8:
  * G 8→128→128→2 (ReLU), D 2→128→128→1 (leaky ReLU 0.2), Adam 1e-3 β1 0.5.
  */
@@ -182,3 +196,13 @@ export function mlp2dWorkload(seed = 7, batch = 256): { step: GanStep; real: tf.
   });
   return { step: new GanStep(G, D, 8, batch, { lr: 1e-3, beta1: 0.5, beta2: 0.999, eps: 1e-8 }, seed + 3), real };
 }
+
+/** The bench's workloads by name, each with the batch it is timed at unless --batch says otherwise. */
+export const WORKLOADS: Record<
+  string,
+  { make: (seed?: number, batch?: number) => { step: GanStep; real: tf.Tensor }; batch: number }
+> = {
+  dcgan28: { make: dcgan28Workload, batch: 64 },
+  dcgan64: { make: dcgan64Workload, batch: 64 },
+  mlp2d: { make: mlp2dWorkload, batch: 256 },
+};
