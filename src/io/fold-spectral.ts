@@ -13,7 +13,7 @@
 // KINDS says (test/io/fold-spectral.test.ts holds the two together: a wrong axis changes σ).
 // Sums run in float64; W/σ is rounded to float32 once, as stored.
 import { DTYPE_BYTES, type WeightSpec } from './model-weights.js';
-import type { ModelFiles } from './model-json.js';
+import { WEIGHTS_FILE, type ModelFiles } from './model-json.js';
 
 /** Each spectral class: the plain tfjs class it folds into, and its kernel's rank and output axis. */
 const SPECTRAL_CLASSES: Record<string, { plain: string; rank: number; outAxis: number }> = {
@@ -70,7 +70,7 @@ export function hasSpectralLayers(topology: unknown): boolean {
 /**
  * `files` with every spectral layer folded (see the file's top): its topology's class
  * names and configs plain, its kernels W/σ, its u weights gone; every other weight's bytes
- * as they were, in their order. A model without spectral layers comes back as it is.
+ * as they were, in their order, listed by its manifest as one weights.bin. A model without spectral layers comes back as it is.
  * Throws a sentence naming the layer when a spectral layer's weights are missing or not
  * the float32 kernel and u it needs.
  */
@@ -122,6 +122,7 @@ export function foldSpectral(files: ModelFiles): ModelFiles {
   });
   const weights = new Uint8Array(parts.reduce((sum, p) => sum + p.byteLength, 0));
   parts.reduce((at, p) => (weights.set(p, at), at + p.byteLength), 0);
+  modelJson['weightsManifest'] = [{ paths: [`./${WEIGHTS_FILE}`], weights: specs }];
   return { modelJson, specs, weights };
 }
 
