@@ -1,7 +1,8 @@
 // The dashboard's HTTP server (docs/dashboard.md §2): node:http, no framework. Every
 // request passes the Host check and the token check first (auth.ts), then goes to the
-// page files (pages.ts), a run's files (files.ts), the run API (runs.ts, events.ts),
-// the GIF (gif.ts) or steering (steer.ts). Paths are read from the raw request line, not
+// page files (pages.ts), a run's files (files.ts; spectrally normalised models folded for
+// the playground by generator-files.ts), the run API (runs.ts, events.ts), the GIF
+// (gif.ts) or steering (steer.ts). Paths are read from the raw request line, not
 // normalised first, so `/files/run/../x` is refused, not quietly turned into `/x`.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,7 @@ import path from 'node:path';
 import { authorised, hostAllowed, newToken, tokenCookie, tokenMatches } from './auth.js';
 import { contentType, insideFolder, sendFile } from './files.js';
 import { streamEvents } from './events.js';
+import { foldedModel, modelJsonOf, sendFolded } from './generator-files.js';
 import { GIF_MAX_RUNS, makeGif } from './gif.js';
 import { appFile, defaultPageFolders, pageWithToken, vendorFiles, type PageFolders } from './pages.js';
 import { RunReader } from './runs.js';
@@ -131,7 +133,13 @@ export async function startDashServer(options: DashOptions): Promise<DashServer>
     if (urlPath.startsWith('/files/')) {
       const relative = decodeSegments(urlPath.slice('/files/'.length));
       const file = relative !== undefined && (await insideFolder(runsDir, relative));
-      return file ? sendFile(res, file) : sendJson(res, 404, { error: 'Expected a file inside the runs folder' });
+      if (!file) return sendJson(res, 404, { error: 'Expected a file inside the runs folder' });
+      // A model with spectral layers goes to the playground folded (generator-files.ts).
+      const jsonRelative = modelJsonOf(relative);
+      const jsonFile = jsonRelative === relative ? file : jsonRelative && (await insideFolder(runsDir, jsonRelative));
+      const folded = jsonFile ? await foldedModel(jsonFile) : undefined;
+      if (folded) return sendFolded(res, folded, jsonRelative === relative ? 'model.json' : 'weights');
+      return sendFile(res, file);
     }
     const app = appFile(pages, urlPath);
     if (app?.endsWith('.html')) {

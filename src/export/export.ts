@@ -7,15 +7,15 @@
 // full disk.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type * as tfl from '@tensorflow/tfjs-layers';
-import { saveModel } from '../io/model-files.js';
+import { modelFiles } from '../io/model-files.js';
+import { writeModelFiles } from '../io/model-json.js';
+import { foldSpectral } from '../io/fold-spectral.js';
 import { writeFolderAtomic } from '../io/folder.js';
 import { openRun } from '../run/open.js';
 import { checkpointStep, hasAverage } from '../run/checkpoint.js';
 import { examplePage } from './page.js';
 import { copyTfjs, locateTfjs, TFJS_FOLDER, vendored } from './vendor.js';
 import type { GeneratorMetadata } from './metadata.js';
-import { foldSpectralNorm } from '../networks/spectral-norm.js';
 
 /** The export's files; beside them the folder tfjs/ (TFJS_FOLDER) holds the page's TensorFlow.js. */
 export const EXPORT_FILES = ['model.json', 'weights.bin', 'gankit.json', 'index.html'] as const;
@@ -41,7 +41,6 @@ export interface ExportInfo {
 export async function exportGenerator(r: ExportRequest): Promise<ExportInfo> {
   const tfjs = await locateTfjs(); // before anything is read or written: a damaged install is refused first
   const { options, model, output, checkpoint: found } = await openRun(r.run, r.generator);
-  let plain: tfl.LayersModel | undefined;
   try {
     const checkpoint = found.dir; // the one G came from, also when `latest` could not be used
     const metadata: GeneratorMetadata = {
@@ -61,10 +60,9 @@ export async function exportGenerator(r: ExportRequest): Promise<ExportInfo> {
     };
     // A spectrally normalised G is written with W/σ baked into plain tfjs layers, so the export needs no gankit
     // layer to load; any other G is written as it is.
-    plain = await foldSpectralNorm(model);
-    const folded = plain;
+    const files = foldSpectral(await modelFiles(model));
     const fill = async (dir: string) => {
-      await saveModel(folded, dir);
+      await writeModelFiles(dir, files);
       await fs.writeFile(path.join(dir, 'gankit.json'), JSON.stringify(metadata, null, 1) + '\n');
       await fs.writeFile(path.join(dir, 'index.html'), examplePage(metadata));
       await copyTfjs(tfjs, dir);
@@ -80,7 +78,6 @@ export async function exportGenerator(r: ExportRequest): Promise<ExportInfo> {
       ...(found.note ? { note: found.note } : {}),
     };
   } finally {
-    if (plain !== model) plain?.dispose();
     model.dispose();
   }
 }

@@ -3,43 +3,40 @@
 // model.json is read as untrusted input: its weights manifest (model-weights.ts) and its
 // graph (model-topology.ts) are checked before tfjs sees them, so a damaged or crafted
 // file is refused with the file named and the reason, within moments, instead of making
-// tfjs loop forever or allocate what a field says.
-import { promises as fs } from 'node:fs';
+// tfjs loop forever or allocate what a field says. What needs no tfjs (reading model.json,
+// writing the files) is in model-json.ts, which the dashboard uses too.
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { explained } from './atomic.js';
-import { checkManifest, readWeights } from './model-weights.js';
+import { checkManifest, readWeights, type WeightSpec } from './model-weights.js';
 import { checkTopology } from './model-topology.js';
-
-const WEIGHTS_FILE = 'weights.bin';
-/** A model.json larger than this is refused unread: gankit's are tens of kilobytes. */
-const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
+import { parseModelJson, readModelJson, WEIGHTS_FILE, writeModelFiles, type ModelFiles } from './model-json.js';
 
 /** Writes dir/model.json and dir/weights.bin (dir must exist; callers make it atomic and durable). */
 export async function saveModel(model: tfl.LayersModel, dir: string): Promise<void> {
+  await writeModelFiles(dir, await modelFiles(model));
+}
+
+/** `model` as saveModel writes it, in memory: model.json's object and the weights' bytes. */
+export async function modelFiles(model: tfl.LayersModel): Promise<ModelFiles> {
+  let files: ModelFiles | undefined;
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const weights = artifacts.weightData;
       if (!(weights instanceof ArrayBuffer)) throw new Error('Expected the model weights in one ArrayBuffer');
+      const specs = (artifacts.weightSpecs ?? []) as WeightSpec[];
       const modelJson = {
         modelTopology: artifacts.modelTopology,
         format: artifacts.format ?? 'layers-model',
         generatedBy: artifacts.generatedBy,
         convertedBy: 'gankit',
-        weightsManifest: [{ paths: [`./${WEIGHTS_FILE}`], weights: artifacts.weightSpecs }],
+        weightsManifest: [{ paths: [`./${WEIGHTS_FILE}`], weights: specs }],
       };
-      const write = async (name: string, data: string | Uint8Array) => {
-        const file = path.join(dir, name);
-        await fs.writeFile(file, data).catch((err) => {
-          throw explained(err, file, `writing ${name}`);
-        });
-      };
-      await write('model.json', JSON.stringify(modelJson));
-      await write(WEIGHTS_FILE, new Uint8Array(weights));
+      files = { modelJson, specs, weights: new Uint8Array(weights) };
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),
   );
+  return files!;
 }
 
 export interface LoadModelOptions {
@@ -56,16 +53,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   const jsonPath = path.join(dir, 'model.json');
   const bytes = await readModelJson(jsonPath);
   options.check?.(jsonPath, bytes);
-  let modelJson: unknown;
-  try {
-    modelJson = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
-  } catch (err) {
-    throw new Error(`Expected a tfjs model at ${jsonPath} but it is not JSON: ${(err as Error).message}`);
-  }
-  if (typeof modelJson !== 'object' || modelJson === null || Array.isArray(modelJson)) {
-    throw new Error(`Expected a tfjs model (an object with modelTopology) at ${jsonPath} but it holds another value`);
-  }
-  const { modelTopology, weightsManifest } = modelJson as Record<string, unknown>;
+  const { modelTopology, weightsManifest } = parseModelJson(jsonPath, bytes);
   const manifest = await checkManifest(jsonPath, dir, weightsManifest);
   checkTopology(jsonPath, modelTopology);
   const weightData = await readWeights(manifest, options.check);
@@ -78,19 +66,5 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
       `Expected a tfjs model at ${jsonPath} that tfjs can build but tfjs failed: ${(err as Error)?.message ?? err}; ` +
         'the file is damaged or was not written by tfjs: restore it or write it again',
     );
-  }
-}
-
-/** model.json's bytes, its size checked before reading. */
-async function readModelJson(file: string): Promise<Uint8Array> {
-  try {
-    const stat = await fs.stat(file);
-    if (!stat.isFile()) throw new Error('it is not a regular file');
-    if (stat.size > MAX_MODEL_JSON_BYTES) {
-      throw new Error(`it holds ${stat.size} bytes, more than the ${MAX_MODEL_JSON_BYTES} a model.json may`);
-    }
-    return await fs.readFile(file);
-  } catch (err) {
-    throw new Error(`Expected a tfjs model at ${file} but could not read it: ${(err as Error).message}`);
   }
 }

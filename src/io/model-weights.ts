@@ -6,10 +6,19 @@
 // the file; the weights are then read into one buffer of the checked size.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type * as tf from '@tensorflow/tfjs-core';
 
 /** Bytes per value of the dtypes tfjs stores unquantized. */
-const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
+export const DTYPE_BYTES = { float32: 4, int32: 4, bool: 1, complex64: 8 } as const;
+
+/**
+ * One weight of a manifest, as tfjs writes it (its io.WeightsManifestEntry, unquantized),
+ * declared here so that the dashboard, which must not load tfjs, can read manifests too.
+ */
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+  dtype: keyof typeof DTYPE_BYTES;
+}
 
 export interface WeightFile {
   file: string;
@@ -17,7 +26,7 @@ export interface WeightFile {
 }
 
 export interface CheckedManifest {
-  specs: tf.io.WeightsManifestEntry[];
+  specs: WeightSpec[];
   /** Every weight file in manifest order (groups, then paths), with its size. */
   files: WeightFile[];
   /** Their total size, equal to what the specs need. */
@@ -40,7 +49,7 @@ export async function checkManifest(jsonFile: string, dir: string, manifest: unk
   };
   if (!Array.isArray(manifest)) return fail(`its weightsManifest is ${show(manifest)} instead of a list`);
   const realDir = await fs.realpath(dir).catch((err) => fail(`its folder cannot be read (${err.code ?? err})`));
-  const specs: tf.io.WeightsManifestEntry[] = [];
+  const specs: WeightSpec[] = [];
   const files: WeightFile[] = [];
   let total = 0;
   for (const [g, group] of manifest.entries()) {
@@ -50,7 +59,7 @@ export async function checkManifest(jsonFile: string, dir: string, manifest: unk
     if (!Array.isArray(paths)) return fail(`${at}.paths is ${show(paths)} instead of a list of file names`);
     if (!Array.isArray(weights)) return fail(`${at}.weights is ${show(weights)} instead of a list`);
     const needed = weights.reduce((sum: number, spec, i) => sum + specBytes(spec, `${at}.weights[${i}]`, fail), 0);
-    specs.push(...(weights as tf.io.WeightsManifestEntry[]));
+    specs.push(...(weights as WeightSpec[]));
     let held = 0;
     for (const [i, p] of paths.entries()) {
       const file = await weightFile(dir, realDir, p, `${at}.paths[${i}]`, fail);
@@ -71,8 +80,9 @@ function specBytes(spec: unknown, at: string, fail: (what: string) => never): nu
   if (!isObject(spec)) return fail(`${at} is ${show(spec)}`);
   if (typeof spec.name !== 'string') return fail(`${at}.name is ${show(spec.name)} instead of a string`);
   if (spec.quantization !== undefined) return fail(`${at} is quantized, and gankit reads unquantized weights`);
-  const size = typeof spec.dtype === 'string' ? DTYPE_BYTES[spec.dtype] : undefined;
-  if (size === undefined || !Object.hasOwn(DTYPE_BYTES, spec.dtype as string)) {
+  const dtype = spec.dtype as keyof typeof DTYPE_BYTES;
+  const size = typeof dtype === 'string' && Object.hasOwn(DTYPE_BYTES, dtype) ? DTYPE_BYTES[dtype] : undefined;
+  if (size === undefined) {
     return fail(`${at}.dtype is ${show(spec.dtype)} instead of one of ${Object.keys(DTYPE_BYTES).join(', ')}`);
   }
   const shape = spec.shape;

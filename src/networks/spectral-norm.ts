@@ -24,9 +24,10 @@
 //
 // Three layer classes (GankitSpectralDense, GankitSpectralConv2D,
 // GankitSpectralConv2DTranspose), each the tfjs layer it extends plus u; registered, so
-// model.json files holding them load and WeightAverage.of can copy them. foldSpectralNorm
-// turns a model holding them into one of plain tfjs layers with W/σ baked in (gankit
-// export), which loads anywhere tfjs does.
+// model.json files holding them load and WeightAverage.of can copy them. io/fold-spectral.ts
+// turns a model's files holding them into plain tfjs layers with W/σ baked in, without
+// tfjs (gankit export, and the dashboard's playground), which load anywhere tfjs does; its
+// table of classes and output axes mirrors KINDS below.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
@@ -224,41 +225,4 @@ export function spectralLayers(model: tfl.LayersModel): SpectralLayer[] {
 export function powerIterate(model: tfl.LayersModel | SpectralLayer[]): void {
   const layers = Array.isArray(model) ? model : spectralLayers(model);
   for (const layer of layers) layer.powerIterate();
-}
-
-/**
- * The same model with every spectrally normalised layer replaced by the plain tfjs layer
- * it extends, holding W/σ(W) (σ from the current u, as the forward pass computes it) and
- * no u: what G computes, loadable without gankit. A model without such layers is returned
- * as it is (the caller still owns it; a new model is the caller's to dispose too).
- */
-export async function foldSpectralNorm(model: tfl.LayersModel): Promise<tfl.LayersModel> {
-  const spectral = spectralLayers(model);
-  if (spectral.length === 0) return model;
-  const byName = new Map(spectral.map((l) => [l.name, l]));
-  const topology = model.toJSON(null, false) as {
-    config: { layers: { class_name: string; config: Kwargs; name: string }[] };
-  };
-  for (const layer of topology.config.layers) {
-    const sn = byName.get(layer.name);
-    if (!sn) continue;
-    layer.class_name = sn.plainClassName;
-    delete layer.config['uSeed'];
-    delete layer.config['u_seed'];
-  }
-  const folded = await tfl.models.modelFromJSON({
-    modelTopology: topology as unknown as tf.io.ModelJSON['modelTopology'],
-  });
-  const kernels = new Map(spectral.map((l) => [l.name, l.normalizedKernel()]));
-  try {
-    const weights = model.layers.flatMap((layer) => {
-      const sn = byName.get(layer.name);
-      if (!sn) return layer.getWeights();
-      return [kernels.get(layer.name)!, ...(sn.bias ? [sn.bias.read()] : [])];
-    });
-    folded.setWeights(weights);
-  } finally {
-    tf.dispose([...kernels.values()]);
-  }
-  return folded;
 }

@@ -18,6 +18,7 @@ import { drawLatents } from '../../src/generate/latent.js';
 import { jacobianNorms, keptRows } from '../../src/generate/truncation.js';
 import { oneHot } from '../../src/games/conditional.js';
 import { loadModel } from '../../src/io/model-files.js';
+import { spectralLayers } from '../../src/networks/spectral-norm.js';
 import { decodeNpy, writeNpy } from '../../src/io/npy.js';
 import { Rng } from '../../src/rng.js';
 import { runCli } from '../cli/run-cli.js';
@@ -46,31 +47,35 @@ before(async () => {
   if (skip) return;
   runs = tempRuns('gankit-play-');
   await initBackend();
-  // A 28×28 grey image set as an .npy file: the smallest image run DCGAN accepts, 2 steps.
+  // A 28×28 grey image set as an .npy file: the smallest image run DCGAN accepts, 2 steps; once more with
+  // spectral normalisation, whose G the dashboard folds for the page.
   const images = new Uint8Array(64 * 28 * 28);
   for (let i = 0; i < images.length; i++) images[i] = (i * 37 + (i >> 9) * 11) % 256;
   await writeNpy(path.join(runs, 'images.npy'), images, [64, 28, 28, 1]);
-  const image = runCli(
-    [
-      'train',
-      '--data',
-      path.join(runs, 'images.npy'),
-      '--steps',
-      '2',
-      '--batch-size',
-      '16',
-      '--eval-metrics',
-      'none',
-      '--out',
-      path.join(runs, 'tiny-images'),
-    ],
-    { timeout: 180_000 },
-  );
+  const trainImages = (name: string, extra: string[] = []) =>
+    runCli(
+      [
+        'train',
+        '--data',
+        path.join(runs, 'images.npy'),
+        '--steps',
+        '2',
+        '--batch-size',
+        '16',
+        '--eval-metrics',
+        'none',
+        '--out',
+        path.join(runs, name),
+        ...extra,
+      ],
+      { timeout: 180_000 },
+    );
+  const image = trainImages('tiny-images');
+  const spectral = trainImages('tiny-sn', ['--spectral-norm', 'both']);
   await trainToy(path.join(runs, 'ring8'), ['--jacobian-truncation', String(TRUNCATION)]);
   await trainToy(path.join(runs, 'cgan'), ['--model', 'cgan']);
   await trainToy(path.join(runs, 'infogan'), ['--model', 'infogan']);
-  const r = await image;
-  assert.equal(r.status, 0, r.stderr);
+  for (const r of await Promise.all([image, spectral])) assert.equal(r.status, 0, r.stderr);
   dash = await startDash(runs);
   chrome = await openChromium(dash);
 });
@@ -306,6 +311,24 @@ test(
     const npy = decodeNpy((await download(page, '#download-npy')).bytes);
     assert.deepEqual(npy.shape, [64, 28, 28, 1]);
     assert.ok(maxDiff(npy.data, nodeG(g, (await shown(page)).z, 100)) <= TOLERANCE);
+    g.dispose();
+    assert.deepEqual(errors, []);
+    assert.deepEqual(outside, [], 'requests to outside the dashboard');
+  },
+);
+
+test(
+  "a --spectral-norm both image run: the dash folds G's layers into tfjs's own, the page's G is the checkpoint's",
+  { skip, timeout: 180_000 },
+  async () => {
+    const { page, errors, outside } = chrome!;
+    await openPlay(page, 'tiny-sn');
+    assert.equal(await page.evaluate(() => document.body.dataset.samples), '64');
+    const g = await checkpoint('tiny-sn', 2, 'generator');
+    assert.ok(spectralLayers(g).length > 0, "the run's G has spectral layers");
+    const z = Array.from(drawLatents(new Rng(8), 'normal', 3, 100));
+    const inPage = await page.evaluate((z) => (window as unknown as Hooks).gankitPlay.sample(z), z);
+    assert.ok(maxDiff(inPage, nodeG(g, z, 100)) <= TOLERANCE);
     g.dispose();
     assert.deepEqual(errors, []);
     assert.deepEqual(outside, [], 'requests to outside the dashboard');
