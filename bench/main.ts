@@ -236,7 +236,8 @@ if (!json) {
   const fmt = (n: number | null | undefined, d = 1) => (n === null || n === undefined ? '—' : n.toFixed(d));
   console.log(
     `gankit bench — ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), load average ${loadavg()[0].toFixed(2)}, ` +
-      `median of ≥ ${steps} steps and ≥ 2 s after ≥ ${warmup} steps and ≥ 1.5 s of warm-up`,
+      `median of ≥ ${steps} steps and ≥ 2 s after ≥ ${warmup} steps and ≥ 1.5 s of warm-up` +
+      (workloads.some((w) => TRAIN_WORKLOADS[w]) ? "; train-*: gankit train's training-loop seconds ÷ its steps" : ''),
   );
   console.log('| workload | backend | batch | ms/step | × PyTorch | peak RSS MB | native MiB (cache entries) | note |');
   console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |');
