@@ -1,12 +1,15 @@
-// `npm run bench -- --baseline <git ref>`: native's step beside the same step built from
+// `npm run bench -- --baseline <git ref>`: native beside the same workloads built from
 // another commit, to show a change made native no slower. Checks the ref out as a
 // temporary git worktree under os.tmpdir(), copies node_modules into it (a copy, never a
 // link: the two builds must not share a package folder that either could change) and the
 // native addon (rebuilt there instead when native/ differs between the two), compiles it,
-// then times both builds' native rows in alternating rounds — this build first in even
-// rounds, the baseline first in odd ones, so neither always runs on the warmer or the
-// quieter side of a passing load — and prints them side by side with their ratio and the
-// load average. The worktree is removed afterwards, also after Ctrl-C.
+// then times both builds in alternating rounds — this build first in even rounds, the
+// baseline first in odd ones, so neither always runs on the warmer or the quieter side of
+// a passing load — and prints them side by side with their ratio and the load average.
+// The default workloads are the trainer end to end (train-workloads.ts: each build's own
+// `gankit train`): a change to the trainer shows only there, while the step rows
+// (workloads.ts, --workloads dcgan28,mlp2d) time the bench's own step, which isolates a
+// kernel change. The worktree is removed afterwards, also after Ctrl-C.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -14,13 +17,16 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureChild, type Row } from './measure.js';
 import { WORKLOADS } from './workloads.js';
+import { measureTraining, TRAIN_WORKLOADS } from './train-workloads.js';
 
 export interface BaselineRequest {
   ref: string;
   workloads: string[];
   rounds: number;
-  /** The options every child gets (--steps, --warmup, --batch, --read). */
+  /** The options every step child gets (--steps, --warmup, --batch, --read). */
   childOptions: string[];
+  /** The trainer workloads' steps, when not their own (--train-steps). */
+  trainSteps?: number;
   json: boolean;
   batch?: number;
 }
@@ -28,6 +34,8 @@ export interface BaselineRequest {
 interface Side {
   name: string;
   mainScript: string;
+  /** Its `gankit` command (dist/src/cli/main.js), which the trainer workloads run. */
+  cliMain: string;
   rounds: (number | null)[];
   last?: Row;
 }
@@ -59,8 +67,18 @@ export async function runBaseline(req: BaselineRequest): Promise<void> {
   try {
     prepare(commit, dir);
     const sides: Side[] = [
-      { name: 'this build', mainScript: fileURLToPath(new URL('./main.js', import.meta.url)), rounds: [] },
-      { name: subject.split(' ')[0], mainScript: join(dir, 'dist', 'bench', 'main.js'), rounds: [] },
+      {
+        name: 'this build',
+        mainScript: fileURLToPath(new URL('./main.js', import.meta.url)),
+        cliMain: fileURLToPath(new URL('../src/cli/main.js', import.meta.url)),
+        rounds: [],
+      },
+      {
+        name: subject.split(' ')[0],
+        mainScript: join(dir, 'dist', 'bench', 'main.js'),
+        cliMain: join(dir, 'dist', 'src', 'cli', 'main.js'),
+        rounds: [],
+      },
     ];
     const loads: number[] = [loadavg()[0]];
     const results = new Map<string, Side[]>();
@@ -73,8 +91,10 @@ export async function runBaseline(req: BaselineRequest): Promise<void> {
       for (const w of req.workloads) {
         const pair = results.get(w)!;
         for (const side of round % 2 ? [pair[1], pair[0]] : pair) {
-          const row = measureChild(side.mainScript, w, 'native', req.childOptions);
-          const wanted = req.batch ?? WORKLOADS[w].batch;
+          const row = TRAIN_WORKLOADS[w]
+            ? measureTraining(side.cliMain, w, req.trainSteps)
+            : measureChild(side.mainScript, w, 'native', req.childOptions);
+          const wanted = batchWanted(req, w);
           const same = batchOf(row, w) === wanted;
           side.rounds.push(same ? row.stepMs : null);
           side.last = same ? row : { ...row, skipped: `${side.name} timed batch ${batchOf(row, w)}, not ${wanted}` };
@@ -94,6 +114,9 @@ export async function runBaseline(req: BaselineRequest): Promise<void> {
 
 /** The batch a row was timed at; a build older than --batch reports none and times its workload's own. */
 const batchOf = (row: Row, workload: string) => row.batch ?? WORKLOADS[workload].batch;
+/** --batch sets the step rows' batch; a trainer workload trains at its command's own. */
+const batchWanted = (req: BaselineRequest, workload: string) =>
+  TRAIN_WORKLOADS[workload]?.batch ?? req.batch ?? WORKLOADS[workload].batch;
 
 /** The worktree at `commit` with this checkout's packages and addon, compiled. */
 function prepare(commit: string, dir: string): void {
@@ -139,7 +162,7 @@ function report(req: BaselineRequest, subject: string, results: Map<string, Side
   const ratio = (a: number | null, b: number | null) => (a !== null && b !== null ? a / b : null);
   const rows = [...results].map(([workload, [current, base]]) => ({
     workload,
-    batch: req.batch ?? WORKLOADS[workload].batch,
+    batch: batchWanted(req, workload),
     baseline: {
       ref: subject.split(' ')[0],
       best: best(base.rounds),
@@ -150,6 +173,7 @@ function report(req: BaselineRequest, subject: string, results: Map<string, Side
     ratioBest: ratio(best(current.rounds), best(base.rounds)),
     ratioMedian: ratio(medianOf(current.rounds), medianOf(base.rounds)),
     skipped: [base, current].map((s) => s.last?.skipped).find(Boolean),
+    ...(TRAIN_WORKLOADS[workload] ? { steps: req.trainSteps ?? TRAIN_WORKLOADS[workload].steps } : {}),
     loads,
   }));
   if (req.json) {
@@ -159,7 +183,8 @@ function report(req: BaselineRequest, subject: string, results: Map<string, Side
   console.log(
     `gankit bench --baseline ${subject}\n` +
       `native backend, ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}); ${req.rounds} alternating rounds, ` +
-      `each a median ms/step; load average (1 min) at the start and after each round: ${loads.map((l) => l.toFixed(2)).join(', ')}`,
+      `each a median ms/step ` +
+      `(train-*: gankit train's training-loop seconds ÷ its steps); load average (1 min) at the start and after each round: ${loads.map((l) => l.toFixed(2)).join(', ')}`,
   );
   console.log(
     '| workload | batch | baseline ms/step (best · median) | this build | this ÷ baseline (best · median) | rounds: baseline / this |',
@@ -167,7 +192,7 @@ function report(req: BaselineRequest, subject: string, results: Map<string, Side
   console.log('| --- | ---: | ---: | ---: | ---: | --- |');
   for (const r of rows) {
     console.log(
-      `| ${r.workload} | ${r.batch} | ${fmt(r.baseline.best)} · ${fmt(r.baseline.median)} | ` +
+      `| ${r.workload}${r.steps ? ` (${r.steps} steps)` : ''} | ${r.batch} | ${fmt(r.baseline.best)} · ${fmt(r.baseline.median)} | ` +
         `${fmt(r.current.best)} · ${fmt(r.current.median)} | ${fmt(r.ratioBest, 3)} · ${fmt(r.ratioMedian, 3)} | ` +
         `${r.baseline.rounds.map((x) => fmt(x)).join(' ')} / ${r.current.rounds.map((x) => fmt(x)).join(' ')}` +
         `${r.skipped ? ` (${r.skipped})` : ''} |`,

@@ -3,9 +3,12 @@
 // PyTorch model (bench/torch_dcgan28.py), in one run.
 //   npm run bench                          → a table
 //   npm run bench -- --json                → one JSON object per line
-//   npm run bench -- --baseline <git ref>  → native beside the build of that ref (bench/baseline.ts)
+//   npm run bench -- --baseline <git ref>  → native beside the build of that ref (bench/baseline.ts);
+//                                            its default workloads are train-dcgan28,train-mlp2d
 // Options: --steps N (timed steps, at least 20 and 2 s; the median is reported),
-// --warmup N (at least 3 steps and 1.5 s), --workloads dcgan28,mlp2d (also dcgan64),
+// --warmup N (at least 3 steps and 1.5 s), --workloads dcgan28,mlp2d (also dcgan64, and
+// train-dcgan28, train-mlp2d: `gankit train` end to end on native, bench/train-workloads.ts;
+// --train-steps N sets their steps, default their own),
 // --backends native,wasm,cpu (and webgpu when Dawn finds an adapter), --batch N (every
 // workload's batch; default its own), --rounds N (default 2; 3 at least with --baseline),
 // --read sync|async (how the non-webgpu steps read their losses; webgpu always reads
@@ -19,6 +22,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { WORKLOADS } from './workloads.js';
+import { measureTraining, TRAIN_WORKLOADS } from './train-workloads.js';
 import { lastJson, measureChild, type Row } from './measure.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -51,10 +55,19 @@ if (args[0] === '--adapters') {
 const json = args.includes('--json');
 const steps = Number(opt('steps', '20'));
 const warmup = Number(opt('warmup', '3'));
-const workloads = opt('workloads', 'dcgan28,mlp2d').split(',');
-const unknown = workloads.find((w) => !WORKLOADS[w]);
+const baselineRef = opt('baseline', '');
+// A baseline's question is usually whether a trainer change cost time: only the trainer end to end shows that.
+const workloads = opt('workloads', baselineRef ? 'train-dcgan28,train-mlp2d' : 'dcgan28,mlp2d').split(',');
+const known = [...Object.keys(WORKLOADS), ...Object.keys(TRAIN_WORKLOADS)];
+const unknown = workloads.find((w) => !known.includes(w));
 if (unknown !== undefined) {
-  console.error(`Expected workloads from ${Object.keys(WORKLOADS).join(', ')} but received "${unknown}"`);
+  console.error(`Expected workloads from ${known.join(', ')} but received "${unknown}"`);
+  process.exit(2);
+}
+const trainStepsText = opt('train-steps', '');
+const trainSteps = trainStepsText ? Number(trainStepsText) : undefined;
+if (trainSteps !== undefined && !(Number.isInteger(trainSteps) && trainSteps > 0)) {
+  console.error(`Expected --train-steps to be a whole number above 0 but received "${trainStepsText}"`);
   process.exit(2);
 }
 const batchText = opt('batch', '');
@@ -78,11 +91,18 @@ const childOptions = [
   ...(read ? ['--read', read] : []),
 ];
 
-const baselineRef = opt('baseline', '');
 if (baselineRef) {
   const { runBaseline } = await import('./baseline.js');
   try {
-    await runBaseline({ ref: baselineRef, workloads, rounds: Math.max(3, rounds), childOptions, json, batch });
+    await runBaseline({
+      ref: baselineRef,
+      workloads,
+      rounds: Math.max(3, rounds),
+      childOptions,
+      json,
+      batch,
+      trainSteps,
+    });
   } catch (err) {
     console.error(`bench --baseline: ${(err as Error).message}`);
     process.exit(1);
@@ -148,8 +168,11 @@ function measureTorch(): void {
   }
 }
 
+const cliMain = resolve(here, '..', 'src', 'cli', 'main.js');
 const measureTfjs = (workload: string, backend: string): Row =>
-  measureChild(fileURLToPath(import.meta.url), workload, backend, childOptions);
+  TRAIN_WORKLOADS[workload]
+    ? measureTraining(cliMain, workload, trainSteps)
+    : measureChild(fileURLToPath(import.meta.url), workload, backend, childOptions);
 
 // Alternating rounds of PyTorch and native; the other backends are slow enough
 // that one round says all there is to say.
@@ -165,7 +188,7 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 const torch = new Map<string, Row>();
-for (const w of workloads) {
+for (const w of workloads.filter((x) => !TRAIN_WORKLOADS[x])) {
   const t = torchBest.get(w);
   if (t && t.stepMs !== null) {
     torch.set(w, t);
@@ -191,7 +214,9 @@ for (const w of workloads) {
 }
 
 for (const workload of workloads) {
-  for (const backend of backends) {
+  // The trainer end to end runs on native only: minutes of training on wasm or cpu would tell nothing new.
+  const train = TRAIN_WORKLOADS[workload] !== undefined;
+  for (const backend of train ? backends.filter((b) => b === 'native') : backends) {
     const o = backend === 'native' ? nativeBest.get(workload)! : measureTfjs(workload, backend);
     const ref = torch.get(workload);
     const note = [backend === 'native' && rounds > 1 ? `best of ${rounds} rounds` : undefined, o.note].filter(Boolean);
@@ -203,7 +228,7 @@ for (const workload of workloads) {
       ...(note.length ? { note: note.join('; ') } : {}),
     });
   }
-  if (gpu && !gpu.adapters.length)
+  if (gpu && !gpu.adapters.length && !train)
     emit({ workload, backend: 'webgpu', stepMs: null, skipped: gpu.why ?? 'no WebGPU adapter' });
 }
 
@@ -211,7 +236,8 @@ if (!json) {
   const fmt = (n: number | null | undefined, d = 1) => (n === null || n === undefined ? '—' : n.toFixed(d));
   console.log(
     `gankit bench — ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), load average ${loadavg()[0].toFixed(2)}, ` +
-      `median of ≥ ${steps} steps and ≥ 2 s after ≥ ${warmup} steps and ≥ 1.5 s of warm-up`,
+      `median of ≥ ${steps} steps and ≥ 2 s after ≥ ${warmup} steps and ≥ 1.5 s of warm-up` +
+      (workloads.some((w) => TRAIN_WORKLOADS[w]) ? "; train-*: gankit train's training-loop seconds ÷ its steps" : ''),
   );
   console.log('| workload | backend | batch | ms/step | × PyTorch | peak RSS MB | native MiB (cache entries) | note |');
   console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |');

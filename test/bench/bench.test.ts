@@ -1,7 +1,8 @@
 // `npm run bench` as a user runs it (dist/bench/main.js in real processes): the webgpu row
 // names the adapter Dawn finds, --batch and the dcgan64 workload time what they say, and
-// --baseline builds another commit in a temporary worktree, times both, and leaves
-// nothing behind. Timings themselves are not asserted: this machine is shared.
+// --baseline builds another commit in a temporary worktree, times both (the bench's step and
+// each build's own `gankit train`), and leaves nothing behind. Timings themselves are not
+// asserted: this machine is shared.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -13,6 +14,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { describeAdapter, listWebgpuAdapters } from '../../src/backend/webgpu.js';
 import { initBackend } from '../../src/backend/index.js';
 import { dcgan64Workload } from '../../bench/workloads.js';
+import { loopSeconds } from '../../bench/train-workloads.js';
 import { skipUnless } from '../requirements.js';
 
 const BENCH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bench/main.js');
@@ -79,6 +81,18 @@ test('--baseline names a commit or is refused', () => {
   assert.match(r.out, /Expected --baseline to name a commit of this repository but received "no-such-ref-anywhere"/);
 });
 
+test("a trainer workload's ms/step is its last step line's seconds over the steps", () => {
+  // Lines as gankit train writes them: step lines, then the final evaluation's line for the same step.
+  const stats = [
+    { step: 1, lossD: 1.3, lossG: 0.7, dReal: 0.5, dFake: 0.5, lr: 1e-3, seconds: 0.25 },
+    { step: 2, lossD: 1.2, lossG: 0.7, dReal: 0.5, dFake: 0.5, lr: 5e-4, seconds: 0.75 },
+    { step: 2, metrics: { modes: 0 } },
+    { step: 2, warning: 'mode collapse' },
+  ];
+  assert.equal(loopSeconds(stats.map((l) => JSON.stringify(l)).join('\n') + '\n', 2), 0.75);
+  assert.equal(loopSeconds(JSON.stringify(stats[0]) + '\n', 2), undefined, 'a run that stopped early has no time');
+});
+
 test('--baseline HEAD: both builds timed side by side in alternating rounds, and its worktree removed', () => {
   // The paths git lists (other sessions' worktrees may come and go meanwhile: look for this one's only).
   const worktrees = () =>
@@ -86,16 +100,26 @@ test('--baseline HEAD: both builds timed side by side in alternating rounds, and
       .stdout.split('\n')
       .filter((l) => l.startsWith('worktree '));
   const tmp = mkdtempSync(path.join(tmpdir(), 'gankit-bench-test-'));
-  const r = bench(['--baseline', 'HEAD', '--workloads', 'mlp2d', '--steps', '3', '--json'], { TMPDIR: tmp });
+  // The step row and both trainer workloads (each build's own gankit train, 4 steps instead of thousands).
+  const workloads = 'mlp2d,train-mlp2d,train-dcgan28';
+  const args = ['--baseline', 'HEAD', '--workloads', workloads, '--steps', '3', '--train-steps', '4', '--json'];
+  const r = bench(args, { TMPDIR: tmp });
   assert.equal(r.status, 0, r.out);
-  const [row] = r.rows;
-  assert.equal(row.workload, 'mlp2d');
-  assert.equal(row.batch, 256);
-  assert.equal(row.baseline.rounds.length, 3);
-  assert.equal(row.current.rounds.length, 3);
-  for (const ms of [...row.baseline.rounds, ...row.current.rounds]) assert.ok(ms > 0, r.out);
-  assert.ok(Math.abs(row.ratioBest - row.current.best / row.baseline.best) < 1e-9);
-  assert.deepEqual(readdirSync(tmp), [], 'the temporary worktree is gone');
+  assert.deepEqual(
+    r.rows.map((o) => [o.workload, o.batch, o.steps]),
+    [
+      ['mlp2d', 256, undefined],
+      ['train-mlp2d', 256, 4],
+      ['train-dcgan28', 64, 4],
+    ],
+  );
+  for (const row of r.rows) {
+    assert.equal(row.baseline.rounds.length, 3);
+    assert.equal(row.current.rounds.length, 3);
+    for (const ms of [...row.baseline.rounds, ...row.current.rounds]) assert.ok(ms > 0, r.out);
+    assert.ok(Math.abs(row.ratioBest - row.current.best / row.baseline.best) < 1e-9);
+  }
+  assert.deepEqual(readdirSync(tmp), [], 'the temporary worktree and run folders are gone');
   assert.deepEqual(
     worktrees().filter((l) => l.includes(tmp)),
     [],
