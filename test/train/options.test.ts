@@ -29,8 +29,8 @@ test('undefined fields take the defaults; every field is validated', () => {
   for (const [partial, message] of bad) assert.throws(() => resolveOptions(partial), message);
 });
 
-test('image data takes the DCGAN reference settings; --steps instead of epochs', () => {
-  const o = resolveOptions({ data: 'fashion-mnist' });
+test('image data with --model dcgan takes the DCGAN reference settings; --steps instead of epochs', () => {
+  const o = resolveOptions({ data: 'fashion-mnist', model: 'dcgan' });
   assert.deepEqual(
     [
       o.model,

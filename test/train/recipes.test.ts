@@ -35,6 +35,15 @@ test("options given win over the recipe, and a game's own settings over both of 
   assert.equal(noSn.spectralNorm, 'none');
 });
 
+test('images without --model take dcgan-ema: both rates 4e-4 and a 0.999 average of G', () => {
+  const o = resolveOptions(fashion);
+  assert.equal(o.recipe, 'dcgan-ema');
+  assert.deepEqual([o.model, o.lrG, o.lrD, o.beta1, o.beta2, o.ema], ['dcgan', 4e-4, 4e-4, 0.5, 0.999, 0.999]);
+  // A conditional model keeps the settings its numbers were measured with.
+  const cgan = resolveOptions({ ...fashion, model: 'cgan' });
+  assert.deepEqual([cgan.recipe, cgan.lrG, cgan.ema], ['dcgan', 2e-4, 0]);
+});
+
 test('--model dcgan alone means the dcgan recipe; the run records its recipe', () => {
   const o = resolveOptions({ ...fashion, model: 'dcgan' });
   assert.equal(o.recipe, 'dcgan');
@@ -50,6 +59,6 @@ test('recipes are for images: toy data refuses one, and records none', () => {
   );
   assert.throws(
     () => resolveOptions({ ...fashion, recipe: 'biggan' as never }),
-    /Expected recipe to be one of none, dcgan, ttur, sngan but received "biggan"/,
+    /Expected recipe to be one of none, dcgan, ttur, sngan, dcgan-ema but received "biggan"/,
   );
 });
