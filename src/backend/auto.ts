@@ -40,6 +40,12 @@ export interface Verdict {
   workload: string;
   /** Seconds per step on `against` and on webgpu. */
   seconds: { against: number; webgpu: number };
+  /**
+   * Where a backend's steps ran at a smaller batch than the workload's (a step of it would
+   * outlast the budget), that batch: its seconds are extrapolated in proportion to the
+   * batch, an upper bound.
+   */
+  extrapolatedFrom?: { against?: number; webgpu?: number };
   /** ISO time of the measurement. */
   measuredAt: string;
 }
@@ -107,6 +113,7 @@ export function decide(
   adapter: string,
   workload: string,
   now = new Date(),
+  extrapolatedFrom?: Verdict['extrapolatedFrom'],
 ): Verdict {
   const speedup = seconds.against / seconds.webgpu;
   return {
@@ -116,6 +123,7 @@ export function decide(
     adapter,
     workload,
     seconds,
+    ...(extrapolatedFrom && Object.keys(extrapolatedFrom).length ? { extrapolatedFrom } : {}),
     measuredAt: now.toISOString(),
   };
 }
@@ -126,7 +134,11 @@ export function describeDecision(d: AutoDecision): string {
     d.speedup >= 1
       ? `${d.speedup.toFixed(1)}× ${d.against}`
       : `${(1 / d.speedup).toFixed(1)}× slower than ${d.against}`;
-  return `measured ${times} for ${d.workload}${d.cached ? ' (cached)' : ''}`;
+  const from = Object.entries(d.extrapolatedFrom ?? {}).map(
+    ([name, batch]) => `${name === 'against' ? d.against : name} from batch ${batch}`,
+  );
+  const estimated = from.length ? `, extrapolated (${from.join(', ')})` : '';
+  return `measured ${times} for ${d.workload}${estimated}${d.cached ? ' (cached)' : ''}`;
 }
 
 export function verdictsFile(): string {
@@ -209,14 +221,15 @@ export async function autoVerdict(
   adapterInWords: string,
   against: string,
   workload: Pick<Workload, 'model' | 'shape' | 'batch' | 'latentDim'>,
-  measure: () => Promise<{ against: number; webgpu: number }>,
+  measure: () => Promise<{ against: number; webgpu: number; extrapolatedFrom?: Verdict['extrapolatedFrom'] }>,
   file = verdictsFile(),
   warn: (message: string) => void = (m) => console.warn(`warning: ${m}`),
 ): Promise<AutoDecision> {
   const key = verdictKey(adapter, against, workload);
   const cached = (await readVerdicts(file, warn))[key];
   if (cached) return { ...cached, cached: true };
-  const verdict = decide(against, await measure(), adapterInWords, describeWorkload(workload));
+  const { extrapolatedFrom, ...seconds } = await measure();
+  const verdict = decide(against, seconds, adapterInWords, describeWorkload(workload), new Date(), extrapolatedFrom);
   await writeVerdict(key, verdict, file).catch((err: Error) => warn(`${err.message}; the next run measures again`));
   return { ...verdict, cached: false };
 }

@@ -113,12 +113,15 @@ async function autoForWorkload(workload: Workload): Promise<BackendChoice | unde
     return current;
   }
   const decision = await autoVerdict(adapter, describeAdapter(adapter), cpuSide.name, workload, async () => {
-    const time = async (name: BackendName) => {
+    const extrapolatedFrom: { against?: number; webgpu?: number } = {};
+    const time = async (name: BackendName, as: 'against' | 'webgpu') => {
       if ((await tryBackend(name)) !== undefined) return Infinity;
-      return secondsPerStep(await timeGanStep(() => workload.build(), workload, workload.batch, AUTO_SECONDS));
+      const t = await timeGanStep(() => workload.build(), workload, workload.batch, AUTO_SECONDS);
+      if (t.estimate !== undefined) extrapolatedFrom[as] = t.batch;
+      return secondsPerStep(t);
     };
-    const against = await time(cpuSide.name);
-    return { against, webgpu: await time('webgpu') };
+    const against = await time(cpuSide.name, 'against');
+    return { against, webgpu: await time('webgpu', 'webgpu'), extrapolatedFrom };
   });
   let note = cpuSide.note;
   if (decision.backend === 'webgpu') {

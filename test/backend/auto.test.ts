@@ -61,6 +61,16 @@ test('the reason on the start-up line: how many times faster or slower, for whic
   assert.equal(describeDecision({ ...fast, cached: true }), 'measured 6.1× native for dcgan 28×28×1 batch 64 (cached)');
   const slow = decide('native', { against: 0.02, webgpu: 0.08 }, 'llvmpipe', 'mlp 2 batch 256');
   assert.equal(describeDecision({ ...slow, cached: false }), 'measured 4.0× slower than native for mlp 2 batch 256');
+  // A step of the workload's batch would outlast the budget: the batch timed is named.
+  const estimated = decide('native', { against: 0.02, webgpu: 8 }, 'llvmpipe', 'mlp 2 batch 256', new Date(), {
+    webgpu: 4,
+  });
+  assert.deepEqual(estimated.extrapolatedFrom, { webgpu: 4 });
+  assert.equal(
+    describeDecision({ ...estimated, cached: true }),
+    'measured 400.0× slower than native for mlp 2 batch 256, extrapolated (webgpu from batch 4) (cached)',
+  );
+  assert.equal(decide('native', { against: 1, webgpu: 2 }, 'x', 'y', new Date(), {}).extrapolatedFrom, undefined);
 });
 
 test('the cache key changes with the adapter, its driver, the backend timed against, and the workload', () => {
