@@ -94,6 +94,8 @@ interface Registered {
 
 let dawn: Dawn | undefined;
 let registered: Registered | undefined;
+/** The adapter probeWebgpuAdapter found, kept for registerWebgpuBackend (an adapter gives one device). */
+let probed: Found | undefined;
 
 /** Loads dawn.node once; returns why not when the optional package is missing or broken. */
 async function loadDawn(): Promise<{ dawn?: Dawn; why?: string }> {
@@ -159,6 +161,20 @@ export async function listWebgpuAdapters(): Promise<{ adapters: AdapterDescripti
   return { adapters: found.map((f) => f.description), why };
 }
 
+/**
+ * The adapter registerWebgpuBackend would run on, without creating a device (auto asks
+ * this first: only a hardware adapter is worth timing); `why` says why there is none.
+ */
+export async function probeWebgpuAdapter(): Promise<{ adapter?: AdapterDescription; why?: string }> {
+  if (registered) return { adapter: registered.adapter };
+  if (!probed) {
+    const { found, why } = await findAdapters(true);
+    if (!found.length) return { why };
+    probed = found[0];
+  }
+  return { adapter: probed.description };
+}
+
 /** The adapter the registered backend runs on, if any. */
 export function webgpuAdapter(): AdapterDescription | undefined {
   return registered?.adapter;
@@ -177,9 +193,14 @@ export function describeAdapter(a: AdapterDescription): string {
  */
 export async function registerWebgpuBackend(): Promise<string | undefined> {
   if (registered) return undefined;
-  const { found, why } = await findAdapters(true);
-  if (!found.length) return why;
-  const { gpu, adapter, description } = found[0];
+  let first = probed;
+  probed = undefined;
+  if (!first) {
+    const { found, why } = await findAdapters(true);
+    if (!found.length) return why;
+    first = found[0];
+  }
+  const { gpu, adapter, description } = first;
   // The backend package and its kernels reach for navigator.gpu and WebGPU's constants
   // (GPUBufferUsage, GPUMapMode…) as browser globals; Node 20 has neither.
   Object.assign(globalThis, dawn!.globals);

@@ -2,20 +2,24 @@
 // not (native: the oneDNN addon, its version and the CPU's vector ISA; wasm: SIMD and
 // threads; cpu; webgpu: every adapter Dawn finds, software or not, with the limits that
 // bound tensors), then a few seconds' timing of a DCGAN-28 training step on each backend
-// that starts, in this one process, one backend after another.
+// that starts, in this one process, one backend after another. Also lists the verdicts
+// auto cached when it timed a run's step on webgpu against native (backend/auto.ts), and
+// forgets them on --forget.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
 import { AUTO_ORDER, BACKENDS, initBackend, type BackendName } from '../backend/index.js';
 import { loadAddon } from '../backend/addon.js';
 import { getNumThreads, registerNativeBackend } from '../backend/native.js';
 import { describeAdapter, listWebgpuAdapters, SHOWN_LIMITS, type AdapterDescription } from '../backend/webgpu.js';
+import { forgetVerdicts, readVerdicts, verdictsFile } from '../backend/auto.js';
+import { timeGanStep } from '../backend/step-timing.js';
 import { dcgan28Discriminator, dcgan28Generator } from '../networks/dcgan.js';
 import { positiveInt } from './parse.js';
 
 interface DoctorFlags {
+  forget?: boolean;
   seconds: number;
   batch: number;
   backends: BackendName[];
@@ -34,8 +38,16 @@ export function doctorCommand(): Command {
         .argParser(backendList)
         .default([...BACKENDS]),
     )
+    .option('--forget', "forget auto's cached webgpu-versus-native verdicts, so that the next runs time again")
     .action(async (flags: DoctorFlags) => {
+      if (flags.forget) {
+        const file = verdictsFile();
+        console.log(
+          (await forgetVerdicts(file)) ? `forgot the backend verdicts (${file})` : 'no backend verdicts to forget',
+        );
+      }
       const available = await report();
+      await reportVerdicts();
       if (flags.seconds > 0)
         await timeAll(
           available.filter((b) => flags.backends.includes(b)),
@@ -103,10 +115,25 @@ async function report(): Promise<BackendName[]> {
   console.log('backends on this machine:');
   for (const [name, text] of lines) console.log(`  ${name.padEnd(7)} ${text}`);
   console.log(
-    `auto picks the first of ${AUTO_ORDER.join(' → ')} that is available; webgpu only when asked ` +
-      '(--backend webgpu or GANKIT_BACKEND=webgpu)',
+    `auto picks the first of ${AUTO_ORDER.join(' → ')} that is available; webgpu when asked ` +
+      '(--backend webgpu or GANKIT_BACKEND=webgpu), or for a run whose step it timed faster there on a hardware adapter',
   );
   return [...new Set(available)];
+}
+
+/** auto's cached verdicts: per adapter and workload, which backend won and by how much. */
+async function reportVerdicts(): Promise<void> {
+  const file = verdictsFile();
+  const verdicts = Object.values(await readVerdicts(file));
+  if (!verdicts.length) {
+    console.log(`auto's webgpu verdicts: none cached (${file})`);
+    return;
+  }
+  console.log(`auto's webgpu verdicts (${file}; gankit doctor --forget clears them):`);
+  for (const v of verdicts) {
+    const times = v.speedup >= 1 ? `${v.speedup.toFixed(1)}× faster` : `${(1 / v.speedup).toFixed(1)}× slower`;
+    console.log(`  ${v.workload}: ${v.backend} (webgpu ${times} than ${v.against} on ${v.adapter}; ${v.measuredAt})`);
+  }
 }
 
 /** The CPU's widest vector extension (what oneDNN's kernels can use; the addon does not say which it chose). */
@@ -151,7 +178,12 @@ async function timeAll(backends: BackendName[], flags: DoctorFlags): Promise<voi
   for (const name of backends) {
     const choice = await initBackend(name).catch((err: Error) => err);
     if (choice instanceof Error || choice.name !== name) continue;
-    const t = await timeBackend(flags.batch, flags.seconds);
+    const t = await timeGanStep(
+      () => ({ generator: dcgan28Generator(100, 1), discriminator: dcgan28Discriminator(2) }),
+      { latentDim: 100, shape: [28, 28, 1] },
+      flags.batch,
+      flags.seconds,
+    );
     const perSecond = t.steps / t.seconds;
     const smaller =
       t.estimate !== undefined
@@ -162,88 +194,4 @@ async function timeAll(backends: BackendName[], flags: DoctorFlags): Promise<voi
       `  ${name.padEnd(7)} ${rate} (${t.steps} step${t.steps === 1 ? '' : 's'} in ${t.seconds.toFixed(2)} s${smaller})`,
     );
   }
-}
-
-/**
- * Times steps for about `budget` seconds. Starts at batch 1 (twice: the first step compiles
- * kernels or shaders) and doubles the batch up to the one asked for while a step stays
- * well inside the budget: where a step of that batch would outlast it (the cpu backend,
- * a software adapter), the timing runs at the largest batch that fits.
- */
-async function timeBackend(
-  wanted: number,
-  budget: number,
-): Promise<{ batch: number; steps: number; seconds: number; estimate?: number }> {
-  const G = dcgan28Generator(100, 1);
-  const D = dcgan28Discriminator(2);
-  const optG = tf.train.adam(2e-4, 0.5);
-  const optD = tf.train.adam(2e-4, 0.5);
-  const run = async (batch: number, seconds: number) => {
-    const real = tf.tidy(() => tf.tanh(tf.randomNormal([batch, 28, 28, 1], 0, 1, 'float32', 3)));
-    try {
-      const start = performance.now();
-      let steps = 0;
-      do {
-        await step(G, D, real, optG, optD, batch);
-        steps++;
-      } while (performance.now() - start < seconds * 1000);
-      return { batch, steps, seconds: (performance.now() - start) / 1000 };
-    } finally {
-      real.dispose();
-    }
-  };
-  try {
-    await run(1, 0);
-    let batch = 1;
-    const one = await run(1, 0);
-    // One step outlasts the budget: that step is the timing.
-    if (one.seconds >= budget) return { ...one, estimate: wanted > 1 ? one.seconds * wanted : undefined };
-    let last = one.seconds;
-    // A step's time grows at most in proportion to its batch; keep two steps inside the budget.
-    while (batch < wanted && last * (Math.min(wanted, 2 * batch) / batch) <= budget / 2) {
-      batch = Math.min(wanted, 2 * batch);
-      last = (await run(batch, 0)).seconds; // also this batch's warm-up
-    }
-    const timed = await run(batch, budget);
-    return { ...timed, estimate: batch < wanted ? (timed.seconds / timed.steps) * (wanted / batch) : undefined };
-  } finally {
-    G.dispose();
-    D.dispose();
-    optG.dispose();
-    optD.dispose();
-  }
-}
-
-const meanSoftplus = (x: tf.Tensor) => tf.mean(tf.softplus(x));
-
-/** The non-saturating GAN step; the losses are read asynchronously, which also waits for a GPU. */
-async function step(
-  G: tfl.LayersModel,
-  D: tfl.LayersModel,
-  real: tf.Tensor,
-  optG: tf.Optimizer,
-  optD: tf.Optimizer,
-  batch: number,
-): Promise<void> {
-  const z = tf.randomNormal([batch, 100]);
-  const fake = tf.tidy(() => G.apply(z, { training: true }) as tf.Tensor);
-  const lossD = optD.minimize(
-    () =>
-      tf.add(
-        meanSoftplus(tf.neg(D.apply(real, { training: true }) as tf.Tensor)),
-        meanSoftplus(D.apply(fake, { training: true }) as tf.Tensor),
-      ) as tf.Scalar,
-    true,
-    D.trainableWeights.map((w) => w.read() as tf.Variable),
-  );
-  const lossG = optG.minimize(
-    () =>
-      meanSoftplus(
-        tf.neg(D.apply(G.apply(z, { training: true }) as tf.Tensor, { training: true }) as tf.Tensor),
-      ) as tf.Scalar,
-    true,
-    G.trainableWeights.map((w) => w.read() as tf.Variable),
-  );
-  await Promise.all([lossD!.data(), lossG!.data()]);
-  tf.dispose([z, fake, lossD!, lossG!]);
 }

@@ -2,7 +2,7 @@
 // its default in the help, plus the few flags that are not options of a run.
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { describeBackend, initBackend, setNumThreads } from '../backend/index.js';
+import { initBackend, setNumThreads } from '../backend/index.js';
 import { describeMetrics } from '../metrics/modes.js';
 import { describeScores } from '../metrics/describe.js';
 import { describeConditional } from '../train/conditional-metrics.js';
@@ -62,7 +62,7 @@ export function trainCommand(): Command {
           throw new Error(`Expected the native backend for --threads but ${backend.name} runs (${backend.note})`);
         setNumThreads(flags.threads as number);
       }
-      console.log(describeBackend(backend));
+      // The backend line comes from planning (an event): auto may time the run's own step first.
       const every = flags.progressEvery as number | undefined;
       const progress = createProgress(every !== undefined ? { everySeconds: every } : {});
       const stop = stopOnSignals(progress);

@@ -4,8 +4,10 @@
 // nothing changes them after.
 import { promises as fs } from 'node:fs';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { initBackend, type BackendChoice } from '../backend/index.js';
-import { conditioningFor, usesLabels, type Conditioning } from '../games/conditional.js';
+import { describeBackend, initBackend, type BackendChoice } from '../backend/index.js';
+import { conditioningFor, isConditionalModel, usesLabels, type Conditioning } from '../games/conditional.js';
+import { presetNetworks } from '../networks/presets.js';
+import { Rng } from '../rng.js';
 import { resolveSavedOptions } from '../run/options-file.js';
 import { runPaths } from '../run/paths.js';
 import { openTrainingData, type TrainingData } from './data.js';
@@ -56,8 +58,22 @@ export async function planRun(request: TrainRequest, say: (message: string) => v
     const set = new Set(Object.keys(given).filter((name) => given[name as keyof typeof given] !== undefined));
     for (const warning of recipeWarnings(options, set)) say(`warning: ${warning}`);
   }
-  const backend = await initBackend(options.backend);
   const data = await openTrainingData(options, say);
+  // auto may time this run's step (an unconditional preset's) on a GPU against native: backend/auto.ts.
+  const timed = !networks && !isConditionalModel(options.model);
+  const backend = await initBackend(
+    options.backend,
+    timed
+      ? {
+          model: options.model,
+          shape: data.shape,
+          batch: options.batchSize,
+          latentDim: options.latentDim,
+          build: () => presetNetworks(options, data.shape, new Rng(options.seed)),
+        }
+      : undefined,
+  );
+  say(describeBackend(backend));
   if (data.kind === 'images' && options.epochs > 0) options.steps = options.epochs * data.batches.stepsPerEpoch;
   if (usesLabels(options.model)) options.numClasses = labelledClasses(options, data.classes);
   return {

@@ -4,14 +4,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listWebgpuAdapters } from '../../src/backend/webgpu.js';
+import { decide, writeVerdict } from '../../src/backend/auto.js';
 import { nativeSkipReason } from '../backend/helpers.js';
 
 const main = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
 const gankit = (...args: string[]) =>
   spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', timeout: 300_000 });
+const gankitWith = (env: Record<string, string>, ...args: string[]) =>
+  spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...env } });
 
 test('doctor lists native, wasm, cpu and webgpu, each available or not with why', async () => {
   const r = gankit('doctor', '--seconds', '0');
@@ -71,4 +76,39 @@ test('doctor refuses an unknown backend, saying which exist', () => {
   const r = gankit('doctor', '--backends', 'native,cuda');
   assert.equal(r.status, 1);
   assert.match(r.stderr, /Expected backends from native, wasm, cpu, webgpu but received "cuda"/);
+});
+
+test("doctor lists auto's cached webgpu verdicts, and --forget deletes them", async () => {
+  const cache = mkdtempSync(path.join(tmpdir(), 'gankit-doctor-cache-'));
+  const file = path.join(cache, 'gankit', 'backend-verdicts.json');
+  const when = new Date('2025-06-01T12:00:00Z');
+  await writeVerdict(
+    'a',
+    decide('native', { against: 0.61, webgpu: 0.1 }, 'NVIDIA H200', 'dcgan 28×28×1 batch 64', when),
+    file,
+  );
+  await writeVerdict(
+    'b',
+    decide('native', { against: 0.02, webgpu: 0.08 }, 'NVIDIA H200', 'mlp 2 batch 256', when),
+    file,
+  );
+  const env = { XDG_CACHE_HOME: cache };
+  const listed = gankitWith(env, 'doctor', '--seconds', '0');
+  assert.equal(listed.status, 0, listed.stderr);
+  assert.ok(
+    listed.stdout.includes(`auto's webgpu verdicts (${file}; gankit doctor --forget clears them):`),
+    listed.stdout,
+  );
+  assert.match(
+    listed.stdout,
+    /^  dcgan 28×28×1 batch 64: webgpu \(webgpu 6\.1× faster than native on NVIDIA H200; 2025-06-01T12:00:00\.000Z\)$/m,
+  );
+  assert.match(listed.stdout, /^  mlp 2 batch 256: native \(webgpu 4\.0× slower than native on NVIDIA H200; /m);
+  const forgot = gankitWith(env, 'doctor', '--seconds', '0', '--forget');
+  assert.equal(forgot.status, 0, forgot.stderr);
+  assert.ok(forgot.stdout.includes(`forgot the backend verdicts (${file})`));
+  assert.ok(forgot.stdout.includes(`auto's webgpu verdicts: none cached (${file})`));
+  assert.equal(existsSync(file), false);
+  const again = gankitWith(env, 'doctor', '--seconds', '0', '--forget');
+  assert.match(again.stdout, /^no backend verdicts to forget$/m);
 });
