@@ -9,6 +9,8 @@
 // OffscreenCanvas, which Node lacks, and Dawn maps buffers only asynchronously (a mapAsync
 // completes only once the event loop runs), so readSync says so instead of failing on
 // "OffscreenCanvas is not defined".
+// Longer than 300 lines because adapter discovery, description and registration share
+// the optional package's hand-written types; split, each part would repeat them.
 import * as tf from '@tensorflow/tfjs-core';
 
 /** What gankit uses of WebGPU's adapter (typed here: the package is optional, its types too). */

@@ -116,7 +116,8 @@ async function report(): Promise<BackendName[]> {
   for (const [name, text] of lines) console.log(`  ${name.padEnd(7)} ${text}`);
   console.log(
     `auto picks the first of ${AUTO_ORDER.join(' → ')} that is available; webgpu when asked ` +
-      '(--backend webgpu or GANKIT_BACKEND=webgpu), or for a run whose step it timed faster there on a hardware adapter',
+      '(--backend webgpu or GANKIT_BACKEND=webgpu), or for a run whose step it timed faster there on a hardware ' +
+      'adapter',
   );
   return [...new Set(available)];
 }

@@ -70,7 +70,8 @@ export function hasSpectralLayers(topology: unknown): boolean {
 /**
  * `files` with every spectral layer folded (see the file's top): its topology's class
  * names and configs plain, its kernels W/σ, its u weights gone; every other weight's bytes
- * as they were, in their order, listed by its manifest as one weights.bin. A model without spectral layers comes back as it is.
+ * as they were, in their order, listed by its manifest as one weights.bin. A model without spectral layers
+ * comes back as it is.
  * Throws a sentence naming the layer when a spectral layer's weights are missing or not
  * the float32 kernel and u it needs.
  */
