@@ -44,7 +44,8 @@ export const IMAGE_RECIPES = {
   // Measured here (README "Image recipes"): DCGAN-28 as published trains slowly at 2e-4;
   // at 4e-4 for both players, with a 0.999 moving average of G (warming up, its batch-norm
   // statistics recomputed: train/ema.ts), fid10k after 5 epochs of Fashion-MNIST went from
-  // 22.7 to 16.9 (seed 1) at the same cost per step. Tried and worse within 5 epochs (seed 1,
+  // 22.7 to 16.9 (seed 1) and from 24.1 to 17.3 (seed 2); the average's update is its only
+  // extra cost per step. Tried and worse within 5 epochs (seed 1,
   // fid10k): SN in D at 2e-4 with the average 32.6; rates decaying to 0 with a 0.99 average
   // 35.2 (2e-4) and 22.4 (4e-4); SAGAN's TTUR with hinge 146 after 2 epochs.
   'dcgan-ema': {
@@ -68,13 +69,13 @@ export function recipeSettings(name: RecipeName | 'none'): RecipeSettings {
 
 /**
  * The recipe an image run takes when neither --recipe nor --model is given: the one that
- * measured best on Fashion-MNIST at DCGAN's cost (README "Image recipes"). A --model given
+ * measured best on Fashion-MNIST after 5 epochs (README "Image recipes"). A --model given
  * alone takes the dcgan recipe: DCGAN-28 as published stays the reference, and the
  * conditional models keep the settings their README numbers were measured with.
  */
 export const DEFAULT_IMAGE_RECIPE: RecipeName = 'dcgan-ema';
 
-/** For --help: which recipes set `setting` and to what, e.g. "ttur: 0.0004 (Heusel et al. 2017, …)". */
+/** For --help: which recipes set `setting` and to what, e.g. "--recipe ttur: 0.0004, --recipe sngan: 0.0002". */
 export function imageRecipeNote(setting: keyof RecipeSettings): string | undefined {
   const parts = Object.entries(IMAGE_RECIPES).flatMap(([name, row]) => {
     const value = (row.settings as RecipeSettings)[setting];
