@@ -168,7 +168,7 @@ export const OPTIONS: readonly OptionRow[] = [
     images: DEFAULT_IMAGE_RECIPE,
     defaultNote: 'images with any --model given: dcgan, the image defaults',
     help:
-      "images: a paper's training settings, for the options not given: " +
+      "images: named training settings, for the options not given: " +
       Object.entries(IMAGE_RECIPES)
         .map(([name, r]) => `${name} (${r.source})`)
         .join(', ') +
@@ -585,7 +585,7 @@ export function resolveOptions(partial: Partial<TrainOptions>): TrainOptions {
   check(rowOf('recipe'));
   if (toy && o.recipe !== 'none') {
     throw new Error(
-      `Expected image data for --recipe (the recipes are papers' image settings) but ${o.data} is ` +
+      `Expected image data for --recipe (the recipes are image training settings) but ${o.data} is ` +
         `${toyDataset(o.data).dim}D points; leave --recipe out: toy data has its own measured defaults`,
     );
   }
