@@ -58,6 +58,8 @@ before(async () => {
         'train',
         '--data',
         path.join(runs, 'images.npy'),
+        '--model', // DCGAN's settings: no moving average, so the page samples the checkpoint's G itself
+        'dcgan',
         '--steps',
         '2',
         '--batch-size',

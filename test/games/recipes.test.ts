@@ -45,7 +45,7 @@ test('each game resolves to its recommended settings on toy data and on images',
   for (const loss of GAMES) {
     assert.deepEqual(pick(resolveOptions({ data: 'grid25', loss })), EXPECTED[loss].toy, `${loss} on grid25`);
     assert.deepEqual(
-      pick(resolveOptions({ data: 'fashion-mnist', loss })),
+      pick(resolveOptions({ data: 'fashion-mnist', model: 'dcgan', loss })),
       EXPECTED[loss].images,
       `${loss} on fashion-mnist`,
     );
