@@ -5,6 +5,9 @@
 //   npm run bench:epoch                   → one epoch each, a table
 //   npm run bench:epoch -- --epochs 5     → five epochs each (issue 18's time target)
 //   npm run bench:epoch -- --only dcgan   → leave out the default recipe's row
+//   npm run bench:epoch -- --only default → leave out DCGAN-28's row
+//   npm run bench:epoch -- --torch-waits default → PyTorch once, with spinning waits
+//                                            (the winner on a quiet machine; default: both)
 //   npm run bench:epoch -- --json         → one JSON object per line
 // gankit's seconds are metrics.json's: from the first step to the end, the final
 // checkpoint and pictures included; the final evaluation, which PyTorch's loop has no
@@ -37,6 +40,11 @@ const epochs = Number(flag('epochs') ?? '1');
 if (!Number.isInteger(epochs) || epochs < 1)
   throw new Error(`Expected --epochs to be a whole number ≥ 1 but received ${flag('epochs')}`);
 const only = flag('only');
+if (only !== undefined && only !== 'dcgan' && only !== 'default')
+  throw new Error(`Expected --only to be dcgan or default but received ${only}`);
+const torchWaits = flag('torch-waits') ?? 'both';
+if (!['both', 'default', 'passive'].includes(torchWaits))
+  throw new Error(`Expected --torch-waits to be both, default or passive but received ${torchWaits}`);
 const workload = `fashion-${epochs}-epoch${epochs > 1 ? 's' : ''}`;
 const rows: Row[] = [];
 
@@ -72,7 +80,7 @@ for (const recipe of recipes) {
 const python = '/usr/bin/python3';
 let torch: { seconds: number; steps: number; policy: string } | undefined;
 let torchFailure = '';
-for (const policy of ['default', 'passive']) {
+for (const policy of ['default', 'passive'].filter((p) => torchWaits === 'both' || p === torchWaits)) {
   const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: '1' };
   if (policy === 'passive') env.OMP_WAIT_POLICY = 'passive';
   else delete env.OMP_WAIT_POLICY;
@@ -94,7 +102,7 @@ rows.push(
   torch
     ? {
         workload,
-        backend: `torch (${torch.policy} OpenMP waits, the faster)`,
+        backend: `torch (${torch.policy} OpenMP waits${torchWaits === 'both' ? ', the faster' : ''})`,
         seconds: torch.seconds,
         steps: torch.steps,
         ratioToTorch: 1,

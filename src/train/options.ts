@@ -157,6 +157,7 @@ export const OPTIONS: readonly OptionRow[] = [
     type: v.positiveInt,
     default: 256,
     images: 64,
+    defaultNote: imageRecipeNote('batchSize'),
     help: 'examples per batch',
   }),
   // a named image recipe (src/train/recipes.ts)

@@ -74,7 +74,7 @@ test('--help everywhere', () => {
   const help = gankit('train', '--help').stdout.replace(/\s+/g, ' ');
   assert.match(
     help,
-    /--loss <game> .*\(default: nonsaturating; --recipe sngan: hinge\) \(choices: "nonsaturating", "minimax", "lsgan", "wgan", "wgan-gp", "hinge"\)/,
+    /--loss <game> .*\(default: nonsaturating; --recipe sngan: hinge, --recipe dcgan-fast: hinge\) \(choices: "nonsaturating", "minimax", "lsgan", "wgan", "wgan-gp", "hinge"\)/,
   );
 });
 

@@ -35,10 +35,18 @@ test("options given win over the recipe, and a game's own settings over both of 
   assert.equal(noSn.spectralNorm, 'none');
 });
 
-test('images without --model take dcgan-ema: both rates 4e-4 and a 0.999 average of G', () => {
+test('images without --model take dcgan-fast: batches of 32, rates 8e-4, hinge, β 0/0.99, an average', () => {
   const o = resolveOptions(fashion);
-  assert.equal(o.recipe, 'dcgan-ema');
-  assert.deepEqual([o.model, o.lrG, o.lrD, o.beta1, o.beta2, o.ema], ['dcgan', 4e-4, 4e-4, 0.5, 0.999, 0.999]);
+  assert.equal(o.recipe, 'dcgan-fast');
+  assert.deepEqual(
+    [o.model, o.batchSize, o.lrG, o.lrD, o.beta1, o.beta2, o.loss, o.ema, o.spectralNorm],
+    ['dcgan', 32, 8e-4, 8e-4, 0, 0.99, 'hinge', 0.999, 'none'],
+  );
+  // dcgan-ema, the default before it, stays available (runs recorded with it resume).
+  const ema = resolveOptions({ ...fashion, recipe: 'dcgan-ema' });
+  assert.deepEqual([ema.batchSize, ema.lrG, ema.lrD, ema.loss, ema.ema], [64, 4e-4, 4e-4, 'nonsaturating', 0.999]);
+  // A batch size given wins over the recipe's.
+  assert.equal(resolveOptions({ ...fashion, batchSize: 128 }).batchSize, 128);
   // A conditional model keeps the settings its numbers were measured with.
   const cgan = resolveOptions({ ...fashion, model: 'cgan' });
   assert.deepEqual([cgan.recipe, cgan.lrG, cgan.ema], ['dcgan', 2e-4, 0]);
@@ -47,7 +55,10 @@ test('images without --model take dcgan-ema: both rates 4e-4 and a 0.999 average
 test('--model dcgan alone means the dcgan recipe; the run records its recipe', () => {
   const o = resolveOptions({ ...fashion, model: 'dcgan' });
   assert.equal(o.recipe, 'dcgan');
-  assert.deepEqual([o.lrG, o.lrD, o.beta1, o.spectralNorm, o.augment, o.ema], [2e-4, 2e-4, 0.5, 'none', [], 0]);
+  assert.deepEqual(
+    [o.batchSize, o.lrG, o.lrD, o.beta1, o.loss, o.spectralNorm, o.augment, o.ema],
+    [64, 2e-4, 2e-4, 0.5, 'nonsaturating', 'none', [], 0],
+  );
   assert.equal(resolveOptions({ ...fashion, model: 'dcgan', recipe: 'ttur' }).lrD, 4e-4);
 });
 
@@ -59,6 +70,6 @@ test('recipes are for images: toy data refuses one, and records none', () => {
   );
   assert.throws(
     () => resolveOptions({ ...fashion, recipe: 'biggan' as never }),
-    /Expected recipe to be one of none, dcgan, ttur, sngan, dcgan-ema but received "biggan"/,
+    /Expected recipe to be one of none, dcgan, ttur, sngan, dcgan-ema, dcgan-fast but received "biggan"/,
   );
 });
