@@ -35,12 +35,12 @@ test("options given win over the recipe, and a game's own settings over both of 
   assert.equal(noSn.spectralNorm, 'none');
 });
 
-test('images without --model take dcgan-fast: batches of 32, rates 8e-4, hinge, β 0/0.99, an average', () => {
+test('images without --model take dcgan-fast: batches of 32, rates 1.6e-3, hinge, β 0/0.99, an average', () => {
   const o = resolveOptions(fashion);
   assert.equal(o.recipe, 'dcgan-fast');
   assert.deepEqual(
     [o.model, o.batchSize, o.lrG, o.lrD, o.beta1, o.beta2, o.loss, o.ema, o.spectralNorm],
-    ['dcgan', 32, 8e-4, 8e-4, 0, 0.99, 'hinge', 0.999, 'none'],
+    ['dcgan', 32, 1.6e-3, 1.6e-3, 0, 0.99, 'hinge', 0.999, 'none'],
   );
   // dcgan-ema, the default before it, stays available (runs recorded with it resume).
   const ema = resolveOptions({ ...fashion, recipe: 'dcgan-ema' });
