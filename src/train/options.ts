@@ -169,7 +169,7 @@ export const OPTIONS: readonly OptionRow[] = [
     images: DEFAULT_IMAGE_RECIPE,
     defaultNote: 'images with any --model given: dcgan, the image defaults',
     help:
-      "images: named training settings, for the options not given: " +
+      'images: named training settings, for the options not given: ' +
       Object.entries(IMAGE_RECIPES)
         .map(([name, r]) => `${name} (${r.source})`)
         .join(', ') +
