@@ -1,7 +1,7 @@
-// Training epochs of Fashion-MNIST (938 steps of 64 each), end to end, side by side in
-// one run, one after the other: `gankit train --data fashion-mnist` with the default
-// image recipe, the same with `--model dcgan` (DCGAN-28, the reference), and DCGAN-28 in
-// PyTorch (bench/torch_epoch.py).
+// Training epochs of Fashion-MNIST, end to end, side by side in one run, one after the
+// other: `gankit train --data fashion-mnist` with the default image recipe (an epoch is
+// 1,875 steps of 32), the same with `--model dcgan` (DCGAN-28, the reference: 938 steps
+// of 64), and DCGAN-28 in PyTorch (bench/torch_epoch.py).
 //   npm run bench:epoch                   → one epoch each, a table
 //   npm run bench:epoch -- --epochs 5     → five epochs each (issue 18's time target)
 //   npm run bench:epoch -- --only dcgan   → leave out the default recipe's row
