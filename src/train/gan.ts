@@ -16,7 +16,7 @@ import type { StepStats } from '../run/stats.js';
 import { Optimizer } from './optimizers.js';
 import { untaped } from './untaped.js';
 import { readAndDispose, readTensors } from '../backend/read.js';
-import type { WeightAverage } from './ema.js';
+import type { StatisticsPrecision, WeightAverage } from './ema.js';
 import type { CheckpointState } from '../run/checkpoint.js';
 import type { TrainOptions } from './options.js';
 import { powerIterate, spectralLayers, type SpectralLayer } from '../networks/spectral-norm.js';
@@ -212,11 +212,13 @@ export class Gan {
 
   /**
    * Readies G's moving average to sample: recomputes its batch-norm statistics (ema.ts)
-   * on noise from a fixed seed of its own, so the run's RNG is untouched.
+   * on noise from a fixed seed of its own, so the run's RNG is untouched; 'quick' ones
+   * for pictures, 'exact' ones for what is measured or saved.
    */
-  settleAverage(): void {
+  settleAverage(precision: StatisticsPrecision = 'exact'): void {
     const rng = new Rng(AVERAGE_STATISTICS_SEED);
-    this.average?.refreshStatistics((n) => this.generatorInput(this.noise(n, rng), this.conditioning?.draw(rng, n)));
+    const input = (n: number) => this.generatorInput(this.noise(n, rng), this.conditioning?.draw(rng, n));
+    this.average?.refreshStatistics(input, precision);
   }
 
   /** What a checkpoint needs besides the models; readies G's average first, since its statistics are saved with it. */

@@ -93,6 +93,29 @@ test("the average's batch-norm statistics are recomputed from its own activation
   assert.equal(norm.momentum, 0.99);
 });
 
+test('pictures take quick statistics (8 batches), measurements exact ones (64); exact ones serve both', async () => {
+  const g = model();
+  fill(g, 0, 1);
+  const avg = await WeightAverage.of(g, 0.5);
+  let batches = 0;
+  const input = (n: number) => (batches++, tf.randomNormal([n, 2], 0, 1, 'float32', batches));
+  const refresh = (precision: 'quick' | 'exact') => {
+    batches = 0;
+    avg.refreshStatistics(input, precision);
+    return batches;
+  };
+  avg.update();
+  assert.equal(refresh('quick'), 8);
+  assert.equal(refresh('quick'), 0, 'nothing moved');
+  assert.equal(refresh('exact'), 64, 'quick statistics are not enough to measure with');
+  assert.equal(refresh('quick'), 0, 'exact statistics serve pictures too');
+  assert.equal(refresh('exact'), 0);
+  avg.update();
+  assert.equal(refresh('exact'), 64);
+  avg.invalidate();
+  assert.equal(refresh('quick'), 8);
+});
+
 test("early on an image run's average warms up: β is at most (1 + t)/(10 + t) after t updates", async () => {
   const g = model();
   fill(g, 0, 0);

@@ -41,13 +41,15 @@ export interface DataTask {
 /**
  * The task with G's moving average readied before each use of the sampler: its
  * batch-norm statistics recomputed from its own activations (Gan.settleAverage; a no-op
- * without an average or without batch norm, and when nothing moved since).
+ * without an average or without batch norm, and when nothing moved since), quickly for
+ * pictures and exactly for evaluations (the final pictures come after the final
+ * evaluation and checkpoint, so they show what `gankit sample` draws).
  */
 export function withSettledSampler(task: DataTask, gan: Gan): DataTask {
   return {
     ...task,
     evaluate: (step, final) => (gan.settleAverage(), task.evaluate(step, final)),
-    pictures: (step, snapshot) => (gan.settleAverage(), task.pictures(step, snapshot)),
-    ...(task.liveFrame ? { liveFrame: () => (gan.settleAverage(), task.liveFrame!()) } : {}),
+    pictures: (step, snapshot) => (gan.settleAverage('quick'), task.pictures(step, snapshot)),
+    ...(task.liveFrame ? { liveFrame: () => (gan.settleAverage('quick'), task.liveFrame!()) } : {}),
   };
 }
