@@ -17,6 +17,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from torch_blas import require_fast_blas
+
 
 def init_dcgan(m):
     # N(0, 0.02) weights, batch-norm gamma N(1, 0.02) and beta 0, as gankit's preset.
@@ -133,6 +135,7 @@ def bench(make, steps, warmup, batch):
 
 
 def main():
+    require_fast_blas()
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--warmup", type=int, default=3)

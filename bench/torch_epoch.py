@@ -21,6 +21,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from torch_blas import require_fast_blas
 from torch_dcgan28 import dcgan28
 
 
@@ -32,6 +33,7 @@ def read_idx_images(path):
 
 
 def main():
+    require_fast_blas()
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     ap.add_argument("--threads", type=int, default=os.cpu_count())

@@ -60,7 +60,8 @@ export const IMAGE_RECIPES = {
   // (Lim & Ye 2017; Miyato et al. 2018) with Adam β1 0, β2 0.99 (Karras et al. 2020,
   // StyleGAN2), and dcgan-ema's average of G. Fashion-MNIST, 5 epochs, fid10k of seed 1:
   // dcgan-ema 16.9; batches of 32 14.1; rates 8e-4 13.2; hinge 12.6; β 0/0.99 12.2; rates
-  // 1.2e-3 11.4; 1.6e-3 (this row) 11.1, seed 2 11.6. Batches of 16 (at 8e-4) gained nothing for
+  // 1.2e-3 11.4; 1.6e-3 (this row) 11.1, seed 2 11.6 (11.2 and 11.4 once the average's
+  // statistics took 64 batches, train/ema.ts). Batches of 16 (at 8e-4) gained nothing for
   // 1.6× dcgan-ema's time, nor did twice the widths (epoch 2: 18.5 against 20.1, at 3× the
   // time) nor rates decaying to 0 (14.3).
   'dcgan-fast': {
