@@ -5,7 +5,7 @@ BLAS is installed. With only libblas3 (Netlib's reference implementation, which
 python3-torch's dependencies allow) DCGAN-28's training step took 558 ms instead of the
 127 ms it takes on OpenBLAS (2 threads, quiet 2-core machine, 2026-11-30), and 5 epochs ran
 past 23 minutes: a comparison against that would flatter gankit 4-fold. So the PyTorch
-references stop, saying what to install. Import this module after torch.
+references stop, saying what to install. Call require_fast_blas() after importing torch.
 """
 import os
 import sys
