@@ -43,6 +43,7 @@ export function imageTask(context: TaskContext, images: ImageDataset, batches: I
         throw err;
       }
     },
+    endsWithEvaluation: () => evaluates,
     // G's samples from the run's seed every time, so the curve moves only because G does.
     // The final numbers are the caller's to print, beside the verdict.
     async evaluate(step, final) {

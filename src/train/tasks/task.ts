@@ -27,6 +27,8 @@ export interface DataTask {
   prepare(): Promise<void>;
   /** Measures G at `step` and records the numbers; `final` at the end of the run. */
   evaluate(step: number, final: boolean): Promise<void>;
+  /** Whether evaluate measures anything at the end (not on images with --eval-metrics none); known after prepare. */
+  endsWithEvaluation(): boolean;
   /** The run's pictures at `step`; `snapshot` also keeps a copy under snapshots/. */
   pictures(step: number, snapshot: boolean): Promise<void>;
   /** 1D/2D data: live.json's picture of the game as the players are now (train/live.ts); image data has none. */

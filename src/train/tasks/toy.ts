@@ -58,6 +58,7 @@ export function toyTask(context: TaskContext, toy: ToyDataset): DataTask {
   return {
     resumeAt: () => {},
     prepare: async () => {},
+    endsWithEvaluation: () => true,
     async evaluate(step, final) {
       if (toy.dim === 1) {
         line = await measureLine(step);
