@@ -216,9 +216,7 @@ async function trainLocked(plan: Plan, players: Players, hooks: TrainHooks, say:
 
   // ── The end: the final evaluation, checkpoint and pictures, then metrics.json ──
   await live.lastFrame(options.steps); // the final weights, which the page keeps showing
-  hooks.onPhase?.(
-    task.endsWithEvaluation() ? 'final evaluation, checkpoint and pictures' : 'final checkpoint and pictures',
-  );
+  hooks.onPhase?.(`final ${task.endsWithEvaluation() ? 'evaluation, ' : ''}checkpoint and pictures`);
   await task.evaluate(options.steps, true);
   if (!(await weightsFinite(players))) await report(options.steps, nonFiniteWeights(options.steps), r);
   await checkpoint(options.steps);
