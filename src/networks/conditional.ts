@@ -33,7 +33,8 @@ type Sym = tfl.SymbolicTensor;
 
 export function conditionalNetworks(
   cond: Conditioning,
-  options: Pick<NetworkOptions, 'latentDim' | 'gHidden' | 'dHidden'> & Partial<Pick<NetworkOptions, 'spectralNorm'>>,
+  options: Pick<NetworkOptions, 'latentDim' | 'gHidden' | 'dHidden'> &
+    Partial<Pick<NetworkOptions, 'spectralNorm' | 'gExtraConvs'>>,
   shape: number[],
   rng: Rng,
 ): Networks {
@@ -48,7 +49,7 @@ export function conditionalNetworks(
   const image = { size: height, channels } as DcganShape;
   checkDcganShape(image);
   return {
-    generator: dcganConditionalGenerator(cond, image, options.latentDim, rng.nextUint32(), sn.g),
+    generator: dcganConditionalGenerator(cond, image, options.latentDim, rng.nextUint32(), sn.g, options.gExtraConvs),
     discriminator: dcganConditionalDiscriminator(cond, image, rng.nextUint32(), sn.d),
   };
 }
@@ -65,10 +66,11 @@ export function dcganConditionalGenerator(
   latentDim: number,
   seed?: number,
   spectral = false,
+  extraConvs = 0,
 ): tfl.LayersModel {
   const { z, c, joined } = generatorInputs(cond, latentDim);
   const s = seeder(seed);
-  const outputs = dcganGeneratorLayers(joined, image, s, layerMakers(spectral, s));
+  const outputs = dcganGeneratorLayers(joined, image, s, layerMakers(spectral, s), extraConvs);
   return tfl.model({ inputs: [z, c], outputs, name: 'generator' });
 }
 

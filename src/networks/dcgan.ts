@@ -63,22 +63,38 @@ export function checkDcganShape({ size, channels }: DcganShape): void {
 
 /**
  * G: z ∈ R^latentDim → image in [−1, 1]^(size×size×channels). `spectral`: its dense and
- * transposed convolutions spectrally normalised (G keeps its batch norm, as in SNGAN).
+ * (transposed) convolutions spectrally normalised (G keeps its batch norm, as in SNGAN).
+ * `extraConvs`: see dcganGeneratorLayers; 0 is DCGAN-28 exactly.
  */
-export function dcganGenerator(shape: DcganShape, latentDim = 100, seed?: number, spectral = false): tfl.LayersModel {
+export function dcganGenerator(
+  shape: DcganShape,
+  latentDim = 100,
+  seed?: number,
+  spectral = false,
+  extraConvs = 0,
+): tfl.LayersModel {
   checkDcganShape(shape);
   const z = tfl.input({ shape: [latentDim], name: 'generator_z' }); // [B, z]
   const s = seeder(seed);
-  const outputs = dcganGeneratorLayers(z, shape, s, layerMakers(spectral, s));
+  const outputs = dcganGeneratorLayers(z, shape, s, layerMakers(spectral, s), extraConvs);
   return tfl.model({ inputs: z, outputs, name: 'generator' });
 }
 
-/** G's layers from its input vector h [B, d] (z, or z beside a code) to the image. */
+/**
+ * G's layers from its input vector h [B, d] (z, or z beside a code) to the image.
+ * `extraConvs` 3×3 convolutions (each with batch norm and ReLU, width unchanged) follow
+ * each upsampling block but the last, so G refines every resolution before it doubles it,
+ * as ProGAN's generator does (Karras et al. 2018). DCGAN's transposed convolutions
+ * upsample and draw at once; on Fashion-MNIST one more convolution at 14×14 cut fid10k
+ * after 5 epochs by about a sixth, 11.2 → 9.5 and 11.4 → 9.2 on seeds 1 and 2 (README
+ * "Image recipes", which has its time).
+ */
 export function dcganGeneratorLayers(
   input: Sym,
   shape: DcganShape,
   s: () => number | undefined,
   make: LayerMakers = layerMakers(false, s),
+  extraConvs = 0,
 ): Sym {
   const { start, widths } = PLANS[shape.size];
   let h = make
@@ -111,6 +127,14 @@ export function dcganGeneratorLayers(
     if (!last) {
       h = batchNorm(`generator_bn${i + 1}`, s).apply(h) as Sym;
       h = tfl.layers.reLU({ name: `generator_relu${i + 1}` }).apply(h) as Sym;
+      for (let k = 1; k <= extraConvs; k++) {
+        const name = `generator_conv${i + 1}_${k}`;
+        h = make
+          .conv2d({ filters: f, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: dcganInit(s), name })
+          .apply(h) as Sym;
+        h = batchNorm(`${name}_bn`, s).apply(h) as Sym;
+        h = tfl.layers.reLU({ name: `${name}_relu` }).apply(h) as Sym;
+      }
     }
   }); // [B, size, size, channels]
   return tfl.layers.activation({ activation: 'tanh', name: 'generator_tanh' }).apply(h) as Sym; // in [−1, 1]

@@ -19,6 +19,8 @@ export interface NetworkOptions {
   prior: 'normal' | 'uniform';
   /** Which players' presets spectrally normalise their dense and convolutional layers (spectral-norm.ts). */
   spectralNorm: SpectralNormChoice;
+  /** DCGAN-based G on images: 3×3 convolutions after each upsampling block but the last (dcgan.ts); 0 is DCGAN. */
+  gExtraConvs: number;
 }
 
 export interface Networks {

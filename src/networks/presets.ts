@@ -15,7 +15,7 @@ import { mlpImageDiscriminator, mlpImageGenerator } from './mlp-image.js';
  */
 export function presetNetworks(
   options: Pick<NetworkOptions, 'model' | 'latentDim' | 'gHidden' | 'dHidden'> &
-    Partial<Pick<NetworkOptions, 'spectralNorm'>>,
+    Partial<Pick<NetworkOptions, 'spectralNorm' | 'gExtraConvs'>>,
   shape: number[],
   rng: Rng,
   conditioning?: Conditioning,
@@ -44,7 +44,7 @@ export function presetNetworks(
       );
     const image = { size: height, channels } as DcganShape;
     return {
-      generator: dcganGenerator(image, latentDim, rng.nextUint32(), snG),
+      generator: dcganGenerator(image, latentDim, rng.nextUint32(), snG, options.gExtraConvs),
       discriminator: dcganDiscriminator(image, rng.nextUint32(), snD),
     };
   }

@@ -1,12 +1,14 @@
 // options.json: a run's resolved options, flat (one key per option), with the format's
 // version. Version 1 added `version` itself; a file without it was written before and
-// reads as version 0, whose keys are the same. A newer version than this code knows is
-// refused, so an old gankit never misreads a newer run.
+// reads as version 0, whose keys are the same. Version 2 added gExtraConvs, which the
+// default image recipe sets: a file from before has none and its G has none (DCGAN's), so
+// it reads as 0 rather than as whatever the recipe sets today. A newer version than this
+// code knows is refused, so an old gankit never misreads a newer run.
 import { promises as fs } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic.js';
 import { runPaths } from './paths.js';
 
-export const OPTIONS_VERSION = 1;
+export const OPTIONS_VERSION = 2;
 /** options.json is a few kilobytes; a larger file is refused unread. */
 const MAX_BYTES = 1024 * 1024;
 const ADVICE = 'the file is damaged: restore it from a copy of the run';
@@ -63,6 +65,7 @@ export async function readOptionsFile(run: string): Promise<OptionsFile> {
         'a newer gankit wrote this run: update gankit to read it',
     );
   }
+  if ((version as number) < 2 && !('gExtraConvs' in values)) values.gExtraConvs = 0;
   return { version: version as number, values };
 }
 

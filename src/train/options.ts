@@ -266,6 +266,17 @@ export const OPTIONS: readonly OptionRow[] = [
       'singular value, estimated by one power iteration per step; a normalised D leaves out its batch norm, as ' +
       "SNGAN's does. Every preset (mlp, dcgan, cgan's projection D with its class embedding, acgan, infogan)",
   }),
+  row({
+    name: 'gExtraConvs',
+    flag: '--g-extra-convs <n>',
+    type: v.nonNegativeInt,
+    default: 0,
+    defaultNote: imageRecipeNote('gExtraConvs'),
+    help:
+      '3×3 convolutions (with batch norm and ReLU) that a DCGAN-based G adds after each upsampling block but the ' +
+      "last, refining each resolution as ProGAN's G does (Karras et al. 2018); 0 is DCGAN (dcgan, cgan, acgan, " +
+      'infogan on images)',
+  }),
   // the game (src/games)
   row({
     name: 'loss',
@@ -589,6 +600,16 @@ export function resolveOptions(partial: Partial<TrainOptions>): TrainOptions {
       `Expected image data for --recipe (the recipes are image training settings) but ${o.data} is ` +
         `${toyDataset(o.data).dim}D points; leave --recipe out: toy data has its own measured defaults`,
     );
+  }
+  check(rowOf('gExtraConvs'));
+  if (o.gExtraConvs > 0 && (toy || o.model === 'mlp' || o.model === 'custom')) {
+    // A recipe's setting only concerns the DCGAN-based G; asked for by name elsewhere it is refused.
+    if (given.gExtraConvs === undefined) o.gExtraConvs = 0;
+    else
+      throw new Error(
+        `Expected --g-extra-convs with a DCGAN-based G (image data, --model dcgan, cgan, acgan or infogan) but ` +
+          `received ${o.gExtraConvs} for ${toy ? `${o.data} (points)` : `--model ${o.model}`}; leave it out`,
+      );
   }
   check(rowOf('augment'));
   if (toy && o.augment.length > 0) {

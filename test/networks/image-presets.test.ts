@@ -44,6 +44,29 @@ test('DCGAN-32 has the parameters the plan says (4×4×256 → 8×8×128 → 16�
   D.dispose();
 });
 
+test('gExtraConvs: 3×3 convolutions at every resolution but the last, 0 being DCGAN-28', () => {
+  const plain = dcganGenerator({ size: 28, channels: 1 }, 100, 1);
+  const refined = dcganGenerator({ size: 28, channels: 1 }, 100, 1, false, 2);
+  // 28 px: only the 14×14×64 block is followed by convolutions; each 9·64·64 weights + BN 4·64.
+  assert.equal(refined.countParams() - plain.countParams(), 2 * (9 * 64 * 64 + 4 * 64));
+  const convs = refined.layers.filter((l) => l.getClassName() === 'Conv2D');
+  assert.deepEqual(
+    convs.map((l) => (l.outputShape as number[]).slice(1)),
+    [
+      [14, 14, 64],
+      [14, 14, 64],
+    ],
+  );
+  assert.equal(plain.layers.filter((l) => l.getClassName() === 'Conv2D').length, 0);
+  // DCGAN-32: after the 8×8×128 and the 16×16×64 blocks.
+  const g32 = dcganGenerator({ size: 32, channels: 3 }, 100, 1, false, 1);
+  const base32 = 100 * 4096 + 4 * 4096 + 16 * (256 * 128 + 128 * 64 + 64 * 3) + 4 * (128 + 64);
+  assert.equal(g32.countParams(), base32 + 9 * (128 * 128 + 64 * 64) + 4 * (128 + 64));
+  const images = tf.tidy(() => (refined.predict(tf.randomNormal([2, 100])) as tf.Tensor).shape);
+  assert.deepEqual(images, [2, 28, 28, 1]);
+  [plain, refined, g32].forEach((m) => m.dispose());
+});
+
 test("maxout takes the largest of each unit's pieces", () => {
   const layer = new Maxout({ pieces: 3 });
   const y = layer.apply(tf.tensor2d([[1, 5, 2, -1, -3, -2]])) as tf.Tensor;

@@ -29,8 +29,8 @@ test('a missing file, a folder, bad JSON, a list, a newer version: each names th
   await refused(readOptionsFile(torn.run), `Expected JSON in ${torn.file}`, 'restore it from a copy of the run');
   const list = runWith('[1, 2]');
   await refused(readOptionsFile(list.run), `Expected an object of options in ${list.file} but received a list`);
-  const newer = runWith('{"version": 2, "data": "ring8"}');
-  await refused(readOptionsFile(newer.run), `version 0..1 in ${newer.file} but received 2`, 'update gankit');
+  const newer = runWith('{"version": 3, "data": "ring8"}');
+  await refused(readOptionsFile(newer.run), `version 0..2 in ${newer.file} but received 3`, 'update gankit');
   const big = runWith(JSON.stringify({ data: 'ring8', pad: 'x'.repeat(2 * 1024 * 1024) }));
   await refused(readOptionsFile(big.run), big.file, /more than the \d+ allowed/);
 });
@@ -71,4 +71,16 @@ test('resolveSavedOptions: the trainer refusing a saved value names the file; a 
     }),
     (err: Error) => err instanceof TypeError && err.message === 'a defect',
   );
+});
+
+test("a run from before version 2 keeps DCGAN's G, though its recipe now adds a convolution", async () => {
+  // Written by version 1 for the default image recipe, which then had no gExtraConvs.
+  const old = runWith(JSON.stringify({ version: 1, data: 'fashion-mnist', recipe: 'dcgan-fast' }));
+  const resolve = (run: string) => resolveSavedOptions(run, (values) => resolveOptions({ ...values, out: run }));
+  assert.equal((await resolve(old.run)).gExtraConvs, 0);
+  // The same file from version 2 means what the recipe says, and a saved value is kept.
+  const current = runWith(JSON.stringify({ version: 2, data: 'fashion-mnist', recipe: 'dcgan-fast' }));
+  assert.equal((await resolve(current.run)).gExtraConvs, 1);
+  const saved = runWith(JSON.stringify({ version: 1, data: 'fashion-mnist', recipe: 'dcgan-fast', gExtraConvs: 2 }));
+  assert.equal((await resolve(saved.run)).gExtraConvs, 2);
 });

@@ -35,12 +35,12 @@ test("options given win over the recipe, and a game's own settings over both of 
   assert.equal(noSn.spectralNorm, 'none');
 });
 
-test('images without --model take dcgan-fast: batches of 32, rates 1.6e-3, hinge, β 0/0.99, an average', () => {
+test('images without --model take dcgan-fast: batches of 32, rates 1.6e-3, hinge, β 0/0.99, an average, a conv', () => {
   const o = resolveOptions(fashion);
   assert.equal(o.recipe, 'dcgan-fast');
   assert.deepEqual(
-    [o.model, o.batchSize, o.lrG, o.lrD, o.beta1, o.beta2, o.loss, o.ema, o.spectralNorm],
-    ['dcgan', 32, 1.6e-3, 1.6e-3, 0, 0.99, 'hinge', 0.999, 'none'],
+    [o.model, o.batchSize, o.lrG, o.lrD, o.beta1, o.beta2, o.loss, o.ema, o.spectralNorm, o.gExtraConvs],
+    ['dcgan', 32, 1.6e-3, 1.6e-3, 0, 0.99, 'hinge', 0.999, 'none', 1],
   );
   // dcgan-ema, the default before it, stays available (runs recorded with it resume).
   const ema = resolveOptions({ ...fashion, recipe: 'dcgan-ema' });
@@ -56,8 +56,8 @@ test('--model dcgan alone means the dcgan recipe; the run records its recipe', (
   const o = resolveOptions({ ...fashion, model: 'dcgan' });
   assert.equal(o.recipe, 'dcgan');
   assert.deepEqual(
-    [o.batchSize, o.lrG, o.lrD, o.beta1, o.loss, o.spectralNorm, o.augment, o.ema],
-    [64, 2e-4, 2e-4, 0.5, 'nonsaturating', 'none', [], 0],
+    [o.batchSize, o.lrG, o.lrD, o.beta1, o.loss, o.spectralNorm, o.augment, o.ema, o.gExtraConvs],
+    [64, 2e-4, 2e-4, 0.5, 'nonsaturating', 'none', [], 0, 0],
   );
   assert.equal(resolveOptions({ ...fashion, model: 'dcgan', recipe: 'ttur' }).lrD, 4e-4);
 });
@@ -71,5 +71,24 @@ test('recipes are for images: toy data refuses one, and records none', () => {
   assert.throws(
     () => resolveOptions({ ...fashion, recipe: 'biggan' as never }),
     /Expected recipe to be one of none, dcgan, ttur, sngan, dcgan-ema, dcgan-fast but received "biggan"/,
+  );
+});
+
+test('--g-extra-convs: for a DCGAN-based G only; a recipe that sets it leaves other networks alone', () => {
+  assert.equal(resolveOptions({ ...fashion, model: 'cgan', recipe: 'dcgan-fast' }).gExtraConvs, 1);
+  assert.equal(resolveOptions({ ...fashion, model: 'dcgan', gExtraConvs: 2 }).gExtraConvs, 2);
+  // The image MLP has no upsampling blocks: the recipe's setting does not apply to it.
+  assert.equal(resolveOptions({ ...fashion, model: 'mlp', recipe: 'dcgan-fast' }).gExtraConvs, 0);
+  assert.throws(
+    () => resolveOptions({ ...fashion, model: 'mlp', gExtraConvs: 1 }),
+    /Expected --g-extra-convs with a DCGAN-based G .* but received 1 for --model mlp; leave it out/,
+  );
+  assert.throws(
+    () => resolveOptions({ data: 'ring8', gExtraConvs: 1 }),
+    /Expected --g-extra-convs with a DCGAN-based G .* but received 1 for ring8 \(points\); leave it out/,
+  );
+  assert.throws(
+    () => resolveOptions({ ...fashion, gExtraConvs: -1 }),
+    /Expected gExtraConvs to be a non-negative integer but received -1/,
   );
 });
