@@ -58,11 +58,13 @@ export const IMAGE_RECIPES = {
   // so batches of 32 (twice the updates per epoch for 1.3× the time: small batches use the
   // cores less well), fast rates (1.6e-3 for both players, 8× DCGAN's), the hinge loss
   // (Lim & Ye 2017; Miyato et al. 2018) with Adam β1 0, β2 0.99 (Karras et al. 2020,
-  // StyleGAN2), and dcgan-ema's average of G. Fashion-MNIST, 5 epochs, fid10k of seed 1:
+  // StyleGAN2), dcgan-ema's average of G, and a 3×3 convolution that refines G's 14×14
+  // features before the last upsampling (ProGAN's per-resolution convolutions, Karras et
+  // al. 2018). Fashion-MNIST, 5 epochs, fid10k of seed 1:
   // dcgan-ema 16.9; batches of 32 14.1; rates 8e-4 13.2; hinge 12.6; β 0/0.99 12.2; rates
-  // 1.2e-3 11.4; 1.6e-3 (this row) 11.1, seed 2 11.6 (11.2 and 11.4 once the average's
+  // 1.2e-3 11.4; 1.6e-3 11.1, seed 2 11.6 (11.2 and 11.4 once the average's
   // statistics took 64 batches, train/ema.ts); then a 3×3 convolution in G after its 14×14
-  // upsampling (gExtraConvs 1, networks/dcgan.ts) 9.5 and 9.2. Batches of 16 gained nothing
+  // upsampling (gExtraConvs 1, networks/dcgan.ts): this row, 9.5 and 9.2. Batches of 16 gained nothing
   // (12.1 and 12.0 at rates 1.2e-3), nor did twice the widths (epoch 2: 18.5 against 20.1,
   // at 3× the time), a D twice as wide (11.8, 12.0), G's rate at 2.4e-3 (11.4, 11.5) or
   // rates decaying to 0 (14.3).
