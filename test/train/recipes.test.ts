@@ -35,7 +35,7 @@ test("options given win over the recipe, and a game's own settings over both of 
   assert.equal(noSn.spectralNorm, 'none');
 });
 
-test('images without --model take dcgan-fast: batches of 32, rates 1.6e-3, hinge, β 0/0.99, an average, a conv', () => {
+test('images without --model take dcgan-fast: batches of 32, rates 1.6e-3, hinge, β 0/0.99, EMA, extra conv', () => {
   const o = resolveOptions(fashion);
   assert.equal(o.recipe, 'dcgan-fast');
   assert.deepEqual(
